@@ -1,0 +1,153 @@
+//! Little-endian byte encoding used by every binary artifact: LEB128 varints,
+//! zigzag signed varints and length-prefixed strings. The reader checks every
+//! length and returns [`Error::Format`] instead of panicking.
+
+use crate::error::{Error, Result};
+
+/// Appends values to a byte vector.
+#[derive(Default)]
+pub struct Writer {
+    /// The bytes written so far.
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    /// Unsigned LEB128.
+    pub fn uvar(&mut self, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.buf.push(b);
+                return;
+            }
+            self.buf.push(b | 0x80);
+        }
+    }
+    /// Signed value, zigzag then LEB128.
+    pub fn ivar(&mut self, v: i64) {
+        self.uvar(((v << 1) ^ (v >> 63)) as u64);
+    }
+    /// Raw bytes, no length.
+    pub fn raw(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+    /// Length-prefixed UTF-8 string.
+    pub fn str(&mut self, s: &str) {
+        self.uvar(s.len() as u64);
+        self.raw(s.as_bytes());
+    }
+}
+
+/// Reads values back, checking bounds.
+pub struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    what: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    /// `what` names the artifact in error messages.
+    pub fn new(data: &'a [u8], what: &'static str) -> Self {
+        Reader { data, pos: 0, what }
+    }
+    /// A format error naming the artifact and offset.
+    pub fn err(&self, msg: &str) -> Error {
+        Error::Format(format!("{}: {} (at byte {})", self.what, msg, self.pos))
+    }
+    /// True when every byte has been read.
+    pub fn at_end(&self) -> bool {
+        self.pos == self.data.len()
+    }
+    /// One byte.
+    pub fn u8(&mut self) -> Result<u8> {
+        let b = *self.data.get(self.pos).ok_or_else(|| self.err("truncated"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+    /// Unsigned LEB128 (at most 64 bits).
+    pub fn uvar(&mut self) -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(self.err("varint too long"))
+    }
+    /// Zigzag LEB128.
+    pub fn ivar(&mut self) -> Result<i64> {
+        let u = self.uvar()?;
+        Ok((u >> 1) as i64 ^ -((u & 1) as i64))
+    }
+    /// Unsigned varint that must be `<= max`.
+    pub fn uvar_max(&mut self, max: u64, field: &str) -> Result<u64> {
+        let v = self.uvar()?;
+        if v > max {
+            return Err(self.err(&format!("{field} = {v} exceeds {max}")));
+        }
+        Ok(v)
+    }
+    /// A count used to size a collection: bounded by the bytes left, so a
+    /// corrupt count cannot make us allocate gigabytes.
+    pub fn count(&mut self, field: &str) -> Result<usize> {
+        let left = (self.data.len() - self.pos) as u64;
+        Ok(self.uvar_max(left, field)? as usize)
+    }
+    /// `n` raw bytes.
+    pub fn raw(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.data.len());
+        let end = end.ok_or_else(|| self.err("truncated"))?;
+        let s = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    /// Length-prefixed UTF-8 string.
+    pub fn str(&mut self) -> Result<&'a str> {
+        let n = self.count("string length")?;
+        let b = self.raw(n)?;
+        std::str::from_utf8(b).map_err(|_| self.err("invalid UTF-8 in string"))
+    }
+}
+
+/// FNV-1a 64: the checksum stored in artifact headers (not cryptographic; it
+/// catches truncation and bit rot).
+pub fn fnv1a64(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        let mut w = Writer::default();
+        for v in [0i64, 1, -1, 63, -64, 1 << 40, i64::MIN, i64::MAX] {
+            w.ivar(v);
+        }
+        w.str("東京");
+        let mut r = Reader::new(&w.buf, "test");
+        for v in [0i64, 1, -1, 63, -64, 1 << 40, i64::MIN, i64::MAX] {
+            assert_eq!(r.ivar().unwrap(), v);
+        }
+        assert_eq!(r.str().unwrap(), "東京");
+        assert!(r.at_end());
+        assert!(r.u8().is_err());
+    }
+
+    #[test]
+    fn truncated_and_oversized_input_is_an_error() {
+        assert!(Reader::new(&[0x80], "t").uvar().is_err());
+        assert!(Reader::new(&[0xff; 11], "t").uvar().is_err());
+        let mut r = Reader::new(&[100, 1, 2], "t");
+        assert!(r.str().is_err());
+    }
+}

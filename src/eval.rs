@@ -1,0 +1,157 @@
+//! Agreement with MeCab: word F1 on token spans, and POS / base-form
+//! agreement on the tokens whose span matches.
+
+use crate::tokenizer::Tokenizer;
+
+/// Counts from which the agreement figures are computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Agreement {
+    /// Lines compared.
+    pub lines: u64,
+    /// Tokens in the reference.
+    pub reference: u64,
+    /// Tokens we produced.
+    pub ours: u64,
+    /// Tokens with the same span.
+    pub matched: u64,
+    /// Matched tokens with the same first two POS fields.
+    pub pos2: u64,
+    /// Matched tokens with all four POS fields and the conjugation equal.
+    pub pos_full: u64,
+    /// Matched tokens with the same base form (MeCab's seventh field).
+    pub base: u64,
+    /// Lines whose reference could not be aligned with the text (skipped).
+    pub misaligned: u64,
+}
+
+impl Agreement {
+    /// Word F1 over token spans.
+    pub fn f1(&self) -> f64 {
+        let p = self.matched as f64 / self.ours.max(1) as f64;
+        let r = self.matched as f64 / self.reference.max(1) as f64;
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    /// Share of matched tokens agreeing on two POS fields.
+    pub fn pos2_rate(&self) -> f64 {
+        self.pos2 as f64 / self.matched.max(1) as f64
+    }
+    /// Share of matched tokens agreeing on all POS and conjugation fields.
+    pub fn pos_full_rate(&self) -> f64 {
+        self.pos_full as f64 / self.matched.max(1) as f64
+    }
+    /// Share of matched tokens agreeing on the base form.
+    pub fn base_rate(&self) -> f64 {
+        self.base as f64 / self.matched.max(1) as f64
+    }
+    /// Adds another set of counts.
+    pub fn add(&mut self, o: &Agreement) {
+        self.lines += o.lines;
+        self.reference += o.reference;
+        self.ours += o.ours;
+        self.matched += o.matched;
+        self.pos2 += o.pos2;
+        self.pos_full += o.pos_full;
+        self.base += o.base;
+        self.misaligned += o.misaligned;
+    }
+}
+
+/// One reference token: span in code points and MeCab's features.
+struct RefToken<'a> {
+    start: usize,
+    end: usize,
+    features: Vec<&'a str>,
+}
+
+/// Compares the analysis of each line of `text` with MeCab's default-format
+/// output for the same lines (`mecab < text`).
+pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
+    let mut a = Agreement::default();
+    let mut blocks = mecab_output.split("EOS\n");
+    for line in text.lines() {
+        let Some(block) = blocks.next() else { break };
+        a.lines += 1;
+        let Some(reference) = align(line, block) else {
+            a.misaligned += 1;
+            continue;
+        };
+        let ours = tok.tokenize(line);
+        a.reference += reference.len() as u64;
+        a.ours += ours.len() as u64;
+        let (mut i, mut j) = (0, 0);
+        while i < reference.len() && j < ours.len() {
+            let (r, o) = (&reference[i], &ours[j]);
+            if (r.start, r.end) == (o.start, o.end) {
+                a.matched += 1;
+                let f = &r.features;
+                if f.len() >= 7 {
+                    a.pos2 += u64::from(f[0] == o.pos[0] && f[1] == o.pos[1]);
+                    a.pos_full += u64::from(f[..4] == o.pos[..] && f[4..6] == o.conjugation[..]);
+                    a.base += u64::from(f[6] == o.mecab_base());
+                }
+                i += 1;
+                j += 1;
+            } else if r.end <= o.end {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    a
+}
+
+fn align<'a>(line: &str, block: &'a str) -> Option<Vec<RefToken<'a>>> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut pos = 0;
+    let mut out = Vec::new();
+    for l in block.lines() {
+        let (surface, feats) = l.split_once('\t')?;
+        let s: Vec<char> = surface.chars().collect();
+        while pos < chars.len() && !chars[pos..].starts_with(&s) && chars[pos].is_whitespace() {
+            pos += 1;
+        }
+        if !chars[pos..].starts_with(&s) {
+            return None;
+        }
+        out.push(RefToken { start: pos, end: pos + s.len(), features: feats.split(',').collect() });
+        pos += s.len();
+    }
+    Some(out)
+}
+
+/// Runs `mecab` on every `*.txt` file in `dir` and compares each with our
+/// analysis. Returns (file stem, counts) per file, sorted by name.
+pub fn compare_corpus(tok: &Tokenizer, dir: &std::path::Path, mecab: &str) -> crate::Result<Vec<(String, Agreement)>> {
+    use crate::Error;
+    use std::io::Write;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let mut child = std::process::Command::new(mecab)
+            .args(["-b", "100000000"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::Io(format!("cannot run {mecab}: {e} (apt-get install mecab mecab-ipadic-utf8)")))?;
+        let mut stdin = child.stdin.take().ok_or_else(|| Error::Io("mecab stdin".into()))?;
+        let input = text.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let output = child.wait_with_output()?;
+        writer.join().map_err(|_| Error::Io("mecab writer thread".into()))??;
+        let reference = String::from_utf8_lossy(&output.stdout);
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push((stem, compare(tok, &text, &reference)));
+    }
+    Ok(out)
+}

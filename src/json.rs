@@ -1,0 +1,63 @@
+//! JSON output of tokens, shared by the CLI and the wasm module so both give
+//! byte-identical results.
+
+use crate::tokenizer::Token;
+
+/// Appends `s` as a JSON string literal.
+pub fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// One JSON array of token objects:
+/// `{"surface","start","end","pos":[4],"conjugation":{"type","form"},"base_form","known"}`.
+pub fn tokens(tokens: &[Token]) -> String {
+    let mut out = String::with_capacity(tokens.len() * 120 + 2);
+    out.push('[');
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"surface\":");
+        push_str(&mut out, t.surface);
+        out.push_str(&format!(",\"start\":{},\"end\":{},\"pos\":[", t.start, t.end));
+        for (k, p) in t.pos.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            push_str(&mut out, p);
+        }
+        out.push_str("],\"conjugation\":{\"type\":");
+        push_str(&mut out, t.conjugation[0]);
+        out.push_str(",\"form\":");
+        push_str(&mut out, t.conjugation[1]);
+        out.push_str("},\"base_form\":");
+        push_str(&mut out, t.base_form);
+        out.push_str(if t.known { ",\"known\":true}" } else { ",\"known\":false}" });
+    }
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_control_and_quotes() {
+        let mut s = String::new();
+        super::push_str(&mut s, "a\"b\\c\n\u{1}\u{2028}");
+        assert_eq!(s, "\"a\\\"b\\\\c\\n\\u0001\\u2028\"");
+    }
+}

@@ -1,0 +1,40 @@
+//! jatopic: Japanese morphological analysis (MeCab/IPADIC-compatible) and topic
+//! modeling that runs natively and as WebAssembly inside BigQuery.
+//!
+//! **Offsets are Unicode code points everywhere** — in Rust, in JS and in SQL —
+//! matching BigQuery's character positions.
+//!
+//! ```
+//! let tok = jatopic::default_tokenizer().unwrap();
+//! let words: Vec<&str> = tok.tokenize("東京に行く").iter().map(|t| t.surface).collect();
+//! assert_eq!(words, ["東京", "に", "行く"]);
+//! ```
+
+pub mod bytes;
+pub mod dict;
+pub mod error;
+pub mod json;
+pub mod normalize;
+pub mod tokenizer;
+
+#[cfg(feature = "cli")]
+pub mod build;
+#[cfg(feature = "cli")]
+pub mod compress;
+#[cfg(feature = "cli")]
+pub mod eval;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use dict::Dictionary;
+pub use error::{Error, Result};
+pub use tokenizer::{Options, Token, Tokenizer};
+
+/// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).
+pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");
+
+/// Loads the shipped dictionary (decompression takes a moment: do it once).
+pub fn default_tokenizer() -> Result<Tokenizer> {
+    Ok(Tokenizer::new(Dictionary::from_bytes(DEFAULT_DICTIONARY)?))
+}

@@ -1,0 +1,243 @@
+//! The `jatopic` command line.
+
+use jatopic::{build, json, Dictionary, Error, Options, Result, Tokenizer};
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+
+const USAGE: &str = "\
+usage:
+  jatopic tokenize [--format wakati|mecab|json] [--normalize] [--dict FILE] < text
+      One result per input line (UTF-8). Offsets are code points.
+  jatopic build-dict --ipadic DIR --seen MECAB_OUTPUT|- --out FILE [--quantum N] [--word-quantum N] [--matrix-classes R,L] [--keep-unseen-proper-nouns]
+      Builds the compressed dictionary from IPADIC's sources, pruned with
+      MeCab's output on training text (see dict/README.md).
+  jatopic eval (--corpus DIR | --text FILE --reference MECAB_OUTPUT) [--dict FILE] [--mecab PATH]
+      Word F1, POS and base-form agreement with MeCab (runs mecab on DIR/*.txt).
+  jatopic dict-info [--dict FILE]
+";
+
+struct Args(Vec<String>);
+
+impl Args {
+    fn flag(&mut self, name: &str) -> bool {
+        let before = self.0.len();
+        self.0.retain(|a| a != name);
+        before != self.0.len()
+    }
+    fn value(&mut self, name: &str) -> Result<Option<String>> {
+        let Some(i) = self.0.iter().position(|a| a == name) else { return Ok(None) };
+        if i + 1 >= self.0.len() {
+            return Err(Error::Input(format!("{name} needs a value")));
+        }
+        let v = self.0.remove(i + 1);
+        self.0.remove(i);
+        Ok(Some(v))
+    }
+    fn required(&mut self, name: &str) -> Result<String> {
+        self.value(name)?.ok_or_else(|| Error::Input(format!("missing {name}\n{USAGE}")))
+    }
+    fn finish(&self) -> Result<()> {
+        match self.0.first() {
+            Some(a) => Err(Error::Input(format!("unexpected argument {a:?}\n{USAGE}"))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn load_tokenizer(path: Option<String>) -> Result<Tokenizer> {
+    match path {
+        Some(p) => {
+            let bytes = std::fs::read(&p).map_err(|e| Error::Io(format!("{p}: {e}")))?;
+            Ok(Tokenizer::new(Dictionary::from_bytes(&bytes)?))
+        }
+        None => jatopic::default_tokenizer(),
+    }
+}
+
+fn read_file(p: &str) -> Result<String> {
+    std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{p}: {e}")))
+}
+
+fn tokenize(mut args: Args) -> Result<()> {
+    let format = args.value("--format")?.unwrap_or_else(|| "wakati".into());
+    if !matches!(format.as_str(), "wakati" | "mecab" | "json") {
+        return Err(Error::Input(format!("--format must be wakati, mecab or json, not {format:?}")));
+    }
+    let opts = Options { normalize: args.flag("--normalize") };
+    let tok = load_tokenizer(args.value("--dict")?)?;
+    args.finish()?;
+    let stdin = std::io::stdin().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let (mut lines, mut skipped) = (0u64, 0u64);
+    for (n, line) in stdin.split(b'\n').enumerate() {
+        let mut line = line?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        lines += 1;
+        let Ok(text) = std::str::from_utf8(&line) else {
+            eprintln!("jatopic: line {}: invalid UTF-8, skipped", n + 1);
+            skipped += 1;
+            continue;
+        };
+        let tokens = tok.tokenize_with(text, opts);
+        match format.as_str() {
+            "wakati" => {
+                let words: Vec<&str> = tokens.iter().map(|t| t.surface).collect();
+                writeln!(out, "{}", words.join(" "))?;
+            }
+            "mecab" => {
+                for t in &tokens {
+                    writeln!(
+                        out,
+                        "{}\t{},{},{},{},{},{},{}",
+                        t.surface,
+                        t.pos[0],
+                        t.pos[1],
+                        t.pos[2],
+                        t.pos[3],
+                        t.conjugation[0],
+                        t.conjugation[1],
+                        t.mecab_base()
+                    )?;
+                }
+                writeln!(out, "EOS")?;
+            }
+            _ => writeln!(out, "{}", json::tokens(&tokens))?,
+        }
+    }
+    out.flush()?;
+    if skipped > 0 {
+        eprintln!("jatopic: {lines} lines read, {skipped} skipped (invalid UTF-8)");
+    }
+    Ok(())
+}
+
+fn build_dict(mut args: Args) -> Result<()> {
+    let ipadic = PathBuf::from(args.required("--ipadic")?);
+    let seen_path = args.required("--seen")?;
+    let out = args.required("--out")?;
+    let mut opts = build::BuildOptions::default();
+    if let Some(q) = args.value("--quantum")? {
+        opts.matrix_quantum = q.parse().ok().filter(|&q| (1..=4096).contains(&q)).ok_or_else(|| {
+            Error::Input(format!("--quantum must be an integer in 1..=4096, not {q:?}"))
+        })?;
+    }
+    if let Some(q) = args.value("--word-quantum")? {
+        opts.word_quantum = q.parse().ok().filter(|&q| (1..=1024).contains(&q)).ok_or_else(|| {
+            Error::Input(format!("--word-quantum must be an integer in 1..=1024, not {q:?}"))
+        })?;
+    }
+    opts.keep_unseen_proper_nouns = args.flag("--keep-unseen-proper-nouns");
+    let matrix_classes = match args.value("--matrix-classes")? {
+        None => None,
+        Some(v) => {
+            let parsed = v.split_once(',').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+            Some(parsed.filter(|&(a, b): &(usize, usize)| a > 0 && b > 0).ok_or_else(|| {
+                Error::Input(format!("--matrix-classes must be ROWS,COLS (positive integers), not {v:?}"))
+            })?)
+        }
+    };
+    args.finish()?;
+    let seen = if seen_path == "-" {
+        build::seen_surfaces(std::io::stdin().lock())?
+    } else {
+        let f = std::fs::File::open(&seen_path).map_err(|e| Error::Io(format!("{seen_path}: {e}")))?;
+        build::seen_surfaces(std::io::BufReader::new(f))?
+    };
+    let mut src = build::build(&ipadic, &seen, &opts)?;
+    if let Some((r, c)) = matrix_classes {
+        build::cluster_matrix(&mut src.matrix, r, c);
+    }
+    let (bytes, report) = src.encode(opts.matrix_quantum, opts.word_quantum)?;
+    for (name, raw, xz) in &report {
+        eprintln!("  {name:<28} {raw:>9} bytes raw {xz:>8} bytes xz");
+    }
+    // Check it loads before replacing the old file; write via a temporary file.
+    let dict = Dictionary::from_bytes(&bytes)?;
+    let tmp = format!("{out}.tmp");
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::rename(&tmp, &out)?;
+    eprintln!(
+        "jatopic: wrote {out}: {} bytes, {} surfaces, {} entries, {} lemmas, {} paradigms ({} distinct surfaces seen in training output)",
+        bytes.len(),
+        dict.surface_count(),
+        dict.entry_count(),
+        dict.lemma_count().0,
+        dict.lemma_count().1,
+        seen.len()
+    );
+    Ok(())
+}
+
+fn print_agreement(name: &str, a: &jatopic::eval::Agreement) {
+    println!(
+        "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}",
+        a.lines,
+        a.reference,
+        a.f1(),
+        a.pos2_rate(),
+        a.pos_full_rate(),
+        a.base_rate(),
+        if a.misaligned > 0 { format!(" ({} lines misaligned, skipped)", a.misaligned) } else { String::new() }
+    );
+}
+
+fn eval(mut args: Args) -> Result<()> {
+    let corpus = args.value("--corpus")?;
+    let text = args.value("--text")?;
+    let reference = args.value("--reference")?;
+    let mecab = args.value("--mecab")?.unwrap_or_else(|| "mecab".into());
+    let tok = load_tokenizer(args.value("--dict")?)?;
+    args.finish()?;
+    if let Some(dir) = corpus {
+        let mut all = jatopic::eval::Agreement::default();
+        for (name, a) in jatopic::eval::compare_corpus(&tok, std::path::Path::new(&dir), &mecab)? {
+            print_agreement(&name, &a);
+            all.add(&a);
+        }
+        print_agreement("ALL", &all);
+        return Ok(());
+    }
+    let (Some(text), Some(reference)) = (text, reference) else {
+        return Err(Error::Input(format!("eval needs --corpus DIR, or --text FILE and --reference FILE\n{USAGE}")));
+    };
+    let a = jatopic::eval::compare(&tok, &read_file(&text)?, &read_file(&reference)?);
+    print_agreement("text", &a);
+    Ok(())
+}
+
+fn dict_info(mut args: Args) -> Result<()> {
+    let tok = load_tokenizer(args.value("--dict")?)?;
+    args.finish()?;
+    let d = tok.dictionary();
+    println!("surfaces {} entries {} context ids {}", d.surface_count(), d.entry_count(), d.features.len());
+    Ok(())
+}
+
+fn run() -> Result<()> {
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.is_empty() || argv[0] == "--help" || argv[0] == "-h" {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    let cmd = argv.remove(0);
+    let args = Args(argv);
+    match cmd.as_str() {
+        "tokenize" => tokenize(args),
+        "build-dict" => build_dict(args),
+        "eval" => eval(args),
+        "dict-info" => dict_info(args),
+        _ => Err(Error::Input(format!("unknown command {cmd:?}\n{USAGE}"))),
+    }
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("jatopic: {e}");
+        std::process::exit(match e {
+            Error::Input(_) => 2,
+            _ => 1,
+        });
+    }
+}
