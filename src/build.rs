@@ -51,18 +51,40 @@ fn parse_int<T: std::str::FromStr>(s: &str, what: &str, file: &str, line: usize)
     s.trim().parse().map_err(|_| Error::Format(format!("{file}:{line}: bad {what} {s:?}")))
 }
 
-/// Surfaces MeCab produced, from its default output format (`surface\tfeatures`, `EOS`).
-pub fn seen_surfaces(mecab_output: impl std::io::BufRead) -> Result<HashSet<String>> {
-    let mut seen = HashSet::new();
+/// What the builder learns from MeCab's output on training text.
+#[derive(Debug, Default)]
+pub struct TrainingText {
+    /// Every surface MeCab produced.
+    pub seen: HashSet<String>,
+    /// Sentences rebuilt from the surfaces (whitespace is lost), for weighting
+    /// the connection matrix.
+    pub sentences: Vec<String>,
+}
+
+/// Reads MeCab's default output format (`surface\tfeatures` lines, `EOS`).
+/// Keeps at most `max_chars` characters of rebuilt sentences.
+pub fn read_training_output(mecab_output: impl std::io::BufRead, max_chars: usize) -> Result<TrainingText> {
+    let mut t = TrainingText::default();
+    let mut sentence = String::new();
+    let mut kept = 0usize;
     for line in mecab_output.split(b'\n') {
         let line = line?;
-        if let Some(tab) = line.iter().position(|&b| b == b'\t') {
+        if line == b"EOS" {
+            if kept < max_chars && !sentence.is_empty() {
+                kept += sentence.chars().count();
+                t.sentences.push(std::mem::take(&mut sentence));
+            }
+            sentence.clear();
+        } else if let Some(tab) = line.iter().position(|&b| b == b'\t') {
             if let Ok(s) = std::str::from_utf8(&line[..tab]) {
-                seen.insert(s.to_string());
+                if !t.seen.contains(s) {
+                    t.seen.insert(s.to_string());
+                }
+                sentence.push_str(s);
             }
         }
     }
-    Ok(seen)
+    Ok(t)
 }
 
 /// Reads IPADIC from `dir` and prunes it with `seen`.
@@ -209,79 +231,83 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
 
 /// Replaces the connection matrix by a block approximation: rows (right
 /// contexts) are clustered into `rows` classes and columns (left contexts)
-/// into `cols` classes by k-means, and every cell becomes its block's mean.
-/// The encoder then stores each distinct row/column once.
-pub fn cluster_matrix(matrix: &mut [Vec<i16>], rows: usize, cols: usize) {
+/// into `cols` classes by weighted k-means, and every cell becomes its
+/// block's weighted mean. `weight[i][j]` says how much cell (i, j) matters
+/// (how often Viterbi evaluates it on training text). The encoder then stores
+/// each distinct row/column once.
+pub fn cluster_matrix(matrix: &mut [Vec<i16>], weight: &[Vec<f32>], rows: usize, cols: usize) {
     let n = matrix.len();
-    let as_f32: Vec<Vec<f32>> = matrix.iter().map(|r| r.iter().map(|&v| f32::from(v)).collect()).collect();
-    let row_of = kmeans(&as_f32, rows);
-    // Row-reduced matrix (class means), then cluster its columns.
-    let reduced = class_means(&as_f32, &row_of, rows);
-    let columns: Vec<Vec<f32>> = (0..n).map(|j| reduced.iter().map(|r| r[j]).collect()).collect();
-    let col_of = kmeans(&columns, cols);
+    let m: Vec<Vec<f32>> = matrix.iter().map(|r| r.iter().map(|&v| f32::from(v)).collect()).collect();
+    let row_of = kmeans(&m, weight, rows);
+    // Row-reduced matrix (weighted class means and summed weights), then its columns.
+    let (reduced, reduced_w) = class_means(&m, weight, &row_of, rows);
+    let transpose = |v: &[Vec<f32>]| -> Vec<Vec<f32>> { (0..n).map(|j| v.iter().map(|r| r[j]).collect()).collect() };
+    let col_of = kmeans(&transpose(&reduced), &transpose(&reduced_w), cols);
     let mut sum = vec![vec![0f64; cols]; rows];
-    let mut count = vec![vec![0u32; cols]; rows];
+    let mut wsum = vec![vec![0f64; cols]; rows];
     for i in 0..n {
         for j in 0..n {
-            sum[row_of[i]][col_of[j]] += f64::from(matrix[i][j]);
-            count[row_of[i]][col_of[j]] += 1;
+            let w = f64::from(weight[i][j]);
+            sum[row_of[i]][col_of[j]] += w * f64::from(matrix[i][j]);
+            wsum[row_of[i]][col_of[j]] += w;
         }
     }
     for i in 0..n {
         for j in 0..n {
             let (r, c) = (row_of[i], col_of[j]);
-            matrix[i][j] = (sum[r][c] / f64::from(count[r][c])).round() as i16;
+            matrix[i][j] = (sum[r][c] / wsum[r][c]).round().clamp(-32768.0, 32767.0) as i16;
         }
     }
 }
 
-fn class_means(v: &[Vec<f32>], class: &[usize], k: usize) -> Vec<Vec<f32>> {
+/// Weighted per-class means of vectors, and the summed weights.
+fn class_means(v: &[Vec<f32>], w: &[Vec<f32>], class: &[usize], k: usize) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
     let d = v.first().map_or(0, Vec::len);
     let mut sum = vec![vec![0f32; d]; k];
-    let mut count = vec![0f32; k];
-    for (x, &c) in v.iter().zip(class) {
-        count[c] += 1.0;
-        for (s, &xi) in sum[c].iter_mut().zip(x) {
-            *s += xi;
+    let mut wsum = vec![vec![0f32; d]; k];
+    for ((x, wx), &c) in v.iter().zip(w).zip(class) {
+        for j in 0..d {
+            sum[c][j] += wx[j] * x[j];
+            wsum[c][j] += wx[j];
         }
     }
-    for (s, &c) in sum.iter_mut().zip(&count) {
-        for x in s.iter_mut() {
-            *x /= c.max(1.0);
+    for (s, ws) in sum.iter_mut().zip(&wsum) {
+        for (x, &wj) in s.iter_mut().zip(ws) {
+            *x = if wj > 0.0 { *x / wj } else { 0.0 };
         }
     }
-    sum
+    (sum, wsum)
 }
 
-fn dist2(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+fn dist2(x: &[f32], w: &[f32], centre: &[f32]) -> f32 {
+    x.iter().zip(w).zip(centre).map(|((a, wa), c)| wa * (a - c) * (a - c)).sum()
 }
 
-/// Deterministic k-means: farthest-first initialisation, then Lloyd iterations.
-fn kmeans(v: &[Vec<f32>], k: usize) -> Vec<usize> {
+/// Deterministic weighted k-means: farthest-first initialisation, then Lloyd iterations.
+fn kmeans(v: &[Vec<f32>], w: &[Vec<f32>], k: usize) -> Vec<usize> {
     let n = v.len();
     let k = k.min(n).max(1);
     let mut centres = vec![v[0].clone()];
-    let mut nearest: Vec<f32> = v.iter().map(|x| dist2(x, &v[0])).collect();
+    let mut nearest: Vec<f32> = v.iter().zip(w).map(|(x, wx)| dist2(x, wx, &v[0])).collect();
     while centres.len() < k {
         let (far, _) = nearest.iter().enumerate().fold((0, -1f32), |b, (i, &d)| if d > b.1 { (i, d) } else { b });
         centres.push(v[far].clone());
         for (i, x) in v.iter().enumerate() {
-            nearest[i] = nearest[i].min(dist2(x, &v[far]));
+            nearest[i] = nearest[i].min(dist2(x, &w[i], &v[far]));
         }
     }
     let mut class = vec![0usize; n];
-    for _ in 0..12 {
+    for _ in 0..15 {
         let mut changed = false;
         for (i, x) in v.iter().enumerate() {
             let best = (0..k)
-                .map(|c| (c, dist2(x, &centres[c])))
+                .map(|c| (c, dist2(x, &w[i], &centres[c])))
                 .fold((0, f32::MAX), |b, (c, d)| if d < b.1 { (c, d) } else { b })
                 .0;
             changed |= best != class[i];
             class[i] = best;
         }
-        let means = class_means(v, &class, k);
+        let (means, _) = class_means(v, w, &class, k);
         for (c, m) in means.into_iter().enumerate() {
             if class.contains(&c) {
                 centres[c] = m;

@@ -139,15 +139,26 @@ fn build_dict(mut args: Args) -> Result<()> {
         }
     };
     args.finish()?;
-    let seen = if seen_path == "-" {
-        build::seen_surfaces(std::io::stdin().lock())?
+    // Text used to weight the matrix compression: enough to see every common connection.
+    const WEIGHTING_CHARS: usize = 20_000_000;
+    let training = if seen_path == "-" {
+        build::read_training_output(std::io::stdin().lock(), WEIGHTING_CHARS)?
     } else {
         let f = std::fs::File::open(&seen_path).map_err(|e| Error::Io(format!("{seen_path}: {e}")))?;
-        build::seen_surfaces(std::io::BufReader::new(f))?
+        build::read_training_output(std::io::BufReader::new(f), WEIGHTING_CHARS)?
     };
-    let mut src = build::build(&ipadic, &seen, &opts)?;
+    let seen = &training.seen;
+    let mut src = build::build(&ipadic, seen, &opts)?;
     if let Some((r, c)) = matrix_classes {
-        build::cluster_matrix(&mut src.matrix, r, c);
+        // Weight each cell by how often Viterbi evaluates it on the training
+        // text, analysed with the exact matrix.
+        let (exact, _) = src.encode(1, 1)?;
+        let tok = Tokenizer::new(Dictionary::from_bytes(&exact)?);
+        let counts = tok.connection_counts(training.sentences.iter().map(String::as_str));
+        let n = src.matrix.len();
+        let weight: Vec<Vec<f32>> =
+            (0..n).map(|i| (0..n).map(|j| (counts[i * n + j] as f32).sqrt() + 0.01).collect()).collect();
+        build::cluster_matrix(&mut src.matrix, &weight, r, c);
     }
     let (bytes, report) = src.encode(opts.matrix_quantum, opts.word_quantum)?;
     for (name, raw, xz) in &report {

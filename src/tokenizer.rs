@@ -130,6 +130,21 @@ impl Tokenizer {
     }
 }
 
+#[cfg(feature = "cli")]
+impl Tokenizer {
+    /// For each (previous id, next id), how many times Viterbi evaluates that
+    /// connection while analysing `lines` (row-major, ids × ids).
+    pub fn connection_counts<'a>(&self, lines: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        let n = self.dict.features.len();
+        let mut lattice = Lattice { connection_counts: Some(vec![0; n * n]), ..Default::default() };
+        for line in lines {
+            let chars: Vec<char> = line.chars().take(MAX_PIECE_CHARS).collect();
+            lattice.run(&self.dict, &chars);
+        }
+        lattice.connection_counts.unwrap_or_default()
+    }
+}
+
 /// Where the piece starting at `start` ends: the whole rest if short enough,
 /// else just after the last sentence end or whitespace within the limit.
 fn piece_end(chars: &[char], start: usize, dict: &Dictionary) -> usize {
@@ -154,6 +169,9 @@ struct Lattice {
     /// Head of the list of nodes ending at each position.
     end_head: Vec<u32>,
     matches: Vec<(usize, u16, i16, u32)>,
+    /// When set, counts how often each (previous id, next id) connection is
+    /// evaluated; the dictionary builder uses it to weight matrix compression.
+    connection_counts: Option<Vec<u32>>,
 }
 
 impl Lattice {
@@ -218,6 +236,10 @@ impl Lattice {
             let c = l.cost.saturating_add(dict.connection(l.id, id));
             if c < best.0 {
                 best = (c, i);
+            }
+            if let Some(counts) = &mut self.connection_counts {
+                let n = dict.features.len();
+                counts[usize::from(l.id) * n + usize::from(id)] += 1;
             }
             i = l.next_same_end;
         }

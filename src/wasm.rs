@@ -49,3 +49,9 @@ pub fn wakati_json(text: &str, normalize: bool) -> Result<String, JsError> {
         out
     })
 }
+
+/// Current size of the wasm linear memory in bytes (for benchmarks and limits).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}

@@ -1,0 +1,543 @@
+// Benchmark of jatopic against MeCab, kuromoji.js and tiny-segmenter.
+//
+// Everything is measured in ONE run on ONE text sample so that the ratios
+// (wasm ÷ kuromoji.js, native ÷ MeCab, …) compare like with like on this
+// machine; absolute numbers depend on the machine and its load.
+//
+// usage (from the repository root):
+//   node js/bench.mjs --bundle build/jatopic-tokenizer.js \
+//        --native target/release/jatopic --shared ../shared [--chars 1000000]
+//
+// Results: a Markdown report on stdout, progress on stderr, every number in
+// build/bench.json, and the sample text in build/bench-input.txt.
+// This is a measuring script, not a test: it asserts no timings.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+// ---------------------------------------------------------------- arguments
+
+const args = parseArgs(process.argv.slice(2), {
+  bundle: 'build/jatopic-tokenizer.js',
+  native: 'target/release/jatopic',
+  shared: '../shared',
+  chars: '1000000',
+});
+const cwd = process.cwd();
+const bundlePath = path.resolve(cwd, args.bundle);
+const nativePath = path.resolve(cwd, args.native);
+const sharedDir = path.resolve(cwd, args.shared);
+const targetChars = Number(args.chars);
+if (!Number.isFinite(targetChars) || targetChars <= 0) die(`--chars must be a positive number, got ${args.chars}`);
+
+// The repository root is found from this file, not from cwd, so that the
+// fallback text, build/ outputs and node_modules are always the project's.
+const jsDir = path.dirname(new URL(import.meta.url).pathname);
+const repoRoot = path.dirname(jsDir);
+const buildDir = path.join(repoRoot, 'build');
+const require = createRequire(path.join(jsDir, 'package.json'));
+
+// Targets the project is held to (reported, never asserted).
+const TARGETS = {
+  wasmOverKuromoji: 10, // ×, at least
+  coldStartMs: 150, // median, at most
+  peakMemoryMB: 32, // at most (MB = 2^20 bytes, i.e. 512 wasm pages)
+  bundleBytes: 1_000_000, // at most (BigQuery's per-file library limit)
+};
+
+const MECAB_ARGS = ['-Owakati', '-b', '100000000'];
+const COLD_START_TEXT = '東京都に行きました。';
+
+// Characters MeCab skips between words: IPADIC's char.def SPACE category
+// (U+0020, U+00D0, TAB, VT, LF). Ideographic space U+3000 is a word for
+// MeCab, so it is not skipped here either.
+const MECAB_SPACE = new Set([' ', '\u00d0', '\t', '\u000b', '\n']);
+
+// The artifacts are built elsewhere (make); this script never builds them.
+for (const [what, p] of [['bundle', bundlePath], ['native CLI', nativePath]]) {
+  if (!fs.existsSync(p)) die(`${what} not found at ${p} — build it first (make); the benchmark does not build anything.`);
+}
+if (spawnSync('mecab', ['-v']).status !== 0) die('mecab is not installed (apt-get install -y mecab mecab-ipadic-utf8)');
+
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    loadavgAtStart: os.loadavg(),
+  },
+  targets: TARGETS,
+};
+
+// ------------------------------------------------------------------- sample
+
+progress('building the text sample');
+const sample = buildSample();
+fs.mkdirSync(buildDir, { recursive: true });
+const inputFile = path.join(buildDir, 'bench-input.txt');
+const inputText = sample.lines.join('\n') + '\n';
+fs.writeFileSync(inputFile, inputText);
+// Characters = Unicode code points, newlines excluded (the same count for
+// every tokenizer, whatever its internal string representation).
+const totalChars = sample.lines.reduce((n, l) => n + codePoints(l), 0);
+results.sample = {
+  source: sample.source,
+  files: sample.files,
+  file: path.relative(repoRoot, inputFile),
+  lines: sample.lines.length,
+  chars: totalChars,
+  bytes: Buffer.byteLength(inputText),
+  notice: sample.notice,
+};
+progress(`sample: ${sample.lines.length} lines, ${totalChars} chars → ${inputFile}`);
+if (sample.notice) progress(`NOTICE: ${sample.notice}`);
+
+// The bundle file is read once; cold-start children read the same path.
+const bundleSource = fs.readFileSync(bundlePath, 'utf8');
+const bundleStat = fs.statSync(bundlePath);
+results.bundle = { path: bundlePath, bytes: bundleStat.size, mtime: bundleStat.mtime.toISOString() };
+
+// -------------------------------------------- 1. native jatopic, 2. MeCab
+
+// Wall time of whole processes (start + dictionary load + tokenizing +
+// writing the output), as a user of the CLI would see it. The load time is
+// the same command on empty input; subtracting it gives the tokenizing time.
+progress('native jatopic: 3 runs on empty input, 3 runs on the sample');
+const native = measureProcess(nativePath, ['tokenize', '--format', 'wakati']);
+results.native = native.stats;
+progress('MeCab: 3 runs on empty input, 3 runs on the sample');
+const mecab = measureProcess('mecab', MECAB_ARGS);
+results.mecab = { version: spawnSync('mecab', ['-v']).stdout.toString().trim(), ...mecab.stats };
+
+const mecabLines = wakatiLines(mecab.output);
+const nativeLines = wakatiLines(native.output);
+for (const [name, lines] of [['MeCab', mecabLines], ['native jatopic', nativeLines]]) {
+  if (lines.length !== sample.lines.length) {
+    progress(`WARNING: ${name} produced ${lines.length} lines for ${sample.lines.length} input lines`);
+  }
+}
+
+// ------------------------------------------------------------ 4. cold start
+
+// A fresh node process per run, so nothing is cached or JIT-compiled. The
+// clock runs inside the child (node's own start-up is not ours to count):
+// from reading the bundle file to the end of the first wakati() call, which
+// includes decoding the embedded wasm and loading the dictionary.
+progress('cold start: 7 fresh node processes');
+const COLD_CHILD = `
+const fs = require('node:fs'), vm = require('node:vm');
+const file = process.argv[process.argv.length - 1];
+const t0 = performance.now();
+const source = fs.readFileSync(file, 'utf8');
+const t1 = performance.now();
+const context = vm.createContext({});
+vm.runInContext(source, context, { filename: file });
+const t2 = performance.now();
+const words = context.jatopic.wakati(${JSON.stringify(COLD_START_TEXT)});
+const t3 = performance.now();
+process.stdout.write(JSON.stringify({ totalMs: t3 - t0, readMs: t1 - t0, evalMs: t2 - t1, firstCallMs: t3 - t2, words }));
+`;
+const coldRuns = [];
+for (let i = 0; i < 7; i++) {
+  const r = spawnSync(process.execPath, ['-e', COLD_CHILD, bundlePath], { encoding: 'utf8' });
+  if (r.status !== 0) die(`cold-start child failed:\n${r.stderr}`);
+  coldRuns.push(JSON.parse(r.stdout));
+}
+results.coldStart = {
+  runs: coldRuns.length,
+  medianMs: median(coldRuns.map((r) => r.totalMs)),
+  maxMs: Math.max(...coldRuns.map((r) => r.totalMs)),
+  medianReadMs: median(coldRuns.map((r) => r.readMs)),
+  medianEvalMs: median(coldRuns.map((r) => r.evalMs)),
+  medianFirstCallMs: median(coldRuns.map((r) => r.firstCallMs)),
+  firstCallWords: coldRuns[0].words,
+  allTotalMs: coldRuns.map((r) => r.totalMs),
+};
+
+// ------------------------------------------------------- 3. wasm in node:vm
+
+// The bundle runs in a bare V8 context, as in BigQuery. Initialisation is
+// timed separately and excluded from throughput.
+progress('wasm: evaluating the bundle and loading the dictionary');
+const context = vm.createContext({});
+let t = performance.now();
+vm.runInContext(bundleSource, context, { filename: bundlePath });
+const evalMs = performance.now() - t;
+const jatopic = context.jatopic;
+t = performance.now();
+jatopic.init();
+const initMs = performance.now() - t;
+const memoryAfterInit = jatopic.memoryBytes();
+
+const wasmTimes = [];
+let wasmWords = null;
+for (let run = 1; run <= 3; run++) {
+  progress(`wasm: wakati() run ${run}/3`);
+  const out = new Array(sample.lines.length);
+  const t0 = performance.now();
+  for (let i = 0; i < sample.lines.length; i++) out[i] = jatopic.wakati(sample.lines[i]);
+  wasmTimes.push(performance.now() - t0);
+  wasmWords = out;
+}
+progress('wasm: tokenize() (full analysis) once');
+let wasmTokens = 0;
+t = performance.now();
+for (const line of sample.lines) wasmTokens += jatopic.tokenize(line).length;
+const tokenizeMs = performance.now() - t;
+const peakMemory = jatopic.memoryBytes();
+const wasmMs = median(wasmTimes);
+results.wasm = {
+  version: jatopic.version,
+  evalMs,
+  initMs,
+  wakati: { runs: wasmTimes, medianMs: wasmMs, charsPerSec: perSec(totalChars, wasmMs) },
+  tokenize: { ms: tokenizeMs, charsPerSec: perSec(totalChars, tokenizeMs), tokens: wasmTokens },
+  memoryAfterInitBytes: memoryAfterInit,
+  peakMemoryBytes: peakMemory,
+  peakMemoryMB: peakMemory / 2 ** 20,
+};
+
+// Sanity check: the wasm build should give the native CLI's segmentation.
+let nativeAgree = 0;
+for (let i = 0; i < sample.lines.length; i++) {
+  if (nativeLines[i] !== undefined && sameArray(nativeLines[i], wasmWords[i])) nativeAgree++;
+}
+results.wasm.linesIdenticalToNative = nativeAgree;
+
+// ---------------------------------------------------------- 6. kuromoji.js
+
+progress('kuromoji.js: building the tokenizer (loads its dictionary)');
+const kuromoji = require('kuromoji');
+const dicPath = path.join(path.dirname(require.resolve('kuromoji/package.json')), 'dict') + '/';
+t = performance.now();
+const kuroTokenizer = await new Promise((resolve, reject) => {
+  kuromoji.builder({ dicPath }).build((err, tk) => (err ? reject(err) : resolve(tk)));
+});
+const kuroLoadMs = performance.now() - t;
+// One run only: kuromoji.js is slow enough that one pass over ~1M chars is
+// already several seconds, and JIT warm-up is negligible against that.
+progress('kuromoji.js: tokenize() over the sample (1 run)');
+const kuroWords = new Array(sample.lines.length);
+const tick = Math.max(1, Math.floor(sample.lines.length / 10));
+t = performance.now();
+for (let i = 0; i < sample.lines.length; i++) {
+  kuroWords[i] = kuroTokenizer.tokenize(sample.lines[i]).map((tk) => tk.surface_form);
+  if ((i + 1) % tick === 0) progress(`kuromoji.js: ${Math.round((100 * (i + 1)) / sample.lines.length)}%`);
+}
+const kuroMs = performance.now() - t;
+results.kuromoji = {
+  version: require('kuromoji/package.json').version,
+  loadMs: kuroLoadMs,
+  ms: kuroMs,
+  charsPerSec: perSec(totalChars, kuroMs),
+};
+
+// ------------------------------------------------------- 7. tiny-segmenter
+
+progress('tiny-segmenter: segment() over the sample, 3 runs');
+const TinySegmenter = require('tiny-segmenter');
+const tiny = new TinySegmenter();
+const tinyTimes = [];
+let tinyWords = null;
+for (let run = 1; run <= 3; run++) {
+  const out = new Array(sample.lines.length);
+  const t0 = performance.now();
+  for (let i = 0; i < sample.lines.length; i++) out[i] = tiny.segment(sample.lines[i]);
+  tinyTimes.push(performance.now() - t0);
+  tinyWords = out;
+}
+const tinyMs = median(tinyTimes);
+results.tinySegmenter = {
+  version: require('tiny-segmenter/package.json').version,
+  runs: tinyTimes,
+  medianMs: tinyMs,
+  charsPerSec: perSec(totalChars, tinyMs),
+};
+
+// ------------------------------------------------- 8. word F1 against MeCab
+
+progress('word F1 against MeCab');
+results.accuracy = {
+  reference: 'mecab ' + MECAB_ARGS.join(' '),
+  method: 'exact character-span match, micro-averaged over the sample; whitespace skipped as MeCab does',
+  jatopicWasm: wordF1(wasmWords),
+  kuromoji: wordF1(kuroWords),
+  tinySegmenter: wordF1(tinyWords),
+};
+
+// ---------------------------------------------------------------- summary
+
+const bundleAfter = fs.statSync(bundlePath);
+if (bundleAfter.mtimeMs !== bundleStat.mtimeMs) {
+  progress('WARNING: the bundle file changed during the run; cold-start runs may have read a different build');
+  results.bundle.changedDuringRun = true;
+}
+results.machine.loadavgAtEnd = os.loadavg();
+results.ratios = {
+  wasmOverKuromoji: results.wasm.wakati.charsPerSec / results.kuromoji.charsPerSec,
+  wasmOverTinySegmenter: results.wasm.wakati.charsPerSec / results.tinySegmenter.charsPerSec,
+  nativeOverMecab: results.native.charsPerSec / results.mecab.charsPerSec,
+  nativeOverMecabExcludingLoad: results.native.charsPerSecExcludingLoad / results.mecab.charsPerSecExcludingLoad,
+};
+
+const jsonFile = path.join(buildDir, 'bench.json');
+fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(report(results));
+progress(`numbers written to ${jsonFile}`);
+
+// ================================================================ functions
+
+function parseArgs(argv, defaults) {
+  const out = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !(m[1] in defaults)) die(`unknown argument ${argv[i]}\nusage: node js/bench.mjs --bundle FILE --native FILE --shared DIR [--chars N]`);
+    out[m[1]] = m[2] ?? argv[++i];
+    if (out[m[1]] === undefined) die(`--${m[1]} needs a value`);
+  }
+  return out;
+}
+
+function die(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
+
+function progress(message) {
+  process.stderr.write(`[bench ${(process.uptime()).toFixed(1).padStart(6)}s] ${message}\n`);
+}
+
+function codePoints(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++; // count every unit but low surrogates
+  }
+  return n;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function perSec(chars, ms) {
+  return (chars * 1000) / ms;
+}
+
+function sameArray(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Lines that are empty or only whitespace are left out: every tool would
+// produce an empty line for them, and MeCab's output would lose nothing.
+function usableLines(text) {
+  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+}
+
+// Dev corpus: one line from each file in turn (so every genre is in the
+// sample, not just the largest file) until the character target is reached.
+// Without ../shared, the small golden files are repeated to the same size.
+function buildSample() {
+  const devDir = path.join(sharedDir, 'corpus', 'dev');
+  const devFiles = fs.existsSync(devDir)
+    ? fs.readdirSync(devDir).filter((f) => f.endsWith('.txt')).sort().map((f) => path.join(devDir, f))
+    : [];
+  if (devFiles.length > 0) {
+    const sources = devFiles.map((f) => ({ file: f, lines: usableLines(fs.readFileSync(f, 'utf8')), next: 0, used: 0, chars: 0 }));
+    const lines = [];
+    let chars = 0;
+    while (chars < targetChars && sources.some((s) => s.next < s.lines.length)) {
+      for (const s of sources) {
+        if (chars >= targetChars) break;
+        if (s.next >= s.lines.length) continue; // this file is used up
+        const line = s.lines[s.next++];
+        const n = codePoints(line);
+        lines.push(line);
+        chars += n;
+        s.used++;
+        s.chars += n;
+      }
+    }
+    return {
+      source: 'shared dev corpus (round-robin lines)',
+      lines,
+      files: sources.map((s) => ({ file: path.relative(cwd, s.file), lines: s.used, chars: s.chars })),
+      notice: chars < targetChars ? `the dev corpus has only ${chars} chars, less than --chars ${targetChars}` : null,
+    };
+  }
+  const goldenDir = path.join(repoRoot, 'tests', 'golden');
+  const goldenFiles = fs.readdirSync(goldenDir).filter((f) => f.endsWith('.txt')).sort().map((f) => path.join(goldenDir, f));
+  const base = goldenFiles.flatMap((f) => usableLines(fs.readFileSync(f, 'utf8')));
+  if (base.length === 0) die(`no text: neither ${devDir} nor ${goldenDir}/*.txt`);
+  const lines = [];
+  let chars = 0;
+  for (let i = 0; chars < targetChars; i++) {
+    const line = base[i % base.length];
+    lines.push(line);
+    chars += codePoints(line);
+  }
+  return {
+    source: 'tests/golden (repeated)',
+    lines,
+    files: goldenFiles.map((f) => ({ file: path.relative(cwd, f) })),
+    notice: `${devDir} not found: using the small tests/golden/*.txt sentences repeated to ~${targetChars} chars. ` +
+      'Repeated text flatters caches and says little about accuracy; use ../shared for real numbers.',
+  };
+}
+
+// Runs a CLI on empty input and on the sample, 3 times each; median wall
+// times. Returns the output of the last sample run (for F1 and checks).
+function measureProcess(command, argv) {
+  const run = (input) => {
+    const t0 = performance.now();
+    const r = spawnSync(command, argv, { input, maxBuffer: 1 << 30 });
+    const ms = performance.now() - t0;
+    if (r.error || r.status !== 0) die(`${command} ${argv.join(' ')} failed: ${r.error ?? r.stderr.toString()}`);
+    return { ms, stdout: r.stdout };
+  };
+  const loadRuns = [1, 2, 3].map(() => run('').ms);
+  const runs = [];
+  let output = null;
+  for (let i = 0; i < 3; i++) {
+    const r = run(inputText);
+    runs.push(r.ms);
+    output = r.stdout.toString('utf8');
+  }
+  const loadMs = median(loadRuns);
+  const ms = median(runs);
+  return {
+    output,
+    stats: {
+      command: [command, ...argv].join(' '),
+      runs,
+      medianMs: ms,
+      charsPerSec: perSec(totalChars, ms),
+      loadRuns,
+      loadMs,
+      charsPerSecExcludingLoad: perSec(totalChars, ms - loadMs),
+    },
+  };
+}
+
+function wakatiLines(output) {
+  const lines = output.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => l.split(' ').filter((w) => w !== ''));
+}
+
+// Word spans of one line from a tokenizer's surfaces: each surface is found
+// at the cursor (after skipping whitespace); whitespace inside a surface's
+// ends is trimmed and whitespace-only surfaces (kuromoji.js and
+// tiny-segmenter emit spaces as words) are dropped, as MeCab never makes
+// them. A surface not found in order is counted as `unaligned` and only
+// costs precision.
+function spans(line, words) {
+  const out = new Set();
+  let pos = 0;
+  let unaligned = 0;
+  for (const w of words) {
+    let at = pos;
+    while (at < line.length && !line.startsWith(w, at) && MECAB_SPACE.has(line[at])) at++;
+    if (!line.startsWith(w, at)) at = line.indexOf(w, pos);
+    if (at < 0) {
+      unaligned++;
+      out.add(-1 - unaligned); // a span that can never match
+      continue;
+    }
+    let s = at;
+    let e = at + w.length;
+    pos = e;
+    while (s < e && MECAB_SPACE.has(line[s])) s++;
+    while (e > s && MECAB_SPACE.has(line[e - 1])) e--;
+    if (s < e) out.add(s * 0x1000000 + e);
+  }
+  return { set: out, unaligned };
+}
+
+function wordF1(system) {
+  const n = Math.min(system.length, mecabLines.length, sample.lines.length);
+  let tp = 0, sys = 0, ref = 0, unaligned = 0;
+  for (let i = 0; i < n; i++) {
+    const a = spans(sample.lines[i], system[i]);
+    const b = spans(sample.lines[i], mecabLines[i]);
+    unaligned += a.unaligned;
+    sys += a.set.size;
+    ref += b.set.size;
+    for (const x of a.set) if (b.set.has(x)) tp++;
+  }
+  const precision = tp / sys;
+  const recall = tp / ref;
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall), systemWords: sys, referenceWords: ref, matched: tp, unaligned, linesCompared: n };
+}
+
+// ----------------------------------------------------------------- report
+
+function report(r) {
+  const fmt = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const cps = (x) => fmt(Math.round(x));
+  const pct = (x) => (100 * x).toFixed(2) + ' %';
+  const ok = (good) => (good ? 'meets' : '**misses**');
+  const L = [];
+  L.push(`## jatopic benchmark — ${r.date.slice(0, 10)}`);
+  L.push('');
+  L.push(`All numbers and ratios below come from this same run, on the same sample, on this machine ` +
+    `(${r.machine.cpu}, ${r.machine.cpus} CPUs, node ${r.machine.node}, load average ` +
+    `${r.machine.loadavgAtStart[0].toFixed(2)} at start, ${r.machine.loadavgAtEnd[0].toFixed(2)} at end). ` +
+    'Absolute speeds depend on the machine and its load; the ratios are what to compare.');
+  L.push('');
+  L.push(`Sample: ${fmt(r.sample.chars)} characters (code points, newlines excluded) in ${fmt(r.sample.lines)} lines, ` +
+    `${r.sample.source}, written to \`${r.sample.file}\`.`);
+  if (r.sample.notice) L.push(`\n> **Notice:** ${r.sample.notice}`);
+  L.push('');
+  L.push('| file | lines | chars |');
+  L.push('|---|---:|---:|');
+  for (const f of r.sample.files) L.push(`| ${f.file} | ${f.lines === undefined ? '' : fmt(f.lines)} | ${f.chars === undefined ? '' : fmt(f.chars)} |`);
+  L.push('');
+  L.push('### Throughput');
+  L.push('');
+  L.push('| tokenizer | how timed | time | chars/s | load / init |');
+  L.push('|---|---|---:|---:|---:|');
+  L.push(`| jatopic native CLI | process wall time incl. start, median of 3 | ${fmt(r.native.medianMs)} ms | ${cps(r.native.charsPerSec)} (${cps(r.native.charsPerSecExcludingLoad)} excl. load) | ${fmt(r.native.loadMs, 1)} ms (native load) |`);
+  L.push(`| MeCab 0.996 (\`${r.mecab.command}\`) | process wall time incl. start, median of 3 | ${fmt(r.mecab.medianMs)} ms | ${cps(r.mecab.charsPerSec)} (${cps(r.mecab.charsPerSecExcludingLoad)} excl. load) | ${fmt(r.mecab.loadMs, 1)} ms |`);
+  L.push(`| jatopic wasm \`wakati()\` | node:vm context, after init, median of 3 | ${fmt(r.wasm.wakati.medianMs)} ms | ${cps(r.wasm.wakati.charsPerSec)} | ${fmt(r.wasm.evalMs, 1)} ms eval + ${fmt(r.wasm.initMs, 1)} ms init |`);
+  L.push(`| jatopic wasm \`tokenize()\` | same context, full analysis, 1 run | ${fmt(r.wasm.tokenize.ms)} ms | ${cps(r.wasm.tokenize.charsPerSec)} | |`);
+  L.push(`| kuromoji.js ${r.kuromoji.version} \`tokenize()\` | after build, 1 run | ${fmt(r.kuromoji.ms)} ms | ${cps(r.kuromoji.charsPerSec)} | ${fmt(r.kuromoji.loadMs)} ms builder |`);
+  L.push(`| tiny-segmenter ${r.tinySegmenter.version} \`segment()\` | median of 3 | ${fmt(r.tinySegmenter.medianMs)} ms | ${cps(r.tinySegmenter.charsPerSec)} | |`);
+  L.push('');
+  L.push('### Ratios and targets');
+  L.push('');
+  L.push('| measure | value | target | |');
+  L.push('|---|---:|---:|---|');
+  L.push(`| wasm ÷ kuromoji.js (chars/s) | ${r.ratios.wasmOverKuromoji.toFixed(1)}× | ≥ ${r.targets.wasmOverKuromoji}× | ${ok(r.ratios.wasmOverKuromoji >= r.targets.wasmOverKuromoji)} |`);
+  L.push(`| wasm ÷ tiny-segmenter (chars/s) | ${r.ratios.wasmOverTinySegmenter.toFixed(2)}× | | |`);
+  L.push(`| native ÷ MeCab (chars/s, incl. process start) | ${r.ratios.nativeOverMecab.toFixed(2)}× (${r.ratios.nativeOverMecabExcludingLoad.toFixed(2)}× excl. load) | | |`);
+  L.push(`| cold start, median of ${r.coldStart.runs} (max) | ${fmt(r.coldStart.medianMs, 1)} ms (${fmt(r.coldStart.maxMs, 1)} ms) | ≤ ${r.targets.coldStartMs} ms | ${ok(r.coldStart.medianMs <= r.targets.coldStartMs)} |`);
+  L.push(`| ↳ read file / runInContext / first \`wakati()\` (medians) | ${fmt(r.coldStart.medianReadMs, 1)} / ${fmt(r.coldStart.medianEvalMs, 1)} / ${fmt(r.coldStart.medianFirstCallMs, 1)} ms | | |`);
+  L.push(`| peak wasm memory (after all wasm runs) | ${r.wasm.peakMemoryMB.toFixed(1)} MB (${fmt(r.wasm.peakMemoryBytes)} B; ${(r.wasm.memoryAfterInitBytes / 2 ** 20).toFixed(1)} MB after init) | ≤ ${r.targets.peakMemoryMB} MB | ${ok(r.wasm.peakMemoryMB <= r.targets.peakMemoryMB)} |`);
+  L.push(`| bundle size (\`${path.relative(cwd, r.bundle.path)}\`) | ${fmt(r.bundle.bytes)} B | ≤ ${fmt(r.targets.bundleBytes)} B | ${ok(r.bundle.bytes <= r.targets.bundleBytes)} |`);
+  L.push('');
+  L.push('### Word segmentation against MeCab-IPADIC');
+  L.push('');
+  L.push(`Exact word-span match against \`${r.accuracy.reference}\` on the same sample, micro-averaged; whitespace skipped as MeCab does. ` +
+    `The wasm output equals the native CLI's on ${fmt(r.wasm.linesIdenticalToNative)} of ${fmt(r.sample.lines)} lines.`);
+  L.push('');
+  L.push('| tokenizer | precision | recall | F1 | words |');
+  L.push('|---|---:|---:|---:|---:|');
+  for (const [name, a] of [['jatopic wasm', r.accuracy.jatopicWasm], ['kuromoji.js', r.accuracy.kuromoji], ['tiny-segmenter', r.accuracy.tinySegmenter]]) {
+    L.push(`| ${name} | ${pct(a.precision)} | ${pct(a.recall)} | ${pct(a.f1)} | ${fmt(a.systemWords)}${a.unaligned ? ` (${fmt(a.unaligned)} unaligned)` : ''} |`);
+  }
+  L.push(`| (MeCab reference) | | | | ${fmt(r.accuracy.jatopicWasm.referenceWords)} |`);
+  L.push('');
+  L.push(`All numbers: \`${path.relative(cwd, path.join(buildDir, 'bench.json'))}\`.`);
+  L.push('');
+  return L.join('\n');
+}
