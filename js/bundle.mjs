@@ -147,17 +147,69 @@ var jatopic = (function () {
     if (typeof t !== 'string') throw new TypeError('jatopic.' + what + ': expected a string, got ' + (t === null ? 'null' : typeof t));
     return t;
   }
+  // The string goes in as UTF-16 code units and comes back as numbers (see
+  // analyze_utf16 in src/wasm.rs): surfaces are slices of the JS string, so
+  // no UTF-8 conversion happens on the hot path.
+  let units = new Uint16Array(4096);
+  function analyze(b, s, options) {
+    if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));
+    for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+    return b.analyze_utf16(units.subarray(0, s.length), !!(options && options.normalize));
+  }
+  let features = null;
+  function featureTable(b) {
+    if (features === null) {
+      features = JSON.parse(b.features_json()).map((f) => Object.freeze({
+        pos: Object.freeze(f.slice(0, 4)),
+        conjugation: Object.freeze({ type: f[4], form: f[5] }),
+      }));
+    }
+    return features;
+  }
+  const bases = new Map();
+  function baseForm(b, code, surface) {
+    if (code < 2) return surface;
+    let base = bases.get(code);
+    if (base === undefined) {
+      base = b.base_form(code - 2);
+      bases.set(code, base);
+    }
+    return base;
+  }
   return {
     version: ${JSON.stringify(version)},
-    /** Tokens: {surface, start, end, pos[4], conjugation{type,form}, base_form, known}; offsets in code points. */
+    /**
+     * Tokens of a string: {surface, start, end, pos[4], conjugation{type, form},
+     * base_form, known}. start/end are code-point offsets. pos and conjugation
+     * objects are shared and frozen. options: {normalize: true} for width
+     * normalisation (offsets still refer to the input).
+     */
     tokenize(t, options) {
-      const normalize = !!(options && options.normalize);
-      return JSON.parse(call((b) => b.tokenize_json(text(t, 'tokenize'), normalize)));
+      const s = text(t, 'tokenize');
+      return call((b) => {
+        const r = analyze(b, s, options);
+        const table = featureTable(b);
+        const out = new Array(r.length / 6);
+        for (let i = 0, k = 0; i < r.length; i += 6, k++) {
+          const surface = s.slice(r[i + 2], r[i + 3]);
+          const f = table[r[i + 4]];
+          out[k] = {
+            surface, start: r[i], end: r[i + 1], pos: f.pos, conjugation: f.conjugation,
+            base_form: baseForm(b, r[i + 5], surface), known: r[i + 5] !== 1,
+          };
+        }
+        return out;
+      });
     },
-    /** Surfaces only (as \`mecab -Owakati\`). */
+    /** Surfaces only, as \`mecab -Owakati\` (an array of strings). */
     wakati(t, options) {
-      const normalize = !!(options && options.normalize);
-      return JSON.parse(call((b) => b.wakati_json(text(t, 'wakati'), normalize)));
+      const s = text(t, 'wakati');
+      return call((b) => {
+        const r = analyze(b, s, options);
+        const out = new Array(r.length / 6);
+        for (let i = 0, k = 0; i < r.length; i += 6, k++) out[k] = s.slice(r[i + 2], r[i + 3]);
+        return out;
+      });
     },
     /** Loads the dictionary now rather than on the first call. */
     init() { call(() => null); },

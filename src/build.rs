@@ -20,7 +20,11 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { keep_unseen_proper_nouns: false, matrix_quantum: 64, word_quantum: 1 }
+        BuildOptions {
+            keep_unseen_proper_nouns: false,
+            matrix_quantum: 64,
+            word_quantum: 1,
+        }
     }
 }
 
@@ -28,7 +32,10 @@ fn read_euc_jp(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
     let (text, _, had_errors) = encoding_rs::EUC_JP.decode(&bytes);
     if had_errors {
-        return Err(Error::Format(format!("{}: not valid EUC-JP", path.display())));
+        return Err(Error::Format(format!(
+            "{}: not valid EUC-JP",
+            path.display()
+        )));
     }
     // encoding_rs follows the WHATWG (Windows) mapping for a few JIS X 0208
     // codes; Debian's UTF-8 IPADIC was converted with glibc's, which MeCab's
@@ -48,7 +55,9 @@ fn read_euc_jp(path: &Path) -> Result<String> {
 }
 
 fn parse_int<T: std::str::FromStr>(s: &str, what: &str, file: &str, line: usize) -> Result<T> {
-    s.trim().parse().map_err(|_| Error::Format(format!("{file}:{line}: bad {what} {s:?}")))
+    s.trim()
+        .parse()
+        .map_err(|_| Error::Format(format!("{file}:{line}: bad {what} {s:?}")))
 }
 
 /// What the builder learns from MeCab's output on training text.
@@ -63,7 +72,10 @@ pub struct TrainingText {
 
 /// Reads MeCab's default output format (`surface\tfeatures` lines, `EOS`).
 /// Keeps at most `max_chars` characters of rebuilt sentences.
-pub fn read_training_output(mecab_output: impl std::io::BufRead, max_chars: usize) -> Result<TrainingText> {
+pub fn read_training_output(
+    mecab_output: impl std::io::BufRead,
+    max_chars: usize,
+) -> Result<TrainingText> {
     let mut t = TrainingText::default();
     let mut sentence = String::new();
     let mut kept = 0usize;
@@ -100,7 +112,9 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         .map(|v| parse_int(v, "size", "matrix.def", 1))
         .collect::<Result<_>>()?;
     if head.len() != 2 || head[0] != head[1] {
-        return Err(Error::Format("matrix.def: expected a square 'N N' header".into()));
+        return Err(Error::Format(
+            "matrix.def: expected a square 'N N' header".into(),
+        ));
     }
     let n = head[0];
     src.matrix = vec![vec![0i16; n]; n];
@@ -113,14 +127,19 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let b: usize = parse_int(v[1], "id", "matrix.def", i + 2)?;
         let c: i16 = parse_int(v[2], "cost", "matrix.def", i + 2)?;
         if a >= n || b >= n {
-            return Err(Error::Format(format!("matrix.def:{}: id out of range", i + 2)));
+            return Err(Error::Format(format!(
+                "matrix.def:{}: id out of range",
+                i + 2
+            )));
         }
         src.matrix[a][b] = c;
     }
     // Features per context id, from left-id.def ("id pos1,...,cform,base-if-lexicalised").
     src.features = vec![Default::default(); n];
     for (i, l) in read_euc_jp(&dir.join("left-id.def"))?.lines().enumerate() {
-        let Some((id, feat)) = l.split_once(' ') else { continue };
+        let Some((id, feat)) = l.split_once(' ') else {
+            continue;
+        };
         let id: usize = parse_int(id, "id", "left-id.def", i + 1)?;
         let f: Vec<&str> = feat.split(',').collect();
         if id >= n || f.len() < 6 {
@@ -139,7 +158,10 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let v: Vec<&str> = l.split_whitespace().collect();
         if !v[0].starts_with("0x") {
             if v.len() < 4 {
-                return Err(Error::Format(format!("char.def:{}: bad category line", i + 1)));
+                return Err(Error::Format(format!(
+                    "char.def:{}: bad category line",
+                    i + 1
+                )));
             }
             cat_index.insert(v[0].to_string(), src.categories.len());
             src.categories.push(CharCategory {
@@ -161,9 +183,9 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let mut mask = 0u32;
         let mut default = None;
         for name in &v[1..] {
-            let c = *cat_index
-                .get(*name)
-                .ok_or_else(|| Error::Format(format!("char.def:{}: unknown category {name}", i + 1)))?;
+            let c = *cat_index.get(*name).ok_or_else(|| {
+                Error::Format(format!("char.def:{}: unknown category {name}", i + 1))
+            })?;
             mask |= 1 << c;
             default.get_or_insert(c as u8);
         }
@@ -172,7 +194,9 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         }
     }
     if src.categories.first().map(|c| c.name.as_str()) != Some("DEFAULT") {
-        return Err(Error::Format("char.def: DEFAULT must be the first category".into()));
+        return Err(Error::Format(
+            "char.def: DEFAULT must be the first category".into(),
+        ));
     }
     for (c, &(mask, default)) in per_char.iter().enumerate() {
         let c = c as u32;
@@ -181,7 +205,12 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         }
         match src.ranges.last_mut() {
             Some(r) if r.hi + 1 == c && r.mask == mask && r.default == default => r.hi = c,
-            _ => src.ranges.push(CharRange { lo: c, hi: c, mask, default }),
+            _ => src.ranges.push(CharRange {
+                lo: c,
+                hi: c,
+                mask,
+                default,
+            }),
         }
     }
     // Unknown-word templates.
@@ -191,9 +220,9 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         if f.len() < 4 {
             continue;
         }
-        let c = *cat_index
-            .get(f[0])
-            .ok_or_else(|| Error::Format(format!("unk.def:{}: unknown category {}", i + 1, f[0])))?;
+        let c = *cat_index.get(f[0]).ok_or_else(|| {
+            Error::Format(format!("unk.def:{}: unknown category {}", i + 1, f[0]))
+        })?;
         let id: u16 = parse_int(f[1], "id", "unk.def", i + 1)?;
         let cost: i16 = parse_int(f[3], "cost", "unk.def", i + 1)?;
         src.unknown[c].push((id, cost));
@@ -205,25 +234,38 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         .collect();
     csvs.sort();
     if csvs.is_empty() {
-        return Err(Error::Io(format!("{}: no IPADIC *.csv files (install Debian's mecab-ipadic)", dir.display())));
+        return Err(Error::Io(format!(
+            "{}: no IPADIC *.csv files (install Debian's mecab-ipadic)",
+            dir.display()
+        )));
     }
     for path in csvs {
-        let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for (i, l) in read_euc_jp(&path)?.lines().enumerate() {
             let f: Vec<&str> = l.split(',').collect();
             if f.len() < 11 {
-                return Err(Error::Format(format!("{name}:{}: expected at least 11 fields", i + 1)));
+                return Err(Error::Format(format!(
+                    "{name}:{}: expected at least 11 fields",
+                    i + 1
+                )));
             }
             let id: u16 = parse_int(f[1], "id", &name, i + 1)?;
             let cost: i16 = parse_int(f[3], "cost", &name, i + 1)?;
             if usize::from(id) >= n {
-                return Err(Error::Format(format!("{name}:{}: context id {id} out of range", i + 1)));
+                return Err(Error::Format(format!(
+                    "{name}:{}: context id {id} out of range",
+                    i + 1
+                )));
             }
             let proper = f[4] == "名詞" && f[5] == "固有名詞";
             if proper && !opts.keep_unseen_proper_nouns && !seen.contains(f[0]) {
                 continue;
             }
-            src.lexicon.push((f[0].to_string(), id, cost, f[10].to_string()));
+            src.lexicon
+                .push((f[0].to_string(), id, cost, f[10].to_string()));
         }
     }
     Ok(src)
@@ -237,11 +279,16 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
 /// each distinct row/column once.
 pub fn cluster_matrix(matrix: &mut [Vec<i16>], weight: &[Vec<f32>], rows: usize, cols: usize) {
     let n = matrix.len();
-    let m: Vec<Vec<f32>> = matrix.iter().map(|r| r.iter().map(|&v| f32::from(v)).collect()).collect();
+    let m: Vec<Vec<f32>> = matrix
+        .iter()
+        .map(|r| r.iter().map(|&v| f32::from(v)).collect())
+        .collect();
     let row_of = kmeans(&m, weight, rows);
     // Row-reduced matrix (weighted class means and summed weights), then its columns.
     let (reduced, reduced_w) = class_means(&m, weight, &row_of, rows);
-    let transpose = |v: &[Vec<f32>]| -> Vec<Vec<f32>> { (0..n).map(|j| v.iter().map(|r| r[j]).collect()).collect() };
+    let transpose = |v: &[Vec<f32>]| -> Vec<Vec<f32>> {
+        (0..n).map(|j| v.iter().map(|r| r[j]).collect()).collect()
+    };
     let col_of = kmeans(&transpose(&reduced), &transpose(&reduced_w), cols);
     let mut sum = vec![vec![0f64; cols]; rows];
     let mut wsum = vec![vec![0f64; cols]; rows];
@@ -261,7 +308,12 @@ pub fn cluster_matrix(matrix: &mut [Vec<i16>], weight: &[Vec<f32>], rows: usize,
 }
 
 /// Weighted per-class means of vectors, and the summed weights.
-fn class_means(v: &[Vec<f32>], w: &[Vec<f32>], class: &[usize], k: usize) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+fn class_means(
+    v: &[Vec<f32>],
+    w: &[Vec<f32>],
+    class: &[usize],
+    k: usize,
+) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
     let d = v.first().map_or(0, Vec::len);
     let mut sum = vec![vec![0f32; d]; k];
     let mut wsum = vec![vec![0f32; d]; k];
@@ -280,7 +332,11 @@ fn class_means(v: &[Vec<f32>], w: &[Vec<f32>], class: &[usize], k: usize) -> (Ve
 }
 
 fn dist2(x: &[f32], w: &[f32], centre: &[f32]) -> f32 {
-    x.iter().zip(w).zip(centre).map(|((a, wa), c)| wa * (a - c) * (a - c)).sum()
+    x.iter()
+        .zip(w)
+        .zip(centre)
+        .map(|((a, wa), c)| wa * (a - c) * (a - c))
+        .sum()
 }
 
 /// Deterministic weighted k-means: farthest-first initialisation, then Lloyd iterations.
@@ -290,7 +346,11 @@ fn kmeans(v: &[Vec<f32>], w: &[Vec<f32>], k: usize) -> Vec<usize> {
     let mut centres = vec![v[0].clone()];
     let mut nearest: Vec<f32> = v.iter().zip(w).map(|(x, wx)| dist2(x, wx, &v[0])).collect();
     while centres.len() < k {
-        let (far, _) = nearest.iter().enumerate().fold((0, -1f32), |b, (i, &d)| if d > b.1 { (i, d) } else { b });
+        let (far, _) =
+            nearest
+                .iter()
+                .enumerate()
+                .fold((0, -1f32), |b, (i, &d)| if d > b.1 { (i, d) } else { b });
         centres.push(v[far].clone());
         for (i, x) in v.iter().enumerate() {
             nearest[i] = nearest[i].min(dist2(x, &w[i], &v[far]));

@@ -61,7 +61,10 @@ impl<'a> Reader<'a> {
     }
     /// One byte.
     pub fn u8(&mut self) -> Result<u8> {
-        let b = *self.data.get(self.pos).ok_or_else(|| self.err("truncated"))?;
+        let b = *self
+            .data
+            .get(self.pos)
+            .ok_or_else(|| self.err("truncated"))?;
         self.pos += 1;
         Ok(b)
     }

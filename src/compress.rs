@@ -6,8 +6,11 @@ use std::io::Write;
 
 /// xz at preset 9e, no integrity check (artifact headers carry their own checksum).
 pub fn xz(data: &[u8]) -> Result<Vec<u8>> {
-    let stream = xz2::stream::Stream::new_easy_encoder(9 | 0x8000_0000 /* LZMA_PRESET_EXTREME */, xz2::stream::Check::None)
-        .map_err(|e| Error::Io(format!("xz encoder: {e}")))?;
+    let stream = xz2::stream::Stream::new_easy_encoder(
+        9 | 0x8000_0000, /* LZMA_PRESET_EXTREME */
+        xz2::stream::Check::None,
+    )
+    .map_err(|e| Error::Io(format!("xz encoder: {e}")))?;
     let mut enc = xz2::write::XzEncoder::new_stream(Vec::new(), stream);
     enc.write_all(data)?;
     Ok(enc.finish()?)

@@ -5,12 +5,16 @@
 //! ```text
 //! magic    "JATOPIC-DICT\n"           13 bytes
 //! version  u16 LE                     FORMAT_VERSION
+//! stored   u32 LE                     length of the stored (uncompressed) section
 //! length   u32 LE                     length of the decompressed payload
-//! checksum u64 LE                     FNV-1a 64 of the decompressed payload
-//! payload  xz stream                  the sections below, in order
+//! checksum u64 LE                     FNV-1a 64 of stored section + decompressed payload
+//! stored section                      connection costs, one codebook index per cell
+//! payload  xz stream                  the other sections, in order
 //! ```
 //! The payload is column-oriented (each field of every record stored
-//! together) because LZMA compresses homogeneous runs far better.
+//! together) because LZMA compresses homogeneous runs far better. The
+//! connection matrix barely compresses, and LZMA decoding (in wasm, the bulk
+//! of cold start) costs time per decoded byte, so it is stored as is.
 //! Every count and index is validated at load; a malformed file gives
 //! [`Error::Format`] naming the problem, never a panic.
 
@@ -88,25 +92,36 @@ pub(crate) struct Form {
 pub(crate) struct SortedStrings {
     chars: Vec<char>,
     start: Vec<u32>,
+    /// For each BMP code point c, the index of the first string whose first
+    /// character is >= c (65,537 entries): one lookup replaces the widest
+    /// binary search.
+    first: Vec<u32>,
+    /// Per string, its first two characters packed (second 0 if absent):
+    /// the second search step reads this contiguous array, not the strings.
+    pair: Vec<u64>,
 }
 
 impl SortedStrings {
     /// Reads a front-coded list: count, then (shared prefix length, suffix) per string.
-    fn read(r: &mut Reader, allow_empty: bool) -> Result<Self> {
+    fn read(r: &mut Reader, strings: &mut StringReader) -> Result<Self> {
         let n = r.count("number of strings")?;
-        let mut s = SortedStrings { chars: Vec::new(), start: Vec::with_capacity(n + 1) };
+        let mut s = SortedStrings {
+            chars: Vec::new(),
+            start: Vec::with_capacity(n + 1),
+            first: Vec::new(),
+            pair: Vec::new(),
+        };
         s.start.push(0);
         let mut prev_start = 0usize;
         for k in 0..n {
             let shared = r.uvar()? as usize;
-            let suffix = r.str()?;
             let start = s.chars.len();
             if shared > start - prev_start {
                 return Err(r.err("front-coded prefix longer than the previous string"));
             }
             s.chars.extend_from_within(prev_start..prev_start + shared);
-            s.chars.extend(suffix.chars());
-            if s.chars.len() == start && !(allow_empty && k == 0) {
+            strings.read_into(r, &mut s.chars)?;
+            if s.chars.len() == start {
                 return Err(r.err("empty string in a sorted list"));
             }
             if k > 0 && s.chars[prev_start..start] >= s.chars[start..] {
@@ -114,6 +129,20 @@ impl SortedStrings {
             }
             prev_start = start;
             s.start.push(s.chars.len() as u32);
+        }
+        s.pair = (0..s.len())
+            .map(|i| {
+                let w = s.get(i);
+                (u64::from(w[0] as u32) << 32) | w.get(1).map_or(0, |&c| u64::from(c as u32))
+            })
+            .collect();
+        s.first = vec![0; 0x10001];
+        let mut i = 0;
+        for c in 0..=0x10000u32 {
+            while i < s.len() && s.get(i).first().is_none_or(|&f| (f as u32) < c) {
+                i += 1;
+            }
+            s.first[c as usize] = i as u32;
         }
         Ok(s)
     }
@@ -130,8 +159,34 @@ impl SortedStrings {
     /// of `text`, shortest first. Binary search narrows the range of strings
     /// sharing the prefix one character at a time: no index to build at load.
     fn prefixes(&self, text: &[char], mut f: impl FnMut(usize, usize)) {
-        let (mut lo, mut hi) = (0usize, self.len());
-        for (k, &c) in text.iter().enumerate() {
+        let (mut lo, mut hi) = match text.first() {
+            Some(&c) if (c as u32) < 0x10000 => (
+                self.first[c as usize] as usize,
+                self.first[c as usize + 1] as usize,
+            ),
+            Some(_) => (self.first[0x10000] as usize, self.len()),
+            None => return,
+        };
+        if lo < hi && self.get(lo).len() == 1 {
+            f(1, lo);
+            lo += 1;
+        }
+        if let Some(&c1) = text.get(1) {
+            let key = (u64::from(text[0] as u32) << 32) | u64::from(c1 as u32);
+            let range = &self.pair[lo..hi];
+            let a = range.partition_point(|&p| p < key);
+            let b = a + range[a..].partition_point(|&p| p <= key);
+            (lo, hi) = (lo + a, lo + b);
+        } else {
+            return;
+        }
+        if lo == hi {
+            return;
+        }
+        if self.get(lo).len() == 2 {
+            f(2, lo);
+        }
+        for (k, &c) in text.iter().enumerate().skip(2) {
             // All strings in lo..hi start with text[..k]; the one equal to it, if any, is first.
             if lo < hi && self.get(lo).len() == k {
                 lo += 1;
@@ -164,6 +219,33 @@ impl SortedStrings {
                 f(k + 1, lo);
             }
         }
+    }
+}
+
+/// Reads strings stored as ranks into the payload's character table.
+struct StringReader<'t> {
+    table: &'t [char],
+}
+
+impl StringReader<'_> {
+    fn read_into(&mut self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
+        let n = r.count("string length")?;
+        for _ in 0..n {
+            let rank = r.uvar()? as usize;
+            out.push(
+                *self
+                    .table
+                    .get(rank)
+                    .ok_or_else(|| r.err("character rank out of range"))?,
+            );
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, r: &mut Reader) -> Result<Vec<char>> {
+        let mut v = Vec::new();
+        self.read_into(r, &mut v)?;
+        Ok(v)
     }
 }
 
@@ -228,9 +310,9 @@ fn read_features(r: &mut Reader) -> Result<Vec<[String; 6]>> {
 }
 
 impl Dictionary {
-    /// Parses a `.jtd` file (header + xz payload).
+    /// Parses a `.jtd` file (header, stored section, xz payload).
     pub fn from_bytes(file: &[u8]) -> Result<Dictionary> {
-        let head = MAGIC.len() + 2 + 4 + 8;
+        let head = MAGIC.len() + 2 + 4 + 4 + 8;
         if file.len() < head || &file[..MAGIC.len()] != MAGIC {
             return Err(Error::Format(
                 "not a jatopic dictionary (bad magic); expected a .jtd file built by `jatopic build-dict`".into(),
@@ -243,25 +325,44 @@ impl Dictionary {
                 "dictionary format version {version}, this jatopic reads version {FORMAT_VERSION}; rebuild it with `make dict`"
             )));
         }
-        let len = u32::from_le_bytes(file[m + 2..m + 6].try_into().unwrap_or_default()) as usize;
-        let sum = u64::from_le_bytes(file[m + 6..m + 14].try_into().unwrap_or_default());
+        let word = |at: usize| {
+            u32::from_le_bytes([file[at], file[at + 1], file[at + 2], file[at + 3]]) as usize
+        };
+        let stored_len = word(m + 2);
+        let len = word(m + 6);
+        let sum = u64::from_le_bytes(file[m + 10..m + 18].try_into().unwrap_or_default());
+        if stored_len > file.len() - head {
+            return Err(Error::Format(
+                "dictionary truncated: stored section runs past the end of the file".into(),
+            ));
+        }
+        let stored = &file[head..head + stored_len];
         if len > MAX_PAYLOAD {
-            return Err(Error::Format(format!("dictionary payload of {len} bytes is over the {MAX_PAYLOAD}-byte limit")));
+            return Err(Error::Format(format!(
+                "dictionary payload of {len} bytes is over the {MAX_PAYLOAD}-byte limit"
+            )));
         }
         let mut payload = Vec::with_capacity(len);
-        let mut input = &file[head..];
+        let mut input = &file[head + stored_len..];
         lzma_rs::xz_decompress(&mut input, &mut payload)
             .map_err(|e| Error::Format(format!("dictionary payload does not decompress: {e:?}")))?;
         if payload.len() != len {
-            return Err(Error::Format(format!("dictionary payload is {} bytes, header says {len}", payload.len())));
+            return Err(Error::Format(format!(
+                "dictionary payload is {} bytes, header says {len}",
+                payload.len()
+            )));
         }
-        if fnv1a64(&payload) != sum {
-            return Err(Error::Format("dictionary checksum mismatch (file corrupted)".into()));
+        let mut check = stored.to_vec();
+        check.extend_from_slice(&payload);
+        if fnv1a64(&check) != sum {
+            return Err(Error::Format(
+                "dictionary checksum mismatch (file corrupted)".into(),
+            ));
         }
-        Self::from_payload(&payload)
+        Self::from_payload(stored, &payload)
     }
 
-    fn from_payload(p: &[u8]) -> Result<Dictionary> {
+    fn from_payload(stored: &[u8], p: &[u8]) -> Result<Dictionary> {
         let mut r = Reader::new(p, "dictionary");
         let features = read_features(&mut r)?;
         let n_ids = features.len();
@@ -280,11 +381,22 @@ impl Dictionary {
             left_class.push(r.uvar_max(n_lc.saturating_sub(1) as u64, "left class")? as u16);
         }
         let quantum = r.uvar_max(1 << 12, "cost quantum")? as i64;
-        let mut matrix = Vec::with_capacity(n_rc * n_lc);
-        for _ in 0..n_rc * n_lc {
-            let v = r.ivar()? * quantum;
-            matrix.push(i16::try_from(v).map_err(|_| r.err("connection cost out of range"))?);
+        let n_codes = r.uvar_max(256, "codebook size")? as usize;
+        let mut codebook = [0i16; 256];
+        for c in codebook.iter_mut().take(n_codes) {
+            *c = i16::try_from(r.ivar()? * quantum)
+                .map_err(|_| r.err("connection cost out of range"))?;
         }
+        if stored.len() != n_rc * n_lc {
+            return Err(r.err(&format!(
+                "stored matrix has {} cells, expected {n_rc} x {n_lc}",
+                stored.len()
+            )));
+        }
+        if stored.iter().any(|&b| usize::from(b) >= n_codes) {
+            return Err(r.err("matrix cell refers past the codebook"));
+        }
+        let matrix: Vec<i16> = stored.iter().map(|&b| codebook[usize::from(b)]).collect();
         // Character categories and ranges.
         let n_cat = r.uvar_max(31, "number of character categories")? as usize;
         let mut categories = Vec::with_capacity(n_cat);
@@ -292,7 +404,12 @@ impl Dictionary {
             let name = r.str()?.to_string();
             let flags = r.u8()?;
             let length = r.uvar_max(255, "unknown-word length")? as u32;
-            categories.push(CharCategory { name, invoke: flags & 1 != 0, group: flags & 2 != 0, length });
+            categories.push(CharCategory {
+                name,
+                invoke: flags & 1 != 0,
+                group: flags & 2 != 0,
+                length,
+            });
         }
         if categories.is_empty() || categories[0].name != "DEFAULT" {
             return Err(r.err("the first character category must be DEFAULT"));
@@ -300,7 +417,8 @@ impl Dictionary {
         let space_category = categories
             .iter()
             .position(|c| c.name == "SPACE")
-            .ok_or_else(|| r.err("no SPACE character category"))? as u8;
+            .ok_or_else(|| r.err("no SPACE character category"))?
+            as u8;
         let n_ranges = r.count("number of character ranges")?;
         let mut ranges = Vec::with_capacity(n_ranges);
         let mut next_lo = 0u64;
@@ -312,7 +430,12 @@ impl Dictionary {
             }
             let mask = r.uvar_max((1u64 << n_cat) - 1, "category mask")? as u32;
             let default = r.uvar_max(n_cat as u64 - 1, "default category")? as u8;
-            ranges.push(CharRange { lo: lo as u32, hi: hi as u32, mask, default });
+            ranges.push(CharRange {
+                lo: lo as u32,
+                hi: hi as u32,
+                mask,
+                default,
+            });
             next_lo = hi + 1;
         }
         let mut unknown = Vec::with_capacity(n_cat);
@@ -321,70 +444,124 @@ impl Dictionary {
             let mut v = Vec::with_capacity(n);
             for _ in 0..n {
                 let id = r.uvar_max(n_ids as u64 - 1, "unknown-word context id")? as u16;
-                let cost = i16::try_from(r.ivar()?).map_err(|_| r.err("unknown-word cost out of range"))?;
+                let cost = i16::try_from(r.ivar()?)
+                    .map_err(|_| r.err("unknown-word cost out of range"))?;
                 v.push((id, cost));
             }
             unknown.push(v);
         }
+        // Character table: strings below store ranks into it (frequent
+        // characters take one byte), which keeps the decompressed payload
+        // small — LZMA decoding time grows with it.
+        let table: Vec<char> = r.str()?.chars().collect();
+        let mut strings = StringReader { table: &table };
         // Plain lexicon, column-oriented: front-coded surfaces, then entry columns.
-        let surfaces = SortedStrings::read(&mut r, false)?;
+        let surfaces = SortedStrings::read(&mut r, &mut strings)?;
         let entry_start = read_group_sizes(&mut r, surfaces.len(), p.len())?;
         let total = *entry_start.last().unwrap_or(&0) as usize;
-        let mut entries = vec![Entry { id: 0, cost: 0, base: u32::MAX }; total];
+        let mut entries = vec![
+            Entry {
+                id: 0,
+                cost: 0,
+                base: u32::MAX
+            };
+            total
+        ];
         for e in entries.iter_mut() {
             e.id = r.uvar_max(n_ids as u64 - 1, "entry context id")? as u16;
         }
         let word_quantum = r.uvar_max(1 << 10, "word cost quantum")? as i64;
-        for e in entries.iter_mut() {
-            e.cost = i16::try_from(r.ivar()? * word_quantum).map_err(|_| r.err("word cost out of range"))?;
+        let cost = |r: &mut Reader, base: i64| -> Result<i16> {
+            i16::try_from((base + r.ivar()?) * word_quantum)
+                .map_err(|_| r.err("word cost out of range"))
+        };
+        // Costs are stored relative to a typical cost per context id.
+        let mut id_cost = Vec::with_capacity(n_ids);
+        for _ in 0..n_ids {
+            id_cost.push(r.ivar()?);
         }
+        for e in entries.iter_mut() {
+            e.cost = cost(&mut r, id_cost[e.id as usize])?;
+        }
+        // Base forms differing from the surface: (entry index gap, string).
         let n_bases = r.count("number of base forms")?;
         let mut bases = Vec::with_capacity(n_bases);
-        for _ in 0..n_bases {
-            bases.push(r.str()?.to_string());
+        let mut at = 0usize;
+        for k in 0..n_bases {
+            at += r.uvar_max(total as u64, "base form entry")? as usize;
+            let e = entries
+                .get_mut(at)
+                .ok_or_else(|| r.err("base form entry out of range"))?;
+            e.base = k as u32;
+            bases.push(strings.read(&mut r)?.into_iter().collect::<String>());
         }
-        for e in entries.iter_mut() {
-            let b = r.uvar_max(n_bases as u64, "base form index")?;
-            e.base = if b == 0 { u32::MAX } else { (b - 1) as u32 };
+        // Paradigm shapes: endings and ids; paradigms: a shape plus cost deltas.
+        let n_shapes = r.count("number of paradigm shapes")?;
+        let shape_start = read_group_sizes(&mut r, n_shapes, p.len())?;
+        let mut base_suffixes = Vec::with_capacity(n_shapes);
+        for _ in 0..n_shapes {
+            base_suffixes.push(strings.read(&mut r)?.into_iter().collect::<String>());
         }
-        // Paradigms: per paradigm the base-form ending and its forms.
-        let n_par = r.count("number of paradigms")?;
-        let form_start = read_group_sizes(&mut r, n_par, p.len())?;
-        let mut base_suffixes = Vec::with_capacity(n_par);
-        for _ in 0..n_par {
-            base_suffixes.push(r.str()?.to_string());
-        }
-        let n_forms = *form_start.last().unwrap_or(&0) as usize;
-        let mut forms = Vec::with_capacity(n_forms);
+        let n_shape_forms = *shape_start.last().unwrap_or(&0) as usize;
+        let mut shape_forms = Vec::with_capacity(n_shape_forms);
         let mut suffix_chars = Vec::new();
-        for _ in 0..n_forms {
+        for _ in 0..n_shape_forms {
             let start = suffix_chars.len() as u32;
-            suffix_chars.extend(r.str()?.chars());
-            let suffix_len = u16::try_from(suffix_chars.len() - start as usize).map_err(|_| r.err("suffix too long"))?;
-            forms.push(Form { suffix: start, suffix_len, id: 0, delta: 0 });
+            suffix_chars.extend(strings.read(&mut r)?);
+            let suffix_len = u16::try_from(suffix_chars.len() - start as usize)
+                .map_err(|_| r.err("suffix too long"))?;
+            shape_forms.push(Form {
+                suffix: start,
+                suffix_len,
+                id: 0,
+                delta: 0,
+            });
         }
-        for f in forms.iter_mut() {
+        for f in shape_forms.iter_mut() {
             f.id = r.uvar_max(n_ids as u64 - 1, "form context id")? as u16;
         }
+        let n_par = r.count("number of paradigms")?;
+        let mut paradigm_shape = Vec::with_capacity(n_par);
+        let mut form_start = Vec::with_capacity(n_par + 1);
+        form_start.push(0u32);
+        let mut forms = Vec::new();
+        for _ in 0..n_par {
+            let sh = r.uvar_max(n_shapes.saturating_sub(1) as u64, "paradigm shape")? as usize;
+            paradigm_shape.push(sh);
+            forms.extend_from_slice(
+                &shape_forms[shape_start[sh] as usize..shape_start[sh + 1] as usize],
+            );
+            if forms.len() > p.len() {
+                return Err(r.err("paradigm forms exceed the payload size"));
+            }
+            form_start.push(forms.len() as u32);
+        }
         for f in forms.iter_mut() {
-            f.delta = i16::try_from(r.ivar()? * word_quantum).map_err(|_| r.err("form cost out of range"))?;
+            f.delta = cost(&mut r, 0)?;
         }
         // Lemmas, grouped by stem.
-        let stems = SortedStrings::read(&mut r, true)?;
+        let stems = SortedStrings::read(&mut r, &mut strings)?;
         let lemma_start = read_group_sizes(&mut r, stems.len(), p.len())?;
         let n_lemmas = *lemma_start.last().unwrap_or(&0) as usize;
-        let mut lemmas = vec![Lemma { paradigm: 0, cost: 0, base: 0 }; n_lemmas];
+        let mut lemmas = vec![
+            Lemma {
+                paradigm: 0,
+                cost: 0,
+                base: 0
+            };
+            n_lemmas
+        ];
         for l in lemmas.iter_mut() {
             l.paradigm = r.uvar_max(n_par.saturating_sub(1) as u64, "paradigm index")? as u32;
         }
         for l in lemmas.iter_mut() {
-            l.cost = i16::try_from(r.ivar()? * word_quantum).map_err(|_| r.err("lemma cost out of range"))?;
+            l.cost = cost(&mut r, 0)?;
         }
         for s in 0..stems.len() {
             for l in &mut lemmas[lemma_start[s] as usize..lemma_start[s + 1] as usize] {
                 l.base = bases.len() as u32;
                 let mut b: String = stems.get(s).iter().collect();
-                b.push_str(&base_suffixes[l.paradigm as usize]);
+                b.push_str(&base_suffixes[paradigm_shape[l.paradigm as usize]]);
                 bases.push(b);
             }
         }
@@ -461,17 +638,33 @@ impl Dictionary {
             let rest = &text[len..];
             for l in &self.lemmas[self.lemma_start[s] as usize..self.lemma_start[s + 1] as usize] {
                 let p = l.paradigm as usize;
-                for form in &self.forms[self.form_start[p] as usize..self.form_start[p + 1] as usize] {
-                    let suffix = &self.suffix_chars[form.suffix as usize..][..usize::from(form.suffix_len)];
-                    if rest.starts_with(suffix) && len + suffix.len() > 0 {
-                        f(len + suffix.len(), form.id, l.cost.saturating_add(form.delta), l.base);
+                let forms =
+                    &self.forms[self.form_start[p] as usize..self.form_start[p + 1] as usize];
+                // Forms are sorted by ending: the empty ending first, then the
+                // ones starting with the next character form one run.
+                let first = |f: &Form| {
+                    self.suffix_chars
+                        .get(f.suffix as usize)
+                        .copied()
+                        .filter(|_| f.suffix_len > 0)
+                };
+                let next = rest.first().copied();
+                let from = forms.partition_point(|f| {
+                    first(f).is_some_and(|c| Some(c) < next) || first(f).is_none()
+                });
+                let empty = forms.iter().take_while(|f| f.suffix_len == 0);
+                let run = forms[from..]
+                    .iter()
+                    .take_while(|f| first(f) == next && next.is_some());
+                for form in empty.chain(run) {
+                    let n = usize::from(form.suffix_len);
+                    let suffix = &self.suffix_chars[form.suffix as usize..][..n];
+                    if n <= rest.len() && suffix.iter().zip(rest).all(|(a, b)| a == b) {
+                        f(len + n, form.id, l.cost.saturating_add(form.delta), l.base);
                     }
                 }
             }
         };
-        if self.stems.len() > 0 && self.stems.get(0).is_empty() {
-            stem_match(0, 0);
-        }
         self.stems.prefixes(text, &mut stem_match);
     }
 }
@@ -501,7 +694,11 @@ impl DictionarySource {
     /// costs, `word_quantum` word costs, to multiples of themselves (1 = exact).
     /// Also returns, per payload section, its raw and separately-xz'd size
     /// (the size breakdown reported by `build-dict`).
-    pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, Vec<(&'static str, usize, usize)>)> {
+    pub fn encode(
+        &self,
+        quantum: i64,
+        word_quantum: i64,
+    ) -> Result<(Vec<u8>, Vec<(&'static str, usize, usize)>)> {
         use crate::bytes::Writer;
         use std::collections::HashMap;
         let mut w = Writer::default();
@@ -544,10 +741,31 @@ impl DictionarySource {
         for &c in &col_class {
             w.uvar(c as u64);
         }
-        w.uvar(quantum as u64);
+        // One byte per cell: a codebook of the 256 most frequent (quantised)
+        // values; rarer values take the nearest code.
+        let mut freq: HashMap<i64, usize> = HashMap::new();
         for r in 0..rows.len() {
             for col in &cols {
-                w.ivar(col[r]);
+                *freq.entry(col[r]).or_default() += 1;
+            }
+        }
+        let mut codes: Vec<(i64, usize)> = freq.into_iter().collect();
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        codes.truncate(256);
+        let mut codebook: Vec<i64> = codes.into_iter().map(|c| c.0).collect();
+        codebook.sort();
+        w.uvar(quantum as u64);
+        w.uvar(codebook.len() as u64);
+        codebook.iter().for_each(|&c| w.ivar(c));
+        let mut stored = Vec::with_capacity(rows.len() * cols.len());
+        for r in 0..rows.len() {
+            for col in &cols {
+                let i = codebook.partition_point(|&c| c < col[r]);
+                let nearest = [i.saturating_sub(1), i.min(codebook.len() - 1)]
+                    .into_iter()
+                    .min_by_key(|&k| (codebook[k] - col[r]).abs())
+                    .unwrap_or(0);
+                stored.push(nearest as u8);
             }
         }
         marks.push(("characters + unknown words", w.buf.len()));
@@ -589,7 +807,11 @@ impl DictionarySource {
             if f[4] == "*" {
                 plain.push(e);
             } else {
-                let key = (e.3.as_str(), f[4].as_str(), [f[0].as_str(), f[1].as_str(), f[2].as_str(), f[3].as_str()]);
+                let key = (
+                    e.3.as_str(),
+                    f[4].as_str(),
+                    [f[0].as_str(), f[1].as_str(), f[2].as_str(), f[3].as_str()],
+                );
                 by_lemma.entry(key).or_default().push(e);
             }
         }
@@ -601,6 +823,15 @@ impl DictionarySource {
         keys.sort();
         for key in keys {
             let forms = &by_lemma[&key];
+            // A lemma without a common stem (する: し, さ, す…) would be tried at
+            // every position; its few forms are cheaper as plain entries.
+            if forms
+                .iter()
+                .any(|e| e.0.chars().next() != key.0.chars().next())
+            {
+                plain.extend(forms.iter().copied());
+                continue;
+            }
             let base: Vec<char> = key.0.chars().collect();
             let mut stem_len = base.len();
             for e in forms {
@@ -608,8 +839,10 @@ impl DictionarySource {
                 stem_len = stem_len.min(sc.iter().zip(&base).take_while(|(a, b)| a == b).count());
             }
             let cost = forms.iter().map(|e| qw(e.2)).min().unwrap_or(0);
-            let mut par: Vec<(String, u16, i64)> =
-                forms.iter().map(|e| (e.0.chars().skip(stem_len).collect(), e.1, qw(e.2) - cost)).collect();
+            let mut par: Vec<(String, u16, i64)> = forms
+                .iter()
+                .map(|e| (e.0.chars().skip(stem_len).collect(), e.1, qw(e.2) - cost))
+                .collect();
             par.sort();
             let key_par = (base[stem_len..].iter().collect::<String>(), par);
             let next = paradigms.len();
@@ -619,7 +852,7 @@ impl DictionarySource {
             });
             lemmas.push((base[..stem_len].to_vec(), idx, cost));
         }
-        marks.push(("surfaces", w.buf.len()));
+        plain.sort();
         let mut groups: Vec<(&str, Forms)> = Vec::new();
         for e in plain {
             match groups.last_mut() {
@@ -627,56 +860,23 @@ impl DictionarySource {
                 _ => groups.push((&e.0, vec![e])),
             }
         }
-        let surfaces: Vec<Vec<char>> = groups.iter().map(|(s, _)| s.chars().collect()).collect();
-        write_sorted(&mut w, &surfaces);
-        marks.push(("entries per surface", w.buf.len()));
-        for (_, v) in &groups {
-            w.uvar(v.len() as u64);
+        let plain_entries: Vec<&(String, u16, i16, String)> =
+            groups.iter().flat_map(|g| g.1.iter().copied()).collect();
+        // Paradigm shapes (endings + ids) shared by paradigms differing only in costs.
+        let mut shape_index: HashMap<(String, Vec<(String, u16)>), usize> = HashMap::new();
+        let mut shapes: Vec<(String, Vec<(String, u16)>)> = Vec::new();
+        let mut paradigm_shape = Vec::new();
+        for (base_suffix, forms) in &paradigms {
+            let shape = (
+                base_suffix.clone(),
+                forms.iter().map(|f| (f.0.clone(), f.1)).collect::<Vec<_>>(),
+            );
+            let next = shapes.len();
+            paradigm_shape.push(*shape_index.entry(shape.clone()).or_insert_with(|| {
+                shapes.push(shape);
+                next
+            }));
         }
-        marks.push(("entry context ids", w.buf.len()));
-        for e in groups.iter().flat_map(|g| &g.1) {
-            w.uvar(u64::from(e.1));
-        }
-        marks.push(("entry costs", w.buf.len()));
-        w.uvar(wq as u64);
-        for e in groups.iter().flat_map(|g| &g.1) {
-            w.ivar(qw(e.2));
-        }
-        marks.push(("base forms", w.buf.len()));
-        let mut base_index: HashMap<&str, usize> = HashMap::new();
-        let mut bases: Vec<&str> = Vec::new();
-        for e in groups.iter().flat_map(|g| &g.1) {
-            if e.3 != e.0 && !base_index.contains_key(e.3.as_str()) {
-                base_index.insert(&e.3, bases.len());
-                bases.push(&e.3);
-            }
-        }
-        w.uvar(bases.len() as u64);
-        for b in &bases {
-            w.str(b);
-        }
-        for e in groups.iter().flat_map(|g| &g.1) {
-            let b = if e.3 == e.0 { 0 } else { base_index[e.3.as_str()] + 1 };
-            w.uvar(b as u64);
-        }
-        marks.push(("paradigms", w.buf.len()));
-        w.uvar(paradigms.len() as u64);
-        for (_, forms) in &paradigms {
-            w.uvar(forms.len() as u64);
-        }
-        for (base_suffix, _) in &paradigms {
-            w.str(base_suffix);
-        }
-        for f in paradigms.iter().flat_map(|p| &p.1) {
-            w.str(&f.0);
-        }
-        for f in paradigms.iter().flat_map(|p| &p.1) {
-            w.uvar(u64::from(f.1));
-        }
-        for f in paradigms.iter().flat_map(|p| &p.1) {
-            w.ivar(f.2);
-        }
-        marks.push(("lemma stems", w.buf.len()));
         lemmas.sort();
         let mut stem_groups: Vec<(Vec<char>, Vec<(usize, i64)>)> = Vec::new();
         for (stem, par, cost) in lemmas {
@@ -685,8 +885,110 @@ impl DictionarySource {
                 _ => stem_groups.push((stem, vec![(par, cost)])),
             }
         }
+        // Character table, most frequent first.
+        let mut freq: HashMap<char, usize> = HashMap::new();
+        let mut count = |s: &str| s.chars().for_each(|c| *freq.entry(c).or_default() += 1);
+        groups.iter().for_each(|g| count(g.0));
+        plain_entries
+            .iter()
+            .filter(|e| e.3 != e.0)
+            .for_each(|e| count(&e.3));
+        for (b, forms) in &shapes {
+            count(b);
+            forms.iter().for_each(|f| count(&f.0));
+        }
+        stem_groups
+            .iter()
+            .for_each(|g| count(&g.0.iter().collect::<String>()));
+        let mut table: Vec<(char, usize)> = freq.into_iter().collect();
+        table.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let rank: HashMap<char, u64> = table
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, _))| (c, i as u64))
+            .collect();
+        w.str(&table.iter().map(|t| t.0).collect::<String>());
+        let put = |w: &mut Writer, s: &[char]| {
+            w.uvar(s.len() as u64);
+            s.iter().for_each(|c| w.uvar(rank[c]));
+        };
+        let put_sorted = |w: &mut Writer, list: &[Vec<char>]| {
+            w.uvar(list.len() as u64);
+            let mut prev: &[char] = &[];
+            for cur in list {
+                let shared = prev.iter().zip(cur).take_while(|(a, b)| a == b).count();
+                w.uvar(shared as u64);
+                put(w, &cur[shared..]);
+                prev = cur;
+            }
+        };
+        marks.push(("surfaces", w.buf.len()));
+        let surfaces: Vec<Vec<char>> = groups.iter().map(|(s, _)| s.chars().collect()).collect();
+        put_sorted(&mut w, &surfaces);
+        marks.push(("entries per surface", w.buf.len()));
+        for (_, v) in &groups {
+            w.uvar(v.len() as u64);
+        }
+        marks.push(("entry context ids", w.buf.len()));
+        for e in &plain_entries {
+            w.uvar(u64::from(e.1));
+        }
+        marks.push(("entry costs", w.buf.len()));
+        w.uvar(wq as u64);
+        // Typical (median) cost per id; entries store the difference.
+        let mut by_id: Vec<Vec<i64>> = vec![Vec::new(); self.features.len()];
+        for e in &plain_entries {
+            by_id[usize::from(e.1)].push(qw(e.2));
+        }
+        let id_cost: Vec<i64> = by_id
+            .iter_mut()
+            .map(|v| {
+                v.sort();
+                v.get(v.len() / 2).copied().unwrap_or(0)
+            })
+            .collect();
+        id_cost.iter().for_each(|&c| w.ivar(c));
+        for e in &plain_entries {
+            w.ivar(qw(e.2) - id_cost[usize::from(e.1)]);
+        }
+        marks.push(("base forms", w.buf.len()));
+        let exceptions: Vec<(usize, &str)> = plain_entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.3 != e.0)
+            .map(|(i, e)| (i, e.3.as_str()))
+            .collect();
+        w.uvar(exceptions.len() as u64);
+        let mut at = 0;
+        for (i, b) in exceptions {
+            w.uvar((i - at) as u64);
+            at = i;
+            put(&mut w, &b.chars().collect::<Vec<_>>());
+        }
+        marks.push(("paradigms", w.buf.len()));
+        w.uvar(shapes.len() as u64);
+        for (_, forms) in &shapes {
+            w.uvar(forms.len() as u64);
+        }
+        for (base_suffix, _) in &shapes {
+            put(&mut w, &base_suffix.chars().collect::<Vec<_>>());
+        }
+        for f in shapes.iter().flat_map(|s| &s.1) {
+            put(&mut w, &f.0.chars().collect::<Vec<_>>());
+        }
+        for f in shapes.iter().flat_map(|s| &s.1) {
+            w.uvar(u64::from(f.1));
+        }
+        w.uvar(paradigms.len() as u64);
+        for &sh in &paradigm_shape {
+            w.uvar(sh as u64);
+        }
+        for f in paradigms.iter().flat_map(|p| &p.1) {
+            w.ivar(f.2);
+        }
+        marks.push(("lemma stems", w.buf.len()));
         let stems: Vec<Vec<char>> = stem_groups.iter().map(|g| g.0.clone()).collect();
-        write_sorted(&mut w, &stems);
+        put_sorted(&mut w, &stems);
         for (_, v) in &stem_groups {
             w.uvar(v.len() as u64);
         }
@@ -701,27 +1003,23 @@ impl DictionarySource {
         let mut report = Vec::new();
         for (k, &(name, start)) in marks.iter().enumerate() {
             let end = marks.get(k + 1).map_or(payload.len(), |m| m.1);
-            report.push((name, end - start, crate::compress::xz(&payload[start..end])?.len()));
+            report.push((
+                name,
+                end - start,
+                crate::compress::xz(&payload[start..end])?.len(),
+            ));
         }
         let mut out = Vec::new();
+        report.push(("stored connection costs", stored.len(), stored.len()));
+        let mut check = stored.clone();
+        check.extend_from_slice(&payload);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(stored.len() as u32).to_le_bytes());
         out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
+        out.extend_from_slice(&fnv1a64(&check).to_le_bytes());
+        out.extend_from_slice(&stored);
         out.extend_from_slice(&crate::compress::xz(&payload)?);
         Ok((out, report))
-    }
-}
-
-/// Writes sorted distinct strings front-coded (see `SortedStrings::read`).
-#[cfg(feature = "cli")]
-fn write_sorted(w: &mut crate::bytes::Writer, list: &[Vec<char>]) {
-    w.uvar(list.len() as u64);
-    let mut prev: &[char] = &[];
-    for cur in list {
-        let shared = prev.iter().zip(cur).take_while(|(a, b)| a == b).count();
-        w.uvar(shared as u64);
-        w.str(&cur[shared..].iter().collect::<String>());
-        prev = cur;
     }
 }

@@ -118,7 +118,11 @@ fn align<'a>(line: &str, block: &'a str) -> Option<Vec<RefToken<'a>>> {
         if !chars[pos..].starts_with(&s) {
             return None;
         }
-        out.push(RefToken { start: pos, end: pos + s.len(), features: feats.split(',').collect() });
+        out.push(RefToken {
+            start: pos,
+            end: pos + s.len(),
+            features: feats.split(',').collect(),
+        });
         pos += s.len();
     }
     Some(out)
@@ -126,7 +130,11 @@ fn align<'a>(line: &str, block: &'a str) -> Option<Vec<RefToken<'a>>> {
 
 /// Runs `mecab` on every `*.txt` file in `dir` and compares each with our
 /// analysis. Returns (file stem, counts) per file, sorted by name.
-pub fn compare_corpus(tok: &Tokenizer, dir: &std::path::Path, mecab: &str) -> crate::Result<Vec<(String, Agreement)>> {
+pub fn compare_corpus(
+    tok: &Tokenizer,
+    dir: &std::path::Path,
+    mecab: &str,
+) -> crate::Result<Vec<(String, Agreement)>> {
     use crate::Error;
     use std::io::Write;
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -137,20 +145,33 @@ pub fn compare_corpus(tok: &Tokenizer, dir: &std::path::Path, mecab: &str) -> cr
     files.sort();
     let mut out = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
         let mut child = std::process::Command::new(mecab)
             .args(["-b", "100000000"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
-            .map_err(|e| Error::Io(format!("cannot run {mecab}: {e} (apt-get install mecab mecab-ipadic-utf8)")))?;
-        let mut stdin = child.stdin.take().ok_or_else(|| Error::Io("mecab stdin".into()))?;
+            .map_err(|e| {
+                Error::Io(format!(
+                    "cannot run {mecab}: {e} (apt-get install mecab mecab-ipadic-utf8)"
+                ))
+            })?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| Error::Io("mecab stdin".into()))?;
         let input = text.clone();
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let output = child.wait_with_output()?;
-        writer.join().map_err(|_| Error::Io("mecab writer thread".into()))??;
+        writer
+            .join()
+            .map_err(|_| Error::Io("mecab writer thread".into()))??;
         let reference = String::from_utf8_lossy(&output.stdout);
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         out.push((stem, compare(tok, &text, &reference)));
     }
     Ok(out)

@@ -33,7 +33,10 @@ pub fn tokens(tokens: &[Token]) -> String {
         }
         out.push_str("{\"surface\":");
         push_str(&mut out, t.surface);
-        out.push_str(&format!(",\"start\":{},\"end\":{},\"pos\":[", t.start, t.end));
+        out.push_str(&format!(
+            ",\"start\":{},\"end\":{},\"pos\":[",
+            t.start, t.end
+        ));
         for (k, p) in t.pos.iter().enumerate() {
             if k > 0 {
                 out.push(',');
@@ -46,7 +49,11 @@ pub fn tokens(tokens: &[Token]) -> String {
         push_str(&mut out, t.conjugation[1]);
         out.push_str("},\"base_form\":");
         push_str(&mut out, t.base_form);
-        out.push_str(if t.known { ",\"known\":true}" } else { ",\"known\":false}" });
+        out.push_str(if t.known {
+            ",\"known\":true}"
+        } else {
+            ",\"known\":false}"
+        });
     }
     out.push(']');
     out

@@ -25,7 +25,9 @@ impl Args {
         before != self.0.len()
     }
     fn value(&mut self, name: &str) -> Result<Option<String>> {
-        let Some(i) = self.0.iter().position(|a| a == name) else { return Ok(None) };
+        let Some(i) = self.0.iter().position(|a| a == name) else {
+            return Ok(None);
+        };
         if i + 1 >= self.0.len() {
             return Err(Error::Input(format!("{name} needs a value")));
         }
@@ -34,7 +36,8 @@ impl Args {
         Ok(Some(v))
     }
     fn required(&mut self, name: &str) -> Result<String> {
-        self.value(name)?.ok_or_else(|| Error::Input(format!("missing {name}\n{USAGE}")))
+        self.value(name)?
+            .ok_or_else(|| Error::Input(format!("missing {name}\n{USAGE}")))
     }
     fn finish(&self) -> Result<()> {
         match self.0.first() {
@@ -61,9 +64,13 @@ fn read_file(p: &str) -> Result<String> {
 fn tokenize(mut args: Args) -> Result<()> {
     let format = args.value("--format")?.unwrap_or_else(|| "wakati".into());
     if !matches!(format.as_str(), "wakati" | "mecab" | "json") {
-        return Err(Error::Input(format!("--format must be wakati, mecab or json, not {format:?}")));
+        return Err(Error::Input(format!(
+            "--format must be wakati, mecab or json, not {format:?}"
+        )));
     }
-    let opts = Options { normalize: args.flag("--normalize") };
+    let opts = Options {
+        normalize: args.flag("--normalize"),
+    };
     let tok = load_tokenizer(args.value("--dict")?)?;
     args.finish()?;
     let stdin = std::io::stdin().lock();
@@ -119,23 +126,43 @@ fn build_dict(mut args: Args) -> Result<()> {
     let out = args.required("--out")?;
     let mut opts = build::BuildOptions::default();
     if let Some(q) = args.value("--quantum")? {
-        opts.matrix_quantum = q.parse().ok().filter(|&q| (1..=4096).contains(&q)).ok_or_else(|| {
-            Error::Input(format!("--quantum must be an integer in 1..=4096, not {q:?}"))
-        })?;
+        opts.matrix_quantum = q
+            .parse()
+            .ok()
+            .filter(|&q| (1..=4096).contains(&q))
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "--quantum must be an integer in 1..=4096, not {q:?}"
+                ))
+            })?;
     }
     if let Some(q) = args.value("--word-quantum")? {
-        opts.word_quantum = q.parse().ok().filter(|&q| (1..=1024).contains(&q)).ok_or_else(|| {
-            Error::Input(format!("--word-quantum must be an integer in 1..=1024, not {q:?}"))
-        })?;
+        opts.word_quantum = q
+            .parse()
+            .ok()
+            .filter(|&q| (1..=1024).contains(&q))
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "--word-quantum must be an integer in 1..=1024, not {q:?}"
+                ))
+            })?;
     }
     opts.keep_unseen_proper_nouns = args.flag("--keep-unseen-proper-nouns");
     let matrix_classes = match args.value("--matrix-classes")? {
         None => None,
         Some(v) => {
-            let parsed = v.split_once(',').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
-            Some(parsed.filter(|&(a, b): &(usize, usize)| a > 0 && b > 0).ok_or_else(|| {
-                Error::Input(format!("--matrix-classes must be ROWS,COLS (positive integers), not {v:?}"))
-            })?)
+            let parsed = v
+                .split_once(',')
+                .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+            Some(
+                parsed
+                    .filter(|&(a, b): &(usize, usize)| a > 0 && b > 0)
+                    .ok_or_else(|| {
+                        Error::Input(format!(
+                            "--matrix-classes must be ROWS,COLS (positive integers), not {v:?}"
+                        ))
+                    })?,
+            )
         }
     };
     args.finish()?;
@@ -144,7 +171,8 @@ fn build_dict(mut args: Args) -> Result<()> {
     let training = if seen_path == "-" {
         build::read_training_output(std::io::stdin().lock(), WEIGHTING_CHARS)?
     } else {
-        let f = std::fs::File::open(&seen_path).map_err(|e| Error::Io(format!("{seen_path}: {e}")))?;
+        let f =
+            std::fs::File::open(&seen_path).map_err(|e| Error::Io(format!("{seen_path}: {e}")))?;
         build::read_training_output(std::io::BufReader::new(f), WEIGHTING_CHARS)?
     };
     let seen = &training.seen;
@@ -156,8 +184,13 @@ fn build_dict(mut args: Args) -> Result<()> {
         let tok = Tokenizer::new(Dictionary::from_bytes(&exact)?);
         let counts = tok.connection_counts(training.sentences.iter().map(String::as_str));
         let n = src.matrix.len();
-        let weight: Vec<Vec<f32>> =
-            (0..n).map(|i| (0..n).map(|j| (counts[i * n + j] as f32).sqrt() + 0.01).collect()).collect();
+        let weight: Vec<Vec<f32>> = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| (counts[i * n + j] as f32).sqrt() + 0.01)
+                    .collect()
+            })
+            .collect();
         build::cluster_matrix(&mut src.matrix, &weight, r, c);
     }
     let (bytes, report) = src.encode(opts.matrix_quantum, opts.word_quantum)?;
@@ -190,7 +223,11 @@ fn print_agreement(name: &str, a: &jatopic::eval::Agreement) {
         a.pos2_rate(),
         a.pos_full_rate(),
         a.base_rate(),
-        if a.misaligned > 0 { format!(" ({} lines misaligned, skipped)", a.misaligned) } else { String::new() }
+        if a.misaligned > 0 {
+            format!(" ({} lines misaligned, skipped)", a.misaligned)
+        } else {
+            String::new()
+        }
     );
 }
 
@@ -211,7 +248,9 @@ fn eval(mut args: Args) -> Result<()> {
         return Ok(());
     }
     let (Some(text), Some(reference)) = (text, reference) else {
-        return Err(Error::Input(format!("eval needs --corpus DIR, or --text FILE and --reference FILE\n{USAGE}")));
+        return Err(Error::Input(format!(
+            "eval needs --corpus DIR, or --text FILE and --reference FILE\n{USAGE}"
+        )));
     };
     let a = jatopic::eval::compare(&tok, &read_file(&text)?, &read_file(&reference)?);
     print_agreement("text", &a);
@@ -222,7 +261,12 @@ fn dict_info(mut args: Args) -> Result<()> {
     let tok = load_tokenizer(args.value("--dict")?)?;
     args.finish()?;
     let d = tok.dictionary();
-    println!("surfaces {} entries {} context ids {}", d.surface_count(), d.entry_count(), d.features.len());
+    println!(
+        "surfaces {} entries {} context ids {}",
+        d.surface_count(),
+        d.entry_count(),
+        d.features.len()
+    );
     Ok(())
 }
 

@@ -65,8 +65,10 @@ struct Node {
 }
 
 const NONE: u32 = u32::MAX;
-/// `Node::base` of an unknown word.
-const UNKNOWN: u32 = u32::MAX - 1;
+/// [`RawToken::base`] of a lexicon word whose base form is its surface.
+pub const BASE_IS_SURFACE: u32 = u32::MAX;
+/// [`RawToken::base`] of an unknown word.
+pub const UNKNOWN: u32 = u32::MAX - 1;
 
 /// Tokenizer over a loaded [`Dictionary`].
 pub struct Tokenizer {
@@ -92,42 +94,83 @@ impl Tokenizer {
 
     /// Analyses `text` with options.
     pub fn tokenize_with<'a>(&'a self, text: &'a str, opts: Options) -> Vec<Token<'a>> {
-        let original: Vec<char> = text.chars().collect();
-        let mut byte_at = Vec::with_capacity(original.len() + 1);
+        let chars: Vec<char> = text.chars().collect();
+        let mut byte_at = Vec::with_capacity(chars.len() + 1);
         byte_at.extend(text.char_indices().map(|(b, _)| b));
         byte_at.push(text.len());
+        self.analyze(&chars, opts)
+            .into_iter()
+            .map(|t| {
+                let f = &self.dict.features[t.id as usize];
+                let surface = &text[byte_at[t.start]..byte_at[t.end]];
+                Token {
+                    surface,
+                    start: t.start,
+                    end: t.end,
+                    pos: [&f[0], &f[1], &f[2], &f[3]],
+                    conjugation: [&f[4], &f[5]],
+                    base_form: self
+                        .dict
+                        .bases
+                        .get(t.base as usize)
+                        .map_or(surface, String::as_str),
+                    known: t.base != UNKNOWN,
+                }
+            })
+            .collect()
+    }
+
+    /// The analysis without strings, for callers that hold the text in
+    /// another form (the wasm layer keeps it as a JS string). Offsets index
+    /// `text`. See [`RawToken`].
+    pub fn analyze(&self, text: &[char], opts: Options) -> Vec<RawToken> {
         // Analysis runs on `chars`; `orig_index[i]` maps its positions back to the input.
-        let (chars, orig_index) = if opts.normalize {
-            normalize::width(&original)
+        let normalized;
+        let (chars, orig_index): (&[char], Option<Vec<usize>>) = if opts.normalize {
+            let (c, map) = normalize::width(text);
+            normalized = c;
+            (&normalized, Some(map))
         } else {
-            (original.clone(), (0..=original.len()).collect())
+            (text, None)
         };
+        let orig = |i: usize| orig_index.as_ref().map_or(i, |m| m[i]);
         let mut out = Vec::new();
         let mut lattice = Lattice::default();
         let mut piece_start = 0;
         while piece_start < chars.len() {
-            let piece_end = piece_end(&chars, piece_start, &self.dict);
+            let piece_end = piece_end(chars, piece_start, &self.dict);
             lattice.run(&self.dict, &chars[piece_start..piece_end]);
             for n in lattice.best_path() {
-                let (s, e) = (piece_start + n.start as usize, piece_start + n.end as usize);
-                let (os, oe) = (orig_index[s], orig_index[e]);
-                let f = &self.dict.features[n.id as usize];
-                let base_form = self.dict.bases.get(n.base as usize).map(String::as_str);
-                let surface = &text[byte_at[os]..byte_at[oe]];
-                out.push(Token {
-                    surface,
-                    start: os,
-                    end: oe,
-                    pos: [&f[0], &f[1], &f[2], &f[3]],
-                    conjugation: [&f[4], &f[5]],
-                    base_form: base_form.unwrap_or(surface),
-                    known: n.base != UNKNOWN,
+                out.push(RawToken {
+                    start: orig(piece_start + n.start as usize),
+                    end: orig(piece_start + n.end as usize),
+                    id: n.id,
+                    base: n.base,
                 });
             }
             piece_start = piece_end;
         }
         out
     }
+
+    /// Base form number `index` of [`RawToken::base`].
+    pub fn base_form(&self, index: u32) -> Option<&str> {
+        self.dict.bases.get(index as usize).map(String::as_str)
+    }
+}
+
+/// A token as positions and numbers: see [`Tokenizer::analyze`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawToken {
+    /// Start offset in code points.
+    pub start: usize,
+    /// End offset (exclusive) in code points.
+    pub end: usize,
+    /// Context id: index into [`Dictionary::features`].
+    pub id: u16,
+    /// [`Tokenizer::base_form`] index; [`BASE_IS_SURFACE`] when the base form
+    /// is the surface, [`UNKNOWN`] for an unknown word (base form = surface).
+    pub base: u32,
 }
 
 #[cfg(feature = "cli")]
@@ -136,7 +179,10 @@ impl Tokenizer {
     /// connection while analysing `lines` (row-major, ids × ids).
     pub fn connection_counts<'a>(&self, lines: impl Iterator<Item = &'a str>) -> Vec<u32> {
         let n = self.dict.features.len();
-        let mut lattice = Lattice { connection_counts: Some(vec![0; n * n]), ..Default::default() };
+        let mut lattice = Lattice {
+            connection_counts: Some(vec![0; n * n]),
+            ..Default::default()
+        };
         for line in lines {
             let chars: Vec<char> = line.chars().take(MAX_PIECE_CHARS).collect();
             lattice.run(&self.dict, &chars);
@@ -156,7 +202,11 @@ fn piece_end(chars: &[char], start: usize, dict: &Dictionary) -> usize {
     let cut = window
         .iter()
         .rposition(|&c| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '\n'))
-        .or_else(|| window.iter().rposition(|&c| dict.char_info(c).1 == dict.space_category));
+        .or_else(|| {
+            window
+                .iter()
+                .rposition(|&c| dict.char_info(c).1 == dict.space_category)
+        });
     match cut {
         Some(i) => start + MAX_PIECE_CHARS / 2 + i + 1,
         None => limit,
@@ -168,6 +218,12 @@ struct Lattice {
     nodes: Vec<Node>,
     /// Head of the list of nodes ending at each position.
     end_head: Vec<u32>,
+    /// Category mask and primary category of each character.
+    info: Vec<(u32, u8)>,
+    /// Candidate predecessors at the current position: (matrix row offset,
+    /// path cost, node index, context id). Only the cheapest node per
+    /// right-context class is kept, since connection costs depend on the class only.
+    left: Vec<(u32, i32, u32, u16)>,
     matches: Vec<(usize, u16, i16, u32)>,
     /// When set, counts how often each (previous id, next id) connection is
     /// evaluated; the dictionary builder uses it to weight matrix compression.
@@ -176,17 +232,26 @@ struct Lattice {
 
 impl Lattice {
     fn run(&mut self, dict: &Dictionary, text: &[char]) {
-        let n = text.len();
+        self.info.clear();
+        self.info.extend(text.iter().map(|&c| dict.char_info(c)));
         // Trailing whitespace belongs to no token; EOS follows the last non-space.
         let space_mask = 1u32 << dict.space_category;
-        let mut len = n;
-        while len > 0 && dict.char_info(text[len - 1]).0 & space_mask != 0 {
+        let mut len = text.len();
+        while len > 0 && self.info[len - 1].0 & space_mask != 0 {
             len -= 1;
         }
         self.nodes.clear();
         self.end_head.clear();
         self.end_head.resize(len + 1, NONE);
-        self.nodes.push(Node { start: 0, end: 0, id: 0, base: UNKNOWN, cost: 0, prev: NONE, next_same_end: NONE });
+        self.nodes.push(Node {
+            start: 0,
+            end: 0,
+            id: 0,
+            base: UNKNOWN,
+            cost: 0,
+            prev: NONE,
+            next_same_end: NONE,
+        });
         self.end_head[0] = 0;
         for pos in 0..len {
             if self.end_head[pos] == NONE {
@@ -194,26 +259,43 @@ impl Lattice {
             }
             // Skip whitespace, as MeCab does.
             let mut begin = pos;
-            while begin < len && dict.char_info(text[begin]).0 & space_mask != 0 {
+            while begin < len && self.info[begin].0 & space_mask != 0 {
                 begin += 1;
             }
             if begin == len {
                 continue;
             }
-            self.lookup(dict, text, pos, begin, len);
+            self.gather_left(dict, pos);
+            self.lookup(dict, text, begin, len);
         }
         // EOS.
+        self.gather_left(dict, len);
+        let eos_class = dict.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
-        let mut i = self.end_head[len];
+        for &(row, cost, idx, _) in &self.left {
+            let c = cost.saturating_add(i32::from(dict.matrix[row as usize + eos_class]));
+            if c < best.0 {
+                best = (c, idx);
+            }
+        }
+        self.nodes[0].prev = best.1; // node 0 doubles as EOS's back-pointer holder
+    }
+
+    /// Collects the nodes ending at `pos` as predecessors.
+    fn gather_left(&mut self, dict: &Dictionary, pos: usize) {
+        self.left.clear();
+        let counting = self.connection_counts.is_some();
+        let mut i = self.end_head[pos];
         while i != NONE {
             let l = &self.nodes[i as usize];
-            let c = l.cost.saturating_add(dict.connection(l.id, 0));
-            if c < best.0 {
-                best = (c, i);
+            let row = dict.right_class[l.id as usize] as u32 * dict.n_left_classes as u32;
+            match self.left.iter_mut().find(|e| e.0 == row && !counting) {
+                Some(e) if l.cost < e.1 => *e = (row, l.cost, i, l.id),
+                Some(_) => {}
+                None => self.left.push((row, l.cost, i, l.id)),
             }
             i = l.next_same_end;
         }
-        self.nodes[0].prev = best.1; // node 0 doubles as EOS's back-pointer holder
     }
 
     fn best_path(&self) -> Vec<Node> {
@@ -228,20 +310,20 @@ impl Lattice {
         path
     }
 
-    fn add(&mut self, dict: &Dictionary, from: usize, start: usize, end: usize, id: u16, wcost: i16, base: u32) {
+    fn add(&mut self, dict: &Dictionary, start: usize, end: usize, id: u16, wcost: i16, base: u32) {
+        let col = dict.left_class[id as usize] as usize;
         let mut best = (i32::MAX, NONE);
-        let mut i = self.end_head[from];
-        while i != NONE {
-            let l = &self.nodes[i as usize];
-            let c = l.cost.saturating_add(dict.connection(l.id, id));
+        for &(row, cost, idx, _) in &self.left {
+            let c = cost.saturating_add(i32::from(dict.matrix[row as usize + col]));
             if c < best.0 {
-                best = (c, i);
+                best = (c, idx);
             }
-            if let Some(counts) = &mut self.connection_counts {
-                let n = dict.features.len();
-                counts[usize::from(l.id) * n + usize::from(id)] += 1;
+        }
+        if let Some(counts) = &mut self.connection_counts {
+            let n = dict.features.len();
+            for &(_, _, _, left_id) in &self.left {
+                counts[usize::from(left_id) * n + usize::from(id)] += 1;
             }
-            i = l.next_same_end;
         }
         if best.1 == NONE {
             return;
@@ -261,16 +343,18 @@ impl Lattice {
 
     /// MeCab's `Tokenizer::lookup`: lexicon matches at `begin`, then unknown
     /// words by the character category's rules.
-    fn lookup(&mut self, dict: &Dictionary, text: &[char], from: usize, begin: usize, len: usize) {
+    fn lookup(&mut self, dict: &Dictionary, text: &[char], begin: usize, len: usize) {
         let mut matches = std::mem::take(&mut self.matches);
         matches.clear();
-        dict.lookup(&text[begin..len], |l, id, cost, base| matches.push((l, id, cost, base)));
+        dict.lookup(&text[begin..len], |l, id, cost, base| {
+            matches.push((l, id, cost, base))
+        });
         for &(l, id, cost, base) in &matches {
-            self.add(dict, from, begin, begin + l, id, cost, base);
+            self.add(dict, begin, begin + l, id, cost, base);
         }
         let found = !matches.is_empty();
         self.matches = matches;
-        let (mask0, cat) = dict.char_info(text[begin]);
+        let (mask0, cat) = self.info[begin];
         let category = &dict.categories[cat as usize];
         if found && !category.invoke {
             return;
@@ -278,7 +362,7 @@ impl Lattice {
         let mut added = false;
         let unknown = |this: &mut Self, end: usize, added: &mut bool| {
             for &(id, cost) in &dict.unknown[cat as usize] {
-                this.add(dict, from, begin, end, id, cost, UNKNOWN);
+                this.add(dict, begin, end, id, cost, UNKNOWN);
             }
             *added = true;
         };
@@ -288,7 +372,7 @@ impl Lattice {
             let mut p = begin + 1;
             let mut prev_mask = mask0;
             while p < len {
-                let m = dict.char_info(text[p]).0;
+                let m = self.info[p].0;
                 if m & prev_mask == 0 {
                     break;
                 }
@@ -308,7 +392,7 @@ impl Lattice {
             if p != group_end {
                 unknown(self, p, &mut added);
             }
-            if p == len || dict.char_info(text[p]).0 & mask0 == 0 {
+            if p == len || self.info[p].0 & mask0 == 0 {
                 break;
             }
             p += 1;

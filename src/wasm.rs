@@ -1,6 +1,7 @@
 //! WebAssembly bindings: type conversion only. The tokenizer is built lazily
 //! on first use and reused by every later call in the same instance.
 
+use crate::tokenizer::{BASE_IS_SURFACE, UNKNOWN};
 use crate::{default_tokenizer, json, Options, Tokenizer};
 use std::cell::OnceCell;
 use wasm_bindgen::prelude::*;
@@ -12,7 +13,8 @@ thread_local! {
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
     TOKENIZER.with(|cell| {
         if cell.get().is_none() {
-            let tok = default_tokenizer().map_err(|e| JsError::new(&format!("jatopic: cannot load the dictionary: {e}")))?;
+            let tok = default_tokenizer()
+                .map_err(|e| JsError::new(&format!("jatopic: cannot load the dictionary: {e}")))?;
             let _ = cell.set(tok);
         }
         match cell.get() {
@@ -28,26 +30,72 @@ pub fn init() -> Result<(), JsError> {
     with_tokenizer(|_| ())
 }
 
-/// Tokens of `text` as a JSON array (see `json::tokens`); offsets in code points.
+/// Analyses `text` given as UTF-16 code units (a JS string); a lone
+/// surrogate counts as one character, U+FFFD. Returns six numbers per token:
+/// start and end in code points, start and end in UTF-16 units (for slicing
+/// the JS string), context id (index into `features_json`), and the base
+/// form: 0 = the surface, 1 = unknown word (surface), k + 2 = `base_form(k)`.
 #[wasm_bindgen]
-pub fn tokenize_json(text: &str, normalize: bool) -> Result<String, JsError> {
-    with_tokenizer(|tok| json::tokens(&tok.tokenize_with(text, Options { normalize })))
+pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
+    let mut chars = Vec::with_capacity(text.len());
+    let mut unit_at = Vec::with_capacity(text.len() + 1);
+    let mut unit = 0u32;
+    for c in char::decode_utf16(text.iter().copied()) {
+        unit_at.push(unit);
+        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+        // A lone surrogate is one unit, like any BMP character.
+        unit += if (c as u32) >= 0x10000 { 2 } else { 1 };
+        chars.push(c);
+    }
+    unit_at.push(unit);
+    with_tokenizer(|tok| {
+        let tokens = tok.analyze(&chars, Options { normalize });
+        let mut out = Vec::with_capacity(tokens.len() * 6);
+        for t in tokens {
+            let base = match t.base {
+                BASE_IS_SURFACE => 0,
+                UNKNOWN => 1,
+                k => k + 2,
+            };
+            out.extend_from_slice(&[
+                t.start as u32,
+                t.end as u32,
+                unit_at[t.start],
+                unit_at[t.end],
+                u32::from(t.id),
+                base,
+            ]);
+        }
+        out
+    })
 }
 
-/// Surfaces of `text` as a JSON array of strings.
+/// Per context id, its six feature fields (four POS fields, conjugation
+/// type and form), as a JSON array of arrays.
 #[wasm_bindgen]
-pub fn wakati_json(text: &str, normalize: bool) -> Result<String, JsError> {
+pub fn features_json() -> Result<String, JsError> {
     with_tokenizer(|tok| {
         let mut out = String::from("[");
-        for (i, t) in tok.tokenize_with(text, Options { normalize }).iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+        for (i, f) in tok.dictionary().features.iter().enumerate() {
+            out.push_str(if i > 0 { ",[" } else { "[" });
+            for (k, field) in f.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                json::push_str(&mut out, field);
             }
-            json::push_str(&mut out, t.surface);
+            out.push(']');
         }
         out.push(']');
         out
     })
+}
+
+/// Base form number `index` (from `analyze_utf16`'s base code minus 2).
+#[wasm_bindgen]
+pub fn base_form(index: u32) -> Result<String, JsError> {
+    with_tokenizer(|tok| tok.base_form(index).map(str::to_string))?
+        .ok_or_else(|| JsError::new(&format!("jatopic: no base form {index}")))
 }
 
 /// Current size of the wasm linear memory in bytes (for benchmarks and limits).

@@ -12,10 +12,17 @@ fn dev_corpus_meets_accuracy_targets() {
         .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")));
     let dev = shared.join("corpus/dev");
     if !dev.is_dir() {
-        eprintln!("SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)", dev.display());
+        eprintln!(
+            "SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)",
+            dev.display()
+        );
         return;
     }
-    if std::process::Command::new("mecab").arg("--version").output().is_err() {
+    if std::process::Command::new("mecab")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("SKIPPED: mecab is not installed (make setup)");
         return;
     }
@@ -24,12 +31,30 @@ fn dev_corpus_meets_accuracy_targets() {
     assert!(!per_file.is_empty(), "no *.txt in {}", dev.display());
     let mut all = jatopic::eval::Agreement::default();
     for (name, a) in &per_file {
-        eprintln!("{name:<10} word F1 {:.5} POS2 {:.5} base {:.5}", a.f1(), a.pos2_rate(), a.base_rate());
+        eprintln!(
+            "{name:<10} word F1 {:.5} POS2 {:.5} base {:.5}",
+            a.f1(),
+            a.pos2_rate(),
+            a.base_rate()
+        );
         assert_eq!(a.misaligned, 0, "{name}: reference misaligned");
         all.add(a);
     }
-    eprintln!("pooled     word F1 {:.5} POS2 {:.5} base {:.5}", all.f1(), all.pos2_rate(), all.base_rate());
+    eprintln!(
+        "pooled     word F1 {:.5} POS2 {:.5} base {:.5}",
+        all.f1(),
+        all.pos2_rate(),
+        all.base_rate()
+    );
     assert!(all.f1() >= 0.995, "pooled word F1 {:.5} < 0.995", all.f1());
-    assert!(all.pos2_rate() >= 0.99, "POS agreement {:.5} < 0.99", all.pos2_rate());
-    assert!(all.base_rate() >= 0.995, "base-form agreement {:.5} < 0.995", all.base_rate());
+    assert!(
+        all.pos2_rate() >= 0.99,
+        "POS agreement {:.5} < 0.99",
+        all.pos2_rate()
+    );
+    assert!(
+        all.base_rate() >= 0.995,
+        "base-form agreement {:.5} < 0.995",
+        all.base_rate()
+    );
 }

@@ -17,17 +17,34 @@ fn agreement(name: &str) -> Agreement {
     let tok = jatopic::default_tokenizer().unwrap();
     let (text, mecab) = golden(name);
     let a = compare(&tok, &text, &mecab);
-    assert_eq!(a.lines as usize, text.lines().count(), "{name}: every line compared");
+    assert_eq!(
+        a.lines as usize,
+        text.lines().count(),
+        "{name}: every line compared"
+    );
     assert_eq!(a.misaligned, 0, "{name}: reference aligned with the text");
-    eprintln!("{name}: word F1 {:.4} POS2 {:.4} base {:.4}", a.f1(), a.pos2_rate(), a.base_rate());
+    eprintln!(
+        "{name}: word F1 {:.4} POS2 {:.4} base {:.4}",
+        a.f1(),
+        a.pos2_rate(),
+        a.base_rate()
+    );
     a
 }
 
 fn check(name: &str, min_f1: f64) {
     let a = agreement(name);
     assert!(a.f1() >= min_f1, "{name}: word F1 {:.4} < {min_f1}", a.f1());
-    assert!(a.pos2_rate() >= 0.99, "{name}: POS agreement {:.4} < 0.99", a.pos2_rate());
-    assert!(a.base_rate() >= 0.995, "{name}: base-form agreement {:.4} < 0.995", a.base_rate());
+    assert!(
+        a.pos2_rate() >= 0.99,
+        "{name}: POS agreement {:.4} < 0.99",
+        a.pos2_rate()
+    );
+    assert!(
+        a.base_rate() >= 0.995,
+        "{name}: base-form agreement {:.4} < 0.995",
+        a.base_rate()
+    );
 }
 
 #[test]
@@ -56,11 +73,17 @@ fn surfaces_and_whitespace_reproduce_the_input() {
             let chars: Vec<char> = line.chars().collect();
             let mut pos = 0;
             for t in tok.tokenize(line) {
-                assert!(chars[pos..t.start].iter().all(|c| c.is_whitespace()), "{line:?}: gap before {t:?}");
+                assert!(
+                    chars[pos..t.start].iter().all(|c| c.is_whitespace()),
+                    "{line:?}: gap before {t:?}"
+                );
                 assert_eq!(chars[t.start..t.end].iter().collect::<String>(), t.surface);
                 pos = t.end;
             }
-            assert!(chars[pos..].iter().all(|c| c.is_whitespace()), "{line:?}: trailing text lost");
+            assert!(
+                chars[pos..].iter().all(|c| c.is_whitespace()),
+                "{line:?}: trailing text lost"
+            );
         }
     }
 }

@@ -18,12 +18,21 @@ fn check_tiles(text: &str) {
         let chars: Vec<char> = text.chars().collect();
         let mut pos = 0;
         for t in &tokens {
-            assert!(t.start >= pos && t.end > t.start && t.end <= chars.len(), "{t:?}");
-            assert!(chars[pos..t.start].iter().all(|c| c.is_whitespace()), "non-space skipped before {t:?}");
+            assert!(
+                t.start >= pos && t.end > t.start && t.end <= chars.len(),
+                "{t:?}"
+            );
+            assert!(
+                chars[pos..t.start].iter().all(|c| c.is_whitespace()),
+                "non-space skipped before {t:?}"
+            );
             assert_eq!(chars[t.start..t.end].iter().collect::<String>(), t.surface);
             pos = t.end;
         }
-        assert!(chars[pos..].iter().all(|c| c.is_whitespace()), "text lost at the end of {text:?}");
+        assert!(
+            chars[pos..].iter().all(|c| c.is_whitespace()),
+            "text lost at the end of {text:?}"
+        );
     }
 }
 
