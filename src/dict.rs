@@ -96,9 +96,76 @@ pub(crate) struct SortedStrings {
     /// character is >= c (65,537 entries): one lookup replaces the widest
     /// binary search.
     first: Vec<u32>,
-    /// Per string, its first two characters packed (second 0 if absent):
-    /// the second search step reads this contiguous array, not the strings.
-    pair: Vec<u64>,
+    /// Range of strings starting with each two-character prefix.
+    pairs: PairIndex,
+}
+
+/// Open-addressing hash table: two packed characters → range of strings.
+#[derive(Debug, Clone, Default)]
+struct PairIndex {
+    slots: Vec<(u64, u32, u32)>,
+    shift: u32,
+}
+
+impl PairIndex {
+    const EMPTY: u64 = u64::MAX;
+
+    fn key(a: char, b: char) -> u64 {
+        (u64::from(a as u32) << 32) | u64::from(b as u32)
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Builds the index of `s`, whose strings are sorted.
+    fn build(s: &SortedStrings) -> PairIndex {
+        let mut ranges: Vec<(u64, u32, u32)> = Vec::new();
+        for i in 0..s.len() {
+            let w = s.get(i);
+            if w.len() < 2 {
+                continue;
+            }
+            let k = Self::key(w[0], w[1]);
+            match ranges.last_mut() {
+                Some(r) if r.0 == k => r.2 = i as u32 + 1,
+                _ => ranges.push((k, i as u32, i as u32 + 1)),
+            }
+        }
+        let bits = (ranges.len() * 2)
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut index = PairIndex {
+            slots: vec![(Self::EMPTY, 0, 0); 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for r in ranges {
+            let mut at = index.slot(r.0);
+            while index.slots[at].0 != Self::EMPTY {
+                at = (at + 1) & mask;
+            }
+            index.slots[at] = r;
+        }
+        index
+    }
+
+    fn get(&self, a: char, b: char) -> Option<(usize, usize)> {
+        let key = Self::key(a, b);
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = self.slot(key);
+        loop {
+            let (k, lo, hi) = self.slots[at];
+            if k == key {
+                return Some((lo as usize, hi as usize));
+            }
+            if k == Self::EMPTY {
+                return None;
+            }
+            at = (at + 1) & mask;
+        }
+    }
 }
 
 impl SortedStrings {
@@ -109,7 +176,7 @@ impl SortedStrings {
             chars: Vec::new(),
             start: Vec::with_capacity(n + 1),
             first: Vec::new(),
-            pair: Vec::new(),
+            pairs: PairIndex::default(),
         };
         s.start.push(0);
         let mut prev_start = 0usize;
@@ -130,12 +197,7 @@ impl SortedStrings {
             prev_start = start;
             s.start.push(s.chars.len() as u32);
         }
-        s.pair = (0..s.len())
-            .map(|i| {
-                let w = s.get(i);
-                (u64::from(w[0] as u32) << 32) | w.get(1).map_or(0, |&c| u64::from(c as u32))
-            })
-            .collect();
+        s.pairs = PairIndex::build(&s);
         s.first = vec![0; 0x10001];
         let mut i = 0;
         for c in 0..=0x10000u32 {
@@ -159,7 +221,7 @@ impl SortedStrings {
     /// of `text`, shortest first. Binary search narrows the range of strings
     /// sharing the prefix one character at a time: no index to build at load.
     fn prefixes(&self, text: &[char], mut f: impl FnMut(usize, usize)) {
-        let (mut lo, mut hi) = match text.first() {
+        let (lo, hi) = match text.first() {
             Some(&c) if (c as u32) < 0x10000 => (
                 self.first[c as usize] as usize,
                 self.first[c as usize + 1] as usize,
@@ -169,20 +231,13 @@ impl SortedStrings {
         };
         if lo < hi && self.get(lo).len() == 1 {
             f(1, lo);
-            lo += 1;
         }
-        if let Some(&c1) = text.get(1) {
-            let key = (u64::from(text[0] as u32) << 32) | u64::from(c1 as u32);
-            let range = &self.pair[lo..hi];
-            let a = range.partition_point(|&p| p < key);
-            let b = a + range[a..].partition_point(|&p| p <= key);
-            (lo, hi) = (lo + a, lo + b);
-        } else {
+        if text.len() < 2 {
             return;
         }
-        if lo == hi {
+        let Some((mut lo, mut hi)) = self.pairs.get(text[0], text[1]) else {
             return;
-        }
+        };
         if self.get(lo).len() == 2 {
             f(2, lo);
         }

@@ -29,7 +29,7 @@ mod wasm;
 
 pub use dict::Dictionary;
 pub use error::{Error, Result};
-pub use tokenizer::{Options, RawToken, Token, Tokenizer};
+pub use tokenizer::{Options, RawToken, Scratch, Token, Tokenizer};
 
 /// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).
 pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");

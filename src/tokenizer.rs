@@ -124,6 +124,16 @@ impl Tokenizer {
     /// another form (the wasm layer keeps it as a JS string). Offsets index
     /// `text`. See [`RawToken`].
     pub fn analyze(&self, text: &[char], opts: Options) -> Vec<RawToken> {
+        self.analyze_with(text, opts, &mut Scratch::default())
+    }
+
+    /// [`Tokenizer::analyze`] reusing buffers across calls (faster for many short texts).
+    pub fn analyze_with(
+        &self,
+        text: &[char],
+        opts: Options,
+        scratch: &mut Scratch,
+    ) -> Vec<RawToken> {
         // Analysis runs on `chars`; `orig_index[i]` maps its positions back to the input.
         let normalized;
         let (chars, orig_index): (&[char], Option<Vec<usize>>) = if opts.normalize {
@@ -135,12 +145,13 @@ impl Tokenizer {
         };
         let orig = |i: usize| orig_index.as_ref().map_or(i, |m| m[i]);
         let mut out = Vec::new();
-        let mut lattice = Lattice::default();
+        let lattice = &mut scratch.lattice;
         let mut piece_start = 0;
         while piece_start < chars.len() {
             let piece_end = piece_end(chars, piece_start, &self.dict);
             lattice.run(&self.dict, &chars[piece_start..piece_end]);
-            for n in lattice.best_path() {
+            lattice.best_path();
+            for n in &lattice.path {
                 out.push(RawToken {
                     start: orig(piece_start + n.start as usize),
                     end: orig(piece_start + n.end as usize),
@@ -213,6 +224,12 @@ fn piece_end(chars: &[char], start: usize, dict: &Dictionary) -> usize {
     }
 }
 
+/// Buffers reused across [`Tokenizer::analyze_with`] calls.
+#[derive(Default)]
+pub struct Scratch {
+    lattice: Lattice,
+}
+
 #[derive(Default)]
 struct Lattice {
     nodes: Vec<Node>,
@@ -225,6 +242,11 @@ struct Lattice {
     /// right-context class is kept, since connection costs depend on the class only.
     left: Vec<(u32, i32, u32, u16)>,
     matches: Vec<(usize, u16, i16, u32)>,
+    /// Per left-context class, the best predecessor at the current position
+    /// (valid when the stamp equals `stamp`): candidates sharing a class share it.
+    best_by_class: Vec<(u32, i32, u32)>,
+    stamp: u32,
+    path: Vec<Node>,
     /// When set, counts how often each (previous id, next id) connection is
     /// evaluated; the dictionary builder uses it to weight matrix compression.
     connection_counts: Option<Vec<u32>>,
@@ -273,7 +295,7 @@ impl Lattice {
         let eos_class = dict.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
         for &(row, cost, idx, _) in &self.left {
-            let c = cost.saturating_add(i32::from(dict.matrix[row as usize + eos_class]));
+            let c = cost + i32::from(dict.matrix[row as usize + eos_class]);
             if c < best.0 {
                 best = (c, idx);
             }
@@ -284,6 +306,11 @@ impl Lattice {
     /// Collects the nodes ending at `pos` as predecessors.
     fn gather_left(&mut self, dict: &Dictionary, pos: usize) {
         self.left.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.best_by_class.len() != dict.n_left_classes || self.stamp == 0 {
+            self.best_by_class = vec![(0, 0, NONE); dict.n_left_classes];
+            self.stamp = 1;
+        }
         let counting = self.connection_counts.is_some();
         let mut i = self.end_head[pos];
         while i != NONE {
@@ -298,27 +325,35 @@ impl Lattice {
         }
     }
 
-    fn best_path(&self) -> Vec<Node> {
-        let mut path = Vec::new();
+    /// Fills `path` with the best path's nodes, in order.
+    fn best_path(&mut self) {
+        self.path.clear();
         let mut i = self.nodes.first().map_or(NONE, |n| n.prev);
         while i != NONE && i != 0 {
             let n = self.nodes[i as usize];
-            path.push(n);
+            self.path.push(n);
             i = n.prev;
         }
-        path.reverse();
-        path
+        self.path.reverse();
     }
 
     fn add(&mut self, dict: &Dictionary, start: usize, end: usize, id: u16, wcost: i16, base: u32) {
         let col = dict.left_class[id as usize] as usize;
-        let mut best = (i32::MAX, NONE);
-        for &(row, cost, idx, _) in &self.left {
-            let c = cost.saturating_add(i32::from(dict.matrix[row as usize + col]));
-            if c < best.0 {
-                best = (c, idx);
+        let cached = self.best_by_class[col];
+        let best = if cached.0 == self.stamp && self.connection_counts.is_none() {
+            (cached.1, cached.2)
+        } else {
+            let mut best = (i32::MAX, NONE);
+            for &(row, cost, idx, _) in &self.left {
+                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
+                let c = cost + i32::from(dict.matrix[row as usize + col]);
+                if c < best.0 {
+                    best = (c, idx);
+                }
             }
-        }
+            self.best_by_class[col] = (self.stamp, best.0, best.1);
+            best
+        };
         if let Some(counts) = &mut self.connection_counts {
             let n = dict.features.len();
             for &(_, _, _, left_id) in &self.left {
@@ -334,7 +369,7 @@ impl Lattice {
             end: end as u32,
             id,
             base,
-            cost: best.0.saturating_add(i32::from(wcost)),
+            cost: best.0 + i32::from(wcost),
             prev: best.1,
             next_same_end: self.end_head[end],
         });

@@ -1,13 +1,14 @@
 //! WebAssembly bindings: type conversion only. The tokenizer is built lazily
 //! on first use and reused by every later call in the same instance.
 
-use crate::tokenizer::{BASE_IS_SURFACE, UNKNOWN};
+use crate::tokenizer::{Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::{default_tokenizer, json, Options, Tokenizer};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use wasm_bindgen::prelude::*;
 
 thread_local! {
     static TOKENIZER: OnceCell<Tokenizer> = const { OnceCell::new() };
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
@@ -49,7 +50,8 @@ pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError>
     }
     unit_at.push(unit);
     with_tokenizer(|tok| {
-        let tokens = tok.analyze(&chars, Options { normalize });
+        let tokens =
+            SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
         let mut out = Vec::with_capacity(tokens.len() * 6);
         for t in tokens {
             let base = match t.base {
