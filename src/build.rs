@@ -23,7 +23,7 @@ impl Default for BuildOptions {
         BuildOptions {
             keep_unseen_proper_nouns: false,
             matrix_quantum: 64,
-            word_quantum: 1,
+            word_quantum: 8,
         }
     }
 }
@@ -260,8 +260,12 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
                     i + 1
                 )));
             }
+            // Unseen proper nouns are most of IPADIC and rarely matter, except
+            // katakana ones: they are loanword compounds (コインケース) that a
+            // lattice would otherwise split into known pieces.
             let proper = f[4] == "名詞" && f[5] == "固有名詞";
-            if proper && !opts.keep_unseen_proper_nouns && !seen.contains(f[0]) {
+            let katakana = f[0].chars().all(|c| ('\u{30A1}'..='\u{30FC}').contains(&c));
+            if proper && !opts.keep_unseen_proper_nouns && !katakana && !seen.contains(f[0]) {
                 continue;
             }
             src.lexicon

@@ -743,17 +743,22 @@ fn read_group_sizes(r: &mut Reader, n: usize, limit: usize) -> Result<Vec<u32>> 
     Ok(out)
 }
 
+/// Per payload section: name, raw bytes, bytes after xz on its own.
+pub type SizeReport = Vec<(&'static str, usize, usize)>;
+/// Base-form ending and forms (ending, context id, cost delta).
+#[cfg(feature = "cli")]
+type Paradigm = (String, Vec<(String, u16, i64)>);
+/// A stem and its lemmas (paradigm index, cost).
+#[cfg(feature = "cli")]
+type StemGroup = (Vec<char>, Vec<(usize, i64)>);
+
 #[cfg(feature = "cli")]
 impl DictionarySource {
     /// Serialises and xz-compresses the dictionary. `quantum` rounds connection
     /// costs, `word_quantum` word costs, to multiples of themselves (1 = exact).
     /// Also returns, per payload section, its raw and separately-xz'd size
     /// (the size breakdown reported by `build-dict`).
-    pub fn encode(
-        &self,
-        quantum: i64,
-        word_quantum: i64,
-    ) -> Result<(Vec<u8>, Vec<(&'static str, usize, usize)>)> {
+    pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, SizeReport)> {
         use crate::bytes::Writer;
         use std::collections::HashMap;
         let mut w = Writer::default();
@@ -872,8 +877,8 @@ impl DictionarySource {
         }
         // (stem, paradigm index, lemma cost)
         let mut lemmas: Vec<(Vec<char>, usize, i64)> = Vec::new();
-        let mut paradigm_index: HashMap<(String, Vec<(String, u16, i64)>), usize> = HashMap::new();
-        let mut paradigms: Vec<(String, Vec<(String, u16, i64)>)> = Vec::new();
+        let mut paradigm_index: HashMap<Paradigm, usize> = HashMap::new();
+        let mut paradigms: Vec<Paradigm> = Vec::new();
         let mut keys: Vec<_> = by_lemma.keys().cloned().collect();
         keys.sort();
         for key in keys {
@@ -933,7 +938,7 @@ impl DictionarySource {
             }));
         }
         lemmas.sort();
-        let mut stem_groups: Vec<(Vec<char>, Vec<(usize, i64)>)> = Vec::new();
+        let mut stem_groups: Vec<StemGroup> = Vec::new();
         for (stem, par, cost) in lemmas {
             match stem_groups.last_mut() {
                 Some((s, v)) if *s == stem => v.push((par, cost)),

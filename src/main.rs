@@ -8,9 +8,10 @@ const USAGE: &str = "\
 usage:
   jatopic tokenize [--format wakati|mecab|json] [--normalize] [--dict FILE] < text
       One result per input line (UTF-8). Offsets are code points.
-  jatopic build-dict --ipadic DIR --seen MECAB_OUTPUT|- --out FILE [--quantum N] [--word-quantum N] [--matrix-classes R,L] [--keep-unseen-proper-nouns]
+  jatopic build-dict --ipadic DIR --seen MECAB_OUTPUT|- --out FILE [--quantum N] [--word-quantum N] [--matrix-classes R,L|exact] [--keep-unseen-proper-nouns]
       Builds the compressed dictionary from IPADIC's sources, pruned with
-      MeCab's output on training text (see dict/README.md).
+      MeCab's output on training text (see dict/README.md). Defaults, as
+      shipped: --quantum 64 --word-quantum 8 --matrix-classes 400,400.
   jatopic eval (--corpus DIR | --text FILE --reference MECAB_OUTPUT) [--dict FILE] [--mecab PATH]
       Word F1, POS and base-form agreement with MeCab (runs mecab on DIR/*.txt).
   jatopic dict-info [--dict FILE]
@@ -148,8 +149,10 @@ fn build_dict(mut args: Args) -> Result<()> {
             })?;
     }
     opts.keep_unseen_proper_nouns = args.flag("--keep-unseen-proper-nouns");
-    let matrix_classes = match args.value("--matrix-classes")? {
-        None => None,
+    // Defaults: the shipped dictionary (dict/README.md).
+    let matrix_classes = match args.value("--matrix-classes")?.as_deref() {
+        None => Some((400, 400)),
+        Some("exact") => None,
         Some(v) => {
             let parsed = v
                 .split_once(',')

@@ -419,18 +419,14 @@ impl Lattice {
             }
             group_end = p;
         }
-        let mut p = begin + 1;
-        for _ in 0..category.length {
-            if p > len {
-                break;
-            }
+        // Unknown words of 1..=length characters of the same category.
+        for p in (begin + 1..=len).take(category.length as usize) {
             if p != group_end {
                 unknown(self, p, &mut added);
             }
             if p == len || self.info[p].0 & mask0 == 0 {
                 break;
             }
-            p += 1;
         }
         if !found && !added {
             unknown(self, begin + 1, &mut added);
