@@ -261,14 +261,18 @@ fn eval(mut args: Args) -> Result<()> {
 }
 
 fn dict_info(mut args: Args) -> Result<()> {
+    let started = std::time::Instant::now();
     let tok = load_tokenizer(args.value("--dict")?)?;
+    let load = started.elapsed();
     args.finish()?;
     let d = tok.dictionary();
+    let (lemmas, paradigms) = d.lemma_count();
     println!(
-        "surfaces {} entries {} context ids {}",
+        "surfaces {} entries {} lemmas {lemmas} paradigms {paradigms} context ids {} loaded in {:.1} ms",
         d.surface_count(),
         d.entry_count(),
-        d.features.len()
+        d.features.len(),
+        load.as_secs_f64() * 1000.0
     );
     Ok(())
 }
