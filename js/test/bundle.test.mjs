@@ -83,3 +83,31 @@ test('a one-megabyte row works and memory stays small', () => {
   const bytes = vm.runInContext('jatopic.memoryBytes()', context);
   assert.ok(bytes <= 64 * 1024 * 1024, `wasm memory ${bytes} bytes`);
 });
+
+test('random strings (lone surrogates, controls, emoji, marks) never throw and tokens tile the input', () => {
+  const context = freshContext();
+  const pool = ['あ', 'ア', 'ｱ', 'ﾞ', '漢', '字', 'a', 'Z', '1', '１', ' ', '　', '\t', '\n', '\r', '\0', '\u0001', '\u007f',
+    '\uD800', '\uDFFF', '😀', '👨\u200d👩', '\u0301', '\u3099', '\uFE0F', '。', '「', '★', '\uFFFD', '\u2028', '𠮷'];
+  let seed = 12345;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let n = 0; n < 3000; n++) {
+    let s = '';
+    const len = rand(40);
+    for (let i = 0; i < len; i++) s += pool[rand(pool.length)];
+    context.text = s;
+    for (const normalize of [false, true]) {
+      context.normalize = normalize;
+      const tokens = vm.runInContext('jatopic.tokenize(text, {normalize})', context);
+      // Code points as BigQuery counts them; a lone surrogate is one.
+      const chars = Array.from(s);
+      let pos = 0;
+      for (const t of tokens) {
+        assert.ok(t.start >= pos && t.end > t.start && t.end <= chars.length, JSON.stringify(s));
+        assert.ok(chars.slice(pos, t.start).every((c) => /\s/.test(c)), JSON.stringify(s));
+        assert.equal(chars.slice(t.start, t.end).join(''), t.surface);
+        pos = t.end;
+      }
+      assert.ok(chars.slice(pos).every((c) => /\s/.test(c)), JSON.stringify(s));
+    }
+  }
+});
