@@ -14,7 +14,9 @@ pub mod bytes;
 pub mod dict;
 pub mod error;
 pub mod json;
+pub mod lda;
 pub mod normalize;
+pub mod terms;
 pub mod tokenizer;
 
 #[cfg(feature = "cli")]
@@ -23,6 +25,12 @@ pub mod build;
 pub mod compress;
 #[cfg(feature = "cli")]
 pub mod eval;
+#[cfg(feature = "cli")]
+pub mod input;
+#[cfg(feature = "cli")]
+pub mod lda_cli;
+#[cfg(feature = "cli")]
+pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

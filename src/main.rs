@@ -15,6 +15,15 @@ usage:
   jatopic eval (--corpus DIR | --text FILE --reference MECAB_OUTPUT) [--dict FILE] [--mecab PATH]
       Word F1, POS and base-form agreement with MeCab (runs mecab on DIR/*.txt).
   jatopic dict-info [--dict FILE]
+
+topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--id-field F]
+  [--terms-field F] [--label-field F] [--max-bad-rows N]; files or - for stdin):
+  jatopic train --k K --out MODEL.jtm [--iterations 200] [--alpha 0.1] [--beta 0.01] [--seed 1]
+        [--threads N] [--optimize-alpha] [--min-df 2] [--max-df 0.5] [--keep-n 0] [--log-every 10]
+        [--no-normalize] [--no-lowercase] [--stopwords FILE] INPUT...
+  jatopic infer --model MODEL.jtm [--output ndjson|csv] [--top 3] INPUT...
+  jatopic topics --model MODEL.jtm [--output table|json|markdown] [--n 10]
+  jatopic terms [--model MODEL.jtm] INPUT...
 ";
 
 struct Args(Vec<String>);
@@ -277,6 +286,148 @@ fn dict_info(mut args: Args) -> Result<()> {
     Ok(())
 }
 
+fn input_options(args: &mut Args) -> Result<jatopic::input::InputOptions> {
+    let mut o = jatopic::input::InputOptions {
+        format: jatopic::lda_cli::input_format(args.value("--format")?)?,
+        ..Default::default()
+    };
+    if let Some(f) = args.value("--text-field")? {
+        o.text_field = f;
+    }
+    o.id_field = args.value("--id-field")?;
+    o.terms_field = args.value("--terms-field")?;
+    o.label_field = args.value("--label-field")?;
+    if let Some(n) = args.value("--max-bad-rows")? {
+        o.max_bad_rows = parse_num(&n, "--max-bad-rows")?;
+    }
+    Ok(o)
+}
+
+fn parse_num<T: std::str::FromStr>(v: &str, name: &str) -> Result<T> {
+    v.parse()
+        .map_err(|_| Error::Input(format!("{name}: not a valid number: {v:?}")))
+}
+
+fn num_or<T: std::str::FromStr>(args: &mut Args, name: &str, default: T) -> Result<T> {
+    match args.value(name)? {
+        Some(v) => parse_num(&v, name),
+        None => Ok(default),
+    }
+}
+
+fn inputs(args: &mut Args) -> Result<Vec<String>> {
+    let files = std::mem::take(&mut args.0);
+    if let Some(f) = files.iter().find(|f| f.starts_with("--")) {
+        return Err(Error::Input(format!("unknown option {f:?}\n{USAGE}")));
+    }
+    if files.is_empty() {
+        return Err(Error::Input("no input files (use - for stdin)".into()));
+    }
+    Ok(files)
+}
+
+fn train_cmd(mut args: Args) -> Result<()> {
+    use jatopic::lda_cli::{TrainCommand, VocabFilter};
+    let k: usize = parse_num(&args.required("--k")?, "--k")?;
+    let out = args.required("--out")?;
+    let defaults = jatopic::train::TrainOptions::default();
+    let train = jatopic::train::TrainOptions {
+        k,
+        iterations: num_or(&mut args, "--iterations", defaults.iterations)?,
+        alpha: num_or(&mut args, "--alpha", defaults.alpha)?,
+        beta: num_or(&mut args, "--beta", defaults.beta)?,
+        seed: num_or(&mut args, "--seed", defaults.seed)?,
+        optimize_alpha: args.flag("--optimize-alpha"),
+        ..defaults
+    };
+    if !(train.alpha > 0.0 && train.beta > 0.0) {
+        return Err(Error::Input("--alpha and --beta must be positive".into()));
+    }
+    let filter = VocabFilter {
+        min_df: num_or(&mut args, "--min-df", 2)?,
+        max_df: num_or(&mut args, "--max-df", 0.5)?,
+        keep_n: num_or(&mut args, "--keep-n", 0)?,
+    };
+    let mut terms = jatopic::terms::TermConfig {
+        normalize: !args.flag("--no-normalize"),
+        lowercase: !args.flag("--no-lowercase"),
+        ..Default::default()
+    };
+    if let Some(f) = args.value("--stopwords")? {
+        terms.stopwords = read_file(&f)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+    }
+    let threads = num_or(&mut args, "--threads", 0)?;
+    let log_every = num_or(&mut args, "--log-every", 10)?;
+    let input = input_options(&mut args)?;
+    let cmd = TrainCommand {
+        inputs: inputs(&mut args)?,
+        out,
+        input,
+        terms,
+        filter,
+        train,
+        threads,
+        log_every,
+    };
+    jatopic::lda_cli::run_train(&jatopic::default_tokenizer()?, &cmd)
+}
+
+fn infer_cmd(mut args: Args) -> Result<()> {
+    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    let output = args.value("--output")?.unwrap_or_else(|| "ndjson".into());
+    if !matches!(output.as_str(), "ndjson" | "csv") {
+        return Err(Error::Input(format!(
+            "--output must be ndjson or csv, not {output:?}"
+        )));
+    }
+    let top = num_or(&mut args, "--top", 3)?;
+    let input = input_options(&mut args)?;
+    let files = inputs(&mut args)?;
+    jatopic::lda_cli::run_infer(
+        &jatopic::default_tokenizer()?,
+        &model,
+        &files,
+        &input,
+        &output,
+        top,
+    )
+}
+
+fn topics_cmd(mut args: Args) -> Result<()> {
+    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    let output = args.value("--output")?.unwrap_or_else(|| "table".into());
+    if !matches!(output.as_str(), "table" | "json" | "markdown") {
+        return Err(Error::Input(format!(
+            "--output must be table, json or markdown, not {output:?}"
+        )));
+    }
+    let n = num_or(&mut args, "--n", 10)?;
+    args.finish()?;
+    jatopic::lda_cli::run_topics(&model, &output, n)
+}
+
+fn terms_cmd(mut args: Args) -> Result<()> {
+    let model = args
+        .value("--model")?
+        .map(|m| jatopic::lda_cli::load_model(&m))
+        .transpose()?;
+    let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
+    let input = input_options(&mut args)?;
+    let files = inputs(&mut args)?;
+    jatopic::lda_cli::run_terms(
+        &jatopic::default_tokenizer()?,
+        &config,
+        model.as_ref(),
+        &files,
+        &input,
+    )
+}
+
 fn run() -> Result<()> {
     let mut argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.is_empty() || argv[0] == "--help" || argv[0] == "-h" {
@@ -290,6 +441,10 @@ fn run() -> Result<()> {
         "build-dict" => build_dict(args),
         "eval" => eval(args),
         "dict-info" => dict_info(args),
+        "train" => train_cmd(args),
+        "infer" => infer_cmd(args),
+        "topics" => topics_cmd(args),
+        "terms" => terms_cmd(args),
         _ => Err(Error::Input(format!("unknown command {cmd:?}\n{USAGE}"))),
     }
 }

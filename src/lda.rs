@@ -1,0 +1,418 @@
+//! LDA topic models: the model file and deterministic inference. Builds for
+//! wasm32 (no threads, no I/O): the BigQuery UDFs run this same code.
+//!
+//! # File format (`*.jtm`)
+//! ```text
+//! magic    "JATOPIC-LDA\n"  12 bytes
+//! version  u16 LE           FORMAT_VERSION
+//! length   u32 LE           length of the decompressed payload
+//! checksum u64 LE           FNV-1a 64 of the decompressed payload
+//! payload  xz stream        see `Model::payload`
+//! ```
+
+use crate::bytes::{fnv1a64, Reader};
+use crate::error::{Error, Result};
+use crate::terms::TermConfig;
+use std::collections::HashMap;
+
+/// First bytes of every model file.
+pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
+/// Bump when the payload layout or the meaning of a field changes.
+pub const FORMAT_VERSION: u16 = 1;
+/// Fold-in iterations of [`Model::infer`]; part of the model's behaviour.
+pub const INFER_ITERATIONS: usize = 50;
+const MAX_PAYLOAD: usize = 1 << 30;
+
+/// What the model was trained on and how (stored in the file, shown by `jatopic topics`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainingInfo {
+    /// jatopic version that trained it.
+    pub version: String,
+    /// Documents read, skipped as malformed, empty after the term pipeline, used.
+    pub documents: [u64; 4],
+    /// Tokens (terms in the vocabulary) trained on.
+    pub tokens: u64,
+    /// Gibbs iterations.
+    pub iterations: u32,
+    /// Random seed.
+    pub seed: u64,
+    /// Whether α was optimised.
+    pub optimize_alpha: bool,
+    /// Vocabulary filter: min document frequency, max document fraction, keep-n.
+    pub min_df: u64,
+    /// Maximum document frequency as a fraction of documents.
+    pub max_df: f64,
+    /// Keep at most this many most frequent terms (0 = all).
+    pub keep_n: u64,
+    /// Training log-likelihood per token after the last iteration.
+    pub log_likelihood: f64,
+}
+
+/// A trained LDA model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The term pipeline used in training.
+    pub terms: TermConfig,
+    /// Vocabulary; a term's index is its id.
+    pub vocab: Vec<String>,
+    /// Dirichlet prior on document–topic distributions (length K).
+    pub alpha: Vec<f64>,
+    /// Symmetric Dirichlet prior on topic–word distributions.
+    pub beta: f64,
+    /// Topic counts per word, word-major: `word_topic[w * K + k]`.
+    pub word_topic: Vec<u32>,
+    /// Tokens per topic.
+    pub topic_total: Vec<u64>,
+    /// Training metadata.
+    pub info: TrainingInfo,
+    index: HashMap<String, u32>,
+}
+
+impl Model {
+    /// Assembles a model; `word_topic` is word-major (V × K).
+    pub fn new(
+        terms: TermConfig,
+        vocab: Vec<String>,
+        alpha: Vec<f64>,
+        beta: f64,
+        word_topic: Vec<u32>,
+        info: TrainingInfo,
+    ) -> Result<Model> {
+        let k = alpha.len();
+        if k == 0 || word_topic.len() != vocab.len() * k {
+            return Err(Error::Input(format!(
+                "model shape: {} counts for {} terms x {k} topics",
+                word_topic.len(),
+                vocab.len()
+            )));
+        }
+        let mut topic_total = vec![0u64; k];
+        for row in word_topic.chunks(k) {
+            for (t, &c) in topic_total.iter_mut().zip(row) {
+                *t += u64::from(c);
+            }
+        }
+        let index = vocab
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect();
+        Ok(Model {
+            terms,
+            vocab,
+            alpha,
+            beta,
+            word_topic,
+            topic_total,
+            info,
+            index,
+        })
+    }
+
+    /// Number of topics.
+    pub fn k(&self) -> usize {
+        self.alpha.len()
+    }
+
+    /// Id of a term, if in the vocabulary.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    /// p(word | topic).
+    pub fn phi(&self, topic: usize, word: u32) -> f64 {
+        let v = self.vocab.len() as f64;
+        (f64::from(self.word_topic[word as usize * self.k() + topic]) + self.beta)
+            / (self.topic_total[topic] as f64 + v * self.beta)
+    }
+
+    /// The `n` most probable words of a topic, with p(word | topic).
+    pub fn top_words(&self, topic: usize, n: usize) -> Vec<(&str, f64)> {
+        let k = self.k();
+        let mut ids: Vec<u32> = (0..self.vocab.len() as u32).collect();
+        // Ties broken by id: deterministic output.
+        ids.sort_by(|&a, &b| {
+            self.word_topic[b as usize * k + topic]
+                .cmp(&self.word_topic[a as usize * k + topic])
+                .then(a.cmp(&b))
+        });
+        ids.into_iter()
+            .take(n)
+            .map(|w| (self.vocab[w as usize].as_str(), self.phi(topic, w)))
+            .collect()
+    }
+
+    /// Topic distribution of a document given as term ids (unknown terms
+    /// already dropped). Deterministic: a fixed-start fold-in (CVB0 updates in
+    /// token order, [`INFER_ITERATIONS`] sweeps, no randomness). A document
+    /// without terms gets the normalised α. The result sums to 1.
+    pub fn infer(&self, ids: &[u32]) -> Vec<f64> {
+        let k = self.k();
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        if ids.is_empty() {
+            return self.alpha.iter().map(|a| a / alpha_sum).collect();
+        }
+        let phi: Vec<f64> = ids
+            .iter()
+            .flat_map(|&w| (0..k).map(move |t| (t, w)))
+            .map(|(t, w)| self.phi(t, w))
+            .collect();
+        // Responsibilities start from the prior: r ∝ φ·α.
+        let mut r = vec![0f64; ids.len() * k];
+        let mut ndk = vec![0f64; k];
+        for i in 0..ids.len() {
+            let row = &mut r[i * k..(i + 1) * k];
+            for t in 0..k {
+                row[t] = phi[i * k + t] * self.alpha[t];
+            }
+            normalize(row);
+            for t in 0..k {
+                ndk[t] += row[t];
+            }
+        }
+        for _ in 0..INFER_ITERATIONS {
+            for i in 0..ids.len() {
+                let row = &mut r[i * k..(i + 1) * k];
+                for t in 0..k {
+                    ndk[t] -= row[t];
+                    row[t] = phi[i * k + t] * (ndk[t].max(0.0) + self.alpha[t]);
+                }
+                normalize(row);
+                for t in 0..k {
+                    ndk[t] += row[t];
+                }
+            }
+        }
+        let total = ids.len() as f64 + alpha_sum;
+        ndk.iter()
+            .zip(&self.alpha)
+            .map(|(n, a)| (n + a) / total)
+            .collect()
+    }
+
+    /// Topic distribution of a list of terms (terms outside the vocabulary are ignored).
+    pub fn infer_terms<S: AsRef<str>>(&self, terms: &[S]) -> Vec<f64> {
+        let ids: Vec<u32> = terms
+            .iter()
+            .filter_map(|t| self.term_id(t.as_ref()))
+            .collect();
+        self.infer(&ids)
+    }
+
+    #[cfg(feature = "cli")]
+    fn payload(&self) -> Vec<u8> {
+        let mut w = crate::bytes::Writer::default();
+        let i = &self.info;
+        w.str(&i.version);
+        i.documents.iter().for_each(|&d| w.uvar(d));
+        w.uvar(i.tokens);
+        w.uvar(u64::from(i.iterations));
+        w.uvar(i.seed);
+        w.buf.push(u8::from(i.optimize_alpha));
+        w.uvar(i.min_df);
+        w.raw(&i.max_df.to_le_bytes());
+        w.uvar(i.keep_n);
+        w.raw(&i.log_likelihood.to_le_bytes());
+        self.terms.write(&mut w);
+        w.uvar(self.k() as u64);
+        w.uvar(self.vocab.len() as u64);
+        self.vocab.iter().for_each(|t| w.str(t));
+        self.alpha.iter().for_each(|a| w.raw(&a.to_le_bytes()));
+        w.raw(&self.beta.to_le_bytes());
+        // Sparse counts per word: (topic gap, count) pairs.
+        for row in self.word_topic.chunks(self.k()) {
+            w.uvar(row.iter().filter(|&&c| c > 0).count() as u64);
+            let mut prev = 0;
+            for (t, &c) in row.iter().enumerate().filter(|(_, &c)| c > 0) {
+                w.uvar((t - prev) as u64);
+                w.uvar(u64::from(c));
+                prev = t;
+            }
+        }
+        w.buf
+    }
+
+    /// Serialises the model (xz-compressed).
+    #[cfg(feature = "cli")]
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let payload = self.payload();
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(
+            &u32::try_from(payload.len())
+                .map_err(|_| Error::Input("model too large".into()))?
+                .to_le_bytes(),
+        );
+        out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
+        out.extend_from_slice(&crate::compress::xz(&payload)?);
+        Ok(out)
+    }
+
+    /// Parses a model file, validating everything.
+    pub fn from_bytes(file: &[u8]) -> Result<Model> {
+        let head = MAGIC.len() + 2 + 4 + 8;
+        if file.len() < head || &file[..MAGIC.len()] != MAGIC {
+            return Err(Error::Format(
+                "not a jatopic model (bad magic); expected a .jtm file written by `jatopic train`"
+                    .into(),
+            ));
+        }
+        let m = MAGIC.len();
+        let version = u16::from_le_bytes([file[m], file[m + 1]]);
+        if version != FORMAT_VERSION {
+            return Err(Error::Format(format!(
+                "model format version {version}, this jatopic reads version {FORMAT_VERSION}; retrain or use a matching jatopic"
+            )));
+        }
+        let len = u32::from_le_bytes([file[m + 2], file[m + 3], file[m + 4], file[m + 5]]) as usize;
+        let sum = u64::from_le_bytes(file[m + 6..m + 14].try_into().unwrap_or_default());
+        if len > MAX_PAYLOAD {
+            return Err(Error::Format(format!(
+                "model payload of {len} bytes is too large"
+            )));
+        }
+        let mut payload = Vec::with_capacity(len);
+        lzma_rs::xz_decompress(&mut &file[head..], &mut payload)
+            .map_err(|e| Error::Format(format!("model payload does not decompress: {e:?}")))?;
+        if payload.len() != len || fnv1a64(&payload) != sum {
+            return Err(Error::Format(
+                "model checksum mismatch (file truncated or corrupted)".into(),
+            ));
+        }
+        let mut r = Reader::new(&payload, "model");
+        let f64_at = |r: &mut Reader| -> Result<f64> {
+            let b = r.raw(8)?;
+            Ok(f64::from_le_bytes([
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            ]))
+        };
+        let version = r.str()?.to_string();
+        let mut documents = [0u64; 4];
+        for d in documents.iter_mut() {
+            *d = r.uvar()?;
+        }
+        let info = TrainingInfo {
+            version,
+            documents,
+            tokens: r.uvar()?,
+            iterations: r.uvar_max(u64::from(u32::MAX), "iterations")? as u32,
+            seed: r.uvar()?,
+            optimize_alpha: r.u8()? != 0,
+            min_df: r.uvar()?,
+            max_df: f64_at(&mut r)?,
+            keep_n: r.uvar()?,
+            log_likelihood: f64_at(&mut r)?,
+        };
+        let terms = TermConfig::read(&mut r)?;
+        let k = r.uvar_max(1 << 16, "number of topics")? as usize;
+        let v = r.count("vocabulary size")?;
+        if k == 0 {
+            return Err(r.err("a model needs at least one topic"));
+        }
+        let mut vocab = Vec::with_capacity(v);
+        for _ in 0..v {
+            vocab.push(r.str()?.to_string());
+        }
+        let mut alpha = Vec::with_capacity(k);
+        for _ in 0..k {
+            let a = f64_at(&mut r)?;
+            if !(a > 0.0 && a.is_finite()) {
+                return Err(r.err("alpha must be positive and finite"));
+            }
+            alpha.push(a);
+        }
+        let beta = f64_at(&mut r)?;
+        if !(beta > 0.0 && beta.is_finite()) {
+            return Err(r.err("beta must be positive and finite"));
+        }
+        let mut word_topic = vec![0u32; v.checked_mul(k).ok_or_else(|| r.err("model too large"))?];
+        for row in word_topic.chunks_mut(k) {
+            let nnz = r.uvar_max(k as u64, "non-zero topics of a word")?;
+            let mut t = 0usize;
+            for j in 0..nnz {
+                let gap = r.uvar_max(k as u64, "topic gap")? as usize;
+                t = if j == 0 { gap } else { t + gap };
+                let slot = row
+                    .get_mut(t)
+                    .ok_or_else(|| r.err("topic index out of range"))?;
+                *slot = u32::try_from(r.uvar()?).map_err(|_| r.err("count out of range"))?;
+            }
+        }
+        if !r.at_end() {
+            return Err(r.err("trailing bytes"));
+        }
+        Model::new(terms, vocab, alpha, beta, word_topic, info)
+            .map_err(|e| Error::Format(e.to_string()))
+    }
+}
+
+fn normalize(v: &mut [f64]) {
+    let s: f64 = v.iter().sum();
+    if s > 0.0 && s.is_finite() {
+        v.iter_mut().for_each(|x| *x /= s);
+    } else {
+        let u = 1.0 / v.len() as f64;
+        v.iter_mut().for_each(|x| *x = u);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Model {
+        let vocab = vec![
+            "陶器".to_string(),
+            "マグカップ".into(),
+            "ニット".into(),
+            "帽子".into(),
+        ];
+        // Topic 0: pottery words, topic 1: knitwear words.
+        let counts = vec![10, 0, 8, 0, 0, 9, 1, 7];
+        Model::new(
+            TermConfig::default(),
+            vocab,
+            vec![0.1, 0.1],
+            0.01,
+            counts,
+            TrainingInfo::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn inference_is_deterministic_and_sums_to_one() {
+        let m = tiny();
+        let a = m.infer(&[0, 1, 0]);
+        assert_eq!(a, m.infer(&[0, 1, 0]));
+        assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(a[0] > 0.9, "{a:?}");
+        assert_eq!(m.infer(&[]), vec![0.5, 0.5]);
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn file_round_trips_and_rejects_corruption() {
+        let m = tiny();
+        let bytes = m.to_bytes().unwrap();
+        assert_eq!(Model::from_bytes(&bytes).unwrap(), m);
+        let mut bad = bytes.clone();
+        bad[0] ^= 1;
+        assert!(Model::from_bytes(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("bad magic"));
+        let mut bad = bytes.clone();
+        bad[12] = 9;
+        assert!(Model::from_bytes(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("version 9"));
+        assert!(Model::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+        let mut bad = bytes;
+        let n = bad.len();
+        bad[n - 20] ^= 0x55;
+        assert!(Model::from_bytes(&bad).is_err());
+    }
+}

@@ -1,0 +1,351 @@
+//! `jatopic train | infer | topics | terms`: the topic-model commands.
+
+use crate::input::{read_documents, Content, Document, InputFormat, InputOptions};
+use crate::lda::{Model, TrainingInfo};
+use crate::terms::TermConfig;
+use crate::train::{train, TrainOptions};
+use crate::{Error, Result, Tokenizer};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Vocabulary filter, as gensim's `filter_extremes`.
+#[derive(Debug, Clone)]
+pub struct VocabFilter {
+    /// Drop terms in fewer documents than this.
+    pub min_df: u64,
+    /// Drop terms in more than this fraction of documents.
+    pub max_df: f64,
+    /// Keep at most this many (most frequent by document frequency); 0 = all.
+    pub keep_n: u64,
+}
+
+/// Reads documents and turns them into terms with `config` (in parallel; order kept).
+pub fn document_terms(
+    tok: &Tokenizer,
+    config: &TermConfig,
+    paths: &[String],
+    input: &InputOptions,
+) -> Result<(Vec<Document>, Vec<Vec<String>>, crate::input::ReadStats)> {
+    let (docs, stats) = read_documents(paths, input, &mut |m| eprintln!("jatopic: {m}"))?;
+    let terms: Vec<Vec<String>> = docs
+        .par_iter()
+        .map(|d| match &d.content {
+            Content::Text(t) => config.terms(tok, t),
+            Content::Terms(t) => t.clone(),
+        })
+        .collect();
+    Ok((docs, terms, stats))
+}
+
+/// Builds the vocabulary (sorted by document frequency, then term).
+pub fn build_vocabulary(terms: &[Vec<String>], filter: &VocabFilter) -> Vec<String> {
+    let mut df: HashMap<&str, u64> = HashMap::new();
+    for doc in terms {
+        let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for t in seen {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let n_docs = terms.iter().filter(|d| !d.is_empty()).count() as f64;
+    let mut vocab: Vec<(&str, u64)> = df
+        .into_iter()
+        .filter(|&(_, d)| d >= filter.min_df && (d as f64) <= filter.max_df * n_docs)
+        .collect();
+    vocab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if filter.keep_n > 0 {
+        vocab.truncate(filter.keep_n as usize);
+    }
+    vocab.into_iter().map(|(t, _)| t.to_string()).collect()
+}
+
+/// Options of `jatopic train`.
+pub struct TrainCommand {
+    /// Input files.
+    pub inputs: Vec<String>,
+    /// Where to write the model.
+    pub out: String,
+    /// Reader options.
+    pub input: InputOptions,
+    /// Term pipeline.
+    pub terms: TermConfig,
+    /// Vocabulary filter.
+    pub filter: VocabFilter,
+    /// Sampler options.
+    pub train: TrainOptions,
+    /// Threads (0 = all cores).
+    pub threads: usize,
+    /// Log the likelihood every N iterations.
+    pub log_every: u32,
+}
+
+/// Runs `jatopic train`.
+pub fn run_train(tok: &Tokenizer, cmd: &TrainCommand) -> Result<()> {
+    let started = std::time::Instant::now();
+    if cmd.train.k < 1 {
+        return Err(Error::Input("--k must be at least 1".into()));
+    }
+    let (_, terms, stats) = document_terms(tok, &cmd.terms, &cmd.inputs, &cmd.input)?;
+    let vocab = build_vocabulary(&terms, &cmd.filter);
+    if vocab.is_empty() {
+        return Err(Error::Input(format!(
+            "no terms left after filtering ({} documents read); lower --min-df or raise --max-df",
+            stats.read
+        )));
+    }
+    if cmd.train.k > vocab.len() {
+        return Err(Error::Input(format!(
+            "--k {} is larger than the vocabulary ({} terms); use fewer topics or more text",
+            cmd.train.k,
+            vocab.len()
+        )));
+    }
+    let index: HashMap<&str, u32> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i as u32))
+        .collect();
+    let docs: Vec<Vec<u32>> = terms
+        .iter()
+        .map(|d| {
+            d.iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let empty = docs.iter().filter(|d| d.is_empty()).count() as u64;
+    let docs: Vec<Vec<u32>> = docs.into_iter().filter(|d| !d.is_empty()).collect();
+    let tokens: u64 = docs.iter().map(|d| d.len() as u64).sum();
+    eprintln!(
+        "jatopic: documents read {}, skipped (malformed) {}, empty {}, used {}; {} tokens, vocabulary {} terms, K = {}",
+        stats.read,
+        stats.skipped,
+        empty,
+        docs.len(),
+        tokens,
+        vocab.len(),
+        cmd.train.k
+    );
+    let bar = indicatif::ProgressBar::new(u64::from(cmd.train.iterations));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} iteration {pos}/{len} {bar:30} {per_sec} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let sampling = std::time::Instant::now();
+    let trained = train(
+        &docs,
+        vocab.len(),
+        &cmd.train,
+        cmd.threads,
+        cmd.log_every,
+        &mut |it, tok_count, ll| {
+            bar.set_position(u64::from(it));
+            let rate =
+                tok_count as f64 * f64::from(it) / sampling.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{:.1}M tokens/s", rate / 1e6));
+            if let Some(ll) = ll {
+                let line = format!("jatopic: iteration {it}: log-likelihood per token {ll:.4}");
+                // A hidden bar (stderr not a terminal) drops println: log directly.
+                if bar.is_hidden() {
+                    eprintln!("{line}");
+                } else {
+                    bar.println(line);
+                }
+            }
+        },
+    )?;
+    bar.finish_and_clear();
+    let info = TrainingInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        documents: [stats.read, stats.skipped, empty, docs.len() as u64],
+        tokens,
+        iterations: cmd.train.iterations,
+        seed: cmd.train.seed,
+        optimize_alpha: cmd.train.optimize_alpha,
+        min_df: cmd.filter.min_df,
+        max_df: cmd.filter.max_df,
+        keep_n: cmd.filter.keep_n,
+        log_likelihood: trained.log_likelihood,
+    };
+    let model = Model::new(
+        cmd.terms.clone(),
+        vocab,
+        trained.alpha,
+        cmd.train.beta,
+        trained.word_topic,
+        info,
+    )?;
+    write_atomically(&cmd.out, &model.to_bytes()?)?;
+    let secs = sampling.elapsed().as_secs_f64();
+    eprintln!(
+        "jatopic: wrote {} ({} topics); sampling {:.1} s, {:.2}M tokens/s, total {:.1} s; log-likelihood per token {:.4}",
+        cmd.out,
+        model.k(),
+        secs,
+        tokens as f64 * f64::from(cmd.train.iterations) / secs.max(1e-9) / 1e6,
+        started.elapsed().as_secs_f64(),
+        model.info.log_likelihood
+    );
+    Ok(())
+}
+
+/// Writes to a temporary file in the same directory, then renames: an
+/// interrupted run never leaves a partial file under the final name.
+pub fn write_atomically(path: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = format!("{path}.tmp-{}", std::process::id());
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Io(format!("{path}: {e}")));
+    }
+    Ok(())
+}
+
+/// Loads a model file.
+pub fn load_model(path: &str) -> Result<Model> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
+    Model::from_bytes(&bytes).map_err(|e| Error::Format(format!("{path}: {e}")))
+}
+
+/// Runs `jatopic infer`: one line per document (NDJSON or CSV).
+pub fn run_infer(
+    tok: &Tokenizer,
+    model: &Model,
+    inputs: &[String],
+    input: &InputOptions,
+    format: &str,
+    top: usize,
+) -> Result<()> {
+    let (docs, terms, _) = document_terms(tok, &model.terms, inputs, input)?;
+    let thetas: Vec<Vec<f64>> = terms.par_iter().map(|t| model.infer_terms(t)).collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if format == "csv" {
+        let header: Vec<String> = (0..model.k()).map(|k| format!("topic_{k}")).collect();
+        writeln!(out, "id,{},top_topics", header.join(","))?;
+    }
+    for (doc, theta) in docs.iter().zip(&thetas) {
+        let mut order: Vec<usize> = (0..theta.len()).collect();
+        order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]).then(a.cmp(&b)));
+        order.truncate(top);
+        if format == "csv" {
+            let values: Vec<String> = theta.iter().map(|x| format!("{x}")).collect();
+            let tops: Vec<String> = order.iter().map(|k| k.to_string()).collect();
+            writeln!(
+                out,
+                "{},{},{}",
+                csv_field(&doc.id),
+                values.join(","),
+                tops.join(" ")
+            )?;
+        } else {
+            let mut line = String::from("{\"id\":");
+            crate::json::push_str(&mut line, &doc.id);
+            let values: Vec<String> = theta.iter().map(|x| format!("{x}")).collect();
+            line.push_str(&format!(
+                ",\"topics\":[{}],\"top_topics\":[",
+                values.join(",")
+            ));
+            let tops: Vec<String> = order
+                .iter()
+                .map(|&k| format!("{{\"topic\":{k},\"weight\":{}}}", theta[k]))
+                .collect();
+            line.push_str(&tops.join(","));
+            line.push_str("]}");
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Runs `jatopic topics`: top words per topic as a table, JSON or Markdown.
+pub fn run_topics(model: &Model, format: &str, n: usize) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let total: u64 = model.topic_total.iter().sum();
+    for k in 0..model.k() {
+        let words = model.top_words(k, n);
+        let share = model.topic_total[k] as f64 / total.max(1) as f64;
+        match format {
+            "json" => {
+                let mut line = format!(
+                    "{{\"topic\":{k},\"share\":{share},\"alpha\":{},\"words\":[",
+                    model.alpha[k]
+                );
+                let items: Vec<String> = words
+                    .iter()
+                    .map(|(w, p)| {
+                        let mut s = String::from("{\"word\":");
+                        crate::json::push_str(&mut s, w);
+                        s.push_str(&format!(",\"weight\":{p}}}"));
+                        s
+                    })
+                    .collect();
+                line.push_str(&items.join(","));
+                line.push_str("]}");
+                writeln!(out, "{line}")?;
+            }
+            "markdown" => {
+                if k == 0 {
+                    writeln!(out, "| topic | share | top words |\n|---:|---:|---|")?;
+                }
+                let w: Vec<&str> = words.iter().map(|x| x.0).collect();
+                writeln!(out, "| {k} | {:.1}% | {} |", share * 100.0, w.join(" "))?;
+            }
+            _ => {
+                let w: Vec<&str> = words.iter().map(|x| x.0).collect();
+                writeln!(out, "{k:>3} {:>5.1}%  {}", share * 100.0, w.join(" "))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs `jatopic terms`: NDJSON `{"id", "terms"}` per document, as training
+/// sees them (restricted to the model's vocabulary when a model is given).
+pub fn run_terms(
+    tok: &Tokenizer,
+    config: &TermConfig,
+    model: Option<&Model>,
+    inputs: &[String],
+    input: &InputOptions,
+) -> Result<()> {
+    let (docs, terms, _) = document_terms(tok, config, inputs, input)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (doc, t) in docs.iter().zip(&terms) {
+        let mut line = String::from("{\"id\":");
+        crate::json::push_str(&mut line, &doc.id);
+        line.push_str(",\"terms\":[");
+        let kept: Vec<String> = t
+            .iter()
+            .filter(|w| model.is_none_or(|m| m.term_id(w).is_some()))
+            .map(|w| {
+                let mut s = String::new();
+                crate::json::push_str(&mut s, w);
+                s
+            })
+            .collect();
+        line.push_str(&kept.join(","));
+        line.push_str("]}");
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Parses `--format` of the readers.
+pub fn input_format(name: Option<String>) -> Result<Option<InputFormat>> {
+    name.map(|n| InputFormat::from_name(&n)).transpose()
+}

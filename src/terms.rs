@@ -1,0 +1,167 @@
+//! The term pipeline shared by training (native) and inference (wasm UDFs):
+//! optional normalisation, the tokenizer, a part-of-speech filter, ASCII
+//! lower-casing and a stop-word list. Its configuration is stored in every
+//! model so inference preprocesses text exactly as training did.
+
+use crate::bytes::{Reader, Writer};
+use crate::error::Result;
+use crate::tokenizer::{Options, Tokenizer};
+
+/// How text becomes terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermConfig {
+    /// Width-normalise before tokenizing.
+    pub normalize: bool,
+    /// Lower-case ASCII letters in terms.
+    pub lowercase: bool,
+    /// Keep tokens whose "pos1,pos2" equals one of these.
+    pub keep_pos: Vec<String>,
+    /// Terms dropped after normalisation.
+    pub stopwords: Vec<String>,
+}
+
+/// Content nouns, independent verbs and adjectives (numbers, symbols,
+/// pronouns, suffixes and non-independent words are dropped).
+pub const DEFAULT_KEEP_POS: &[&str] = &[
+    "名詞,一般",
+    "名詞,固有名詞",
+    "名詞,サ変接続",
+    "名詞,形容動詞語幹",
+    "動詞,自立",
+    "形容詞,自立",
+];
+
+/// Very frequent words with little topical content.
+pub const DEFAULT_STOPWORDS: &[&str] = &[
+    "する",
+    "ある",
+    "いる",
+    "なる",
+    "できる",
+    "おる",
+    "れる",
+    "られる",
+    "いう",
+    "くる",
+    "いく",
+    "みる",
+    "やる",
+    "こと",
+    "もの",
+    "よう",
+    "ため",
+    "ところ",
+    "とき",
+    "さん",
+    "これ",
+    "それ",
+    "あれ",
+    "ここ",
+    "そこ",
+    "方",
+    "的",
+    "等",
+];
+
+impl Default for TermConfig {
+    fn default() -> Self {
+        TermConfig {
+            normalize: true,
+            lowercase: true,
+            keep_pos: DEFAULT_KEEP_POS.iter().map(|s| s.to_string()).collect(),
+            stopwords: DEFAULT_STOPWORDS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl TermConfig {
+    /// The terms of `text`, in order (repeats kept).
+    pub fn terms(&self, tok: &Tokenizer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in tok.tokenize_with(
+            text,
+            Options {
+                normalize: self.normalize,
+            },
+        ) {
+            let pos2 = [t.pos[0], t.pos[1]].join(",");
+            if !self.keep_pos.contains(&pos2) {
+                continue;
+            }
+            // Unknown words are reported as written; normalise them too.
+            let mut term = if t.known {
+                t.base_form.to_string()
+            } else {
+                normalize_term(t.base_form)
+            };
+            if self.lowercase {
+                term.make_ascii_lowercase();
+            }
+            // Runs of symbols or digits are not topical words.
+            if !term.chars().any(char::is_alphabetic) || self.stopwords.contains(&term) {
+                continue;
+            }
+            out.push(term);
+        }
+        out
+    }
+
+    /// Serialises the configuration (stored in model files).
+    pub fn write(&self, w: &mut Writer) {
+        w.buf
+            .push(u8::from(self.normalize) | (u8::from(self.lowercase) << 1));
+        w.uvar(self.keep_pos.len() as u64);
+        self.keep_pos.iter().for_each(|p| w.str(p));
+        w.uvar(self.stopwords.len() as u64);
+        self.stopwords.iter().for_each(|s| w.str(s));
+    }
+
+    /// Reads what [`TermConfig::write`] wrote.
+    pub fn read(r: &mut Reader) -> Result<TermConfig> {
+        let flags = r.u8()?;
+        let mut keep_pos = Vec::new();
+        for _ in 0..r.count("number of POS rules")? {
+            keep_pos.push(r.str()?.to_string());
+        }
+        let mut stopwords = Vec::new();
+        for _ in 0..r.count("number of stop words")? {
+            stopwords.push(r.str()?.to_string());
+        }
+        Ok(TermConfig {
+            normalize: flags & 1 != 0,
+            lowercase: flags & 2 != 0,
+            keep_pos,
+            stopwords,
+        })
+    }
+}
+
+fn normalize_term(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    crate::normalize::width(&chars).0.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_words_as_base_forms() {
+        let tok = crate::default_tokenizer().unwrap();
+        let terms = TermConfig::default()
+            .terms(&tok, "【送料無料】手編みのニット帽を作りました！ＡＢＣ 123");
+        // 帽 here is a suffix (名詞,接尾), which the default filter drops.
+        assert_eq!(terms, ["送料", "無料", "手編み", "ニット", "作る", "abc"]);
+    }
+
+    #[test]
+    fn config_round_trips() {
+        let c = TermConfig::default();
+        let mut w = Writer::default();
+        c.write(&mut w);
+        assert_eq!(
+            TermConfig::read(&mut Reader::new(&w.buf, "test")).unwrap(),
+            c
+        );
+    }
+}

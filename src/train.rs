@@ -1,0 +1,505 @@
+//! Collapsed Gibbs sampling for LDA, multi-threaded and deterministic.
+//!
+//! Documents are split into a fixed number of shards, independent of the
+//! thread count. In each iteration every shard samples its documents against
+//! a snapshot of the global topic–word counts taken at the start of the
+//! iteration (AD-LDA), with its own random stream seeded from (seed,
+//! iteration, shard); the shards' count changes are then applied in shard
+//! order. So a seed gives the same model — byte for byte — at any number of
+//! threads. Within a shard the sampler is SparseLDA (Yao et al., 2009): the
+//! draw is split into smoothing, document and word buckets so only non-zero
+//! counts are visited.
+
+use rayon::prelude::*;
+
+/// Shards per iteration (fixed so results do not depend on the thread count).
+pub const SHARDS: usize = 64;
+
+/// Sampler settings.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Number of topics.
+    pub k: usize,
+    /// Gibbs sweeps over the corpus.
+    pub iterations: u32,
+    /// Initial symmetric α per topic.
+    pub alpha: f64,
+    /// Symmetric β.
+    pub beta: f64,
+    /// Random seed.
+    pub seed: u64,
+    /// Optimise an asymmetric α (Minka's fixed point) every `alpha_every` iterations after burn-in.
+    pub optimize_alpha: bool,
+    /// Iterations between α updates.
+    pub alpha_every: u32,
+    /// Iterations before the first α update.
+    pub burn_in: u32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            k: 20,
+            iterations: 200,
+            alpha: 0.1,
+            beta: 0.01,
+            seed: 1,
+            optimize_alpha: false,
+            alpha_every: 10,
+            burn_in: 50,
+        }
+    }
+}
+
+/// A trained state: counts and priors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trained {
+    /// Word-major topic counts, V × K.
+    pub word_topic: Vec<u32>,
+    /// Final α.
+    pub alpha: Vec<f64>,
+    /// Log-likelihood per token of the final state.
+    pub log_likelihood: f64,
+}
+
+/// SplitMix64: small, fast, and enough for sampling.
+#[derive(Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64, iteration: u64, shard: u64) -> Rng {
+        let mut r = Rng(seed
+            ^ iteration.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ shard.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        r.next();
+        r
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// Trains on `docs` (term ids < `vocab_size`). `progress(iteration, tokens,
+/// log-likelihood per token if computed)` is called after every iteration;
+/// the likelihood is computed every `log_every` iterations and at the end.
+/// `threads` = 0 uses rayon's default.
+pub fn train(
+    docs: &[Vec<u32>],
+    vocab_size: usize,
+    opts: &TrainOptions,
+    threads: usize,
+    log_every: u32,
+    progress: &mut dyn FnMut(u32, u64, Option<f64>),
+) -> crate::Result<Trained> {
+    let k = opts.k;
+    if k == 0 {
+        return Err(crate::Error::Input(
+            "the number of topics must be at least 1".into(),
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
+    let tokens: u64 = docs.iter().map(|d| d.len() as u64).sum();
+    // Shard boundaries by token count, fixed for the run.
+    let shards = shard_bounds(docs, SHARDS);
+    let mut z: Vec<Vec<u16>> = docs.iter().map(|d| vec![0u16; d.len()]).collect();
+    let mut wk = vec![0u32; vocab_size * k];
+    let mut nk = vec![0u64; k];
+    // Random initial assignment, one stream per shard.
+    for (s, range) in shards.iter().enumerate() {
+        let mut rng = Rng::new(opts.seed, u64::MAX, s as u64);
+        for d in range.clone() {
+            for (i, &w) in docs[d].iter().enumerate() {
+                let t = (rng.next() % k as u64) as usize;
+                z[d][i] = t as u16;
+                wk[w as usize * k + t] += 1;
+                nk[t] += 1;
+            }
+        }
+    }
+    let mut alpha = vec![opts.alpha; k];
+    let beta = opts.beta;
+    let vbeta = vocab_size as f64 * beta;
+    let mut log_likelihood = f64::NAN;
+    for it in 0..opts.iterations {
+        // Word-major sparse view of the snapshot: for each word its non-zero topics.
+        let (offsets, topics) = sparse_rows(&wk, k);
+        let snapshot = Snapshot {
+            wk: &wk,
+            nk: &nk,
+            offsets: &offsets,
+            topics: &topics,
+            k,
+            alpha: &alpha,
+            beta,
+            vbeta,
+        };
+        // Each shard owns a disjoint slice of z: split it out for parallel mutation.
+        let mut z_shards: Vec<&mut [Vec<u16>]> = Vec::with_capacity(shards.len());
+        let mut rest: &mut [Vec<u16>] = &mut z;
+        for range in &shards {
+            let (head, tail) = rest.split_at_mut(range.len());
+            z_shards.push(head);
+            rest = tail;
+        }
+        let changes: Vec<Vec<(u32, u16, u16)>> = pool.install(|| {
+            z_shards
+                .into_par_iter()
+                .zip(shards.par_iter())
+                .enumerate()
+                .map(|(s, (zs, range))| {
+                    let mut rng = Rng::new(opts.seed, u64::from(it), s as u64);
+                    sample_shard(&snapshot, &docs[range.clone()], zs, &mut rng)
+                })
+                .collect()
+        });
+        for shard in &changes {
+            for &(w, old, new) in shard {
+                wk[w as usize * k + old as usize] -= 1;
+                wk[w as usize * k + new as usize] += 1;
+                nk[old as usize] -= 1;
+                nk[new as usize] += 1;
+            }
+        }
+        if opts.optimize_alpha && it + 1 >= opts.burn_in && (it + 1) % opts.alpha_every.max(1) == 0
+        {
+            alpha = optimize_alpha(&z, &alpha, k);
+        }
+        let last = it + 1 == opts.iterations;
+        let ll = if last || (log_every > 0 && (it + 1) % log_every == 0) {
+            log_likelihood =
+                joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k) / tokens.max(1) as f64;
+            Some(log_likelihood)
+        } else {
+            None
+        };
+        progress(it + 1, tokens, ll);
+    }
+    if opts.iterations == 0 {
+        log_likelihood = joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k) / tokens.max(1) as f64;
+    }
+    Ok(Trained {
+        word_topic: wk,
+        alpha,
+        log_likelihood,
+    })
+}
+
+/// Contiguous document ranges with about equal token counts.
+fn shard_bounds(docs: &[Vec<u32>], n: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = docs.iter().map(Vec::len).sum();
+    let per = total.div_ceil(n).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut acc) = (0, 0);
+    for (d, doc) in docs.iter().enumerate() {
+        acc += doc.len();
+        if acc >= per {
+            out.push(start..d + 1);
+            start = d + 1;
+            acc = 0;
+        }
+    }
+    if start < docs.len() || out.is_empty() {
+        out.push(start..docs.len());
+    }
+    out
+}
+
+fn sparse_rows(wk: &[u32], k: usize) -> (Vec<u32>, Vec<u16>) {
+    let mut offsets = Vec::with_capacity(wk.len() / k + 1);
+    let mut topics = Vec::new();
+    offsets.push(0u32);
+    for row in wk.chunks(k) {
+        topics.extend(
+            row.iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .map(|(t, _)| t as u16),
+        );
+        offsets.push(topics.len() as u32);
+    }
+    (offsets, topics)
+}
+
+struct Snapshot<'a> {
+    wk: &'a [u32],
+    nk: &'a [u64],
+    offsets: &'a [u32],
+    topics: &'a [u16],
+    k: usize,
+    alpha: &'a [f64],
+    beta: f64,
+    vbeta: f64,
+}
+
+/// Samples one shard; returns the count changes (word, old topic, new topic).
+fn sample_shard(
+    s: &Snapshot,
+    docs: &[Vec<u32>],
+    z: &mut [Vec<u16>],
+    rng: &mut Rng,
+) -> Vec<(u32, u16, u16)> {
+    let k = s.k;
+    // Smoothing bucket terms with the snapshot's totals.
+    let denom: Vec<f64> = s.nk.iter().map(|&n| 1.0 / (s.vbeta + n as f64)).collect();
+    let s_terms: Vec<f64> = (0..k).map(|t| s.alpha[t] * s.beta * denom[t]).collect();
+    let s_total: f64 = s_terms.iter().sum();
+    let mut changes = Vec::new();
+    let mut ndk = vec![0u32; k];
+    let mut doc_topics: Vec<u16> = Vec::new();
+    let mut weights: Vec<f64> = Vec::with_capacity(k);
+    for (doc, zd) in docs.iter().zip(z.iter_mut()) {
+        doc_topics.clear();
+        for &t in zd.iter() {
+            if ndk[t as usize] == 0 {
+                doc_topics.push(t);
+            }
+            ndk[t as usize] += 1;
+        }
+        for (i, &w) in doc.iter().enumerate() {
+            let old = zd[i] as usize;
+            ndk[old] -= 1;
+            if ndk[old] == 0 {
+                if let Some(p) = doc_topics.iter().position(|&t| t as usize == old) {
+                    doc_topics.swap_remove(p);
+                }
+            }
+            // The token's own assignment is still in the snapshot: exclude it.
+            let own_denom = 1.0 / (s.vbeta + s.nk[old] as f64 - 1.0);
+            let s_sum = s_total - s_terms[old] + s.alpha[old] * s.beta * own_denom;
+            let d = |t: usize| if t == old { own_denom } else { denom[t] };
+            // Document bucket: n_dk β / (Vβ + n_k).
+            let mut r_sum = 0.0;
+            for &t in &doc_topics {
+                r_sum += f64::from(ndk[t as usize]) * s.beta * d(t as usize);
+            }
+            // Word bucket: (α_k + n_dk) n_kw / (Vβ + n_k) over the word's topics.
+            weights.clear();
+            let row = &s.topics[s.offsets[w as usize] as usize..s.offsets[w as usize + 1] as usize];
+            let mut q_sum = 0.0;
+            for &t in row {
+                let t = t as usize;
+                let nkw = f64::from(s.wk[w as usize * k + t]) - if t == old { 1.0 } else { 0.0 };
+                let q = (s.alpha[t] + f64::from(ndk[t])) * nkw * d(t);
+                q_sum += q;
+                weights.push(q);
+            }
+            let mut u = rng.uniform() * (s_sum + r_sum + q_sum);
+            let mut new = old;
+            if u < q_sum {
+                for (j, &q) in weights.iter().enumerate() {
+                    new = row[j] as usize;
+                    if u < q {
+                        break;
+                    }
+                    u -= q;
+                }
+            } else if u < q_sum + r_sum {
+                u -= q_sum;
+                for &t in &doc_topics {
+                    new = t as usize;
+                    let r = f64::from(ndk[new]) * s.beta * d(new);
+                    if u < r {
+                        break;
+                    }
+                    u -= r;
+                }
+            } else {
+                u -= q_sum + r_sum;
+                for t in 0..k {
+                    new = t;
+                    let sv = s.alpha[t] * s.beta * d(t);
+                    if u < sv {
+                        break;
+                    }
+                    u -= sv;
+                }
+            }
+            if ndk[new] == 0 {
+                doc_topics.push(new as u16);
+            }
+            ndk[new] += 1;
+            if new != old {
+                zd[i] = new as u16;
+                changes.push((w, old as u16, new as u16));
+            }
+        }
+        for &t in &doc_topics {
+            ndk[t as usize] = 0;
+        }
+    }
+    changes
+}
+
+/// Minka's fixed-point update of an asymmetric α from the document–topic counts.
+fn optimize_alpha(z: &[Vec<u16>], alpha: &[f64], k: usize) -> Vec<f64> {
+    let mut counts: Vec<Vec<u32>> = Vec::with_capacity(z.len());
+    for zd in z {
+        let mut c = vec![0u32; k];
+        zd.iter().for_each(|&t| c[t as usize] += 1);
+        counts.push(c);
+    }
+    let mut a = alpha.to_vec();
+    for _ in 0..20 {
+        let sum: f64 = a.iter().sum();
+        let denom: f64 = z
+            .iter()
+            .map(|zd| digamma(zd.len() as f64 + sum) - digamma(sum))
+            .sum();
+        for t in 0..k {
+            let num: f64 = counts
+                .iter()
+                .map(|c| digamma(f64::from(c[t]) + a[t]) - digamma(a[t]))
+                .sum();
+            a[t] = (a[t] * num / denom).max(1e-4);
+        }
+    }
+    a
+}
+
+/// log p(w, z) per the collapsed model.
+fn joint_log_likelihood(
+    wk: &[u32],
+    nk: &[u64],
+    z: &[Vec<u16>],
+    alpha: &[f64],
+    beta: f64,
+    k: usize,
+) -> f64 {
+    let v = wk.len() / k;
+    let mut ll = 0.0;
+    let lg_beta = ln_gamma(beta);
+    for &n in nk {
+        ll += ln_gamma(v as f64 * beta) - ln_gamma(v as f64 * beta + n as f64);
+    }
+    for &c in wk {
+        if c > 0 {
+            ll += ln_gamma(f64::from(c) + beta) - lg_beta;
+        }
+    }
+    let alpha_sum: f64 = alpha.iter().sum();
+    let lg_alpha: Vec<f64> = alpha.iter().map(|&a| ln_gamma(a)).collect();
+    let mut c = vec![0u32; k];
+    for zd in z {
+        c.iter_mut().for_each(|x| *x = 0);
+        zd.iter().for_each(|&t| c[t as usize] += 1);
+        ll += ln_gamma(alpha_sum) - ln_gamma(zd.len() as f64 + alpha_sum);
+        for t in 0..k {
+            if c[t] > 0 {
+                ll += ln_gamma(f64::from(c[t]) + alpha[t]) - lg_alpha[t];
+            }
+        }
+    }
+    ll
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7; relative error < 1e-13).
+pub fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = G[0];
+    let t = x + 7.5;
+    for (i, g) in G.iter().enumerate().skip(1) {
+        a += g / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// ψ(x) for x > 0 (recurrence to x ≥ 6, then the asymptotic series).
+pub fn digamma(mut x: f64) -> f64 {
+    let mut r = 0.0;
+    while x < 6.0 {
+        r -= 1.0 / x;
+        x += 1.0;
+    }
+    let f = 1.0 / (x * x);
+    r + x.ln()
+        - 0.5 / x
+        - f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f / 132.0))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_functions() {
+        assert!((ln_gamma(1.0)).abs() < 1e-12);
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
+        assert!((digamma(1.0) + 0.577_215_664_901_532_9).abs() < 1e-10);
+    }
+
+    #[test]
+    fn counts_stay_consistent() {
+        let docs: Vec<Vec<u32>> = (0..50)
+            .map(|d| (0..20).map(|i| ((d * 7 + i * 3) % 30) as u32).collect())
+            .collect();
+        let opts = TrainOptions {
+            k: 5,
+            iterations: 5,
+            ..TrainOptions::default()
+        };
+        let t = train(&docs, 30, &opts, 1, 1, &mut |_, _, _| {}).unwrap();
+        let total: u64 = t.word_topic.iter().map(|&c| u64::from(c)).sum();
+        assert_eq!(total, 1000);
+        for w in 0..30 {
+            let n: u32 = t.word_topic[w * 5..(w + 1) * 5].iter().sum();
+            let expect = docs.iter().flatten().filter(|&&x| x as usize == w).count() as u32;
+            assert_eq!(n, expect);
+        }
+        assert!(t.log_likelihood.is_finite() && t.log_likelihood < 0.0);
+    }
+
+    #[test]
+    fn same_result_at_any_thread_count() {
+        let docs: Vec<Vec<u32>> = (0..200)
+            .map(|d| (0..30).map(|i| ((d * 13 + i * 7) % 97) as u32).collect())
+            .collect();
+        let opts = TrainOptions {
+            k: 8,
+            iterations: 10,
+            optimize_alpha: true,
+            burn_in: 2,
+            alpha_every: 3,
+            ..TrainOptions::default()
+        };
+        let one = train(&docs, 97, &opts, 1, 0, &mut |_, _, _| {}).unwrap();
+        for threads in [2, 4] {
+            assert_eq!(
+                train(&docs, 97, &opts, threads, 0, &mut |_, _, _| {}).unwrap(),
+                one
+            );
+        }
+    }
+
+    #[test]
+    fn alpha_update_is_positive_and_finite() {
+        let z = vec![vec![0u16, 0, 1], vec![1, 1, 1], vec![0, 2, 2]];
+        let a = optimize_alpha(&z, &[0.1, 0.1, 0.1], 3);
+        assert!(a.iter().all(|x| x.is_finite() && *x > 0.0), "{a:?}");
+    }
+}
