@@ -15,12 +15,13 @@ WASM_OPT := js/node_modules/.bin/wasm-opt
 # Features the Rust wasm32 target emits by default; wasm-opt must accept them.
 WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: help setup setup-apt setup-rust setup-js build wasm demo test lint test-rust test-js bench dict golden fuzz clean
+.PHONY: help setup setup-apt setup-rust setup-js build wasm demo test lint test-rust test-js bench bench-lda dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and tokenize sample sentences natively and in the wasm bundle"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter"
+	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
@@ -80,6 +81,10 @@ test: setup lint test-rust test-js
 
 bench: setup build wasm
 	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED)
+
+# Topic-model training against tomotopy and gensim (venv in build/venv-bench).
+bench-lda: build
+	python3 scripts/bench_lda.py --jatopic target/release/jatopic --shared $(SHARED) $(BENCH_LDA_OPTIONS)
 
 # Rebuild the shipped dictionary (see dict/README.md). Needs $(SHARED)/corpus/train.
 dict: setup-apt build

@@ -1,14 +1,16 @@
 //! Document readers for the native CLI (`jatopic train` and friends).
 //!
-//! Reads documents from NDJSON, CSV, TSV or plain-text files (or stdin, `-`) into
-//! [`Document`]s: an id, the content (raw text to tokenize, or terms that are
-//! already tokenized), an optional label and the `file:line` it came from.
+//! Reads documents from NDJSON, CSV, TSV or plain-text files (or stdin, `-`), and
+//! Parquet files (BigQuery's export format; not stdin), into [`Document`]s: an id,
+//! the content (raw text to tokenize, or terms that are already tokenized), an
+//! optional label and the `file:line` (Parquet: `file:row`) it came from.
 //!
 //! Malformed rows (invalid JSON, a missing field, a wrong field count, invalid
 //! UTF-8, …) are reported through a `warn` callback with their `file:line` and
 //! skipped, up to [`InputOptions::max_bad_rows`]; one more stops the read with an
 //! error. Problems that concern the whole file (it cannot be opened, a CSV header
-//! lacks a requested column) are errors at once, since every row would fail.
+//! or Parquet schema lacks a requested column, it is not readable Parquet) are
+//! errors at once, since every row would fail.
 //!
 //! Empty documents (whitespace-only text, no terms) are returned like any other and
 //! counted in [`ReadStats::empty`]: whether to keep them is the caller's decision.
@@ -31,26 +33,30 @@ pub enum InputFormat {
     Tsv,
     /// One document per line.
     Text,
+    /// Apache Parquet (BigQuery's export format), read by top-level column name.
+    /// Needs a file path: Parquet cannot be streamed from stdin.
+    Parquet,
 }
 
 impl InputFormat {
     /// Parses a format name as given on the command line: `ndjson` (or `jsonl`,
-    /// `json`), `csv`, `tsv`, `text` (or `txt`); ASCII case is ignored.
+    /// `json`), `csv`, `tsv`, `text` (or `txt`), `parquet`; ASCII case is ignored.
     pub fn from_name(name: &str) -> Result<InputFormat> {
         match name.to_ascii_lowercase().as_str() {
             "ndjson" | "jsonl" | "json" => Ok(InputFormat::Ndjson),
             "csv" => Ok(InputFormat::Csv),
             "tsv" => Ok(InputFormat::Tsv),
             "text" | "txt" => Ok(InputFormat::Text),
+            "parquet" => Ok(InputFormat::Parquet),
             _ => Err(Error::Input(format!(
-                "unknown input format \"{name}\" (expected ndjson, jsonl, json, csv, tsv, text or txt)"
+                "unknown input format \"{name}\" (expected ndjson, jsonl, json, csv, tsv, text, txt or parquet)"
             ))),
         }
     }
 
     /// Guesses the format from a path's extension (ASCII case ignored):
-    /// `.ndjson`/`.jsonl`/`.json` → NDJSON, `.csv` → CSV, `.tsv` → TSV, anything
-    /// else, and `-` (stdin), → text.
+    /// `.ndjson`/`.jsonl`/`.json` → NDJSON, `.csv` → CSV, `.tsv` → TSV,
+    /// `.parquet` → Parquet, anything else, and `-` (stdin), → text.
     pub fn guess(path: &str) -> InputFormat {
         if path == "-" {
             return InputFormat::Text;
@@ -63,17 +69,19 @@ impl InputFormat {
             "ndjson" | "jsonl" | "json" => InputFormat::Ndjson,
             "csv" => InputFormat::Csv,
             "tsv" => InputFormat::Tsv,
+            "parquet" => InputFormat::Parquet,
             _ => InputFormat::Text,
         }
     }
 
-    /// The canonical name (`ndjson`, `csv`, `tsv`, `text`), for messages.
+    /// The canonical name (`ndjson`, `csv`, `tsv`, `text`, `parquet`), for messages.
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Ndjson => "ndjson",
             InputFormat::Csv => "csv",
             InputFormat::Tsv => "tsv",
             InputFormat::Text => "text",
+            InputFormat::Parquet => "parquet",
         }
     }
 }
@@ -83,16 +91,19 @@ impl InputFormat {
 pub struct InputOptions {
     /// The format of every file; `None` guesses it per file with [`InputFormat::guess`].
     pub format: Option<InputFormat>,
-    /// The field (NDJSON) or column (CSV/TSV) holding the text; default `text`.
-    /// Ignored when `terms_field` is set.
+    /// The field (NDJSON) or column (CSV/TSV/Parquet) holding the text; default
+    /// `text`. Ignored when `terms_field` is set. In Parquet a string (or null: an
+    /// empty document).
     pub text_field: String,
     /// The field or column holding the document id (a string or a number); without
-    /// it ids are `<file-stem>:<line>` (text, NDJSON) or `<file-stem>:<row>` (CSV/TSV).
-    /// Not available for text files.
+    /// it ids are `<file-stem>:<line>` (text, NDJSON) or `<file-stem>:<row>`
+    /// (CSV/TSV/Parquet; a null Parquet id also falls back to this). Not available
+    /// for text files.
     pub id_field: Option<String>,
     /// Read pre-tokenized terms instead of text: an array of strings (NDJSON), a
-    /// cell of terms separated by single spaces (CSV/TSV). For text files any value
-    /// means "each line holds whitespace-separated terms".
+    /// cell of terms separated by single spaces (CSV/TSV), a LIST of strings
+    /// (Parquet; BigQuery's `ARRAY<STRING>`, null = no terms). For text files any
+    /// value means "each line holds whitespace-separated terms".
     pub terms_field: Option<String>,
     /// The field or column holding an optional label (a string or a number). Not
     /// available for text files.
@@ -143,7 +154,8 @@ pub struct Document {
     pub content: Content,
     /// The label field's value, when `label_field` is set and the row has one.
     pub label: Option<String>,
-    /// `file:line` where the document starts, for messages (`<stdin>` for `-`).
+    /// `file:line` where the document starts, for messages (`<stdin>` for `-`);
+    /// `file:row` (1-based data row) for Parquet.
     pub source: String,
 }
 
@@ -165,8 +177,9 @@ pub struct ReadStats {
 /// the row that takes the count past `opts.max_bad_rows` is not warned about but
 /// returned as an [`Error::Input`] with the same text and a note that reading
 /// stopped. A file that cannot be opened or read is an [`Error::Io`]; a CSV/TSV
-/// header without a requested column, or a field option that a text file cannot
-/// honour, is an [`Error::Input`] at once.
+/// header or Parquet schema without a requested column, a field option that a
+/// text file cannot honour, or Parquet from stdin, is an [`Error::Input`] at once;
+/// a file that is not readable Parquet is an [`Error::Format`].
 pub fn read_documents(
     paths: &[String],
     opts: &InputOptions,
@@ -182,24 +195,28 @@ pub fn read_documents(
         let format = opts.format.unwrap_or_else(|| InputFormat::guess(path));
         let file = display_name(path);
         let stem = file_stem(path);
-        let reader: Box<dyn BufRead> = if path == "-" {
-            Box::new(BufReader::new(std::io::stdin()))
-        } else {
-            let f = File::open(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
-            Box::new(BufReader::new(f))
-        };
         let input = Source {
             file: &file,
             stem: &stem,
         };
         match format {
-            InputFormat::Ndjson => read_ndjson(reader, &input, &mut sink)?,
-            InputFormat::Csv => read_delimited(reader, b',', &input, &mut sink)?,
-            InputFormat::Tsv => read_delimited(reader, b'\t', &input, &mut sink)?,
-            InputFormat::Text => read_text(reader, &input, &mut sink)?,
+            InputFormat::Ndjson => read_ndjson(open_lines(path)?, &input, &mut sink)?,
+            InputFormat::Csv => read_delimited(open_lines(path)?, b',', &input, &mut sink)?,
+            InputFormat::Tsv => read_delimited(open_lines(path)?, b'\t', &input, &mut sink)?,
+            InputFormat::Text => read_text(open_lines(path)?, &input, &mut sink)?,
+            InputFormat::Parquet => read_parquet(path, &input, &mut sink)?,
         }
     }
     Ok((sink.docs, sink.stats))
+}
+
+/// Opens a path (`-` is stdin) for the line-based formats.
+fn open_lines(path: &str) -> Result<Box<dyn BufRead>> {
+    if path == "-" {
+        return Ok(Box::new(BufReader::new(std::io::stdin())));
+    }
+    let f = File::open(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
+    Ok(Box::new(BufReader::new(f)))
 }
 
 /// The file being read: its name for messages and its stem for default ids.
@@ -322,7 +339,7 @@ fn read_text(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> Result<
     ] {
         if value.is_some() {
             return Err(Error::Input(format!(
-                "{}: {opt} needs a format with fields (ndjson, csv, tsv), not text",
+                "{}: {opt} needs a format with fields (ndjson, csv, tsv, parquet), not text",
                 src.file
             )));
         }
@@ -675,6 +692,224 @@ fn csv_row(
     Ok((id, content, label))
 }
 
+/// The Parquet type name of a value, for messages.
+fn parquet_type(v: &parquet::record::Field) -> &'static str {
+    use parquet::record::Field as F;
+    match v {
+        F::Null => "null",
+        F::Bool(_) => "boolean",
+        F::Byte(_)
+        | F::Short(_)
+        | F::Int(_)
+        | F::Long(_)
+        | F::UByte(_)
+        | F::UShort(_)
+        | F::UInt(_)
+        | F::ULong(_) => "int",
+        F::Float16(_) | F::Float(_) | F::Double(_) => "float",
+        F::Decimal(_) => "decimal",
+        F::Str(_) => "string",
+        F::Bytes(_) => "bytes",
+        F::Date(_) => "date",
+        F::TimeMillis(_) | F::TimeMicros(_) => "time",
+        F::TimestampMillis(_) | F::TimestampMicros(_) => "timestamp",
+        F::Group(_) => "struct",
+        F::ListInternal(_) => "list",
+        F::MapInternal(_) => "map",
+    }
+}
+
+/// A Parquet string, integer or float as a string (ids, labels); `Ok(None)` for
+/// null, `Err` names the found type.
+fn parquet_scalar(v: &parquet::record::Field) -> std::result::Result<Option<String>, &'static str> {
+    use parquet::record::Field as F;
+    Ok(Some(match v {
+        F::Null => return Ok(None),
+        F::Str(s) => s.clone(),
+        F::Byte(n) => n.to_string(),
+        F::Short(n) => n.to_string(),
+        F::Int(n) => n.to_string(),
+        F::Long(n) => n.to_string(),
+        F::UByte(n) => n.to_string(),
+        F::UShort(n) => n.to_string(),
+        F::UInt(n) => n.to_string(),
+        F::ULong(n) => n.to_string(),
+        F::Float16(x) => x.to_string(),
+        F::Float(x) => x.to_string(),
+        F::Double(x) => x.to_string(),
+        other => return Err(parquet_type(other)),
+    }))
+}
+
+/// The error for a file (or a row of it) that the Parquet decoder rejects.
+fn unreadable_parquet(at: &str, e: impl std::fmt::Display) -> Error {
+    Error::Format(format!("{at}: not a readable Parquet file: {e}"))
+}
+
+/// Reads a Parquet file row by row through the parquet crate's record API,
+/// decoding only the columns in use.
+///
+/// Field types are checked per row, like NDJSON's: a value of the wrong type is a
+/// malformed row. Row numbers count data rows from 1 across row groups and take
+/// the place of line numbers in ids and messages.
+fn read_parquet(path: &str, src: &Source, sink: &mut Sink) -> Result<()> {
+    if path == "-" {
+        return Err(Error::Input(format!(
+            "{}: Parquet input needs a file path (its footer is read first, so it cannot come from stdin)",
+            src.file
+        )));
+    }
+    let file = File::open(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
+    // The decoder is not hardened against every corrupt input and may panic on
+    // some; that is one more unreadable file, not a crash of the whole command.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_parquet_rows(file, src, sink)
+    }));
+    read.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the decoder panicked".to_string());
+        Err(unreadable_parquet(src.file, what))
+    })
+}
+
+fn read_parquet_rows(file: File, src: &Source, sink: &mut Sink) -> Result<()> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::schema::types::Type;
+
+    let reader = SerializedFileReader::new(file).map_err(|e| unreadable_parquet(src.file, e))?;
+    let schema = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .root_schema();
+    let names: Vec<&str> = schema.get_fields().iter().map(|f| f.name()).collect();
+    let opts = sink.opts;
+    let find = |name: &str| -> Result<String> {
+        if names.contains(&name) {
+            Ok(name.to_string())
+        } else {
+            Err(Error::Input(format!(
+                "{}: no column \"{name}\" in the schema (columns: {})",
+                src.file,
+                names.join(", ")
+            )))
+        }
+    };
+    let cols = ParquetColumns {
+        id: opts.id_field.as_deref().map(find).transpose()?,
+        content: find(opts.terms_field.as_deref().unwrap_or(&opts.text_field))?,
+        label: opts.label_field.as_deref().map(find).transpose()?,
+        is_terms: opts.terms_field.is_some(),
+    };
+    // Decode only the columns in use (in schema order, as the projection must be).
+    let used: Vec<_> = schema
+        .get_fields()
+        .iter()
+        .filter(|f| {
+            let n = f.name();
+            n == cols.content || cols.id.as_deref() == Some(n) || cols.label.as_deref() == Some(n)
+        })
+        .cloned()
+        .collect();
+    let projection = Type::group_type_builder(schema.name())
+        .with_fields(used)
+        .build()
+        .map_err(|e| unreadable_parquet(src.file, e))?;
+
+    let mut row_no = 0u64;
+    for g in 0..reader.num_row_groups() {
+        let group = reader
+            .get_row_group(g)
+            .map_err(|e| unreadable_parquet(src.file, e))?;
+        let rows = group
+            .get_row_iter(Some(projection.clone()))
+            .map_err(|e| unreadable_parquet(src.file, e))?;
+        for row in rows {
+            row_no += 1;
+            let row = row.map_err(|e| unreadable_parquet(&src.at(row_no), e))?;
+            match parquet_row(&row, &cols) {
+                Ok((id, content, label)) => sink.push(Document {
+                    id: id.unwrap_or_else(|| src.default_id(row_no)),
+                    content,
+                    label,
+                    source: src.at(row_no),
+                }),
+                Err(problem) => sink.malformed(src, row_no, &problem)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The top-level Parquet columns in use (all checked to exist in the schema).
+struct ParquetColumns {
+    id: Option<String>,
+    content: String,
+    label: Option<String>,
+    is_terms: bool,
+}
+
+/// One Parquet row into (id, content, label), or the problem with it.
+fn parquet_row(
+    row: &parquet::record::Row,
+    cols: &ParquetColumns,
+) -> std::result::Result<(Option<String>, Content, Option<String>), String> {
+    use parquet::record::Field as F;
+    let get = |name: &str| -> std::result::Result<&F, String> {
+        row.get_column_iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("field \"{name}\" is missing"))
+    };
+    let scalar = |name: &str| -> std::result::Result<Option<String>, String> {
+        parquet_scalar(get(name)?)
+            .map_err(|found| format!("field \"{name}\" must be a string or number, found {found}"))
+    };
+
+    // A null id falls back to the default id, a null label is no label.
+    let id = cols.id.as_deref().map(scalar).transpose()?.flatten();
+    let name = cols.content.as_str();
+    let content = match get(name)? {
+        F::Null if cols.is_terms => Content::Terms(Vec::new()),
+        F::ListInternal(list) if cols.is_terms => {
+            let mut terms = Vec::with_capacity(list.len());
+            for (i, item) in list.elements().iter().enumerate() {
+                match item {
+                    F::Str(s) if s.is_empty() => {}
+                    F::Str(s) => terms.push(s.clone()),
+                    other => {
+                        return Err(format!(
+                            "field \"{name}\" must be a list of strings, element {} is {}",
+                            i + 1,
+                            parquet_type(other)
+                        ))
+                    }
+                }
+            }
+            Content::Terms(terms)
+        }
+        other if cols.is_terms => {
+            return Err(format!(
+                "field \"{name}\" must be a list of strings, found {}",
+                parquet_type(other)
+            ))
+        }
+        F::Null => Content::Text(String::new()),
+        F::Str(s) => Content::Text(s.clone()),
+        other => {
+            return Err(format!(
+                "field \"{name}\" must be a string, found {}",
+                parquet_type(other)
+            ))
+        }
+    };
+    let label = cols.label.as_deref().map(scalar).transpose()?.flatten();
+    Ok((id, content, label))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,7 +977,7 @@ mod tests {
         assert_eq!(
             InputFormat::from_name("xml"),
             Err(Error::Input(
-                "unknown input format \"xml\" (expected ndjson, jsonl, json, csv, tsv, text or txt)"
+                "unknown input format \"xml\" (expected ndjson, jsonl, json, csv, tsv, text, txt or parquet)"
                     .into()
             ))
         );
@@ -755,6 +990,12 @@ mod tests {
         assert_eq!(InputFormat::guess("noext"), InputFormat::Text);
         assert_eq!(InputFormat::guess("-"), InputFormat::Text);
         assert_eq!(InputFormat::Csv.name(), "csv");
+        assert_eq!(InputFormat::from_name("Parquet"), Ok(InputFormat::Parquet));
+        assert_eq!(
+            InputFormat::guess("export-000.PARQUET"),
+            InputFormat::Parquet
+        );
+        assert_eq!(InputFormat::Parquet.name(), "parquet");
     }
 
     #[test]
@@ -1238,7 +1479,7 @@ mod tests {
             assert_eq!(
                 r.unwrap_err(),
                 Error::Input(format!(
-                    "{p}: {flag} needs a format with fields (ndjson, csv, tsv), not text"
+                    "{p}: {flag} needs a format with fields (ndjson, csv, tsv, parquet), not text"
                 ))
             );
         }
@@ -1272,5 +1513,508 @@ mod tests {
             }
             other => panic!("expected an I/O error, got {other:?}"),
         }
+    }
+
+    /// One column chunk to write: values plus definition and repetition levels
+    /// (empty level slices are left out, as for required top-level columns).
+    enum Col<'a> {
+        Str(&'a [&'a str], &'a [i16], &'a [i16]),
+        Long(&'a [i64], &'a [i16]),
+        Double(&'a [f64], &'a [i16]),
+        Bool(&'a [bool], &'a [i16]),
+    }
+
+    /// Writes a snappy-compressed Parquet file with the schema `message` and one
+    /// row group per entry of `groups` (one `Col` per leaf column, in order).
+    fn parquet_file(d: &TempDir, name: &str, message: &str, groups: &[&[Col]]) -> String {
+        let codec = parquet::basic::Compression::SNAPPY;
+        parquet_file_with(d, name, message, groups, codec)
+    }
+
+    /// [`parquet_file`] with another codec.
+    fn parquet_file_with(
+        d: &TempDir,
+        name: &str,
+        message: &str,
+        groups: &[&[Col]],
+        codec: parquet::basic::Compression,
+    ) -> String {
+        use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
+        use parquet::file::properties::WriterProperties;
+        use parquet::file::writer::SerializedFileWriter;
+        use std::sync::Arc;
+
+        fn levels(l: &[i16]) -> Option<&[i16]> {
+            (!l.is_empty()).then_some(l)
+        }
+        let path = d.0.join(name);
+        let schema = Arc::new(parquet::schema::parser::parse_message_type(message).unwrap());
+        let props = WriterProperties::builder().set_compression(codec).build();
+        let file = File::create(&path).unwrap();
+        let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).unwrap();
+        for cols in groups {
+            let mut group = writer.next_row_group().unwrap();
+            for col in cols.iter() {
+                let mut w = group.next_column().unwrap().expect("a column to write");
+                match *col {
+                    Col::Str(v, def, rep) => {
+                        let v: Vec<ByteArray> = v.iter().map(|&s| s.into()).collect();
+                        let w = w.typed::<ByteArrayType>();
+                        w.write_batch(&v, levels(def), levels(rep)).unwrap();
+                    }
+                    Col::Long(v, def) => {
+                        let w = w.typed::<Int64Type>();
+                        w.write_batch(v, levels(def), None).unwrap();
+                    }
+                    Col::Double(v, def) => {
+                        let w = w.typed::<DoubleType>();
+                        w.write_batch(v, levels(def), None).unwrap();
+                    }
+                    Col::Bool(v, def) => {
+                        let w = w.typed::<BoolType>();
+                        w.write_batch(v, levels(def), None).unwrap();
+                    }
+                }
+                w.close().unwrap();
+            }
+            assert!(
+                group.next_column().unwrap().is_none(),
+                "a column left unwritten"
+            );
+            group.close().unwrap();
+        }
+        writer.close().unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    /// Ids, text and numbers over two row groups.
+    fn parquet_rows(d: &TempDir) -> String {
+        parquet_file(
+            d,
+            "rows.parquet",
+            "message schema {
+                REQUIRED BYTE_ARRAY id (UTF8);
+                OPTIONAL BYTE_ARRAY text (UTF8);
+                OPTIONAL INT64 n;
+                OPTIONAL DOUBLE x;
+            }",
+            &[
+                &[
+                    Col::Str(&["a", "b"], &[], &[]),
+                    Col::Str(&["東京に行く"], &[1, 0], &[]),
+                    Col::Long(&[10], &[1, 0]),
+                    Col::Double(&[1.5], &[1, 0]),
+                ],
+                &[
+                    Col::Str(&["c"], &[], &[]),
+                    Col::Str(&["  "], &[1], &[]),
+                    Col::Long(&[30], &[1]),
+                    Col::Double(&[2.0], &[1]),
+                ],
+            ],
+        )
+    }
+
+    /// Every kind of value in the wrong place: strings, an int, a boolean, bytes
+    /// without the UTF8 annotation and a list with a null element.
+    fn parquet_mixed(d: &TempDir) -> String {
+        parquet_file(
+            d,
+            "bad.parquet",
+            "message schema {
+                OPTIONAL BYTE_ARRAY s (UTF8);
+                OPTIONAL INT64 n;
+                OPTIONAL BOOLEAN b;
+                OPTIONAL BYTE_ARRAY raw;
+                OPTIONAL group t (LIST) { repeated group list { optional binary element (UTF8); } }
+            }",
+            &[&[
+                Col::Str(&["one"], &[1, 0], &[]),
+                Col::Long(&[5], &[1, 0]),
+                Col::Bool(&[true, false], &[1, 1]),
+                Col::Str(&["r1", "r2"], &[1, 1], &[]),
+                // Row 1: ["a", null]; row 2: ["c"].
+                Col::Str(&["a", "c"], &[3, 2, 3], &[0, 1, 0]),
+            ]],
+        )
+    }
+
+    #[test]
+    fn parquet_text_ids_labels() {
+        let d = TempDir::new();
+        let p = parquet_rows(&d);
+        // Format guessed from the extension; default ids from the stem and row.
+        let (r, w) = read(std::slice::from_ref(&p), &InputOptions::default());
+        let (docs, stats) = r.unwrap();
+        assert!(w.is_empty());
+        let got: Vec<(&str, &Content, &str)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), &d.content, d.source.as_str()))
+            .collect();
+        let sources: Vec<String> = (1..=3).map(|n| format!("{p}:{n}")).collect();
+        assert_eq!(
+            got,
+            [
+                ("rows:1", &text("東京に行く"), sources[0].as_str()),
+                ("rows:2", &text(""), sources[1].as_str()),
+                ("rows:3", &text("  "), sources[2].as_str()),
+            ]
+        );
+        assert!(docs.iter().all(|d| d.label.is_none()));
+        assert_eq!(
+            stats,
+            ReadStats {
+                read: 3,
+                skipped: 0,
+                empty: 2
+            }
+        );
+
+        // String id, integer label (null = no label).
+        let opts = InputOptions {
+            id_field: Some("id".into()),
+            label_field: Some("n".into()),
+            ..InputOptions::default()
+        };
+        let (r, _) = read(std::slice::from_ref(&p), &opts);
+        let (docs, _) = r.unwrap();
+        let got: Vec<(&str, Option<&str>)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.label.as_deref()))
+            .collect();
+        assert_eq!(got, [("a", Some("10")), ("b", None), ("c", Some("30"))]);
+
+        // Integer id (null = the default id), float label.
+        let opts = InputOptions {
+            id_field: Some("n".into()),
+            label_field: Some("x".into()),
+            ..InputOptions::default()
+        };
+        let (r, _) = read(std::slice::from_ref(&p), &opts);
+        let (docs, _) = r.unwrap();
+        let got: Vec<(&str, Option<&str>)> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.label.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [("10", Some("1.5")), ("rows:2", None), ("30", Some("2"))]
+        );
+    }
+
+    #[test]
+    fn parquet_terms_list() {
+        let d = TempDir::new();
+        let p = parquet_file(
+            &d,
+            "toks.parquet",
+            "message schema {
+                REQUIRED BYTE_ARRAY id (UTF8);
+                OPTIONAL group terms (LIST) { repeated group list { optional binary element (UTF8); } }
+            }",
+            // ["東京", "に", "行く"], null, [], ["x", "", "y"]
+            &[&[
+                Col::Str(&["k1", "k2", "k3", "k4"], &[], &[]),
+                Col::Str(
+                    &["東京", "に", "行く", "x", "", "y"],
+                    &[3, 3, 3, 0, 1, 3, 3, 3],
+                    &[0, 1, 1, 0, 0, 0, 1, 1],
+                ),
+            ]],
+        );
+        let opts = InputOptions {
+            id_field: Some("id".into()),
+            terms_field: Some("terms".into()),
+            // There is no "text" column: it is not needed when terms are read.
+            ..InputOptions::default()
+        };
+        let (r, w) = read(std::slice::from_ref(&p), &opts);
+        let (docs, stats) = r.unwrap();
+        assert!(w.is_empty());
+        let got: Vec<(&str, &Content)> = docs.iter().map(|d| (d.id.as_str(), &d.content)).collect();
+        assert_eq!(
+            got,
+            [
+                ("k1", &terms(&["東京", "に", "行く"])),
+                ("k2", &terms(&[])),
+                ("k3", &terms(&[])),
+                ("k4", &terms(&["x", "y"])),
+            ]
+        );
+        assert_eq!(
+            stats,
+            ReadStats {
+                read: 4,
+                skipped: 0,
+                empty: 2
+            }
+        );
+    }
+
+    #[test]
+    fn parquet_codecs_and_plain_repeated_terms() {
+        use parquet::basic::{Compression, GzipLevel, ZstdLevel};
+        let d = TempDir::new();
+        for codec in [
+            Compression::UNCOMPRESSED,
+            Compression::GZIP(GzipLevel::default()),
+            Compression::ZSTD(ZstdLevel::default()),
+        ] {
+            // A repeated column without the LIST annotation (older writers) is a
+            // list too: ["a", "b"], [], ["c"].
+            let p = parquet_file_with(
+                &d,
+                &format!("{codec}.parquet"),
+                "message m { REQUIRED BYTE_ARRAY id (UTF8); REPEATED BYTE_ARRAY toks (UTF8); }",
+                &[&[
+                    Col::Str(&["x", "y", "z"], &[], &[]),
+                    Col::Str(&["a", "b", "c"], &[1, 1, 0, 1], &[0, 1, 0, 0]),
+                ]],
+                codec,
+            );
+            let opts = InputOptions {
+                id_field: Some("id".into()),
+                terms_field: Some("toks".into()),
+                ..InputOptions::default()
+            };
+            let (r, w) = read(std::slice::from_ref(&p), &opts);
+            let (docs, _) = r.unwrap();
+            assert!(w.is_empty());
+            let got: Vec<(&str, &Content)> =
+                docs.iter().map(|d| (d.id.as_str(), &d.content)).collect();
+            assert_eq!(
+                got,
+                [
+                    ("x", &terms(&["a", "b"])),
+                    ("y", &terms(&[])),
+                    ("z", &terms(&["c"]))
+                ],
+                "{codec}"
+            );
+        }
+    }
+
+    #[test]
+    fn parquet_malformed_rows() {
+        let d = TempDir::new();
+        let p = parquet_mixed(&d);
+        let with =
+            |text: &str, terms: Option<&str>, id: Option<&str>, label: Option<&str>| InputOptions {
+                text_field: text.into(),
+                terms_field: terms.map(Into::into),
+                id_field: id.map(Into::into),
+                label_field: label.map(Into::into),
+                ..lenient()
+            };
+        let cases = [
+            // A null of any column type is an empty document.
+            (
+                with("n", None, None, None),
+                vec![format!("{p}:1: field \"n\" must be a string, found int")],
+                vec![text("")],
+            ),
+            (
+                with("raw", None, None, None),
+                vec![
+                    format!("{p}:1: field \"raw\" must be a string, found bytes"),
+                    format!("{p}:2: field \"raw\" must be a string, found bytes"),
+                ],
+                vec![],
+            ),
+            (
+                with("t", None, None, None),
+                vec![
+                    format!("{p}:1: field \"t\" must be a string, found list"),
+                    format!("{p}:2: field \"t\" must be a string, found list"),
+                ],
+                vec![],
+            ),
+            (
+                with("text", Some("s"), None, None),
+                vec![format!(
+                    "{p}:1: field \"s\" must be a list of strings, found string"
+                )],
+                vec![terms(&[])],
+            ),
+            (
+                with("text", Some("t"), None, None),
+                vec![format!(
+                    "{p}:1: field \"t\" must be a list of strings, element 2 is null"
+                )],
+                vec![terms(&["c"])],
+            ),
+            (
+                with("s", None, None, Some("b")),
+                vec![
+                    format!("{p}:1: field \"b\" must be a string or number, found boolean"),
+                    format!("{p}:2: field \"b\" must be a string or number, found boolean"),
+                ],
+                vec![],
+            ),
+            (
+                with("s", None, Some("t"), None),
+                vec![
+                    format!("{p}:1: field \"t\" must be a string or number, found list"),
+                    format!("{p}:2: field \"t\" must be a string or number, found list"),
+                ],
+                vec![],
+            ),
+        ];
+        for (opts, warnings, contents) in cases {
+            let (r, w) = read(std::slice::from_ref(&p), &opts);
+            let (docs, stats) = r.unwrap();
+            assert_eq!(w, warnings, "{opts:?}");
+            let got: Vec<Content> = docs.iter().map(|d| d.content.clone()).collect();
+            assert_eq!(got, contents, "{opts:?}");
+            // Skipped rows keep their numbers: a good row 2 is still bad:2.
+            if let Some(doc) = docs.first() {
+                assert_eq!(
+                    (doc.id.as_str(), doc.source.clone()),
+                    ("bad:2", format!("{p}:2"))
+                );
+            }
+            assert_eq!(stats.skipped, warnings.len() as u64);
+        }
+
+        // The default --max-bad-rows 0 stops at the first.
+        let opts = InputOptions {
+            text_field: "n".into(),
+            ..InputOptions::default()
+        };
+        let (r, w) = read(std::slice::from_ref(&p), &opts);
+        assert!(w.is_empty());
+        assert_eq!(
+            r.unwrap_err(),
+            Error::Input(format!(
+                "{p}:1: field \"n\" must be a string, found int \
+                 (stopping: 1 malformed rows exceed --max-bad-rows 0)"
+            ))
+        );
+    }
+
+    #[test]
+    fn parquet_missing_column_is_a_hard_error() {
+        let d = TempDir::new();
+        let p = parquet_mixed(&d);
+        let missing = |name: &str| {
+            Error::Input(format!(
+                "{p}: no column \"{name}\" in the schema (columns: s, n, b, raw, t)"
+            ))
+        };
+        let (r, w) = read(std::slice::from_ref(&p), &lenient());
+        assert!(w.is_empty());
+        assert_eq!(r.unwrap_err(), missing("text"));
+        for (opts, name) in [
+            (
+                InputOptions {
+                    terms_field: Some("terms".into()),
+                    ..lenient()
+                },
+                "terms",
+            ),
+            (
+                InputOptions {
+                    text_field: "s".into(),
+                    id_field: Some("id".into()),
+                    ..lenient()
+                },
+                "id",
+            ),
+            (
+                InputOptions {
+                    text_field: "s".into(),
+                    label_field: Some("lab".into()),
+                    ..lenient()
+                },
+                "lab",
+            ),
+            // Only top-level columns: a list's inner element is not one.
+            (
+                InputOptions {
+                    text_field: "element".into(),
+                    ..lenient()
+                },
+                "element",
+            ),
+        ] {
+            let (r, _) = read(std::slice::from_ref(&p), &opts);
+            assert_eq!(r.unwrap_err(), missing(name));
+        }
+    }
+
+    #[test]
+    fn parquet_unreadable_files() {
+        let d = TempDir::new();
+        let good = std::fs::read(parquet_rows(&d)).unwrap();
+        let not_parquet = |r: Result<(Vec<Document>, ReadStats)>, p: &str| match r {
+            Err(Error::Format(m)) => {
+                assert!(
+                    m.starts_with(&format!("{p}: not a readable Parquet file: ")),
+                    "{m}"
+                )
+            }
+            other => panic!("expected a format error, got {other:?}"),
+        };
+        for (name, data) in [
+            ("csv.parquet", b"id,text\n1,hello\n".as_slice()),
+            ("empty.parquet", b"".as_slice()),
+            ("cut.parquet", &good[..good.len() - 9]),
+            ("headless.parquet", &good[4..]),
+        ] {
+            let p = d.write(name, data);
+            let (r, w) = read(std::slice::from_ref(&p), &lenient());
+            assert!(w.is_empty());
+            not_parquet(r, &p);
+        }
+        // Forcing the format on another file is the same error.
+        let p = d.write("x.csv", b"text\nhello\n");
+        let opts = InputOptions {
+            format: Some(InputFormat::Parquet),
+            ..lenient()
+        };
+        not_parquet(read(std::slice::from_ref(&p), &opts).0, &p);
+    }
+
+    #[test]
+    fn parquet_corruption_never_panics() {
+        // Every truncation and every single-byte corruption of a small file reads
+        // to some result (documents or an error) without panicking out of the call.
+        let d = TempDir::new();
+        let good = std::fs::read(parquet_rows(&d)).unwrap();
+        let p = d.0.join("c.parquet").to_string_lossy().into_owned();
+        let opts = InputOptions {
+            id_field: Some("n".into()),
+            label_field: Some("x".into()),
+            ..lenient()
+        };
+        let mut variants: Vec<Vec<u8>> = (0..good.len()).map(|n| good[..n].to_vec()).collect();
+        for i in 0..good.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut v = good.clone();
+                v[i] ^= flip;
+                variants.push(v);
+            }
+        }
+        for v in variants {
+            std::fs::write(&p, &v).unwrap();
+            let _ = read(std::slice::from_ref(&p), &opts);
+        }
+    }
+
+    #[test]
+    fn parquet_needs_a_file_path() {
+        let opts = InputOptions {
+            format: Some(InputFormat::Parquet),
+            ..InputOptions::default()
+        };
+        let (r, _) = read(&["-".to_string()], &opts);
+        assert_eq!(
+            r.unwrap_err(),
+            Error::Input(
+                "<stdin>: Parquet input needs a file path \
+                 (its footer is read first, so it cannot come from stdin)"
+                    .into()
+            )
+        );
     }
 }

@@ -66,6 +66,9 @@ pub struct Model {
     /// Training metadata.
     pub info: TrainingInfo,
     index: HashMap<String, u32>,
+    /// p(word | topic) given from outside (word-major), replacing the counts:
+    /// lets the evaluator score other tools' models (see [`Model::with_phi`]).
+    phi_table: Option<Vec<f64>>,
 }
 
 impl Model {
@@ -106,6 +109,7 @@ impl Model {
             topic_total,
             info,
             index,
+            phi_table: None,
         })
     }
 
@@ -119,8 +123,44 @@ impl Model {
         self.index.get(term).copied()
     }
 
+    /// Replaces the topic–word distributions by `phi[topic][word]` (rows
+    /// normalised here) and α by `alpha`: the same vocabulary, another model.
+    pub fn with_phi(mut self, phi: &[Vec<f64>], alpha: Vec<f64>) -> Result<Model> {
+        let (k, v) = (phi.len(), self.vocab.len());
+        if k == 0 || alpha.len() != k || phi.iter().any(|r| r.len() != v) {
+            return Err(Error::Input(format!(
+                "topic-word table must be {} topics x {v} words with {} alpha values",
+                alpha.len(),
+                alpha.len()
+            )));
+        }
+        let mut table = vec![0f64; v * k];
+        for (t, row) in phi.iter().enumerate() {
+            let sum: f64 = row.iter().sum();
+            if !(sum > 0.0 && sum.is_finite()) || row.iter().any(|x| *x < 0.0) {
+                return Err(Error::Input(format!(
+                    "topic {t}: probabilities must be non-negative with a positive sum"
+                )));
+            }
+            for (w, &p) in row.iter().enumerate() {
+                table[w * k + t] = p / sum;
+            }
+        }
+        if alpha.iter().any(|a| !(*a > 0.0 && a.is_finite())) {
+            return Err(Error::Input("alpha values must be positive".into()));
+        }
+        self.alpha = alpha;
+        self.word_topic = vec![0; v * k];
+        self.topic_total = vec![0; k];
+        self.phi_table = Some(table);
+        Ok(self)
+    }
+
     /// p(word | topic).
     pub fn phi(&self, topic: usize, word: u32) -> f64 {
+        if let Some(t) = &self.phi_table {
+            return t[word as usize * self.k() + topic];
+        }
         let v = self.vocab.len() as f64;
         (f64::from(self.word_topic[word as usize * self.k() + topic]) + self.beta)
             / (self.topic_total[topic] as f64 + v * self.beta)
@@ -128,12 +168,11 @@ impl Model {
 
     /// The `n` most probable words of a topic, with p(word | topic).
     pub fn top_words(&self, topic: usize, n: usize) -> Vec<(&str, f64)> {
-        let k = self.k();
         let mut ids: Vec<u32> = (0..self.vocab.len() as u32).collect();
-        // Ties broken by id: deterministic output.
+        // By p(word | topic), ties broken by id: deterministic output.
         ids.sort_by(|&a, &b| {
-            self.word_topic[b as usize * k + topic]
-                .cmp(&self.word_topic[a as usize * k + topic])
+            self.phi(topic, b)
+                .total_cmp(&self.phi(topic, a))
                 .then(a.cmp(&b))
         });
         ids.into_iter()
@@ -245,7 +284,8 @@ impl Model {
                 .to_le_bytes(),
         );
         out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
-        out.extend_from_slice(&crate::compress::xz(&payload)?);
+        // Preset 6: 8 MB window, ≈ 94 MB to compress (preset 9 needs ≈ 700 MB).
+        out.extend_from_slice(&crate::compress::xz_preset(&payload, 6)?);
         Ok(out)
     }
 

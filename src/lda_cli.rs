@@ -87,7 +87,17 @@ pub fn run_train(tok: &Tokenizer, cmd: &TrainCommand) -> Result<()> {
     if cmd.train.k < 1 {
         return Err(Error::Input("--k must be at least 1".into()));
     }
-    let (_, terms, stats) = document_terms(tok, &cmd.terms, &cmd.inputs, &cmd.input)?;
+    // Documents are consumed as they become terms, and terms as they become
+    // ids, so the text is never held twice (peak memory).
+    let (docs, stats) =
+        read_documents(&cmd.inputs, &cmd.input, &mut |m| eprintln!("jatopic: {m}"))?;
+    let terms: Vec<Vec<String>> = docs
+        .into_par_iter()
+        .map(|d| match d.content {
+            Content::Text(t) => cmd.terms.terms(tok, &t),
+            Content::Terms(t) => t,
+        })
+        .collect();
     let vocab = build_vocabulary(&terms, &cmd.filter);
     if vocab.is_empty() {
         return Err(Error::Input(format!(
@@ -348,4 +358,73 @@ pub fn run_terms(
 /// Parses `--format` of the readers.
 pub fn input_format(name: Option<String>) -> Result<Option<InputFormat>> {
     name.map(|n| InputFormat::from_name(&n)).transpose()
+}
+
+/// Reads a topic–word table (TSV: one row per topic, one column per model
+/// term) and an α file (one value per line) to evaluate another tool's model.
+pub fn load_phi(model: Model, phi_path: &str, alpha_path: Option<&str>) -> Result<Model> {
+    let text =
+        std::fs::read_to_string(phi_path).map_err(|e| Error::Io(format!("{phi_path}: {e}")))?;
+    let mut rows = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let row: std::result::Result<Vec<f64>, _> =
+            line.split('\t').map(|x| x.trim().parse::<f64>()).collect();
+        rows.push(row.map_err(|_| {
+            Error::Input(format!(
+                "{phi_path}:{}: expected tab-separated numbers",
+                i + 1
+            ))
+        })?);
+    }
+    let alpha = match alpha_path {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{p}: {e}")))?;
+            t.split_whitespace()
+                .map(|x| {
+                    x.parse::<f64>()
+                        .map_err(|_| Error::Input(format!("{p}: not a number: {x:?}")))
+                })
+                .collect::<Result<Vec<f64>>>()?
+        }
+        None => vec![model.alpha.iter().sum::<f64>() / rows.len().max(1) as f64; rows.len()],
+    };
+    model
+        .with_phi(&rows, alpha)
+        .map_err(|e| Error::Input(format!("{phi_path}: {e}")))
+}
+
+/// Runs `jatopic eval --model`: prints the evaluation as JSON (one object).
+pub fn run_eval(
+    tok: &Tokenizer,
+    model: &Model,
+    inputs: &[String],
+    input: &InputOptions,
+    top_n: usize,
+) -> Result<()> {
+    let (docs, terms, _) = document_terms(tok, &model.terms, inputs, input)?;
+    let ids: Vec<Vec<u32>> = terms
+        .iter()
+        .map(|d| d.iter().filter_map(|t| model.term_id(t)).collect())
+        .collect();
+    let labels: Vec<Option<String>> = docs.iter().map(|d| d.label.clone()).collect();
+    let e = crate::lda_eval::evaluate(model, &ids, &labels, top_n);
+    let coherence: Vec<String> = e.coherence.iter().map(|c| format!("{c:.4}")).collect();
+    let labels = match e.nmi_purity {
+        Some((nmi, purity)) => format!(",\"nmi\":{nmi:.4},\"purity\":{purity:.4}"),
+        None => String::new(),
+    };
+    println!(
+        "{{\"documents\":{},\"scored_tokens\":{},\"heldout_log_likelihood\":{:.5},\"mean_npmi\":{:.4},\"diversity\":{:.4}{labels},\"npmi\":[{}]}}",
+        e.documents,
+        e.scored_tokens,
+        e.heldout_log_likelihood,
+        e.mean_coherence,
+        e.diversity,
+        coherence.join(",")
+    );
+    Ok(())
 }

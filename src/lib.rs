@@ -30,6 +30,8 @@ pub mod input;
 #[cfg(feature = "cli")]
 pub mod lda_cli;
 #[cfg(feature = "cli")]
+pub mod lda_eval;
+#[cfg(feature = "cli")]
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,7 +23,12 @@ topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--
         [--no-normalize] [--no-lowercase] [--stopwords FILE] INPUT...
   jatopic infer --model MODEL.jtm [--output ndjson|csv] [--top 3] INPUT...
   jatopic topics --model MODEL.jtm [--output table|json|markdown] [--n 10]
+  jatopic eval --model MODEL.jtm --input HELDOUT [--label-field F] [--top-n 10] [--phi PHI.tsv [--alpha ALPHA.txt]]
+        Held-out log-likelihood per token (document completion), NPMI coherence, topic
+        diversity, NMI/purity of top topics against labels. --phi scores another tool's
+        topic-word table (rows = topics, columns = the model's vocabulary order).
   jatopic terms [--model MODEL.jtm] INPUT...
+  jatopic vocab --model MODEL.jtm          (the vocabulary, one term per line, in id order)
 ";
 
 struct Args(Vec<String>);
@@ -244,6 +249,31 @@ fn print_agreement(name: &str, a: &jatopic::eval::Agreement) {
 }
 
 fn eval(mut args: Args) -> Result<()> {
+    if let Some(model) = args.value("--model")? {
+        let mut model = jatopic::lda_cli::load_model(&model)?;
+        if let Some(phi) = args.value("--phi")? {
+            model = jatopic::lda_cli::load_phi(model, &phi, args.value("--alpha")?.as_deref())?;
+        }
+        let top_n = num_or(&mut args, "--top-n", 10)?;
+        let input = input_options(&mut args)?;
+        let mut files = Vec::new();
+        while let Some(f) = args.value("--input")? {
+            files.push(f);
+        }
+        files.extend(inputs(&mut args).unwrap_or_default());
+        if files.is_empty() {
+            return Err(Error::Input(
+                "eval --model needs --input FILE (held-out documents)".into(),
+            ));
+        }
+        return jatopic::lda_cli::run_eval(
+            &jatopic::default_tokenizer()?,
+            &model,
+            &files,
+            &input,
+            top_n,
+        );
+    }
     let corpus = args.value("--corpus")?;
     let text = args.value("--text")?;
     let reference = args.value("--reference")?;
@@ -411,6 +441,17 @@ fn topics_cmd(mut args: Args) -> Result<()> {
     jatopic::lda_cli::run_topics(&model, &output, n)
 }
 
+fn vocab_cmd(mut args: Args) -> Result<()> {
+    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    args.finish()?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for t in &model.vocab {
+        writeln!(out, "{t}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn terms_cmd(mut args: Args) -> Result<()> {
     let model = args
         .value("--model")?
@@ -445,6 +486,7 @@ fn run() -> Result<()> {
         "infer" => infer_cmd(args),
         "topics" => topics_cmd(args),
         "terms" => terms_cmd(args),
+        "vocab" => vocab_cmd(args),
         _ => Err(Error::Input(format!("unknown command {cmd:?}\n{USAGE}"))),
     }
 }

@@ -266,30 +266,34 @@ fn sample_shard(
             }
             ndk[t as usize] += 1;
         }
+        // Document bucket total Σ n_dk β / (Vβ + n_k), kept up to date as n_dk changes.
+        let mut r_total: f64 = doc_topics
+            .iter()
+            .map(|&t| f64::from(ndk[t as usize]) * s.beta * denom[t as usize])
+            .sum();
         for (i, &w) in doc.iter().enumerate() {
             let old = zd[i] as usize;
             ndk[old] -= 1;
+            r_total -= s.beta * denom[old];
             if ndk[old] == 0 {
                 if let Some(p) = doc_topics.iter().position(|&t| t as usize == old) {
                     doc_topics.swap_remove(p);
                 }
             }
-            // The token's own assignment is still in the snapshot: exclude it.
+            // The token's own assignment is still in the snapshot: exclude it
+            // (only topic `old` sees different totals).
             let own_denom = 1.0 / (s.vbeta + s.nk[old] as f64 - 1.0);
             let s_sum = s_total - s_terms[old] + s.alpha[old] * s.beta * own_denom;
             let d = |t: usize| if t == old { own_denom } else { denom[t] };
-            // Document bucket: n_dk β / (Vβ + n_k).
-            let mut r_sum = 0.0;
-            for &t in &doc_topics {
-                r_sum += f64::from(ndk[t as usize]) * s.beta * d(t as usize);
-            }
+            let r_sum = r_total + f64::from(ndk[old]) * s.beta * (own_denom - denom[old]);
             // Word bucket: (α_k + n_dk) n_kw / (Vβ + n_k) over the word's topics.
             weights.clear();
             let row = &s.topics[s.offsets[w as usize] as usize..s.offsets[w as usize + 1] as usize];
+            let counts = &s.wk[w as usize * k..(w as usize + 1) * k];
             let mut q_sum = 0.0;
             for &t in row {
                 let t = t as usize;
-                let nkw = f64::from(s.wk[w as usize * k + t]) - if t == old { 1.0 } else { 0.0 };
+                let nkw = f64::from(counts[t]) - if t == old { 1.0 } else { 0.0 };
                 let q = (s.alpha[t] + f64::from(ndk[t])) * nkw * d(t);
                 q_sum += q;
                 weights.push(q);
@@ -329,6 +333,7 @@ fn sample_shard(
                 doc_topics.push(new as u16);
             }
             ndk[new] += 1;
+            r_total += s.beta * denom[new];
             if new != old {
                 zd[i] = new as u16;
                 changes.push((w, old as u16, new as u16));

@@ -288,3 +288,64 @@ fn train_infer_topics_terms_round_trip() {
         .unwrap();
     assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 4);
 }
+
+/// Topics on real text: LibreOffice help pages should group by module.
+/// Skips (with a message) without the shared data folder.
+#[test]
+fn libreoffice_help_topics_follow_modules() {
+    let shared = std::env::var("JATOPIC_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"))
+        });
+    let tsv = shared.join("topics/libreoffice_help.tsv");
+    if !tsv.is_file() {
+        eprintln!(
+            "SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)",
+            tsv.display()
+        );
+        return;
+    }
+    let model = temp("lo.jtm");
+    let o = bin()
+        .args([
+            "train",
+            "--k",
+            "9",
+            "--iterations",
+            "100",
+            "--id-field",
+            "file",
+            "--label-field",
+            "module",
+            "--out",
+        ])
+        .arg(&model)
+        .arg(&tsv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = bin()
+        .args(["eval", "--label-field", "module", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&tsv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let field = |name: &str| -> f64 {
+        let at = out
+            .find(&format!("\"{name}\":"))
+            .unwrap_or_else(|| panic!("{name} in {out}"))
+            + name.len()
+            + 3;
+        out[at..].split([',', '}']).next().unwrap().parse().unwrap()
+    };
+    eprintln!("{out}");
+    // Random topics give NMI ≈ 0.01 and purity ≈ the largest module's share.
+    assert!(field("nmi") >= 0.2, "{out}");
+    assert!(field("purity") >= 0.4, "{out}");
+    assert!(field("heldout_log_likelihood") > -7.0, "{out}");
+    assert!(field("mean_npmi") > 0.05, "{out}");
+}
