@@ -185,10 +185,27 @@ pub fn read_documents(
     opts: &InputOptions,
     warn: &mut dyn FnMut(&str),
 ) -> Result<(Vec<Document>, ReadStats)> {
+    let mut docs = Vec::new();
+    let stats = for_each_document(paths, opts, warn, &mut |d| {
+        docs.push(d);
+        Ok(())
+    })?;
+    Ok((docs, stats))
+}
+
+/// [`read_documents`] without collecting: `emit` gets each document in order
+/// (so a caller can reduce it at once and keep memory low); an error from
+/// `emit` stops reading.
+pub fn for_each_document(
+    paths: &[String],
+    opts: &InputOptions,
+    warn: &mut dyn FnMut(&str),
+    emit: &mut dyn FnMut(Document) -> Result<()>,
+) -> Result<ReadStats> {
     let mut sink = Sink {
         opts,
         warn,
-        docs: Vec::new(),
+        emit,
         stats: ReadStats::default(),
     };
     for path in paths {
@@ -207,7 +224,7 @@ pub fn read_documents(
             InputFormat::Parquet => read_parquet(path, &input, &mut sink)?,
         }
     }
-    Ok((sink.docs, sink.stats))
+    Ok(sink.stats)
 }
 
 /// Opens a path (`-` is stdin) for the line-based formats.
@@ -238,17 +255,17 @@ impl Source<'_> {
 struct Sink<'a> {
     opts: &'a InputOptions,
     warn: &'a mut dyn FnMut(&str),
-    docs: Vec<Document>,
+    emit: &'a mut dyn FnMut(Document) -> Result<()>,
     stats: ReadStats,
 }
 
 impl Sink<'_> {
-    fn push(&mut self, doc: Document) {
+    fn push(&mut self, doc: Document) -> Result<()> {
         self.stats.read += 1;
         if doc.content.is_empty() {
             self.stats.empty += 1;
         }
-        self.docs.push(doc);
+        (self.emit)(doc)
     }
 
     /// Skips a malformed row with a warning, or stops once too many were skipped.
@@ -359,8 +376,7 @@ fn read_text(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> Result<
             content,
             label: None,
             source: src.at(line_no),
-        });
-        Ok(())
+        })
     })
 }
 
@@ -372,15 +388,12 @@ fn read_ndjson(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> Resul
             return Ok(());
         }
         match ndjson_row(line, opts) {
-            Ok((id, content, label)) => {
-                sink.push(Document {
-                    id: id.unwrap_or_else(|| src.default_id(line_no)),
-                    content,
-                    label,
-                    source: src.at(line_no),
-                });
-                Ok(())
-            }
+            Ok((id, content, label)) => sink.push(Document {
+                id: id.unwrap_or_else(|| src.default_id(line_no)),
+                content,
+                label,
+                source: src.at(line_no),
+            }),
             Err(problem) => sink.malformed(src, line_no, &problem),
         }
     })
@@ -636,7 +649,7 @@ fn read_delimited(
                         content,
                         label,
                         source: src.at(line),
-                    }),
+                    })?,
                     Err(problem) => sink.malformed(src, line, &problem)?,
                 }
             }
@@ -836,7 +849,7 @@ fn read_parquet_rows(file: File, src: &Source, sink: &mut Sink) -> Result<()> {
                     content,
                     label,
                     source: src.at(row_no),
-                }),
+                })?,
                 Err(problem) => sink.malformed(src, row_no, &problem)?,
             }
         }

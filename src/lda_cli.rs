@@ -1,6 +1,8 @@
 //! `jatopic train | infer | topics | terms`: the topic-model commands.
 
-use crate::input::{read_documents, Content, Document, InputFormat, InputOptions};
+use crate::input::{
+    for_each_document, read_documents, Content, Document, InputFormat, InputOptions,
+};
 use crate::lda::{Model, TrainingInfo};
 use crate::terms::TermConfig;
 use crate::train::{train, TrainOptions};
@@ -8,6 +10,21 @@ use crate::{Error, Result, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
+
+/// The tokenizer, loaded on first use: pre-tokenized input (`--terms-field`)
+/// never pays for decompressing the dictionary.
+#[derive(Default)]
+pub struct LazyTokenizer(std::sync::OnceLock<Result<Tokenizer>>);
+
+impl LazyTokenizer {
+    /// The tokenizer, loading it if needed.
+    pub fn get(&self) -> Result<&Tokenizer> {
+        self.0
+            .get_or_init(crate::default_tokenizer)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
 
 /// Vocabulary filter, as gensim's `filter_extremes`.
 #[derive(Debug, Clone)]
@@ -22,7 +39,7 @@ pub struct VocabFilter {
 
 /// Reads documents and turns them into terms with `config` (in parallel; order kept).
 pub fn document_terms(
-    tok: &Tokenizer,
+    tok: &LazyTokenizer,
     config: &TermConfig,
     paths: &[String],
     input: &InputOptions,
@@ -31,34 +48,112 @@ pub fn document_terms(
     let terms: Vec<Vec<String>> = docs
         .par_iter()
         .map(|d| match &d.content {
-            Content::Text(t) => config.terms(tok, t),
-            Content::Terms(t) => t.clone(),
+            Content::Text(t) => Ok(config.terms(tok.get()?, t)),
+            Content::Terms(t) => Ok(t.clone()),
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok((docs, terms, stats))
 }
 
-/// Builds the vocabulary (sorted by document frequency, then term).
-pub fn build_vocabulary(terms: &[Vec<String>], filter: &VocabFilter) -> Vec<String> {
-    let mut df: HashMap<&str, u64> = HashMap::new();
-    for doc in terms {
-        let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for t in seen {
-            *df.entry(t).or_default() += 1;
+/// Documents as ids into a growing table of distinct terms: each document is
+/// reduced to integers as soon as it is read, so the corpus text is never in
+/// memory as strings (training's peak memory).
+#[derive(Default)]
+pub struct InternedCorpus {
+    /// Distinct terms, by first appearance.
+    pub terms: Vec<String>,
+    index: HashMap<String, u32>,
+    /// Each document's terms as indices into `terms`.
+    pub docs: Vec<Vec<u32>>,
+    pending: Vec<Content>,
+}
+
+impl InternedCorpus {
+    /// Documents buffered before they are tokenized together (in parallel).
+    const BATCH: usize = 2048;
+
+    /// Adds a document (tokenized with `config` later, in batches).
+    pub fn push(
+        &mut self,
+        content: Content,
+        tok: &LazyTokenizer,
+        config: &TermConfig,
+    ) -> Result<()> {
+        self.pending.push(content);
+        if self.pending.len() >= Self::BATCH {
+            self.flush(tok, config)?;
         }
+        Ok(())
     }
-    let n_docs = terms.iter().filter(|d| !d.is_empty()).count() as f64;
-    let mut vocab: Vec<(&str, u64)> = df
-        .into_iter()
-        .filter(|&(_, d)| d >= filter.min_df && (d as f64) <= filter.max_df * n_docs)
-        .collect();
-    vocab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    if filter.keep_n > 0 {
-        vocab.truncate(filter.keep_n as usize);
+
+    /// Tokenizes and interns the buffered documents, in order.
+    pub fn flush(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending);
+        let terms: Vec<Vec<String>> = batch
+            .into_par_iter()
+            .map(|c| match c {
+                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                Content::Terms(t) => Ok(t),
+            })
+            .collect::<Result<_>>()?;
+        for doc in terms {
+            let ids = doc
+                .into_iter()
+                .map(|t| match self.index.get(&t) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.terms.len() as u32;
+                        self.index.insert(t.clone(), i);
+                        self.terms.push(t);
+                        i
+                    }
+                })
+                .collect();
+            self.docs.push(ids);
+        }
+        Ok(())
     }
-    vocab.into_iter().map(|(t, _)| t.to_string()).collect()
+
+    /// Applies the vocabulary filter: returns the vocabulary (by document
+    /// frequency, then term) and rewrites `docs` to its ids, dropping other terms.
+    pub fn filter(&mut self, filter: &VocabFilter) -> Vec<String> {
+        let mut df = vec![0u64; self.terms.len()];
+        let mut seen: Vec<u32> = Vec::new();
+        for d in &self.docs {
+            seen.clear();
+            seen.extend_from_slice(d);
+            seen.sort_unstable();
+            seen.dedup();
+            seen.iter().for_each(|&t| df[t as usize] += 1);
+        }
+        let n_docs = self.docs.iter().filter(|d| !d.is_empty()).count() as f64;
+        let mut keep: Vec<u32> = (0..self.terms.len() as u32)
+            .filter(|&t| {
+                df[t as usize] >= filter.min_df && df[t as usize] as f64 <= filter.max_df * n_docs
+            })
+            .collect();
+        keep.sort_by(|&a, &b| {
+            df[b as usize]
+                .cmp(&df[a as usize])
+                .then(self.terms[a as usize].cmp(&self.terms[b as usize]))
+        });
+        if filter.keep_n > 0 {
+            keep.truncate(filter.keep_n as usize);
+        }
+        let mut new_id = vec![u32::MAX; self.terms.len()];
+        for (i, &t) in keep.iter().enumerate() {
+            new_id[t as usize] = i as u32;
+        }
+        for d in &mut self.docs {
+            d.retain_mut(|t| {
+                *t = new_id[*t as usize];
+                *t != u32::MAX
+            });
+        }
+        keep.into_iter()
+            .map(|t| std::mem::take(&mut self.terms[t as usize]))
+            .collect()
+    }
 }
 
 /// Options of `jatopic train`.
@@ -82,23 +177,20 @@ pub struct TrainCommand {
 }
 
 /// Runs `jatopic train`.
-pub fn run_train(tok: &Tokenizer, cmd: &TrainCommand) -> Result<()> {
+pub fn run_train(tok: &LazyTokenizer, cmd: &TrainCommand) -> Result<()> {
     let started = std::time::Instant::now();
     if cmd.train.k < 1 {
         return Err(Error::Input("--k must be at least 1".into()));
     }
-    // Documents are consumed as they become terms, and terms as they become
-    // ids, so the text is never held twice (peak memory).
-    let (docs, stats) =
-        read_documents(&cmd.inputs, &cmd.input, &mut |m| eprintln!("jatopic: {m}"))?;
-    let terms: Vec<Vec<String>> = docs
-        .into_par_iter()
-        .map(|d| match d.content {
-            Content::Text(t) => cmd.terms.terms(tok, &t),
-            Content::Terms(t) => t,
-        })
-        .collect();
-    let vocab = build_vocabulary(&terms, &cmd.filter);
+    let mut corpus = InternedCorpus::default();
+    let stats = for_each_document(
+        &cmd.inputs,
+        &cmd.input,
+        &mut |m| eprintln!("jatopic: {m}"),
+        &mut |d| corpus.push(d.content, tok, &cmd.terms),
+    )?;
+    corpus.flush(tok, &cmd.terms)?;
+    let vocab = corpus.filter(&cmd.filter);
     if vocab.is_empty() {
         return Err(Error::Input(format!(
             "no terms left after filtering ({} documents read); lower --min-df or raise --max-df",
@@ -112,19 +204,8 @@ pub fn run_train(tok: &Tokenizer, cmd: &TrainCommand) -> Result<()> {
             vocab.len()
         )));
     }
-    let index: HashMap<&str, u32> = vocab
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i as u32))
-        .collect();
-    let docs: Vec<Vec<u32>> = terms
-        .iter()
-        .map(|d| {
-            d.iter()
-                .filter_map(|t| index.get(t.as_str()).copied())
-                .collect()
-        })
-        .collect();
+    let docs = std::mem::take(&mut corpus.docs);
+    drop(corpus);
     let empty = docs.iter().filter(|d| d.is_empty()).count() as u64;
     let docs: Vec<Vec<u32>> = docs.into_iter().filter(|d| !d.is_empty()).collect();
     let tokens: u64 = docs.iter().map(|d| d.len() as u64).sum();
@@ -223,7 +304,7 @@ pub fn load_model(path: &str) -> Result<Model> {
 
 /// Runs `jatopic infer`: one line per document (NDJSON or CSV).
 pub fn run_infer(
-    tok: &Tokenizer,
+    tok: &LazyTokenizer,
     model: &Model,
     inputs: &[String],
     input: &InputOptions,
@@ -326,7 +407,7 @@ pub fn run_topics(model: &Model, format: &str, n: usize) -> Result<()> {
 /// Runs `jatopic terms`: NDJSON `{"id", "terms"}` per document, as training
 /// sees them (restricted to the model's vocabulary when a model is given).
 pub fn run_terms(
-    tok: &Tokenizer,
+    tok: &LazyTokenizer,
     config: &TermConfig,
     model: Option<&Model>,
     inputs: &[String],
@@ -399,7 +480,7 @@ pub fn load_phi(model: Model, phi_path: &str, alpha_path: Option<&str>) -> Resul
 
 /// Runs `jatopic eval --model`: prints the evaluation as JSON (one object).
 pub fn run_eval(
-    tok: &Tokenizer,
+    tok: &LazyTokenizer,
     model: &Model,
     inputs: &[String],
     input: &InputOptions,

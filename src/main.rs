@@ -266,13 +266,7 @@ fn eval(mut args: Args) -> Result<()> {
                 "eval --model needs --input FILE (held-out documents)".into(),
             ));
         }
-        return jatopic::lda_cli::run_eval(
-            &jatopic::default_tokenizer()?,
-            &model,
-            &files,
-            &input,
-            top_n,
-        );
+        return jatopic::lda_cli::run_eval(&Default::default(), &model, &files, &input, top_n);
     }
     let corpus = args.value("--corpus")?;
     let text = args.value("--text")?;
@@ -404,7 +398,7 @@ fn train_cmd(mut args: Args) -> Result<()> {
         threads,
         log_every,
     };
-    jatopic::lda_cli::run_train(&jatopic::default_tokenizer()?, &cmd)
+    jatopic::lda_cli::run_train(&Default::default(), &cmd)
 }
 
 fn infer_cmd(mut args: Args) -> Result<()> {
@@ -418,14 +412,7 @@ fn infer_cmd(mut args: Args) -> Result<()> {
     let top = num_or(&mut args, "--top", 3)?;
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
-    jatopic::lda_cli::run_infer(
-        &jatopic::default_tokenizer()?,
-        &model,
-        &files,
-        &input,
-        &output,
-        top,
-    )
+    jatopic::lda_cli::run_infer(&Default::default(), &model, &files, &input, &output, top)
 }
 
 fn topics_cmd(mut args: Args) -> Result<()> {
@@ -460,13 +447,7 @@ fn terms_cmd(mut args: Args) -> Result<()> {
     let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
-    jatopic::lda_cli::run_terms(
-        &jatopic::default_tokenizer()?,
-        &config,
-        model.as_ref(),
-        &files,
-        &input,
-    )
+    jatopic::lda_cli::run_terms(&Default::default(), &config, model.as_ref(), &files, &input)
 }
 
 fn run() -> Result<()> {
