@@ -134,7 +134,19 @@ pub fn train(
     for it in 0..opts.iterations {
         // Word-major sparse view of the snapshot: for each word its non-zero topics.
         let (offsets, topics) = sparse_rows(&wk, k);
+        let word_alpha: Vec<f64> = (0..vocab_size)
+            .map(|w| {
+                let row = &topics[offsets[w] as usize..offsets[w + 1] as usize];
+                row.iter()
+                    .map(|&t| {
+                        alpha[t as usize] * f64::from(wk[w * k + t as usize])
+                            / (vbeta + nk[t as usize] as f64)
+                    })
+                    .sum()
+            })
+            .collect();
         let snapshot = Snapshot {
+            word_alpha: &word_alpha,
             wk: &wk,
             nk: &nk,
             offsets: &offsets,
@@ -232,6 +244,8 @@ fn sparse_rows(wk: &[u32], k: usize) -> (Vec<u32>, Vec<u16>) {
 }
 
 struct Snapshot<'a> {
+    /// Per word, Σ_k α_k n_kw / (Vβ + n_k) over the snapshot.
+    word_alpha: &'a [f64],
     wk: &'a [u32],
     nk: &'a [u64],
     offsets: &'a [u32],
@@ -286,30 +300,55 @@ fn sample_shard(
             let s_sum = s_total - s_terms[old] + s.alpha[old] * s.beta * own_denom;
             let d = |t: usize| if t == old { own_denom } else { denom[t] };
             let r_sum = r_total + f64::from(ndk[old]) * s.beta * (own_denom - denom[old]);
-            // Word bucket: (α_k + n_dk) n_kw / (Vβ + n_k) over the word's topics.
-            weights.clear();
-            let row = &s.topics[s.offsets[w as usize] as usize..s.offsets[w as usize + 1] as usize];
+            // Word bucket (α_k + n_dk) n_kw / (Vβ + n_k), split in two: the
+            // α part depends on the word only and is summed once per iteration
+            // (the counts are a snapshot); the n_dk part is non-zero only for the
+            // document's topics, so each token costs O(topics in the document).
             let counts = &s.wk[w as usize * k..(w as usize + 1) * k];
-            let mut q_sum = 0.0;
-            for &t in row {
+            let nkw_old = f64::from(counts[old]);
+            let q1 = (s.word_alpha[w as usize] - s.alpha[old] * nkw_old * denom[old]
+                + s.alpha[old] * (nkw_old - 1.0) * own_denom)
+                .max(0.0);
+            // Σ over topics with both n_dk > 0 and n_kw > 0: walk the shorter
+            // of the document's and the word's topic lists.
+            let row = &s.topics[s.offsets[w as usize] as usize..s.offsets[w as usize + 1] as usize];
+            let shorter: &[u16] = if row.len() < doc_topics.len() {
+                row
+            } else {
+                &doc_topics
+            };
+            weights.clear();
+            let mut q2 = 0.0;
+            for &t in shorter {
                 let t = t as usize;
                 let nkw = f64::from(counts[t]) - if t == old { 1.0 } else { 0.0 };
-                let q = (s.alpha[t] + f64::from(ndk[t])) * nkw * d(t);
-                q_sum += q;
+                let q = f64::from(ndk[t]) * nkw * d(t);
+                q2 += q;
                 weights.push(q);
             }
-            let mut u = rng.uniform() * (s_sum + r_sum + q_sum);
+            let mut u = rng.uniform() * (q2 + q1 + r_sum + s_sum);
             let mut new = old;
-            if u < q_sum {
+            if u < q2 {
                 for (j, &q) in weights.iter().enumerate() {
-                    new = row[j] as usize;
+                    new = shorter[j] as usize;
                     if u < q {
                         break;
                     }
                     u -= q;
                 }
-            } else if u < q_sum + r_sum {
-                u -= q_sum;
+            } else if u < q2 + q1 {
+                u -= q2;
+                for &t in row {
+                    new = t as usize;
+                    let nkw = f64::from(counts[new]) - if new == old { 1.0 } else { 0.0 };
+                    let q = s.alpha[new] * nkw * d(new);
+                    if u < q {
+                        break;
+                    }
+                    u -= q;
+                }
+            } else if u < q2 + q1 + r_sum {
+                u -= q2 + q1;
                 for &t in &doc_topics {
                     new = t as usize;
                     let r = f64::from(ndk[new]) * s.beta * d(new);
@@ -319,7 +358,7 @@ fn sample_shard(
                     u -= r;
                 }
             } else {
-                u -= q_sum + r_sum;
+                u -= q2 + q1 + r_sum;
                 for t in 0..k {
                     new = t;
                     let sv = s.alpha[t] * s.beta * d(t);
