@@ -328,6 +328,8 @@ pub struct Dictionary {
     pub(crate) lemmas: Vec<Lemma>,
     form_start: Vec<u32>,
     pub(crate) forms: Vec<Form>,
+    /// Per paradigm, bit (c mod 64) set for the first character c of each ending.
+    paradigm_first_chars: Vec<u64>,
     pub(crate) suffix_chars: Vec<char>,
     /// Base forms that differ from the surface (plain entries, then one per lemma).
     pub(crate) bases: Vec<String>,
@@ -594,6 +596,15 @@ impl Dictionary {
         for f in forms.iter_mut() {
             f.delta = cost(&mut r, 0)?;
         }
+        let paradigm_first_chars: Vec<u64> = (0..n_par)
+            .map(|p| {
+                forms[form_start[p] as usize..form_start[p + 1] as usize]
+                    .iter()
+                    .filter(|f| f.suffix_len > 0)
+                    .filter_map(|f| suffix_chars.get(f.suffix as usize))
+                    .fold(0u64, |m, &c| m | 1u64 << (c as u32 % 64))
+            })
+            .collect();
         // Lemmas, grouped by stem.
         let stems = SortedStrings::read(&mut r, &mut strings)?;
         let lemma_start = read_group_sizes(&mut r, stems.len(), p.len())?;
@@ -639,6 +650,7 @@ impl Dictionary {
             stems,
             lemma_start,
             lemmas,
+            paradigm_first_chars,
             form_start,
             forms,
             suffix_chars,
@@ -691,27 +703,26 @@ impl Dictionary {
         });
         let mut stem_match = |len: usize, s: usize| {
             let rest = &text[len..];
+            let next = rest.first().copied();
+            let next_bit = next.map_or(0, |c| 1u64 << (c as u32 % 64));
             for l in &self.lemmas[self.lemma_start[s] as usize..self.lemma_start[s + 1] as usize] {
                 let p = l.paradigm as usize;
                 let forms =
                     &self.forms[self.form_start[p] as usize..self.form_start[p + 1] as usize];
                 // Forms are sorted by ending: the empty ending first, then the
                 // ones starting with the next character form one run.
-                let first = |f: &Form| {
-                    self.suffix_chars
-                        .get(f.suffix as usize)
-                        .copied()
-                        .filter(|_| f.suffix_len > 0)
-                };
-                let next = rest.first().copied();
-                let from = forms.partition_point(|f| {
-                    first(f).is_some_and(|c| Some(c) < next) || first(f).is_none()
-                });
-                let empty = forms.iter().take_while(|f| f.suffix_len == 0);
-                let run = forms[from..]
-                    .iter()
-                    .take_while(|f| first(f) == next && next.is_some());
-                for form in empty.chain(run) {
+                let empty = forms.iter().take_while(|f| f.suffix_len == 0).count();
+                for form in &forms[..empty] {
+                    f(len, form.id, l.cost.saturating_add(form.delta), l.base);
+                }
+                // Most lemmas have no ending starting with the next character:
+                // the paradigm's first-character mask rules them out at once.
+                if self.paradigm_first_chars[p] & next_bit == 0 {
+                    continue;
+                }
+                let first = |f: &Form| self.suffix_chars.get(f.suffix as usize).copied();
+                let from = empty + forms[empty..].partition_point(|f| first(f) < next);
+                for form in forms[from..].iter().take_while(|f| first(f) == next) {
                     let n = usize::from(form.suffix_len);
                     let suffix = &self.suffix_chars[form.suffix as usize..][..n];
                     if n <= rest.len() && suffix.iter().zip(rest).all(|(a, b)| a == b) {
