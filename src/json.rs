@@ -22,6 +22,18 @@ pub fn push_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends a JSON array of strings.
+pub fn push_str_array<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<Item = S>) {
+    out.push('[');
+    for (i, s) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_str(out, s.as_ref());
+    }
+    out.push(']');
+}
+
 /// One JSON array of token objects:
 /// `{"surface","start","end","pos":[4],"conjugation":{"type","form"},"base_form","known"}`.
 pub fn tokens(tokens: &[Token]) -> String {
@@ -34,16 +46,11 @@ pub fn tokens(tokens: &[Token]) -> String {
         out.push_str("{\"surface\":");
         push_str(&mut out, t.surface);
         out.push_str(&format!(
-            ",\"start\":{},\"end\":{},\"pos\":[",
+            ",\"start\":{},\"end\":{},\"pos\":",
             t.start, t.end
         ));
-        for (k, p) in t.pos.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            push_str(&mut out, p);
-        }
-        out.push_str("],\"conjugation\":{\"type\":");
+        push_str_array(&mut out, t.pos);
+        out.push_str(",\"conjugation\":{\"type\":");
         push_str(&mut out, t.conjugation[0]);
         out.push_str(",\"form\":");
         push_str(&mut out, t.conjugation[1]);

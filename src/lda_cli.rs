@@ -44,13 +44,16 @@ pub fn document_terms(
     paths: &[String],
     input: &InputOptions,
 ) -> Result<(Vec<Document>, Vec<Vec<String>>, crate::input::ReadStats)> {
-    let (docs, stats) = read_documents(paths, input, &mut |m| eprintln!("jatopic: {m}"))?;
+    let (mut docs, stats) = read_documents(paths, input, &mut |m| eprintln!("jatopic: {m}"))?;
+    // The content moves into the terms (no copy); ids and labels stay.
     let terms: Vec<Vec<String>> = docs
-        .par_iter()
-        .map(|d| match &d.content {
-            Content::Text(t) => Ok(config.terms(tok.get()?, t)),
-            Content::Terms(t) => Ok(t.clone()),
-        })
+        .par_iter_mut()
+        .map(
+            |d| match std::mem::replace(&mut d.content, Content::Terms(Vec::new())) {
+                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                Content::Terms(t) => Ok(t),
+            },
+        )
         .collect::<Result<_>>()?;
     Ok((docs, terms, stats))
 }
@@ -418,18 +421,12 @@ pub fn run_terms(
     for (doc, t) in docs.iter().zip(&terms) {
         let mut line = String::from("{\"id\":");
         crate::json::push_str(&mut line, &doc.id);
-        line.push_str(",\"terms\":[");
-        let kept: Vec<String> = t
+        line.push_str(",\"terms\":");
+        let kept = t
             .iter()
-            .filter(|w| model.is_none_or(|m| m.term_id(w).is_some()))
-            .map(|w| {
-                let mut s = String::new();
-                crate::json::push_str(&mut s, w);
-                s
-            })
-            .collect();
-        line.push_str(&kept.join(","));
-        line.push_str("]}");
+            .filter(|w| model.is_none_or(|m| m.term_id(w).is_some()));
+        crate::json::push_str_array(&mut line, kept);
+        line.push('}');
         writeln!(out, "{line}")?;
     }
     out.flush()?;

@@ -79,14 +79,10 @@ pub fn features_json() -> Result<String, JsError> {
     with_tokenizer(|tok| {
         let mut out = String::from("[");
         for (i, f) in tok.dictionary().features.iter().enumerate() {
-            out.push_str(if i > 0 { ",[" } else { "[" });
-            for (k, field) in f.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                json::push_str(&mut out, field);
+            if i > 0 {
+                out.push(',');
             }
-            out.push(']');
+            json::push_str_array(&mut out, f);
         }
         out.push(']');
         out

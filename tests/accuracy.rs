@@ -3,21 +3,13 @@
 //! `mecab` is absent. Targets: word F1 ≥ 0.995 (pooled), POS (two fields)
 //! ≥ 0.99 and base form ≥ 0.995 on tokens whose span matches.
 
-use std::path::PathBuf;
+mod common;
 
 #[test]
 fn dev_corpus_meets_accuracy_targets() {
-    let shared = std::env::var("JATOPIC_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")));
-    let dev = shared.join("corpus/dev");
-    if !dev.is_dir() {
-        eprintln!(
-            "SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)",
-            dev.display()
-        );
+    let Some(dev) = common::shared("corpus/dev") else {
         return;
-    }
+    };
     if std::process::Command::new("mecab")
         .arg("--version")
         .output()

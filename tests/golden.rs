@@ -4,6 +4,8 @@
 //! so agreement is measured, not assumed to be exact; the thresholds are the
 //! project's accuracy targets.
 
+mod common;
+
 use jatopic::eval::{compare, Agreement};
 
 fn golden(name: &str) -> (String, String) {
@@ -70,20 +72,7 @@ fn surfaces_and_whitespace_reproduce_the_input() {
     for name in ["titles", "news", "edge"] {
         let (text, _) = golden(name);
         for line in text.lines() {
-            let chars: Vec<char> = line.chars().collect();
-            let mut pos = 0;
-            for t in tok.tokenize(line) {
-                assert!(
-                    chars[pos..t.start].iter().all(|c| c.is_whitespace()),
-                    "{line:?}: gap before {t:?}"
-                );
-                assert_eq!(chars[t.start..t.end].iter().collect::<String>(), t.surface);
-                pos = t.end;
-            }
-            assert!(
-                chars[pos..].iter().all(|c| c.is_whitespace()),
-                "{line:?}: trailing text lost"
-            );
+            common::assert_tiles(line, &tok.tokenize(line));
         }
     }
 }

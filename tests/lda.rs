@@ -1,6 +1,8 @@
 //! Topic-model tests: recovery of known topics, byte-identical models at any
 //! thread count, and the CLI's handling of bad input.
 
+mod common;
+
 use jatopic::train::{train, TrainOptions};
 use std::process::Command;
 
@@ -293,19 +295,9 @@ fn train_infer_topics_terms_round_trip() {
 /// Skips (with a message) without the shared data folder.
 #[test]
 fn libreoffice_help_topics_follow_modules() {
-    let shared = std::env::var("JATOPIC_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"))
-        });
-    let tsv = shared.join("topics/libreoffice_help.tsv");
-    if !tsv.is_file() {
-        eprintln!(
-            "SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)",
-            tsv.display()
-        );
+    let Some(tsv) = common::shared("topics/libreoffice_help.tsv") else {
         return;
-    }
+    };
     let model = temp("lo.jtm");
     let o = bin()
         .args([

@@ -2,6 +2,8 @@
 //! (control characters, emoji, combining marks, U+FFFD from lone surrogates,
 //! very long lines) always give tokens that tile the input with whitespace.
 
+mod common;
+
 use jatopic::Tokenizer;
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -14,24 +16,9 @@ fn tok() -> &'static Tokenizer {
 fn check_tiles(text: &str) {
     let tok = tok();
     for normalize in [false, true] {
-        let tokens = tok.tokenize_with(text, jatopic::Options { normalize });
-        let chars: Vec<char> = text.chars().collect();
-        let mut pos = 0;
-        for t in &tokens {
-            assert!(
-                t.start >= pos && t.end > t.start && t.end <= chars.len(),
-                "{t:?}"
-            );
-            assert!(
-                chars[pos..t.start].iter().all(|c| c.is_whitespace()),
-                "non-space skipped before {t:?}"
-            );
-            assert_eq!(chars[t.start..t.end].iter().collect::<String>(), t.surface);
-            pos = t.end;
-        }
-        assert!(
-            chars[pos..].iter().all(|c| c.is_whitespace()),
-            "text lost at the end of {text:?}"
+        common::assert_tiles(
+            text,
+            &tok.tokenize_with(text, jatopic::Options { normalize }),
         );
     }
 }
