@@ -138,6 +138,7 @@ var jatopic = (function () {
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         bindings = null;
+        model = null;
         throw new Error('jatopic: internal error in the wasm module (' + e.message + '); please report it with the input');
       }
       throw e instanceof Error ? e : new Error(String(e));
@@ -152,9 +153,7 @@ var jatopic = (function () {
   // no UTF-8 conversion happens on the hot path.
   let units = new Uint16Array(4096);
   function analyze(b, s, options) {
-    if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));
-    for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
-    return b.analyze_utf16(units.subarray(0, s.length), !!(options && options.normalize));
+    return b.analyze_utf16(units16(s), !!(options && options.normalize));
   }
   let features = null;
   function featureTable(b) {
@@ -176,7 +175,7 @@ var jatopic = (function () {
     }
     return base;
   }
-  return {
+  const jatopicApi = {
     version: ${JSON.stringify(version)},
     /**
      * Tokens of a string: {surface, start, end, pos[4], conjugation{type, form},
@@ -211,11 +210,158 @@ var jatopic = (function () {
         return out;
       });
     },
-    /** Loads the dictionary now rather than on the first call. */
-    init() { call(() => null); },
+    /** Loads the dictionary (and the packaged model, if any) now rather than on the first call. */
+    init() { call((b) => { if (modelParts.length > 0) modelReady(b); return null; }); },
     /** Size of the wasm memory in bytes. */
     memoryBytes() { return call((b) => b.memory_bytes()); },
+    /**
+     * Registers part \`index\` (0-based) of \`count\` of a packaged model
+     * (called by the jatopic-model-*.js library files). The model is decoded
+     * when first used, once every part is present.
+     */
+    addModelPart(index, count, bytes, data) {
+      if (!(index >= 0 && index < count) || modelParts.length > 0 && modelParts.length !== count) {
+        throw new Error('jatopic: model part ' + (index + 1) + ' of ' + count + ' does not match the parts already loaded; list the jatopic-model-*.js files of one package, in order');
+      }
+      if (modelParts.length === 0) modelParts = new Array(count).fill(null);
+      modelParts[index] = { bytes, data };
+      model = null;
+      modelBytes = null;
+    },
+    /** Loads a model from the bytes of a .jtm file (replacing the packaged one); returns its info. */
+    loadModel(bytes) {
+      if (!(bytes instanceof Uint8Array)) throw new TypeError('jatopic.loadModel: expected a Uint8Array with the bytes of a .jtm file');
+      return call((b) => { modelParts = []; modelBytes = bytes.slice(); model = null; return setModel(b, modelBytes); });
+    },
+    /** The loaded model's K, vocabulary size, α, β, term pipeline and training metadata. */
+    modelInfo() { return call((b) => modelReady(b)); },
+    /** The model's terms of a string (exactly \`jatopic terms --model\`). */
+    terms(t) {
+      const s = text(t, 'terms');
+      return call((b) => { modelReady(b); return JSON.parse(b.terms_utf16(units16(s))); });
+    },
+    /** Topic distribution of a string (exactly \`jatopic infer\`): K numbers summing to 1. */
+    topics(t) {
+      const s = text(t, 'topics');
+      return call((b) => { modelReady(b); return Array.from(b.topics_utf16(units16(s))); });
+    },
+    /** Topic distribution of an array of terms (terms outside the vocabulary are ignored). */
+    topicsFromTerms(terms) {
+      if (!Array.isArray(terms)) throw new TypeError('jatopic.topicsFromTerms: expected an array of strings');
+      return call((b) => { modelReady(b); return topicsFromTerms(b, terms); });
+    },
+    /** The n most probable words of a topic: [{word, weight}]. */
+    topWords(topic, n) {
+      return call((b) => {
+        const info = modelReady(b);
+        if (!(Number.isInteger(topic) && topic >= 0 && topic < info.k)) throw new RangeError('jatopic.topWords: topic must be an integer in [0, ' + info.k + ')');
+        const r = b.top_words(topic, n);
+        const m = r.length / 2;
+        const out = [];
+        for (let i = 0; i < m; i++) out.push({ word: b.vocabulary_term(r[i]), weight: r[m + i] });
+        return out;
+      });
+    },
+    /** The functions behind the SQL UDFs (NULL handling and BigQuery types); see create_functions.sql. */
+    sql: {
+      ja_tokenize(t) {
+        if (t === null || t === undefined) return null;
+        return jatopicApi.wakati(sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS)).map(wellFormed);
+      },
+      ja_analyze(t) {
+        if (t === null || t === undefined) return null;
+        return jatopicApi.tokenize(sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS)).map((k) => ({
+          surface: wellFormed(k.surface), start: k.start + 1, length: k.end - k.start,
+          pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
+          conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
+          base_form: wellFormed(k.base_form), known: k.known,
+        }));
+      },
+      ja_terms(t) {
+        if (t === null || t === undefined) return null;
+        return jatopicApi.terms(sqlText(t, 'ja_terms', MAX_TEXT_UNITS));
+      },
+      ja_topics(t) {
+        if (t === null || t === undefined) return null;
+        return jatopicApi.topics(sqlText(t, 'ja_topics', MAX_TEXT_UNITS));
+      },
+      ja_top_topics(t, n) {
+        if (t === null || t === undefined || n === null || n === undefined) return null;
+        const count = Number(n);
+        if (!Number.isInteger(count) || count < 0) throw new Error('ja_top_topics: n must be a non-negative integer, got ' + JSON.stringify(n));
+        return topTopics(jatopicApi.topics(sqlText(t, 'ja_top_topics', MAX_TEXT_UNITS)), count);
+      },
+      ja_topics_from_terms(terms) {
+        if (terms === null || terms === undefined) return null;
+        if (!Array.isArray(terms)) throw new Error('ja_topics_from_terms: expected ARRAY<STRING>');
+        return jatopicApi.topicsFromTerms(terms);
+      },
+    },
   };
+  // Longest inputs accepted (UTF-16 units): beyond them BigQuery's per-row
+  // output limit (≈5 MB) would be exceeded anyway. Callers split with SUBSTR.
+  const MAX_TEXT_UNITS = 1000000;
+  const MAX_ANALYZE_UNITS = 50000;
+  function sqlText(t, fn, limit) {
+    if (typeof t !== 'string') throw new Error(fn + ': expected a STRING argument, got ' + typeof t);
+    if (t.length > limit) throw new Error(fn + ': the text has ' + t.length + ' UTF-16 units; the limit is ' + limit + '. Split long texts (e.g. SUBSTR) before calling ' + fn);
+    return t;
+  }
+  // BigQuery strings are valid UTF-8: a lone surrogate (only possible from
+  // JS callers) comes back as U+FFFD, one character for one.
+  function wellFormed(s) {
+    return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+  }
+  function topTopics(theta, n) {
+    const order = theta.map((w, k) => k).sort((a, b) => theta[b] - theta[a] || a - b);
+    return order.slice(0, n).map((k) => ({ topic: k, weight: theta[k] }));
+  }
+  let modelParts = [];
+  // Bytes given to loadModel, kept to reload after a trap.
+  let modelBytes = null;
+  // The loaded model's info; null when the wasm instance has no model yet.
+  let model = null;
+  // Assembles and loads the packaged model on first use (once per worker).
+  function modelReady(b) {
+    if (model !== null) return model;
+    if (modelBytes !== null) return setModel(b, modelBytes);
+    if (modelParts.length === 0) throw new Error('jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by \`jatopic package --model\`) after jatopic-tokenizer.js');
+    const missing = modelParts.findIndex((p) => p === null);
+    if (missing >= 0) throw new Error('jatopic: model part ' + (missing + 1) + ' of ' + modelParts.length + ' is missing from the library list');
+    const total = modelParts.reduce((n, p) => n + p.bytes, 0);
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const p of modelParts) { all.set(decode7(p.data, p.bytes), at); at += p.bytes; }
+    return setModel(b, all);
+  }
+  function setModel(b, bytes) {
+    const info = JSON.parse(b.load_model(bytes));
+    const x = b.model_numbers();
+    info.beta = x[0];
+    info.training.max_df = x[1];
+    info.training.log_likelihood = x[2];
+    info.alpha = Array.from(x.subarray(3));
+    model = info;
+    return info;
+  }
+  function units16(s) {
+    if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));
+    for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+    return units.subarray(0, s.length);
+  }
+  function topicsFromTerms(b, terms) {
+    let n = 0;
+    for (const t of terms) {
+      if (typeof t !== 'string') throw new TypeError('jatopic.topicsFromTerms: every term must be a string, got ' + (t === null ? 'null' : typeof t));
+      n += t.length;
+    }
+    const all = new Uint16Array(n);
+    const ends = new Uint32Array(terms.length);
+    let at = 0;
+    terms.forEach((t, i) => { for (let j = 0; j < t.length; j++) all[at++] = t.charCodeAt(j); ends[i] = at; });
+    return Array.from(b.topics_from_terms_utf16(all, ends));
+  }
+  return jatopicApi;
 })();
 `;
 }

@@ -12,8 +12,9 @@
 
 use crate::bytes::{fnv1a64, Reader};
 use crate::error::{Error, Result};
+use crate::json;
 use crate::terms::TermConfig;
-use std::collections::HashMap;
+use crate::tokenizer::Tokenizer;
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
@@ -65,7 +66,9 @@ pub struct Model {
     pub topic_total: Vec<u64>,
     /// Training metadata.
     pub info: TrainingInfo,
-    index: HashMap<String, u32>,
+    /// Open-addressing hash table of term ids (`u32::MAX` = empty slot);
+    /// our own because std's HashMap and sorting add ~20 KB to the wasm module.
+    index: Vec<u32>,
     /// p(word | topic) given from outside (word-major), replacing the counts:
     /// lets the evaluator score other tools' models (see [`Model::with_phi`]).
     phi_table: Option<Vec<f64>>,
@@ -95,11 +98,15 @@ impl Model {
                 *t += u64::from(c);
             }
         }
-        let index = vocab
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.clone(), i as u32))
-            .collect();
+        let mut index = vec![u32::MAX; (vocab.len() * 2).next_power_of_two().max(2)];
+        let mask = index.len() - 1;
+        for (id, term) in vocab.iter().enumerate() {
+            let mut slot = fnv1a64(term.as_bytes()) as usize & mask;
+            while index[slot] != u32::MAX {
+                slot = (slot + 1) & mask;
+            }
+            index[slot] = id as u32;
+        }
         Ok(Model {
             terms,
             vocab,
@@ -120,7 +127,18 @@ impl Model {
 
     /// Id of a term, if in the vocabulary.
     pub fn term_id(&self, term: &str) -> Option<u32> {
-        self.index.get(term).copied()
+        let mask = self.index.len() - 1;
+        let mut slot = fnv1a64(term.as_bytes()) as usize & mask;
+        loop {
+            let id = self.index[slot];
+            if id == u32::MAX {
+                return None;
+            }
+            if self.vocab[id as usize] == term {
+                return Some(id);
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /// Replaces the topic–word distributions by `phi[topic][word]` (rows
@@ -168,17 +186,26 @@ impl Model {
 
     /// The `n` most probable words of a topic, with p(word | topic).
     pub fn top_words(&self, topic: usize, n: usize) -> Vec<(&str, f64)> {
-        let mut ids: Vec<u32> = (0..self.vocab.len() as u32).collect();
-        // By p(word | topic), ties broken by id: deterministic output.
-        ids.sort_by(|&a, &b| {
-            self.phi(topic, b)
-                .total_cmp(&self.phi(topic, a))
-                .then(a.cmp(&b))
-        });
-        ids.into_iter()
-            .take(n)
-            .map(|w| (self.vocab[w as usize].as_str(), self.phi(topic, w)))
+        self.top_word_ids(topic, n)
+            .into_iter()
+            .map(|(w, p)| (self.vocab[w as usize].as_str(), p))
             .collect()
+    }
+
+    /// Like [`Model::top_words`], with term ids.
+    pub fn top_word_ids(&self, topic: usize, n: usize) -> Vec<(u32, f64)> {
+        // By p(word | topic), ties broken by the lower id: deterministic.
+        // Insertion into a short list (n is small) rather than a full sort.
+        let mut top: Vec<(u32, f64)> = Vec::with_capacity(n + 1);
+        for w in 0..self.vocab.len() as u32 {
+            let p = self.phi(topic, w);
+            let at = top.partition_point(|&(_, q)| q >= p);
+            if at < n {
+                top.insert(at, (w, p));
+                top.truncate(n);
+            }
+        }
+        top
     }
 
     /// Topic distribution of a document given as term ids (unknown terms
@@ -236,6 +263,46 @@ impl Model {
             .filter_map(|t| self.term_id(t.as_ref()))
             .collect();
         self.infer(&ids)
+    }
+
+    /// The model's terms of `text`: its own term pipeline, then only terms in
+    /// its vocabulary (what `jatopic terms --model` prints and inference uses).
+    pub fn known_terms(&self, tok: &Tokenizer, text: &str) -> Vec<String> {
+        let mut terms = self.terms.terms(tok, text);
+        terms.retain(|t| self.term_id(t).is_some());
+        terms
+    }
+
+    /// K, vocabulary size, term pipeline and training metadata as a JSON
+    /// object; the real-valued parameters are in [`Model::info_numbers`]
+    /// (float formatting would add kilobytes to the wasm module).
+    pub fn info_json(&self) -> String {
+        let c = &self.terms;
+        let mut o = format!(
+            "{{\"k\":{},\"vocabulary\":{},\"terms\":{{\"normalize\":{},\"lowercase\":{},\"keep_pos\":",
+            self.k(),
+            self.vocab.len(),
+            c.normalize,
+            c.lowercase
+        );
+        json::push_str_array(&mut o, &c.keep_pos);
+        o.push_str(",\"stopwords\":");
+        json::push_str_array(&mut o, &c.stopwords);
+        let i = &self.info;
+        o.push_str("},\"training\":{\"version\":");
+        json::push_str(&mut o, &i.version);
+        o.push_str(&format!(
+            ",\"documents_used\":{},\"tokens\":{},\"iterations\":{},\"seed\":{},\"optimize_alpha\":{},\"min_df\":{},\"keep_n\":{}}}}}",
+            i.documents[3], i.tokens, i.iterations, i.seed, i.optimize_alpha, i.min_df, i.keep_n
+        ));
+        o
+    }
+
+    /// β, max document fraction, training log-likelihood per token, then α (K values).
+    pub fn info_numbers(&self) -> Vec<f64> {
+        let mut v = vec![self.beta, self.info.max_df, self.info.log_likelihood];
+        v.extend_from_slice(&self.alpha);
+        v
     }
 
     #[cfg(feature = "cli")]

@@ -29,6 +29,13 @@ topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--
         topic-word table (rows = topics, columns = the model's vocabulary order).
   jatopic terms [--model MODEL.jtm] INPUT...
   jatopic vocab --model MODEL.jtm          (the vocabulary, one term per line, in id order)
+
+BigQuery:
+  jatopic package --out DIR --gcs-prefix gs://BUCKET/PATH --dataset PROJECT.DATASET [--model MODEL.jtm]
+        [--temp] [--function-prefix ja_] [--count-bits N] [--library build/jatopic-tokenizer.js]
+      Writes the UDF library files (each <= 1,000,000 bytes), create_functions.sql,
+      manifest.json, deploy.sh and README.md. --count-bits rounds model counts to N
+      significant bits (smaller files; the quantisation error is reported).
 ";
 
 struct Args(Vec<String>);
@@ -439,6 +446,64 @@ fn vocab_cmd(mut args: Args) -> Result<()> {
     Ok(())
 }
 
+fn package_cmd(mut args: Args) -> Result<()> {
+    use jatopic::package::{write_package, PackageOptions};
+    let out = args.required("--out")?;
+    let opts = PackageOptions {
+        gcs_prefix: args.required("--gcs-prefix")?,
+        dataset: args.required("--dataset")?,
+        temp: args.flag("--temp"),
+        function_prefix: args
+            .value("--function-prefix")?
+            .unwrap_or_else(|| "ja_".into()),
+        count_bits: args
+            .value("--count-bits")?
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| Error::Input(format!("--count-bits: not a number: {v:?}")))
+            })
+            .transpose()?,
+    };
+    let model = args.value("--model")?;
+    let library = args
+        .value("--library")?
+        .unwrap_or_else(|| "build/jatopic-tokenizer.js".into());
+    args.finish()?;
+    let tokenizer_js = std::fs::read(&library).map_err(|e| {
+        Error::Io(format!(
+            "{library}: {e} (build the tokenizer library with `make wasm`, or pass --library FILE)"
+        ))
+    })?;
+    let model_bytes = match &model {
+        Some(p) => Some(std::fs::read(p).map_err(|e| Error::Io(format!("{p}: {e}")))?),
+        None => None,
+    };
+    let report = write_package(
+        std::path::Path::new(&out),
+        &tokenizer_js,
+        model_bytes.as_deref(),
+        &opts,
+    )
+    .map_err(|e| match (e, &model) {
+        (Error::Format(m), Some(p)) => Error::Format(format!("{p}: {m}")),
+        (e, _) => e,
+    })?;
+    let total: usize = report.libraries.iter().map(|l| l.bytes).sum();
+    for l in &report.libraries {
+        eprintln!("jatopic: {out}/{} {} bytes -> {}", l.path, l.bytes, l.uri);
+    }
+    eprintln!(
+        "jatopic: {} library files, {total} bytes in total; functions: {}",
+        report.libraries.len(),
+        report.functions.join(", ")
+    );
+    if let Some(q) = &report.quantisation {
+        eprintln!("jatopic: model quantisation: {q}");
+    }
+    eprintln!("jatopic: install with: sh {out}/deploy.sh");
+    Ok(())
+}
+
 fn terms_cmd(mut args: Args) -> Result<()> {
     let model = args
         .value("--model")?
@@ -468,6 +533,7 @@ fn run() -> Result<()> {
         "topics" => topics_cmd(args),
         "terms" => terms_cmd(args),
         "vocab" => vocab_cmd(args),
+        "package" => package_cmd(args),
         _ => Err(Error::Input(format!("unknown command {cmd:?}\n{USAGE}"))),
     }
 }

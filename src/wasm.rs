@@ -1,6 +1,7 @@
 //! WebAssembly bindings: type conversion only. The tokenizer is built lazily
 //! on first use and reused by every later call in the same instance.
 
+use crate::lda::Model;
 use crate::tokenizer::{Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::{default_tokenizer, json, Options, Tokenizer};
 use std::cell::{OnceCell, RefCell};
@@ -9,6 +10,7 @@ use wasm_bindgen::prelude::*;
 thread_local! {
     static TOKENIZER: OnceCell<Tokenizer> = const { OnceCell::new() };
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
 }
 
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
@@ -100,4 +102,95 @@ pub fn base_form(index: u32) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
+/// Loads a topic model (the bytes of a `.jtm` file), replacing any earlier
+/// one. Returns `model_info_json()`.
+#[wasm_bindgen]
+pub fn load_model(bytes: &[u8]) -> Result<String, JsError> {
+    let model = Model::from_bytes(bytes)
+        .map_err(|e| JsError::new(&format!("jatopic: cannot load the topic model: {e}")))?;
+    let info = model.info_json();
+    MODEL.with(|m| *m.borrow_mut() = Some(model));
+    Ok(info)
+}
+
+fn with_model<T>(f: impl FnOnce(&Model, &Tokenizer) -> T) -> Result<T, JsError> {
+    MODEL.with(|m| match m.borrow().as_ref() {
+        Some(model) => with_tokenizer(|tok| f(model, tok)),
+        None => Err(JsError::new(
+            "jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by `jatopic package --model`) after jatopic-tokenizer.js, or call jatopic.loadModel(bytes)",
+        )),
+    })
+}
+
+/// The loaded model's K, vocabulary size, priors, term pipeline and training
+/// metadata, as JSON.
+#[wasm_bindgen]
+pub fn model_info_json() -> Result<String, JsError> {
+    with_model(|m, _| m.info_json())
+}
+
+/// The model's terms of `text` (UTF-16 units), as a JSON array of strings:
+/// exactly `jatopic terms --model`.
+#[wasm_bindgen]
+pub fn terms_utf16(text: &[u16]) -> Result<String, JsError> {
+    let text = String::from_utf16_lossy(text);
+    with_model(|m, tok| {
+        let mut out = String::new();
+        json::push_str_array(&mut out, m.known_terms(tok, &text).iter());
+        out
+    })
+}
+
+/// Topic distribution of `text` (UTF-16 units): exactly `jatopic infer`.
+#[wasm_bindgen]
+pub fn topics_utf16(text: &[u16]) -> Result<Vec<f64>, JsError> {
+    let text = String::from_utf16_lossy(text);
+    with_model(|m, tok| m.infer_terms(&m.known_terms(tok, &text)))
+}
+
+/// Topic distribution of a list of terms, given as their concatenated UTF-16
+/// units and the end offset of each term in `units`.
+#[wasm_bindgen]
+pub fn topics_from_terms_utf16(units: &[u16], ends: &[u32]) -> Result<Vec<f64>, JsError> {
+    let mut terms = Vec::with_capacity(ends.len());
+    let mut start = 0usize;
+    for &end in ends {
+        let end = end as usize;
+        let piece = units
+            .get(start..end)
+            .ok_or_else(|| JsError::new("jatopic: term offsets out of range"))?;
+        terms.push(String::from_utf16_lossy(piece));
+        start = end;
+    }
+    with_model(|m, _| m.infer_terms(&terms))
+}
+
+/// β, max document fraction, training log-likelihood, then α (see `Model::info_numbers`).
+#[wasm_bindgen]
+pub fn model_numbers() -> Result<Vec<f64>, JsError> {
+    with_model(|m, _| m.info_numbers())
+}
+
+/// The ids of the `n` most probable words of `topic`, then their
+/// probabilities, as one array of 2n numbers.
+#[wasm_bindgen]
+pub fn top_words(topic: u32, n: u32) -> Result<Vec<f64>, JsError> {
+    with_model(|m, _| {
+        if topic as usize >= m.k() {
+            return Err(JsError::new("jatopic: topic number out of range"));
+        }
+        let top = m.top_word_ids(topic as usize, n as usize);
+        let mut out: Vec<f64> = top.iter().map(|&(w, _)| f64::from(w)).collect();
+        out.extend(top.iter().map(|&(_, p)| p));
+        Ok(out)
+    })?
+}
+
+/// Term number `id` of the model's vocabulary.
+#[wasm_bindgen]
+pub fn vocabulary_term(id: u32) -> Result<String, JsError> {
+    with_model(|m, _| m.vocab.get(id as usize).cloned())?
+        .ok_or_else(|| JsError::new("jatopic: term id out of range"))
 }

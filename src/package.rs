@@ -1,0 +1,759 @@
+//! `jatopic package`: the BigQuery UDF package — library files (each within
+//! BigQuery's 1 MB limit), `create_functions.sql`, `manifest.json`,
+//! `deploy.sh` and a README.
+//!
+//! Nothing user-supplied is pasted into SQL or shell text unchecked: the
+//! dataset, function prefix and gs:// prefix are validated against
+//! BigQuery's and Cloud Storage's naming rules first, and the function bodies
+//! are constants of this module.
+
+use crate::error::{Error, Result};
+use crate::json::push_str;
+use crate::lda::Model;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// BigQuery's limit for one library file (bytes).
+pub const FILE_BUDGET: usize = 1_000_000;
+/// BigQuery's limit for an inline function body (bytes).
+pub const BODY_BUDGET: usize = 32 * 1024;
+/// Code resources one query may load: planned total (bytes).
+pub const TOTAL_BUDGET: usize = 5_000_000;
+/// Code resources one query may load: count.
+pub const RESOURCE_LIMIT: usize = 50;
+/// Manifest format; bump when a field changes meaning or is removed.
+pub const MANIFEST_FORMAT: &str = "jatopic-package/1";
+/// File name of the tokenizer library inside a package.
+pub const TOKENIZER_FILE: &str = "jatopic-tokenizer.js";
+
+/// What to package.
+#[derive(Debug, Clone)]
+pub struct PackageOptions {
+    /// `gs://bucket/path` where the library files will live.
+    pub gcs_prefix: String,
+    /// `project.dataset` of persistent functions.
+    pub dataset: String,
+    /// `CREATE TEMP FUNCTION` instead of persistent functions.
+    pub temp: bool,
+    /// Prefix of every function name (`ja_` gives `ja_tokenize`, ...).
+    pub function_prefix: String,
+    /// Round model counts to this many significant bits (None = exact).
+    pub count_bits: Option<u32>,
+}
+
+/// One SQL function of the package.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// Name without prefix (`tokenize`, `analyze`, ...).
+    pub name: &'static str,
+    /// `(name, SQL type)` of each argument.
+    pub arguments: &'static [(&'static str, &'static str)],
+    /// SQL return type.
+    pub returns: &'static str,
+    /// JavaScript body; `{prefix}` is replaced by the function prefix.
+    pub body: &'static str,
+    /// Needs the model files.
+    pub needs_model: bool,
+}
+
+/// The struct `ja_analyze` returns per token.
+pub const ANALYZE_TYPE: &str = "ARRAY<STRUCT<surface STRING, start INT64, length INT64, pos1 STRING, pos2 STRING, pos3 STRING, pos4 STRING, conjugation_type STRING, conjugation_form STRING, base_form STRING, known BOOL>>";
+
+/// Every function a package can hold, in the order they are written.
+pub const FUNCTIONS: &[Function] = &[
+    Function {
+        name: "tokenize",
+        arguments: &[("text", "STRING")],
+        returns: "ARRAY<STRING>",
+        body: "return jatopic.sql.ja_tokenize(text);",
+        needs_model: false,
+    },
+    Function {
+        name: "analyze",
+        arguments: &[("text", "STRING")],
+        returns: ANALYZE_TYPE,
+        body: "return jatopic.sql.ja_analyze(text);",
+        needs_model: false,
+    },
+    Function {
+        name: "terms",
+        arguments: &[("text", "STRING")],
+        returns: "ARRAY<STRING>",
+        body: "return jatopic.sql.ja_terms(text);",
+        needs_model: true,
+    },
+    Function {
+        name: "topics",
+        arguments: &[("text", "STRING")],
+        returns: "ARRAY<FLOAT64>",
+        body: "return jatopic.sql.ja_topics(text);",
+        needs_model: true,
+    },
+    Function {
+        name: "top_topics",
+        arguments: &[("text", "STRING"), ("n", "INT64")],
+        returns: "ARRAY<STRUCT<topic INT64, weight FLOAT64>>",
+        body: "return jatopic.sql.ja_top_topics(text, n);",
+        needs_model: true,
+    },
+    Function {
+        name: "topics_from_terms",
+        arguments: &[("terms", "ARRAY<STRING>")],
+        returns: "ARRAY<FLOAT64>",
+        body: "return jatopic.sql.ja_topics_from_terms(terms);",
+        needs_model: true,
+    },
+];
+
+/// A written file of the package.
+#[derive(Debug, Clone)]
+pub struct PackageFile {
+    /// Path relative to the package directory.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Where it goes in Cloud Storage.
+    pub uri: String,
+}
+
+/// What `package` wrote, for the summary and tests.
+#[derive(Debug, Clone)]
+pub struct PackageReport {
+    /// Library files (tokenizer first, then model parts).
+    pub libraries: Vec<PackageFile>,
+    /// Function names as written.
+    pub functions: Vec<String>,
+    /// Quantisation summary of the model (None without a model).
+    pub quantisation: Option<String>,
+}
+
+/// Checks `project.dataset` (project ids: 6–30 lowercase letters, digits and
+/// hyphens, optionally `domain:`-scoped; dataset names: letters, digits and
+/// underscores, at most 1024).
+pub fn validate_dataset(dataset: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(Error::Input(format!(
+            "--dataset {dataset:?}: {why}; expected PROJECT.DATASET, e.g. my-project.jatopic"
+        )))
+    };
+    let Some((project, name)) = dataset.rsplit_once('.') else {
+        return bad("no project (the form is PROJECT.DATASET)");
+    };
+    let project_id = project.rsplit_once(':').map_or(project, |(domain, id)| {
+        if domain.is_empty()
+            || !domain
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        {
+            ""
+        } else {
+            id
+        }
+    });
+    let id_ok = (6..=30).contains(&project_id.len())
+        && project_id.starts_with(|c: char| c.is_ascii_lowercase())
+        && !project_id.ends_with('-')
+        && project_id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        return bad("the project id must be 6–30 lowercase letters, digits or hyphens, starting with a letter");
+    }
+    if name.is_empty()
+        || name.len() > 1024
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return bad("the dataset name must be 1–1024 letters, digits or underscores");
+    }
+    Ok(())
+}
+
+/// Checks a function-name prefix (letters, digits, underscores; starts with a
+/// letter or underscore; the full names stay within 256 characters).
+pub fn validate_prefix(prefix: &str) -> Result<()> {
+    let ok = prefix.len() <= 200
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !prefix.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Input(format!(
+            "--function-prefix {prefix:?}: use letters, digits and underscores, not starting with a digit (e.g. ja_)"
+        )))
+    }
+}
+
+/// Checks `gs://bucket[/path]` (bucket: 3–63 lowercase letters, digits, `-`,
+/// `_`, `.`, starting and ending with a letter or digit; path: letters,
+/// digits and `-_./`, no empty or `..` segments). Returns it without a
+/// trailing slash.
+pub fn validate_gcs_prefix(prefix: &str) -> Result<String> {
+    let bad = |why: &str| {
+        Err(Error::Input(format!(
+            "--gcs-prefix {prefix:?}: {why}; expected gs://BUCKET/PATH, e.g. gs://my-bucket/jatopic/v1"
+        )))
+    };
+    let Some(rest) = prefix.strip_prefix("gs://") else {
+        return bad("must start with gs://");
+    };
+    let rest = rest.trim_end_matches('/');
+    let (bucket, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !(3..=63).contains(&bucket.len())
+        || !bucket
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+        || !edge(bucket.chars().next())
+        || !edge(bucket.chars().last())
+    {
+        return bad("the bucket name must be 3–63 lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+    }
+    if !path.is_empty()
+        && (!path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            || path
+                .split('/')
+                .any(|s| s.is_empty() || s == "." || s == ".."))
+    {
+        return bad("the path may only hold letters, digits and '-', '_', '.', '/' with no empty, '.' or '..' segments");
+    }
+    Ok(format!("gs://{rest}"))
+}
+
+/// 7 bits per character, the inverse of `decode7` in the bundle
+/// (js/bundle.mjs): values that cannot appear raw in a single-quoted JS
+/// string are shifted to U+0100+v.
+pub fn encode7(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 7 + 2);
+    let emit = |out: &mut String, v: u32| {
+        let c = if matches!(v, 0 | 9 | 10 | 13 | 39 | 92) {
+            0x100 + v
+        } else {
+            v
+        };
+        out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+    };
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 7 {
+            bits -= 7;
+            emit(&mut out, (acc >> bits) & 0x7f);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        emit(&mut out, (acc << (7 - bits)) & 0x7f);
+    }
+    out
+}
+
+/// Rounds every count to `bits` significant bits (≥ 1), keeping zeros zero.
+pub fn quantise_counts(model: &Model, bits: u32) -> Result<Model> {
+    if !(1..=31).contains(&bits) {
+        return Err(Error::Input("--count-bits must be between 1 and 31".into()));
+    }
+    let counts = model
+        .word_topic
+        .iter()
+        .map(|&c| {
+            let width = 32 - c.leading_zeros();
+            if width <= bits {
+                c
+            } else {
+                let shift = width - bits;
+                // Round to nearest at the kept precision.
+                let r = (u64::from(c) + (1u64 << (shift - 1))) >> shift << shift;
+                u32::try_from(r).unwrap_or(u32::MAX)
+            }
+        })
+        .collect();
+    Model::new(
+        model.terms.clone(),
+        model.vocab.clone(),
+        model.alpha.clone(),
+        model.beta,
+        counts,
+        model.info.clone(),
+    )
+}
+
+/// Mean and worst cosine between two models' inferred topic vectors on
+/// pseudo-documents made of each topic's top words (a quick check of
+/// quantisation; the full check runs on held-out text in the tests).
+pub fn quantisation_error(exact: &Model, approx: &Model) -> (f64, f64) {
+    let (mut sum, mut worst, mut n) = (0.0, 1.0f64, 0usize);
+    for t in 0..exact.k() {
+        for size in [3usize, 10, 30] {
+            let ids: Vec<u32> = exact
+                .top_word_ids(t, size)
+                .iter()
+                .map(|&(w, _)| w)
+                .collect();
+            let (a, b) = (exact.infer(&ids), approx.infer(&ids));
+            let dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let cos = dot / (norm(&a) * norm(&b));
+            sum += cos;
+            worst = worst.min(cos);
+            n += 1;
+        }
+    }
+    (sum / n.max(1) as f64, worst)
+}
+
+fn sql_type_list(args: &[(&str, &str)]) -> String {
+    args.iter()
+        .map(|(n, t)| format!("{n} {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes the package to `out`. `tokenizer_js` is the bundle built by
+/// `make wasm`; `model` the `.jtm` bytes, if any.
+pub fn write_package(
+    out: &Path,
+    tokenizer_js: &[u8],
+    model_file: Option<&[u8]>,
+    opts: &PackageOptions,
+) -> Result<PackageReport> {
+    validate_dataset(&opts.dataset)?;
+    validate_prefix(&opts.function_prefix)?;
+    let gcs = validate_gcs_prefix(&opts.gcs_prefix)?;
+    if !tokenizer_js.starts_with(b"// jatopic ")
+        || !tokenizer_js.windows(12).any(|w| w == b"var jatopic ")
+    {
+        return Err(Error::Input(
+            "the tokenizer library is not a jatopic bundle (build it with `make wasm`, or pass --library build/jatopic-tokenizer.js)".into(),
+        ));
+    }
+    if tokenizer_js.len() > FILE_BUDGET {
+        return Err(Error::Input(format!(
+            "the tokenizer library is {} bytes, {} over BigQuery's {FILE_BUDGET}-byte limit for one library file",
+            tokenizer_js.len(),
+            tokenizer_js.len() - FILE_BUDGET
+        )));
+    }
+    let mut files: Vec<(String, Vec<u8>)> = vec![(TOKENIZER_FILE.into(), tokenizer_js.to_vec())];
+    let mut quantisation = None;
+    if let Some(bytes) = model_file {
+        let exact = Model::from_bytes(bytes)?;
+        let (model_bytes, note) = match opts.count_bits {
+            None => (
+                bytes.to_vec(),
+                "none: counts stored exactly (ja_topics is bit-identical to `jatopic infer`)"
+                    .to_string(),
+            ),
+            Some(bits) => {
+                let q = quantise_counts(&exact, bits)?;
+                let (mean, worst) = quantisation_error(&exact, &q);
+                (
+                    q.to_bytes()?,
+                    format!("counts rounded to {bits} significant bits: cosine to the exact model's topics on topic pseudo-documents mean {mean:.6}, worst {worst:.6}"),
+                )
+            }
+        };
+        quantisation = Some(note);
+        // Greedy split: as many bytes per part as fit the file budget once encoded.
+        let mut rest: &[u8] = &model_bytes;
+        let mut parts: Vec<String> = Vec::new();
+        while !rest.is_empty() {
+            let mut take = rest.len().min((FILE_BUDGET - 600) * 7 / 8);
+            let text = loop {
+                let text = encode7(&rest[..take]);
+                if text.len() + 600 <= FILE_BUDGET {
+                    break text;
+                }
+                take = take * 99 / 100;
+            };
+            parts.push(format!("{}, '{}'", take, text));
+            rest = &rest[take..];
+        }
+        let n = parts.len();
+        for (i, part) in parts.iter().enumerate() {
+            let text = format!(
+                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {TOKENIZER_FILE}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
+                i + 1
+            );
+            files.push((format!("jatopic-model-{}.js", i + 1), text.into_bytes()));
+        }
+    }
+    for (name, bytes) in &files {
+        if bytes.len() > FILE_BUDGET {
+            return Err(Error::Input(format!(
+                "{name} would be {} bytes, {} over the {FILE_BUDGET}-byte library-file limit",
+                bytes.len(),
+                bytes.len() - FILE_BUDGET
+            )));
+        }
+    }
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    // Each function body counts as one more resource.
+    if total > TOTAL_BUDGET || files.len() + 1 > RESOURCE_LIMIT {
+        let model_total: usize = files[1..].iter().map(|(_, b)| b.len()).sum();
+        return Err(Error::Input(format!(
+            "the package needs {total} bytes in {} library files, {} bytes over the {TOTAL_BUDGET}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with coarser counts (`--count-bits 4`)",
+            files.len(),
+            total.saturating_sub(TOTAL_BUDGET)
+        )));
+    }
+
+    std::fs::create_dir_all(out).map_err(|e| Error::Io(format!("{}: {e}", out.display())))?;
+    let mut libraries = Vec::new();
+    for (name, bytes) in &files {
+        write(out, name, bytes)?;
+        libraries.push(PackageFile {
+            path: name.clone(),
+            bytes: bytes.len(),
+            sha256: sha256_hex(bytes),
+            uri: format!("{gcs}/{name}"),
+        });
+    }
+
+    let functions: Vec<&Function> = FUNCTIONS
+        .iter()
+        .filter(|f| model_file.is_some() || !f.needs_model)
+        .collect();
+    let mut sql = format!(
+        "-- jatopic {} BigQuery functions. Generated by `jatopic package`; do not edit.\n-- Upload the library files first (see deploy.sh). Offsets are characters (code points).\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut manifest_functions = Vec::new();
+    let mut names = Vec::new();
+    for f in &functions {
+        let name = format!("{}{}", opts.function_prefix, f.name);
+        let sql_name = if opts.temp {
+            name.clone()
+        } else {
+            format!("`{}.{name}`", opts.dataset)
+        };
+        let libs: Vec<&PackageFile> = libraries
+            .iter()
+            .filter(|l| f.needs_model || l.path == TOKENIZER_FILE)
+            .collect();
+        if f.body.len() > BODY_BUDGET || f.body.contains("\"\"\"") {
+            return Err(Error::Input(format!(
+                "function body of {name} cannot be written"
+            )));
+        }
+        let lib_list = libs
+            .iter()
+            .map(|l| format!("\"{}\"", l.uri))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = write!(
+            sql,
+            "\nCREATE {} {sql_name}({})\nRETURNS {}\nLANGUAGE js\nOPTIONS (library = [{lib_list}])\nAS r\"\"\"\n{}\n\"\"\";\n",
+            if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
+            sql_type_list(f.arguments),
+            f.returns,
+            f.body
+        );
+        let mut m = String::from("{\"name\":");
+        push_str(&mut m, &name);
+        m.push_str(",\"sql_name\":");
+        push_str(&mut m, &sql_name);
+        let _ = write!(m, ",\"temp\":{},\"arguments\":[", opts.temp);
+        for (i, (n, t)) in f.arguments.iter().enumerate() {
+            if i > 0 {
+                m.push(',');
+            }
+            m.push_str("{\"name\":");
+            push_str(&mut m, n);
+            m.push_str(",\"type\":");
+            push_str(&mut m, t);
+            m.push('}');
+        }
+        m.push_str("],\"returns\":");
+        push_str(&mut m, f.returns);
+        m.push_str(",\"libraries\":[");
+        for (i, l) in libs.iter().enumerate() {
+            if i > 0 {
+                m.push(',');
+            }
+            push_str(&mut m, &l.uri);
+        }
+        m.push_str("],\"body\":");
+        push_str(&mut m, f.body);
+        m.push('}');
+        manifest_functions.push(m);
+        names.push(name);
+    }
+    write(out, "create_functions.sql", sql.as_bytes())?;
+
+    let mut manifest = format!("{{\n  \"format\": \"{MANIFEST_FORMAT}\",\n  \"jatopic_version\": ");
+    push_str(&mut manifest, env!("CARGO_PKG_VERSION"));
+    manifest.push_str(",\n  \"dataset\": ");
+    push_str(&mut manifest, &opts.dataset);
+    manifest.push_str(",\n  \"gcs_prefix\": ");
+    push_str(&mut manifest, &gcs);
+    if let Some(q) = &quantisation {
+        manifest.push_str(",\n  \"quantisation\": ");
+        push_str(&mut manifest, q);
+    }
+    manifest.push_str(",\n  \"files\": [\n");
+    for (i, l) in libraries.iter().enumerate() {
+        manifest.push_str("    {\"path\": ");
+        push_str(&mut manifest, &l.path);
+        let _ = write!(
+            manifest,
+            ", \"bytes\": {}, \"sha256\": \"{}\", \"uri\": ",
+            l.bytes, l.sha256
+        );
+        push_str(&mut manifest, &l.uri);
+        manifest.push_str(if i + 1 < libraries.len() {
+            "},\n"
+        } else {
+            "}\n"
+        });
+    }
+    manifest.push_str("  ],\n  \"functions\": [\n    ");
+    manifest.push_str(&manifest_functions.join(",\n    "));
+    manifest.push_str("\n  ]\n}\n");
+    write(out, "manifest.json", manifest.as_bytes())?;
+
+    let uploads = libraries
+        .iter()
+        .map(|l| format!("gcloud storage cp \"$here/{}\" \"{}\"", l.path, l.uri))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let deploy = format!(
+        "#!/bin/sh\n# Installs the jatopic functions: uploads the library files to Cloud Storage,\n# then creates the functions. Generated by `jatopic package`; needs gcloud and bq,\n# logged in with rights on the bucket and the dataset.\nset -eu\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\n{uploads}\nbq query --use_legacy_sql=false < \"$here/create_functions.sql\"\n"
+    );
+    if opts.temp {
+        write(out, "deploy.sh", format!("#!/bin/sh\n# TEMP functions: upload the library files, then paste create_functions.sql\n# in front of your query (it creates nothing persistent).\nset -eu\nhere=$(cd \"$(dirname \"$0\")\" && pwd)\n{uploads}\n").as_bytes())?;
+    } else {
+        write(out, "deploy.sh", deploy.as_bytes())?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(
+            out.join("deploy.sh"),
+            std::fs::Permissions::from_mode(0o755),
+        );
+    }
+    write(
+        out,
+        "README.md",
+        package_readme(opts, &libraries, &names, quantisation.as_deref()).as_bytes(),
+    )?;
+    Ok(PackageReport {
+        libraries,
+        functions: names,
+        quantisation,
+    })
+}
+
+fn package_readme(
+    opts: &PackageOptions,
+    libs: &[PackageFile],
+    names: &[String],
+    quantisation: Option<&str>,
+) -> String {
+    let mut r = format!(
+        "# jatopic BigQuery functions\n\nGenerated by `jatopic package` (jatopic {}).\n\n## Install\n\n    sh deploy.sh\n\nuploads the library files to `{}` and runs `create_functions.sql` to create the functions in `{}`.\n\n## Files\n\n| file | bytes (limit {FILE_BUDGET}) |\n|---|---:|\n",
+        env!("CARGO_PKG_VERSION"),
+        opts.gcs_prefix.trim_end_matches('/'),
+        opts.dataset
+    );
+    for l in libs {
+        let _ = writeln!(r, "| {} | {} |", l.path, l.bytes);
+    }
+    r.push_str("\n## Functions\n\n");
+    let q = |n: &str| {
+        if opts.temp {
+            n.to_string()
+        } else {
+            format!("`{}`.{n}", opts.dataset)
+        }
+    };
+    for n in names {
+        let _ = writeln!(r, "- `{}`", q(n));
+    }
+    let p = &opts.function_prefix;
+    let _ = write!(
+        r,
+        "\nExample:\n\n```sql\nSELECT title, {}(title) AS words, {}(title) AS tokens\nFROM `{}.listings`\n```\n\nNULL gives NULL; empty or whitespace-only text gives an empty array. Positions (`start`, `length` of {p}analyze) are characters, as `SUBSTR` counts them (start is 1-based). Texts longer than 1,000,000 UTF-16 units (50,000 for {p}analyze) are rejected with an error: split them first.\n",
+        q(&format!("{p}tokenize")),
+        q(&format!("{p}analyze")),
+        opts.dataset
+    );
+    if let Some(qn) = quantisation {
+        let _ = write!(
+            r,
+            "\nTopic functions: `{p}topics(text)` returns the topic distribution (sums to 1; a text without model terms gets the normalised α), `{p}top_topics(text, n)`, `{p}terms(text)`, `{p}topics_from_terms(terms)`.\nModel quantisation: {qn}.\n"
+        );
+    }
+    r
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    crate::lda_cli::write_atomically(&dir.join(name).to_string_lossy(), bytes)
+}
+
+/// SHA-256 of `data` as lowercase hex (FIPS 180-4; here to avoid a dependency).
+pub fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_matches_known_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(&[b'a'; 1000]),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_validated() {
+        assert!(validate_dataset("my-project.jatopic_1").is_ok());
+        assert!(validate_dataset("example.com:my-project.ds").is_ok());
+        for bad in [
+            "noproject",
+            "My-Project.ds",
+            "abc.ds",
+            "my-project.d-s",
+            "my-project.ds`; DROP TABLE x; --",
+            "my-project.",
+        ] {
+            let e = validate_dataset(bad).unwrap_err().to_string();
+            assert!(e.contains("--dataset"), "{bad}: {e}");
+        }
+        assert!(validate_prefix("ja_").is_ok());
+        assert!(validate_prefix("1ja").is_err());
+        assert!(validate_prefix("ja`x").is_err());
+        assert_eq!(
+            validate_gcs_prefix("gs://my-bucket/jatopic/v1/").unwrap(),
+            "gs://my-bucket/jatopic/v1"
+        );
+        for bad in [
+            "s3://b/p",
+            "gs://B/p",
+            "gs://ab",
+            "gs://bucket/a//b",
+            "gs://bucket/../x",
+            "gs://bucket/p\"x",
+            "gs://bucket/p q",
+            "gs://-bucket",
+        ] {
+            let e = validate_gcs_prefix(bad).unwrap_err().to_string();
+            assert!(e.contains("--gcs-prefix"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn encode7_packs_seven_bits_per_char() {
+        let data: Vec<u8> = (0..=255u8).collect();
+        let s = encode7(&data);
+        assert_eq!(s.chars().count(), (256 * 8usize).div_ceil(7));
+        assert!(!s.contains('\'') && !s.contains('\\') && !s.contains('\n'));
+        // Decode as the bundle does.
+        let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
+        for c in s.chars() {
+            let c = c as u32;
+            acc = ((acc << 7) | if c < 128 { c } else { c - 256 }) & 0x7fff;
+            bits += 7;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        assert_eq!(&out[..256], &data[..]);
+    }
+
+    #[test]
+    fn quantised_counts_keep_their_leading_bits() {
+        let m = Model::new(
+            crate::terms::TermConfig::default(),
+            vec!["a".into(), "b".into()],
+            vec![0.1, 0.1],
+            0.01,
+            vec![1000, 0, 7, 3],
+            Default::default(),
+        )
+        .unwrap();
+        let q = quantise_counts(&m, 2).unwrap();
+        assert_eq!(q.word_topic, vec![1024, 0, 8, 3]);
+        let (mean, worst) = quantisation_error(&m, &m);
+        assert!((mean - 1.0).abs() < 1e-12 && (worst - 1.0).abs() < 1e-12);
+    }
+}
