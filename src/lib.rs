@@ -32,6 +32,8 @@ pub mod lda_cli;
 #[cfg(feature = "cli")]
 pub mod lda_eval;
 #[cfg(feature = "cli")]
+pub mod package;
+#[cfg(feature = "cli")]
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]
