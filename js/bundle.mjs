@@ -266,11 +266,14 @@ var jatopic = (function () {
     sql: {
       ja_tokenize(t) {
         if (t === null || t === undefined) return null;
-        return jatopicApi.wakati(sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS)).map(wellFormed);
+        const s = sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS);
+        return BLANK.test(s) ? [] : jatopicApi.wakati(s).map(wellFormed);
       },
       ja_analyze(t) {
         if (t === null || t === undefined) return null;
-        return jatopicApi.tokenize(sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS)).map((k) => ({
+        const s = sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS);
+        if (BLANK.test(s)) return [];
+        return jatopicApi.tokenize(s).map((k) => ({
           surface: wellFormed(k.surface), start: k.start + 1, length: k.end - k.start,
           pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
           conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
@@ -302,6 +305,9 @@ var jatopic = (function () {
   // output limit (≈5 MB) would be exceeded anyway. Callers split with SUBSTR.
   const MAX_TEXT_UNITS = 1000000;
   const MAX_ANALYZE_UNITS = 50000;
+  // Whitespace-only rows (U+3000 included, which MeCab would report as a
+  // symbol token) give an empty array, as documented for the SQL functions.
+  const BLANK = /^\\s*$/;
   function sqlText(t, fn, limit) {
     if (typeof t !== 'string') throw new Error(fn + ': expected a STRING argument, got ' + typeof t);
     if (t.length > limit) throw new Error(fn + ': the text has ' + t.length + ' UTF-16 units; the limit is ' + limit + '. Split long texts (e.g. SUBSTR) before calling ' + fn);
@@ -310,7 +316,7 @@ var jatopic = (function () {
   // BigQuery strings are valid UTF-8: a lone surrogate (only possible from
   // JS callers) comes back as U+FFFD, one character for one.
   function wellFormed(s) {
-    return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+    return /[\\ud800-\\udfff]/.test(s) ? s.replace(/[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]/g, '\\ufffd') : s;
   }
   function topTopics(theta, n) {
     const order = theta.map((w, k) => k).sort((a, b) => theta[b] - theta[a] || a - b);

@@ -20,8 +20,11 @@ use crate::tokenizer::Tokenizer;
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
 /// Bump when the payload layout or the meaning of a field changes.
 pub const FORMAT_VERSION: u16 = 1;
-/// Fold-in iterations of [`Model::infer`]; part of the model's behaviour.
+/// Most fold-in sweeps of [`Model::infer`]; part of the model's behaviour.
 pub const INFER_ITERATIONS: usize = 50;
+/// [`Model::infer`] stops early once no expected topic count moves by more
+/// than this in a sweep (short texts converge in a few sweeps).
+pub const INFER_TOLERANCE: f64 = 1e-9;
 const MAX_PAYLOAD: usize = 1 << 30;
 
 /// What the model was trained on and how (stored in the file, shown by `jatopic topics`).
@@ -210,7 +213,8 @@ impl Model {
 
     /// Topic distribution of a document given as term ids (unknown terms
     /// already dropped). Deterministic: a fixed-start fold-in (CVB0 updates in
-    /// token order, [`INFER_ITERATIONS`] sweeps, no randomness). A document
+    /// token order, at most [`INFER_ITERATIONS`] sweeps, stopping at
+    /// [`INFER_TOLERANCE`], no randomness). A document
     /// without terms gets the normalised α. The result sums to 1.
     pub fn infer(&self, ids: &[u32]) -> Vec<f64> {
         let k = self.k();
@@ -236,17 +240,38 @@ impl Model {
                 ndk[t] += row[t];
             }
         }
+        let mut before = vec![0f64; k];
         for _ in 0..INFER_ITERATIONS {
+            before.copy_from_slice(&ndk);
             for i in 0..ids.len() {
                 let row = &mut r[i * k..(i + 1) * k];
+                let p = &phi[i * k..(i + 1) * k];
+                let mut sum = 0.0;
                 for t in 0..k {
-                    ndk[t] -= row[t];
-                    row[t] = phi[i * k + t] * (ndk[t].max(0.0) + self.alpha[t]);
+                    let rest = (ndk[t] - row[t]).max(0.0);
+                    ndk[t] = rest;
+                    row[t] = p[t] * (rest + self.alpha[t]);
+                    sum += row[t];
                 }
-                normalize(row);
-                for t in 0..k {
-                    ndk[t] += row[t];
+                if sum > 0.0 && sum.is_finite() {
+                    for t in 0..k {
+                        row[t] /= sum;
+                        ndk[t] += row[t];
+                    }
+                } else {
+                    let u = 1.0 / k as f64;
+                    for t in 0..k {
+                        row[t] = u;
+                        ndk[t] += u;
+                    }
                 }
+            }
+            let moved = ndk
+                .iter()
+                .zip(&before)
+                .fold(0f64, |m, (a, b)| m.max((a - b).abs()));
+            if moved <= INFER_TOLERANCE {
+                break;
             }
         }
         let total = ids.len() as f64 + alpha_sum;

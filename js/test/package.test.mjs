@@ -1,0 +1,239 @@
+// End-to-end tests of the BigQuery package: `jatopic package` output, run in
+// the local BigQuery sandbox (js/bq-sandbox.mjs), must give exactly what the
+// native CLI gives. Needs target/release/jatopic and build/jatopic-tokenizer.js
+// (`make test` builds both). The 10,000-line dev check skips without ../shared.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { loadPackage } from '../bq-sandbox.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = process.env.JATOPIC_BIN || `${root}target/release/jatopic`;
+const library = process.env.JATOPIC_BUNDLE || `${root}build/jatopic-tokenizer.js`;
+const shared = process.env.JATOPIC_SHARED || `${root}../shared`;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jatopic-package-'));
+const goldenFiles = ['titles', 'news', 'edge'].map((n) => `${root}tests/golden/${n}.txt`);
+
+function run(args, input) {
+  return execFileSync(bin, args, { input, maxBuffer: 1 << 30 }).toString('utf8');
+}
+const ndjson = (text) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+const lines = (file) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+
+let pkg, worker, goldenLines, model2pkg;
+
+before(() => {
+  // Two small models over our own golden sentences: the default term pipeline,
+  // and one without normalisation/lower-casing and with extra stop words.
+  run(['train', '--k', '6', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
+    '--format', 'text', '--out', `${tmp}/m1.jtm`, ...goldenFiles]);
+  fs.writeFileSync(`${tmp}/stop.txt`, '作品\n販売\n');
+  run(['train', '--k', '4', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
+    '--no-normalize', '--no-lowercase', '--stopwords', `${tmp}/stop.txt`,
+    '--format', 'text', '--out', `${tmp}/m2.jtm`, ...goldenFiles]);
+  for (const [dir, model] of [['pkg', 'm1'], ['pkg2', 'm2']]) {
+    run(['package', '--out', `${tmp}/${dir}`, '--gcs-prefix', 'gs://jatopic-test/pkg', '--dataset', 'test-project.jatopic',
+      '--model', `${tmp}/${model}.jtm`, '--library', library]);
+  }
+  pkg = loadPackage(`${tmp}/pkg`);
+  worker = pkg.createWorker({ timeoutMs: 0 });
+  model2pkg = loadPackage(`${tmp}/pkg2`);
+  goldenLines = goldenFiles.flatMap(lines);
+});
+
+async function sandboxAll(w, name, rows) {
+  const out = [];
+  for (const r of rows) out.push(await w.call(name, r));
+  return out;
+}
+
+function nativeTokens(textLines) {
+  return ndjson(run(['tokenize', '--format', 'json'], textLines.join('\n') + '\n'));
+}
+
+function assertAnalyzeMatches(textLines, analyzed, native, label) {
+  assert.equal(analyzed.length, native.length);
+  for (let i = 0; i < native.length; i++) {
+    const expected = native[i].map((t) => ({
+      surface: t.surface, start: t.start + 1, length: t.end - t.start,
+      pos1: t.pos[0], pos2: t.pos[1], pos3: t.pos[2], pos4: t.pos[3],
+      conjugation_type: t.conjugation.type, conjugation_form: t.conjugation.form,
+      base_form: t.base_form, known: t.known,
+    }));
+    assert.deepEqual(analyzed[i], expected, `${label}:${i + 1}: ${textLines[i]}`);
+    // start/length are SUBSTR positions in characters.
+    const chars = Array.from(textLines[i]);
+    for (const t of analyzed[i]) assert.equal(chars.slice(t.start - 1, t.start - 1 + t.length).join(''), t.surface);
+  }
+}
+
+test('every library file fits BigQuery; the tokenizer is one file', () => {
+  const m = JSON.parse(fs.readFileSync(`${tmp}/pkg/manifest.json`, 'utf8'));
+  assert.equal(m.files[0].path, 'jatopic-tokenizer.js');
+  for (const f of m.files) {
+    assert.ok(f.bytes <= 1_000_000, `${f.path}: ${f.bytes}`);
+    assert.equal(fs.statSync(`${tmp}/pkg/${f.path}`).size, f.bytes);
+    assert.ok(f.uri.startsWith('gs://jatopic-test/pkg/'));
+  }
+  const tok = m.functions.find((f) => f.name === 'ja_tokenize');
+  assert.deepEqual(tok.libraries, ['gs://jatopic-test/pkg/jatopic-tokenizer.js']);
+  assert.deepEqual(m.functions.map((f) => f.name),
+    ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_topics', 'ja_top_topics', 'ja_topics_from_terms']);
+  // create_functions.sql describes the same functions as the manifest.
+  const fromSql = loadPackage(`${tmp}/pkg/create_functions.sql`, { gcsMap: { 'gs://jatopic-test/pkg': `${tmp}/pkg` } });
+  assert.deepEqual(fromSql.functions.map((f) => f.name), m.functions.map((f) => f.name));
+});
+
+test('ja_tokenize and ja_analyze equal the native CLI on the golden sentences', async () => {
+  const native = nativeTokens(goldenLines);
+  const wakati = run(['tokenize', '--format', 'wakati'], goldenLines.join('\n') + '\n').split('\n');
+  const tokenized = await sandboxAll(worker, 'ja_tokenize', goldenLines.map((l) => [l]));
+  for (let i = 0; i < goldenLines.length; i++) {
+    assert.deepEqual(tokenized[i], native[i].map((t) => t.surface), goldenLines[i]);
+    assert.equal(tokenized[i].join(' '), wakati[i], goldenLines[i]);
+  }
+  assertAnalyzeMatches(goldenLines, await sandboxAll(worker, 'ja_analyze', goldenLines.map((l) => [l])), native, 'golden');
+});
+
+function devLines(n) {
+  const dir = `${shared}/corpus/dev`;
+  if (!fs.existsSync(dir)) return null;
+  // Round-robin over the sources so every domain is represented.
+  const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()
+    .map((f) => lines(`${dir}/${f}`).filter((l) => l.trim() !== '' && l.length <= 2000));
+  const out = [];
+  for (let i = 0; out.length < n; i++) {
+    let any = false;
+    for (const s of sources) if (i < s.length && out.length < n) { out.push(s[i]); any = true; }
+    if (!any) break;
+  }
+  return out;
+}
+
+test('ja_tokenize, ja_analyze and ja_topics equal the native CLI on 10,000 dev lines', async (t) => {
+  const dev = devLines(10_000);
+  if (dev === null) { t.skip(`${shared}/corpus/dev not found`); return; }
+  const native = nativeTokens(dev);
+  const analyzed = await sandboxAll(worker, 'ja_analyze', dev.map((l) => [l]));
+  assertAnalyzeMatches(dev, analyzed, native, 'dev');
+  const tokenized = await sandboxAll(worker, 'ja_tokenize', dev.map((l) => [l]));
+  let differences = 0;
+  for (let i = 0; i < dev.length; i++) if (JSON.stringify(tokenized[i]) !== JSON.stringify(native[i].map((x) => x.surface))) differences++;
+  assert.equal(differences, 0);
+  const docs = dev.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
+  const inferred = ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  const topics = await sandboxAll(worker, 'ja_topics', dev.map((l) => [l]));
+  for (let i = 0; i < dev.length; i++) assert.deepEqual(topics[i], inferred[i].topics, dev[i]);
+});
+
+test('ja_terms, ja_topics and ja_top_topics equal jatopic terms/infer bit for bit', async () => {
+  const docs = goldenLines.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
+  const terms = ndjson(run(['terms', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  const inferred = ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  for (let i = 0; i < goldenLines.length; i++) {
+    const text = goldenLines[i];
+    assert.deepEqual(await worker.call('ja_terms', [text]), terms[i].terms, text);
+    const theta = await worker.call('ja_topics', [text]);
+    assert.deepEqual(theta, inferred[i].topics, text);
+    assert.ok(Math.abs(theta.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    const top = await worker.call('ja_top_topics', [text, '3']);
+    assert.deepEqual(top.map((x) => x.topic), inferred[i].top_topics.map((x) => x.topic));
+    assert.deepEqual(top.map((x) => x.weight), top.map((x) => theta[x.topic]));
+    assert.deepEqual(await worker.call('ja_topics_from_terms', [terms[i].terms]), theta);
+  }
+});
+
+test('a model is served with the term pipeline it was trained with', async () => {
+  const w2 = model2pkg.createWorker({ timeoutMs: 0 });
+  const texts = ['ＬＥＤライト付きの作品をＯＮＬＩＮＥで販売', 'Handmade マグカップ　ＳＩＺＥ Ｍ', ...goldenLines.slice(0, 40)];
+  const docs = texts.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
+  for (const [w, model] of [[worker, 'm1'], [w2, 'm2']]) {
+    const native = ndjson(run(['terms', '--format', 'ndjson', '--model', `${tmp}/${model}.jtm`, '-'], docs));
+    for (let i = 0; i < texts.length; i++) assert.deepEqual(await w.call('ja_terms', [texts[i]]), native[i].terms, `${model}: ${texts[i]}`);
+  }
+  const info2 = JSON.parse(run(['topics', '--model', `${tmp}/m2.jtm`, '--output', 'json']).split('\n')[0]);
+  assert.ok(info2.topic === 0);
+  // The two configurations really differ on these texts.
+  assert.notDeepEqual(await worker.call('ja_terms', [texts[0]]), await w2.call('ja_terms', [texts[0]]));
+});
+
+test('NULL, empty, whitespace, unknown words, huge and malformed rows have defined results', async () => {
+  for (const f of ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_topics']) assert.equal(await worker.call(f, [null]), null, f);
+  assert.equal(await worker.call('ja_top_topics', [null, '3']), null);
+  assert.equal(await worker.call('ja_top_topics', ['陶器', null]), null);
+  assert.equal(await worker.call('ja_topics_from_terms', [null]), null);
+  for (const s of ['', ' ', '\u3000\t\n ']) {
+    assert.deepEqual(await worker.call('ja_tokenize', [s]), []);
+    assert.deepEqual(await worker.call('ja_analyze', [s]), []);
+    assert.deepEqual(await worker.call('ja_terms', [s]), []);
+  }
+  // No model terms: the normalised α, never NaN.
+  const info = JSON.parse(fs.readFileSync(`${tmp}/pkg/manifest.json`, 'utf8'));
+  assert.ok(info.quantisation.startsWith('none'));
+  const prior = await worker.call('ja_topics', ['zzzqqq 12345 !!!']);
+  assert.equal(prior.length, 6);
+  assert.ok(prior.every((x) => Number.isFinite(x) && Math.abs(x - 1 / 6) < 1e-12), JSON.stringify(prior));
+  assert.deepEqual(await worker.call('ja_topics', ['']), prior);
+  assert.deepEqual(await worker.call('ja_topics_from_terms', [[]]), prior);
+  assert.deepEqual(await worker.call('ja_topics_from_terms', [['存在しない語']]), prior);
+  assert.deepEqual(await worker.call('ja_top_topics', ['陶器', '0']), []);
+  await assert.rejects(worker.call('ja_top_topics', ['陶器', '-1']), /n must be a non-negative integer/);
+  // Lone surrogates (impossible in BigQuery, possible from JS): one U+FFFD each.
+  const broken = await worker.call('ja_analyze', ['\ud800東京\udc00に']);
+  assert.deepEqual(broken.map((t) => t.surface).join(''), '\ufffd東京\ufffdに');
+  for (const t of broken) assert.ok(!/[\ud800-\udfff]/.test(t.surface));
+  // Control characters, emoji, combining marks.
+  const odd = await worker.call('ja_tokenize', ['\u0000\u0007が😀\u0301ｶﾞ\u200d']);
+  assert.ok(Array.isArray(odd));
+  // A long row works; beyond the documented limit the error says what to do.
+  const long = '手作りの陶器。'.repeat(20_000);
+  assert.equal((await worker.call('ja_tokenize', [long])).join(''), long.replace(/\s/g, ''));
+  await assert.rejects(worker.call('ja_tokenize', ['あ'.repeat(1_000_001)]), /limit is 1000000.*SUBSTR/);
+  await assert.rejects(worker.call('ja_analyze', ['あ'.repeat(50_001)]), /limit is 50000/);
+  // After errors the worker still serves rows.
+  assert.deepEqual(await worker.call('ja_tokenize', ['東京に行く']), ['東京', 'に', '行く']);
+});
+
+test('worker start and memory stay within the budget', async () => {
+  const w = pkg.createWorker({ timeoutMs: 0 });
+  await w.call('ja_topics', ['手作りの陶器マグカップ']);
+  const s = w.stats();
+  assert.ok(s.wasmMemoryBytes <= 64 * 1024 * 1024, `${s.wasmMemoryBytes} bytes`);
+});
+
+test('the sandbox CLI runs the package on NDJSON rows', () => {
+  const input = ['["東京に行く"]', '[null]', '{"text": "手作りの陶器"}'].join('\n') + '\n';
+  const out = execFileSync(process.execPath, [`${root}js/bq-sandbox.mjs`, '--package', `${tmp}/pkg`, '--function', 'ja_tokenize', '--input', '-'], { input }).toString();
+  assert.deepEqual(ndjson(out), [['東京', 'に', '行く'], null, ['手作り', 'の', '陶器']]);
+});
+
+test('jatopic package refuses bad identifiers and prefixes with a message saying what to change', () => {
+  const cases = [
+    [['--dataset', 'test-project.bad-name'], /--dataset .*dataset name must be/],
+    [['--dataset', 'proj.ds`; DROP TABLE x'], /--dataset/],
+    [['--dataset', 'nodot'], /PROJECT\.DATASET/],
+    [['--gcs-prefix', 's3://bucket/x'], /must start with gs:\/\//],
+    [['--gcs-prefix', 'gs://bucket/a b'], /--gcs-prefix/],
+    [['--gcs-prefix', 'gs://Bucket/x'], /bucket name/],
+    [['--function-prefix', 'ja`'], /--function-prefix/],
+  ];
+  for (const [override, pattern] of cases) {
+    const opts = { '--dataset': 'test-project.jatopic', '--gcs-prefix': 'gs://jatopic-test/pkg' };
+    opts[override[0]] = override[1];
+    const args = ['package', '--out', `${tmp}/bad`, '--library', library, ...Object.entries(opts).flat()];
+    const r = spawnSync(bin, args);
+    assert.equal(r.status, 2, `${override}: ${r.stderr}`);
+    assert.match(r.stderr.toString(), pattern);
+  }
+  assert.ok(!fs.existsSync(`${tmp}/bad`));
+  const r = spawnSync(bin, ['package', '--out', `${tmp}/bad`, '--dataset', 'test-project.jatopic', '--gcs-prefix', 'gs://jatopic-test/pkg', '--library', `${root}README.md`]);
+  assert.match(r.stderr.toString(), /not a jatopic bundle/);
+  const t = spawnSync(bin, ['package', '--out', `${tmp}/temp`, '--temp', '--dataset', 'test-project.jatopic', '--gcs-prefix', 'gs://jatopic-test/pkg', '--library', library]);
+  assert.equal(t.status, 0, t.stderr.toString());
+  const sql = fs.readFileSync(`${tmp}/temp/create_functions.sql`, 'utf8');
+  assert.match(sql, /CREATE TEMP FUNCTION ja_tokenize\(text STRING\)/);
+  assert.equal(loadPackage(`${tmp}/temp`).functions.length, 2);
+});

@@ -1,0 +1,304 @@
+// Tests of js/bq-sandbox.mjs on small synthetic packages: BigQuery's limits,
+// the bare worker context, argument/result encodings, crashes and the CLI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import {
+  loadPackage, parseCreateFunctions, parseType, formatType, SandboxError,
+  MAX_LIBRARY_BYTES, MAX_INLINE_BODY_BYTES, MAX_RESOURCES, MAX_TOTAL_CODE_BYTES,
+} from '../bq-sandbox.mjs';
+
+const SCRIPT = new URL('../bq-sandbox.mjs', import.meta.url).pathname;
+const PREFIX = 'gs://bkt/pkg';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bq-sandbox-test-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+let seq = 0;
+
+// Writes a package: libs {file: source}; functions [{name, args: [[name, TYPE]], returns, libraries: [file], body}].
+function makePackage(libs, functions, { hash = true } = {}) {
+  const dir = path.join(tmp, `pkg${++seq}`);
+  fs.mkdirSync(dir);
+  const files = Object.entries(libs).map(([file, source]) => {
+    fs.writeFileSync(path.join(dir, file), source);
+    const sha256 = hash ? crypto.createHash('sha256').update(source).digest('hex') : undefined;
+    return { path: file, bytes: Buffer.byteLength(source), sha256, uri: `${PREFIX}/${file}` };
+  });
+  const manifest = {
+    format: 'jatopic-package/1', jatopic_version: '0.1.0', dataset: 'p.d', gcs_prefix: PREFIX, files,
+    functions: functions.map((f) => ({
+      name: f.name, sql_name: `\`p.d.${f.name}\``, temp: false,
+      arguments: (f.args || []).map(([name, type]) => ({ name, type })), returns: f.returns,
+      libraries: (f.libraries || []).map((l) => `${PREFIX}/${l}`), body: f.body,
+    })),
+  };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+// One function `f` over the given libraries.
+const single = (libs, fn, opts) => loadPackage(makePackage(libs, [{ name: 'f', libraries: Object.keys(libs), ...fn }]), opts);
+
+const rejects = (fn, code, re) => assert.throws(fn, (e) => e instanceof SandboxError && e.code === code && re.test(e.message));
+const rejectsAsync = (p, code, re) => assert.rejects(p, (e) => {
+  assert.ok(e instanceof SandboxError, e.stack);
+  assert.equal(e.code, code, e.message);
+  assert.match(e.message, re);
+  return true;
+});
+
+test('limits: library file, inline body, resources, total bytes', () => {
+  assert.equal(MAX_LIBRARY_BYTES, 1_000_000);
+  assert.equal(MAX_INLINE_BODY_BYTES, 32768);
+  const big = `//${'x'.repeat(MAX_LIBRARY_BYTES - 2)}`;
+  single({ 'ok.js': big }, { returns: 'INT64', body: 'return 1;' }, {});
+  rejects(() => single({ 'big.js': `${big} ` }, { returns: 'INT64', body: 'return 1;' }), 'LIMIT', /big\.js is 1000001 bytes.*at most 1000000/);
+
+  const body = `return 1;${' '.repeat(MAX_INLINE_BODY_BYTES - 9)}`;
+  single({}, { returns: 'INT64', body });
+  rejects(() => single({}, { returns: 'INT64', body: `${body}é` }), 'LIMIT', /inline JavaScript body is 32770 bytes.*library file/);
+
+  const libs = Object.fromEntries(Array.from({ length: MAX_RESOURCES }, (_, i) => [`l${i}.js`, `var v${i} = ${i};`]));
+  rejects(() => single(libs, { returns: 'INT64', body: 'return 1;' }), 'LIMIT', /51 code resources \(50 library files \+ 1 function bodies\).*at most 50/);
+  delete libs['l49.js'];
+  single(libs, { returns: 'INT64', body: 'return 1;' });
+
+  const five = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`m${i}.js`, big]));
+  rejects(() => single(five, { returns: 'INT64', body: 'return 1;' }, { hash: false }), 'LIMIT', /5000009 bytes of JavaScript.*at most 5000000/);
+  assert.equal(MAX_TOTAL_CODE_BYTES, 5_000_000);
+});
+
+test('libraries run in a context without Node or Web globals', async () => {
+  const names = ['require', 'process', 'module', 'Buffer', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'fetch', 'crypto',
+    'window', 'self', 'document', 'setTimeout', 'setInterval', 'queueMicrotask', 'structuredClone', 'console'];
+  const lib = `var seen = {${names.map((n) => `${n}: typeof ${n}`).join(', ')}, wasm: typeof WebAssembly.Module};`;
+  const w = single({ 'g.js': lib }, { returns: 'STRING', body: 'return JSON.stringify(seen) + Object.keys(globalThis).join();' }).createWorker();
+  const out = await w.call('f', []);
+  const seen = JSON.parse(out.slice(0, out.lastIndexOf('}') + 1));
+  for (const n of names) assert.equal(seen[n], 'undefined', n);
+  assert.equal(seen.wasm, 'function');
+  assert.equal(out.slice(out.lastIndexOf('}') + 1), 'seen'); // nothing else visible on the global
+});
+
+test('libraries are evaluated once per worker, in declared order, shared between functions', async () => {
+  const libs = {
+    'a.js': 'var log = (typeof log === "undefined" ? [] : log); log.push("a");',
+    'b.js': 'log.push("b");',
+    'c.js': 'log.push("c");',
+  };
+  const pkg = loadPackage(makePackage(libs, [
+    { name: 'f1', libraries: ['a.js', 'b.js'], returns: 'STRING', body: 'return log.join();' },
+    { name: 'f2', libraries: ['a.js', 'c.js'], returns: 'ARRAY<STRING>', body: 'return log;' },
+  ]));
+  const w = pkg.createWorker();
+  assert.deepEqual(await w.callMany('f1', [[], [], []]), ['a,b', 'a,b', 'a,b']);
+  assert.deepEqual(await w.call('f2', []), ['a', 'b', 'c']);
+  assert.equal(await w.call('f1', {}), 'a,b,c');
+  assert.equal(w.stats().workersStarted, 1);
+  // Another worker is another context.
+  assert.deepEqual(await pkg.createWorker().call('f2', []), ['a', 'c']);
+});
+
+test('argument encodings: INT64 as strings, NULL as null, realm-native arrays and objects', async () => {
+  const pkg = loadPackage(makePackage({}, [
+    { name: 'kind', args: [['n', 'INT64'], ['x', 'FLOAT64'], ['b', 'BOOL'], ['s', 'STRING']], returns: 'STRING',
+      body: 'return [n, x, b, s].map((v) => v === null ? "null" : typeof v + ":" + v).join(" ");' },
+    { name: 'shape', args: [['a', 'ARRAY<STRUCT<k STRING, n INT64>>']], returns: 'STRING',
+      body: 'return [a instanceof Array, a[0] instanceof Object, typeof a[0].n, a[1].k, Object.getPrototypeOf(a[0]) === Object.prototype].join();' },
+  ]));
+  const w = pkg.createWorker();
+  assert.equal(await w.call('kind', [42, 1.5, true, 'é']), 'string:42 number:1.5 boolean:true string:é');
+  assert.equal(await w.call('kind', ['9007199254740993', 'NaN', false, '']), 'string:9007199254740993 number:NaN boolean:false string:');
+  assert.equal(await w.call('kind', { n: null, x: null, b: null, s: null }), 'null null null null');
+  assert.equal(await w.call('shape', [[{ k: 'x', n: 1 }, { n: 2 }]]), 'true,true,string,,true');
+  await rejectsAsync(w.call('kind', [1, 1, true, 5]), 'TYPE', /^kind: argument s: expected STRING, got 5$/);
+  await rejectsAsync(w.call('kind', [1.5, 1, true, '']), 'TYPE', /argument n: expected INT64, got 1.5/);
+  await rejectsAsync(w.call('kind', ['1e3', 1, true, '']), 'TYPE', /argument n: expected INT64/);
+  await rejectsAsync(w.call('kind', { n: 1, x: 1, b: true }), 'TYPE', /missing argument s/);
+  await rejectsAsync(w.call('shape', [[{ k: 'x' }, null]]), 'TYPE', /argument a\[1\]: Array cannot have a null element/);
+  await rejectsAsync(w.call('shape', [[{ k: 1 }]]), 'TYPE', /argument a\[0\]\.k: expected STRING, got 1/);
+  await rejectsAsync(w.call('shape', [[{ z: 1 }]]), 'TYPE', /argument a\[0\]\.z: no such STRUCT field/);
+});
+
+test('result conversion against the declared type', async () => {
+  const pkg = loadPackage(makePackage({}, [
+    { name: 'arr', args: [['v', 'STRING']], returns: 'ARRAY<STRUCT<s STRING, n INT64, x FLOAT64, b BOOL>>', body: 'return eval(v);' },
+    { name: 'i', args: [['v', 'STRING']], returns: 'INT64', body: 'return eval(v);' },
+    { name: 'later', args: [['v', 'STRING']], returns: 'INT64', body: 'return Promise.resolve(eval(v)).then((x) => x + 1);' },
+  ]));
+  const w = pkg.createWorker();
+  const call = (name, js) => w.call(name, [js]);
+  assert.deepEqual(await call('arr', '[{s: "a", n: 1, x: NaN, b: true, extra: 1}, {}]'),
+    [{ s: 'a', n: 1, x: 'NaN', b: true }, { s: null, n: null, x: null, b: null }]);
+  assert.deepEqual(await call('arr', '[{n: "-12", x: -Infinity}]'), [{ s: null, n: -12, x: '-Infinity', b: null }]);
+  assert.equal(await call('arr', 'null'), null);
+  assert.equal(await call('arr', 'undefined'), null);
+  assert.deepEqual(await call('arr', '[]'), []);
+  assert.equal(await call('i', '2 ** 53'), 2 ** 53);
+  assert.equal(await call('i', '"9223372036854775807"'), '9223372036854775807');
+  assert.equal(await call('i', '-(2 ** 60)'), '-1152921504606846976');
+  assert.equal(await call('later', '41'), 42);
+  await rejectsAsync(call('arr', '"abc"'), 'TYPE', /^arr: expected ARRAY, got "abc"$/);
+  await rejectsAsync(call('arr', '[{}, null]'), 'TYPE', /^arr: \[1\]: Array cannot have a null element$/);
+  await rejectsAsync(call('arr', '[{}, {}, {n: "x"}]'), 'TYPE', /^arr: \[2\]\.n: expected INT64, got "x"$/);
+  await rejectsAsync(call('arr', '[[]]'), 'TYPE', /\[0\]: expected STRUCT, got an array/);
+  await rejectsAsync(call('i', '1.5'), 'TYPE', /expected INT64, got 1.5/);
+  await rejectsAsync(call('i', '2 ** 63'), 'TYPE', /out of the INT64 range/);
+  await rejectsAsync(call('i', 'true'), 'TYPE', /expected INT64, got true/);
+  await rejectsAsync(call('later', '(() => { throw new RangeError("no") })()'), 'UDF', /^later: RangeError: no/);
+  await rejectsAsync(call('i', 'Promise.reject(new Error("async no"))'), 'UDF', /Error: async no/);
+  // callMany names the failing row (1-based).
+  await rejectsAsync(w.callMany('i', [['1'], ['2'], ['"x"']]), 'TYPE', /^i row 3: expected INT64, got "x"$/);
+});
+
+test('per-row output limit', async () => {
+  const w = single({}, { args: [['n', 'INT64']], returns: 'STRING', body: 'return "x".repeat(Number(n));' }).createWorker({ maxOutputBytes: 100 });
+  assert.equal((await w.call('f', [98])).length, 98); // 100 bytes of JSON with the quotes
+  await rejectsAsync(w.call('f', [99]), 'OUTPUT', /101 bytes of JSON.*about 5 MB per row/);
+});
+
+test('timeouts discard the worker; the next call gets a fresh one', async () => {
+  const w = single({ 'n.js': 'var loads = (typeof loads === "number" ? loads : 0) + 1;' },
+    { args: [['mode', 'STRING']], returns: 'INT64', body: 'if (mode === "spin") while (true) {} if (mode === "hang") return new Promise(() => {}); return loads;' })
+    .createWorker({ timeoutMs: 150 });
+  assert.equal(await w.call('f', ['ok']), 1);
+  await rejectsAsync(w.call('f', ['spin']), 'TIMEOUT', /time limit of 150 ms.*--timeout-ms/);
+  assert.equal(await w.call('f', ['ok']), 1);
+  await rejectsAsync(w.call('f', ['hang']), 'TIMEOUT', /Promise did not settle within the time limit of 150 ms/);
+  assert.equal(await w.call('f', ['ok']), 1);
+  assert.equal(w.stats().workersStarted, 3);
+});
+
+// (module (memory (export "mem") 2))
+const WASM_MEMORY_MODULE = [0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 2, 7, 7, 1, 3, 109, 101, 109, 2, 0];
+
+test('WebAssembly memories count against the memory cap; the wrapper is invisible', async () => {
+  const lib = `var bytes = new Uint8Array([${WASM_MEMORY_MODULE}]);
+    var mem = new WebAssembly.Memory({ initial: 1 });
+    var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    var later = WebAssembly.instantiate(bytes);`;
+  const body = `if (n === "-1") return later.then((r) => [r.instance instanceof WebAssembly.Instance, r.module instanceof WebAssembly.Module].join());
+    mem.grow(Number(n));
+    return [mem instanceof WebAssembly.Memory, mem.constructor === WebAssembly.Memory, inst instanceof WebAssembly.Instance,
+      inst.exports.mem instanceof WebAssembly.Memory, WebAssembly.Memory.name, Object.getPrototypeOf(mem) === WebAssembly.Memory.prototype].join();`;
+  const pkg = single({ 'w.js': lib }, { args: [['n', 'INT64']], returns: 'STRING', body });
+  const w = pkg.createWorker({ memoryMb: 24 });
+  assert.equal(await w.call('f', [0]), 'true,true,true,true,Memory,true');
+  assert.equal(w.stats().wasmMemoryBytes, 3 * 65536);
+  assert.equal(await w.call('f', [-1]), 'true,true');
+  assert.equal(w.stats().wasmMemoryBytes, 5 * 65536); // instantiate()'s exported memory too
+  await rejectsAsync(w.call('f', [512]), 'MEMORY', /^f: memory limit exceeded \(\d+\.\d MB > 24 MB: wasm memory 32\.3 MB.*--memory-mb/);
+  assert.equal(await w.call('f', [0]), 'true,true,true,true,Memory,true'); // a fresh worker
+  assert.equal(w.stats().workersStarted, 2);
+  // A library over the cap fails while loading.
+  const hog = single({ 'hog.js': 'var m = new WebAssembly.Memory({ initial: 512 });' }, { returns: 'INT64', body: 'return 1;' });
+  await rejectsAsync(hog.createWorker({ memoryMb: 24 }).call('f', []), 'MEMORY', /memory limit exceeded/);
+});
+
+test('library failures and stale packages are reported', async () => {
+  await rejectsAsync(single({ 'bad.js': 'throw new TypeError("broken")' }, { returns: 'INT64', body: 'return 1;' }).createWorker().call('f', []),
+    'LIBRARY', /^f: library gs:\/\/bkt\/pkg\/bad\.js: TypeError: broken/);
+  await rejectsAsync(single({}, { returns: 'INT64', body: 'return undefinedThing;' }).createWorker().call('f', []),
+    'UDF', /^f: ReferenceError: undefinedThing is not defined at f:1:1$/);
+  await rejectsAsync(single({}, { returns: 'INT64', body: 'return (;' }).createWorker().call('f', []), 'LIBRARY', /body does not compile: SyntaxError/);
+  const dir = makePackage({ 'a.js': 'var a = 1;' }, [{ name: 'f', libraries: ['a.js'], returns: 'INT64', body: 'return a;' }]);
+  fs.writeFileSync(path.join(dir, 'a.js'), 'var a = 2;');
+  rejects(() => loadPackage(dir), 'PACKAGE', /does not match the sha256/);
+  fs.rmSync(path.join(dir, 'a.js'));
+  rejects(() => loadPackage(dir), 'PACKAGE', /gs:\/\/bkt\/pkg\/a\.js → .*a\.js: file not found/);
+  fs.mkdirSync(path.join(tmp, 'elsewhere'));
+  fs.writeFileSync(path.join(tmp, 'elsewhere', 'a.js'), 'var a = 1;');
+  const moved = loadPackage(dir, { gcsMap: { 'gs://bkt/pkg/': path.join(tmp, 'elsewhere') } });
+  assert.equal(await moved.createWorker().call('f', []), 1);
+});
+
+const SQL = `-- generated by jatopic package
+CREATE OR REPLACE FUNCTION \`my-project.my_dataset.ja_analyze\`(text STRING)
+RETURNS ARRAY<STRUCT<surface STRING, start INT64, length INT64, pos1 STRING, known BOOL, sub STRUCT<a ARRAY<FLOAT64>, INT64>>>
+LANGUAGE js
+OPTIONS (library = ["gs://bucket/path/lib/one.js", "gs://bucket/path/two.js"])
+AS r"""
+return lib.analyze(text); // "\\n" stays raw
+""";
+
+/* the --temp variant */
+CREATE TEMP FUNCTION ja_count(items ARRAY<STRING>, n INT64, w FLOAT64, flag BOOLEAN)
+RETURNS INT64 NOT DETERMINISTIC LANGUAGE js
+AS 'return items.length + Number(n) + \\'\\'.length;' OPTIONS (library = 'gs://bucket/path/two.js', description = "x");
+`;
+
+test('create_functions.sql: TEMP, nested STRUCT types, options, string forms', () => {
+  const [a, b] = parseCreateFunctions(SQL);
+  assert.equal(a.name, 'ja_analyze');
+  assert.equal(a.sqlName, '`my-project.my_dataset.ja_analyze`');
+  assert.equal(a.temp, false);
+  assert.deepEqual(a.args, [{ name: 'text', type: { kind: 'STRING' } }]);
+  assert.equal(formatType(a.returns),
+    'ARRAY<STRUCT<surface STRING, start INT64, length INT64, pos1 STRING, known BOOL, sub STRUCT<a ARRAY<FLOAT64>, _field_2 INT64>>>');
+  assert.deepEqual(a.libraries, ['gs://bucket/path/lib/one.js', 'gs://bucket/path/two.js']);
+  assert.equal(a.body, '\nreturn lib.analyze(text); // "\\n" stays raw\n');
+  assert.equal(b.name, 'ja_count');
+  assert.equal(b.temp, true);
+  assert.deepEqual(b.args.map((x) => `${x.name} ${formatType(x.type)}`), ['items ARRAY<STRING>', 'n INT64', 'w FLOAT64', 'flag BOOL']);
+  assert.equal(b.body, "return items.length + Number(n) + ''.length;");
+  assert.deepEqual(b.libraries, ['gs://bucket/path/two.js']);
+  assert.deepEqual(parseType('array<struct<`x` int64>>'), { kind: 'ARRAY', element: { kind: 'STRUCT', fields: [{ name: 'x', type: { kind: 'INT64' } }] } });
+});
+
+test('create_functions.sql: errors name the statement and position', () => {
+  const bad = (sql, re) => rejects(() => parseCreateFunctions(sql), 'SQL', re);
+  bad(`${SQL}\nCREATE FUNCTION f(x STRING) LANGUAGE js AS "";`, /statement 3 \(line 15, column 29\): expected RETURNS/);
+  bad('CREATE FUNCTION f(x ARRAY<ARRAY<INT64>>) RETURNS INT64 LANGUAGE js AS "";', /statement 1 \(line 1, column 21\): ARRAY<ARRAY/);
+  bad('CREATE FUNCTION f(x BYTES) RETURNS INT64 LANGUAGE js AS "";', /type BYTES is not supported/);
+  bad('CREATE FUNCTION f(x STRING) RETURNS STRUCT<a INT64 LANGUAGE js AS "";', /expected ',', found 'LANGUAGE'/);
+  bad('CREATE FUNCTION f(x STRING) RETURNS INT64 AS (1);', /expected the JavaScript body as a string literal/);
+  bad('CREATE FUNCTION f() RETURNS INT64 LANGUAGE python AS "";', /only LANGUAGE js/);
+  bad('CREATE FUNCTION f() RETURNS INT64 LANGUAGE js AS """x;', /\(line 1, column 50\): unterminated string/);
+  bad('SELECT 1;', /statement 1 .*expected CREATE/);
+  rejects(() => parseType('ARRAY<INT64', 'manifest'), 'SQL', /manifest \(line 1, column 12\): expected '>', found end of input/);
+});
+
+test('SQL-only packages map gs:// URIs to the package directory', async () => {
+  const dir = path.join(tmp, 'sqlpkg');
+  fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'lib', 'one.js'), 'var lib = { analyze: (t) => [{ surface: t, start: "3", known: true, sub: { a: [0.5] } }] };');
+  fs.writeFileSync(path.join(dir, 'two.js'), 'var two = 2;');
+  fs.writeFileSync(path.join(dir, 'create_functions.sql'), SQL);
+  const pkg = loadPackage(dir);
+  assert.equal(pkg.manifest, null);
+  const w = pkg.createWorker();
+  assert.deepEqual(await w.call('ja_analyze', ['猫']),
+    [{ surface: '猫', start: 3, length: null, pos1: null, known: true, sub: { a: [0.5], _field_2: null } }]);
+  assert.equal(await w.call('ja_count', [['a', 'b'], '40', 0, null]), 42);
+  assert.equal(loadPackage(path.join(dir, 'create_functions.sql'), { functions: ['ja_count'] }).functions.length, 1);
+});
+
+test('CLI: NDJSON round trip, --list, the failing row', () => {
+  const dir = makePackage({ 'l.js': 'var lib = { split: (s) => s.split(" ") };' }, [
+    { name: 'words', args: [['text', 'STRING'], ['n', 'INT64']], libraries: ['l.js'], returns: 'ARRAY<STRING>', body: 'return text === null ? null : lib.split(text).slice(0, Number(n));' },
+  ]);
+  const input = path.join(dir, 'rows.ndjson');
+  fs.writeFileSync(input, '["a b c", 2]\n\n{"text": "x y", "n": "5"}\n[null, 1]\n');
+  const run = (args, stdin) => spawnSync(process.execPath, [SCRIPT, ...args], { input: stdin, encoding: 'utf8' });
+  let r = run(['--package', dir, '--function', 'words', '--input', input, '--stats']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '["a","b"]\n["x","y"]\nnull\n');
+  assert.match(r.stderr, /^bq-sandbox: stats: 3 rows in .* rows\/s\); worker start .* ms \(library evaluation .* ms \+ first call .* ms\); wasm memory 0\.0 MB/);
+
+  const out = path.join(dir, 'out.ndjson');
+  r = run(['--package', dir, '--function', 'words', '--input', '-', '--output', out], '["a b", 1]\n["c", "1.5"]\n["d", 1]\n');
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'bq-sandbox: words row 2: argument n: expected INT64, got "1.5"\n');
+  assert.equal(fs.readFileSync(out, 'utf8'), '["a"]\n');
+
+  r = run(['--package', dir, '--list']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'words(text STRING, n INT64) RETURNS ARRAY<STRING>\n    `p.d.words`; libraries: gs://bkt/pkg/l.js\n');
+
+  r = run(['--package', dir, '--function', 'nope', '--input', input]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no function nope in the package \(have: words\)/);
+});
