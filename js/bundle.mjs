@@ -235,10 +235,16 @@ var jatopic = (function () {
     },
     /** The loaded model's K, vocabulary size, α, β, term pipeline and training metadata. */
     modelInfo() { return call((b) => modelReady(b)); },
-    /** The model's terms of a string (exactly \`jatopic terms --model\`). */
+    /**
+     * The terms of a string through the model's term pipeline (the default
+     * pipeline when no model is packaged): exactly \`jatopic terms [--model]\`.
+     */
     terms(t) {
       const s = text(t, 'terms');
-      return call((b) => { modelReady(b); return JSON.parse(b.terms_utf16(units16(s))); });
+      return call((b) => {
+        if (modelParts.length > 0 || modelBytes !== null) modelReady(b);
+        return JSON.parse(b.terms_utf16(units16(s)));
+      });
     },
     /** Topic distribution of a string (exactly \`jatopic infer\`): K numbers summing to 1. */
     topics(t) {

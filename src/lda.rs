@@ -290,12 +290,10 @@ impl Model {
         self.infer(&ids)
     }
 
-    /// The model's terms of `text`: its own term pipeline, then only terms in
-    /// its vocabulary (what `jatopic terms --model` prints and inference uses).
-    pub fn known_terms(&self, tok: &Tokenizer, text: &str) -> Vec<String> {
-        let mut terms = self.terms.terms(tok, text);
-        terms.retain(|t| self.term_id(t).is_some());
-        terms
+    /// Topic distribution of a text, through the model's own term pipeline
+    /// (exactly `jatopic infer`).
+    pub fn infer_text(&self, tok: &Tokenizer, text: &str) -> Vec<f64> {
+        self.infer_terms(&self.terms.terms(tok, text))
     }
 
     /// K, vocabulary size, term pipeline and training metadata as a JSON

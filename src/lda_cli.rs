@@ -412,7 +412,6 @@ pub fn run_topics(model: &Model, format: &str, n: usize) -> Result<()> {
 pub fn run_terms(
     tok: &LazyTokenizer,
     config: &TermConfig,
-    model: Option<&Model>,
     inputs: &[String],
     input: &InputOptions,
 ) -> Result<()> {
@@ -422,10 +421,7 @@ pub fn run_terms(
         let mut line = String::from("{\"id\":");
         crate::json::push_str(&mut line, &doc.id);
         line.push_str(",\"terms\":");
-        let kept = t
-            .iter()
-            .filter(|w| model.is_none_or(|m| m.term_id(w).is_some()));
-        crate::json::push_str_array(&mut line, kept);
+        crate::json::push_str_array(&mut line, t);
         line.push('}');
         writeln!(out, "{line}")?;
     }

@@ -512,7 +512,7 @@ fn terms_cmd(mut args: Args) -> Result<()> {
     let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
-    jatopic::lda_cli::run_terms(&Default::default(), &config, model.as_ref(), &files, &input)
+    jatopic::lda_cli::run_terms(&Default::default(), &config, &files, &input)
 }
 
 fn run() -> Result<()> {

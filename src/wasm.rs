@@ -2,6 +2,7 @@
 //! on first use and reused by every later call in the same instance.
 
 use crate::lda::Model;
+use crate::terms::TermConfig;
 use crate::tokenizer::{Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::{default_tokenizer, json, Options, Tokenizer};
 use std::cell::{OnceCell, RefCell};
@@ -131,15 +132,27 @@ pub fn model_info_json() -> Result<String, JsError> {
     with_model(|m, _| m.info_json())
 }
 
-/// The model's terms of `text` (UTF-16 units), as a JSON array of strings:
-/// exactly `jatopic terms --model`.
+/// The terms of `text` (UTF-16 units) as a JSON array of strings, through
+/// the loaded model's term pipeline, or the default one without a model:
+/// exactly `jatopic terms [--model]`.
 #[wasm_bindgen]
 pub fn terms_utf16(text: &[u16]) -> Result<String, JsError> {
     let text = String::from_utf16_lossy(text);
-    with_model(|m, tok| {
-        let mut out = String::new();
-        json::push_str_array(&mut out, m.known_terms(tok, &text).iter());
-        out
+    MODEL.with(|m| {
+        let model = m.borrow();
+        let default;
+        let config = match model.as_ref() {
+            Some(m) => &m.terms,
+            None => {
+                default = TermConfig::default();
+                &default
+            }
+        };
+        with_tokenizer(|tok| {
+            let mut out = String::new();
+            json::push_str_array(&mut out, config.terms(tok, &text).iter());
+            out
+        })
     })
 }
 
@@ -147,7 +160,7 @@ pub fn terms_utf16(text: &[u16]) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn topics_utf16(text: &[u16]) -> Result<Vec<f64>, JsError> {
     let text = String::from_utf16_lossy(text);
-    with_model(|m, tok| m.infer_terms(&m.known_terms(tok, &text)))
+    with_model(|m, tok| m.infer_text(tok, &text))
 }
 
 /// Topic distribution of a list of terms, given as their concatenated UTF-16
