@@ -1,0 +1,1158 @@
+#!/usr/bin/env python3
+"""Run jatopic's BigQuery SQL (sql/*.sql) for real, on an embedded DuckDB.
+
+The .sql files are GoogleSQL meant for BigQuery. This module
+
+* renders them: ``{{name}}`` placeholders are filled with identifiers that are
+  validated first (``render``) -- nothing unchecked is ever pasted into SQL;
+  numeric knobs stay BigQuery named query parameters (``@top_n``);
+* transpiles them with sqlglot (read="bigquery", write="duckdb") plus a few
+  documented post-processing steps where sqlglot's output is wrong or DuckDB
+  lacks the BigQuery feature (see ``transpile``);
+* evaluates the jatopic JavaScript UDFs with the BigQuery sandbox
+  (``node js/bq-sandbox.mjs``), one process per function and statement with
+  all distinct inputs (``udf_values``), or with a pure-Python stand-in
+  (``fake_udf_values``) when no package is given;
+* runs the whole pipeline (items -> item topics -> user topics ->
+  recommendations, similar items, training-terms export, optionally topic
+  labels and search boost) and writes every result as NDJSON;
+* evaluates the recommendations offline (``evaluate_recommendations``).
+
+CLI::
+
+    build/venv-sql/bin/python scripts/sql_pipeline.py --package DIR \\
+        --items items.ndjson --views views.ndjson --out OUTDIR \\
+        [--half-life-days 7 --window-days 30 --top-n 10 --popularity-weight 0] \\
+        [--topics topics.json] [--candidates candidates.ndjson] [--evaluate]
+    build/venv-sql/bin/python scripts/sql_pipeline.py render sql/item_topics.sql \\
+        --set dataset=my-project.jatopic --set items_table=my-project.shop.items \\
+        --set item_topics_table=my-project.shop.item_topics
+
+How the UDFs run on DuckDB
+--------------------------
+DuckDB cannot run JavaScript, and its Python UDFs need numpy. Instead each UDF
+call ``ja_topics(<expr>)`` is rewritten into a lookup in a table of
+precomputed values, ``(SELECT v FROM jatopic_udf.ja_topics WHERE a0 IS NOT
+DISTINCT FROM <expr>)``, which DuckDB decorrelates into a hash join. Before
+the statement runs, a *pre-pass* query ``SELECT DISTINCT <expr> FROM <the
+FROM/JOINs/WHERE of the SELECT that contains the call>`` (with the CTEs it
+needs) lists the inputs; the ones not yet in the table are evaluated in one
+sandbox call per function and inserted. A UDF argument must therefore be a
+row-level expression over its own SELECT's FROM clause (no aggregates, no
+columns of an outer query) -- true of every file in sql/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+REPO = Path(__file__).resolve().parent.parent
+SQL_DIR = REPO / "sql"
+SANDBOX = REPO / "js" / "bq-sandbox.mjs"
+
+# --------------------------------------------------------------------------
+# Identifier validation and rendering
+# --------------------------------------------------------------------------
+
+# BigQuery project ids: 6-30 characters, lowercase letters, digits and
+# hyphens, starting with a letter and not ending with a hyphen; legacy
+# domain-scoped projects are "example.com:project".
+_PROJECT = r"(?:[a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]"
+# Dataset names: letters, digits, underscores, at most 1024 characters.
+_DATASET = r"[A-Za-z0-9_]{1,1024}"
+# Table names: BigQuery allows more Unicode categories; we accept the
+# portable subset (letters, digits, underscores, hyphens), at most 1024.
+_TABLE = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,1023}"
+_DATASET_PATH = re.compile(rf"(?:{_PROJECT}\.)?{_DATASET}")
+_TABLE_PATH = re.compile(rf"(?:{_PROJECT}\.)?{_DATASET}\.{_TABLE}")
+# gs://bucket/object: bucket names are 3-63 (222 with dots) lowercase letters,
+# digits, '-', '_', '.'; we accept object names of a conservative character
+# set, and EXPORT DATA needs exactly one '*' wildcard (checked per kind).
+_GCS_URI = re.compile(r"gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]/[A-Za-z0-9._/*=+-]{1,1000}")
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class RenderError(ValueError):
+    """A placeholder value is not a safe identifier, or a placeholder is unknown or missing."""
+
+
+def identifier_kind(name: str) -> str:
+    """The kind of value a placeholder takes, from its name."""
+    if name == "dataset" or name.endswith("_dataset"):
+        return "dataset"
+    if name.endswith("_table"):
+        return "table"
+    if name.endswith("_uri"):
+        return "gcs_uri"
+    raise RenderError(
+        f"placeholder {{{{{name}}}}}: unknown kind (names are 'dataset', '*_dataset', '*_table' or '*_uri')"
+    )
+
+
+def validate_identifier(name: str, value: Any) -> str:
+    """Check one placeholder value against BigQuery's naming rules; return it."""
+    kind = identifier_kind(name)
+    if not isinstance(value, str):
+        raise RenderError(f"{name}: expected a string, got {type(value).__name__}")
+    if kind == "dataset":
+        ok = _DATASET_PATH.fullmatch(value)
+        what = "[project.]dataset"
+    elif kind == "table":
+        ok = _TABLE_PATH.fullmatch(value)
+        what = "[project.]dataset.table"
+    else:
+        ok = _GCS_URI.fullmatch(value) and ".." not in value
+        what = "gs://bucket/path"
+    if not ok:
+        raise RenderError(f"{name}: {value!r} is not a valid {what}")
+    return value
+
+
+def render(sql_text: str, identifiers: dict[str, str]) -> str:
+    """Fill the ``{{name}}`` placeholders of a .sql file with validated values.
+
+    Identifier placeholders (dataset, *_table) must stand alone between
+    backticks, URI placeholders (*_uri) alone between single quotes, so a value
+    can never end a quoted context; every placeholder needs a value, and
+    values are checked with ``validate_identifier`` (extra keys are ignored).
+    """
+    for name, value in identifiers.items():
+        validate_identifier(name, value)
+
+    def substitute(m: re.Match) -> str:
+        name = m.group(1)
+        kind = identifier_kind(name)
+        if name not in identifiers:
+            raise RenderError(f"no value for placeholder {{{{{name}}}}}")
+        quote = "'" if kind == "gcs_uri" else "`"
+        before = sql_text[m.start() - 1 : m.start()]
+        after = sql_text[m.end() : m.end() + 1]
+        if before != quote or after != quote:
+            raise RenderError(
+                f"placeholder {{{{{name}}}}} must stand alone between {quote} quotes"
+            )
+        value = identifiers[name]
+        if kind == "gcs_uri" and name == "gcs_uri" and value.count("*") != 1:
+            raise RenderError(f"{name}: EXPORT DATA needs exactly one '*' wildcard in {value!r}")
+        return value
+
+    out = _PLACEHOLDER.sub(substitute, sql_text)
+    if "{{" in out or "}}" in out:
+        raise RenderError("malformed placeholder (stray '{{' or '}}')")
+    return out
+
+
+def placeholders(sql_text: str) -> list[str]:
+    """Names of the placeholders of a .sql file, in order of first use."""
+    seen: list[str] = []
+    for m in _PLACEHOLDER.finditer(sql_text):
+        if m.group(1) not in seen:
+            seen.append(m.group(1))
+    return seen
+
+
+# --------------------------------------------------------------------------
+# UDFs: signatures and evaluators
+# --------------------------------------------------------------------------
+
+ANALYZE_TYPE = (
+    "STRUCT(surface VARCHAR, start BIGINT, length BIGINT, pos1 VARCHAR, pos2 VARCHAR, "
+    "pos3 VARCHAR, pos4 VARCHAR, conjugation_type VARCHAR, conjugation_form VARCHAR, "
+    "base_form VARCHAR, known BOOLEAN)[]"
+)
+# Function name without prefix -> (DuckDB argument types, DuckDB return type),
+# mirroring the BigQuery signatures of `jatopic package` (src/package.rs).
+UDF_SIGNATURES: dict[str, tuple[list[str], str]] = {
+    "tokenize": (["VARCHAR"], "VARCHAR[]"),
+    "analyze": (["VARCHAR"], ANALYZE_TYPE),
+    "terms": (["VARCHAR"], "VARCHAR[]"),
+    "topics": (["VARCHAR"], "DOUBLE[]"),
+    "top_topics": (["VARCHAR", "BIGINT"], "STRUCT(topic BIGINT, weight DOUBLE)[]"),
+    "topics_from_terms": (["VARCHAR[]"], "DOUBLE[]"),
+}
+DEFAULT_PREFIX = "ja_"
+
+Evaluator = Callable[[Any, str, list], list]
+
+
+class UDFError(RuntimeError):
+    """The sandbox failed or answered something unexpected."""
+
+
+def udf_values(package_dir, name: str, rows: Sequence[Sequence[Any]], *,
+               node: str | None = None, sandbox: Path | str = SANDBOX,
+               extra_args: Sequence[str] = ()) -> list:
+    """Evaluate UDF ``name`` of a `jatopic package` directory on ``rows``.
+
+    One ``node js/bq-sandbox.mjs`` process for all rows: each row is the list
+    of argument values (JSON), the result is the list of return values (None
+    for NULL), in the same order.
+    """
+    if not rows:
+        return []
+    node = node or os.environ.get("NODE", "node")
+    with tempfile.NamedTemporaryFile("w", suffix=".ndjson", encoding="utf-8", delete=False) as f:
+        for row in rows:
+            f.write(json.dumps(list(row), ensure_ascii=False) + "\n")
+        input_path = f.name
+    try:
+        cmd = [node, str(sandbox), "--package", str(package_dir), "--function", name,
+               "--input", input_path, *extra_args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8")
+    finally:
+        os.unlink(input_path)
+    if proc.returncode != 0:
+        raise UDFError(f"{name}: sandbox exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    lines = [line for line in proc.stdout.split("\n") if line.strip()]
+    if len(lines) != len(rows):
+        raise UDFError(f"{name}: sandbox gave {len(lines)} results for {len(rows)} rows")
+    return [json.loads(line) for line in lines]
+
+
+def _fake_terms(text: str) -> list[str]:
+    # Latin/digit words, and character bigrams of other non-space runs.
+    terms: list[str] = []
+    for run in re.findall(r"[^\s\W_]+", text.lower()):
+        if run.isascii():
+            terms.append(run)
+        elif len(run) == 1:
+            terms.append(run)
+        else:
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+FAKE_K = 8
+
+
+def _fake_topics(terms: Sequence[str]) -> list[float]:
+    counts = [0.1] * FAKE_K
+    for t in terms:
+        counts[zlib.crc32(t.encode("utf-8")) % FAKE_K] += 1.0
+    total = sum(counts)
+    return [c / total for c in counts]
+
+
+def fake_udf_values(package_dir, name: str, rows: Sequence[Sequence[Any]]) -> list:
+    """A deterministic pure-Python stand-in for the sandbox (no model).
+
+    Terms are character bigrams, a term's topic is its CRC-32 mod 8, and a
+    text's vector is its smoothed topic histogram: enough to exercise the SQL.
+    """
+    base = name[len(DEFAULT_PREFIX):] if name.startswith(DEFAULT_PREFIX) else name
+    out = []
+    for row in rows:
+        arg = row[0]
+        if arg is None:
+            out.append(None)
+        elif base in ("tokenize", "terms"):
+            out.append(_fake_terms(arg) if base == "terms" else arg.split())
+        elif base == "topics":
+            out.append(_fake_topics(_fake_terms(arg)))
+        elif base == "topics_from_terms":
+            out.append(_fake_topics(arg))
+        elif base == "top_topics":
+            n = int(row[1]) if row[1] is not None else 0
+            v = _fake_topics(_fake_terms(arg))
+            order = sorted(range(len(v)), key=lambda k: (-v[k], k))[: max(n, 0)]
+            out.append([{"topic": k, "weight": v[k]} for k in order])
+        else:
+            raise UDFError(f"fake evaluator: {name} is not supported")
+    return out
+
+
+# --------------------------------------------------------------------------
+# Transpiling BigQuery -> DuckDB
+# --------------------------------------------------------------------------
+
+
+class TranspileError(ValueError):
+    """A statement sqlglot cannot parse or we cannot run on DuckDB."""
+
+
+@dataclass
+class Statement:
+    """One statement of a .sql file, ready for DuckDB."""
+
+    kind: str  # "query" (SELECT / CREATE ... AS), "export" or "load"
+    bigquery: exp.Expression  # as parsed (GoogleSQL)
+    duckdb: exp.Expression | None = None  # query/export: the query to run on DuckDB
+    # kind == "export": options of EXPORT DATA
+    options: dict = field(default_factory=dict)
+    # kind == "load": target table, columns [(name, duckdb type)], uris, overwrite
+    table: str | None = None
+    columns: list = field(default_factory=list)
+    uris: list = field(default_factory=list)
+    overwrite: bool = False
+
+
+def parse_bigquery(sql_text: str) -> list[exp.Expression]:
+    """Parse a rendered file as GoogleSQL; refuse statements sqlglot only passes through."""
+    try:
+        stmts = [s for s in sqlglot.parse(sql_text, read="bigquery") if s is not None]
+    except sqlglot.errors.ParseError as e:
+        raise TranspileError(f"sqlglot cannot parse the SQL as BigQuery: {e}") from e
+    for s in stmts:
+        if isinstance(s, exp.Command):
+            raise TranspileError(f"sqlglot does not understand: {s.sql('bigquery')[:200]}")
+    return stmts
+
+
+def _udf_name_set(prefix: str) -> set[str]:
+    return {prefix + n for n in UDF_SIGNATURES}
+
+
+def _strip_udf_qualifiers(tree: exp.Expression, udfs: set[str]) -> exp.Expression:
+    """``"proj.ds".ja_topics(x)`` -> ``ja_topics(x)``: the UDFs are local lookups."""
+
+    def fix(node):
+        if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous) \
+                and node.expression.name.lower() in udfs:
+            return node.expression
+        return node
+
+    return tree.transform(fix)
+
+
+def _fix_unnest_offsets(tree: exp.Expression) -> exp.Expression:
+    """sqlglot quirk: BigQuery's 0-based ``UNNEST(a) AS x WITH OFFSET AS o`` becomes
+    DuckDB's 1-based ``UNNEST(a) WITH ORDINALITY AS _t0(x, o)`` with no
+    correction (every ``o`` would be off by one). Rewrite it into the derived
+    table ``(SELECT _u.x AS x, _u.o - 1 AS o FROM UNNEST(a) WITH ORDINALITY AS
+    _u(x, o)) AS _t0`` (DuckDB joins it laterally)."""
+    counter = [0]
+
+    def fix(node):
+        if not isinstance(node, exp.Unnest) or not node.args.get("offset"):
+            return node
+        if not isinstance(node.parent, (exp.From, exp.Join)):
+            return node
+        alias = node.args.get("alias")
+        cols = list(alias.columns) if alias else []
+        if len(cols) != 1:
+            raise TranspileError(f"UNNEST ... WITH OFFSET needs a value alias: {node.sql('duckdb')}")
+        offset = node.args["offset"]
+        off_name = offset.name if isinstance(offset, exp.Expression) else "offset"
+        counter[0] += 1
+        inner = f"_jq_ord{counter[0]}"
+        value = cols[0].name
+        inner_unnest = exp.Unnest(
+            expressions=[e.copy() for e in node.expressions],
+            alias=exp.TableAlias(this=exp.to_identifier(inner),
+                                 columns=[exp.to_identifier(value)]),
+            offset=exp.to_identifier(off_name),
+        )
+        select = exp.select(
+            exp.column(value, table=inner).as_(value),
+            exp.Sub(this=exp.column(off_name, table=inner), expression=exp.Literal.number(1)).as_(off_name),
+        ).from_(inner_unnest)
+        outer = alias.this.name if alias and alias.this else f"_jq_unnest{counter[0]}"
+        return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(outer)))
+
+    return tree.transform(fix)
+
+
+def _to_duckdb(tree: exp.Expression, udfs: set[str]) -> exp.Expression:
+    tree = _strip_udf_qualifiers(tree.copy(), udfs)
+    sql = tree.sql("duckdb", comments=False)
+    try:
+        duck = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as e:  # pragma: no cover - sqlglot round trip
+        raise TranspileError(f"sqlglot's DuckDB output does not parse back: {e}\n{sql}") from e
+    return _fix_unnest_offsets(duck)
+
+
+def _literal_value(node: exp.Expression):
+    if isinstance(node, exp.Boolean):
+        return bool(node.this)
+    if isinstance(node, exp.Literal):
+        return node.this if node.is_string else float(node.this)
+    if isinstance(node, exp.Array):
+        return [_literal_value(e) for e in node.expressions]
+    return node.sql("bigquery")
+
+
+def _properties(props: exp.Expression | None) -> dict:
+    out = {}
+    for p in (props.expressions if props else []):
+        if isinstance(p, exp.FileFormatProperty):
+            out["format"] = _literal_value(p.this)
+        else:
+            out[p.name.lower()] = _literal_value(p.args["value"])
+    return out
+
+
+def transpile(sql_text: str, prefix: str = DEFAULT_PREFIX) -> list[Statement]:
+    """Rendered GoogleSQL -> statements for DuckDB.
+
+    Post-processing of sqlglot's output (sqlglot 30.30.0, DuckDB 2.0.1):
+
+    1. comments are dropped (sqlglot moves them around statements);
+    2. ``` `proj.ds`.ja_topics(x) ``` loses its dataset (the UDF becomes a
+       lookup of precomputed values, see the module docstring);
+    3. ``UNNEST ... WITH OFFSET`` is 0-based again (``_fix_unnest_offsets``):
+       sqlglot emits DuckDB's 1-based ``WITH ORDINALITY`` unchanged;
+    4. ``EXPORT DATA OPTIONS(...) AS SELECT`` keeps only its SELECT, which the
+       harness runs and writes to a local file (sqlglot's DuckDB output drops
+       the OPTIONS and DuckDB has no EXPORT DATA);
+    5. ``LOAD DATA ... FROM FILES(...)`` is done by the harness with
+       ``read_json`` and the declared column types (DuckDB has no LOAD DATA).
+    """
+    udfs = _udf_name_set(prefix)
+    out: list[Statement] = []
+    for stmt in parse_bigquery(sql_text):
+        if isinstance(stmt, exp.Export):
+            out.append(Statement("export", stmt, _to_duckdb(stmt.this, udfs),
+                                 options=_properties(stmt.args.get("options"))))
+        elif isinstance(stmt, exp.LoadData):
+            schema = stmt.this
+            table = schema.this if isinstance(schema, exp.Schema) else schema
+            cols = [(c.name, c.args["kind"].sql("duckdb")) for c in
+                    (schema.expressions if isinstance(schema, exp.Schema) else [])]
+            files = _properties(stmt.args.get("files"))
+            out.append(Statement("load", stmt, table=table.sql("duckdb"), columns=cols,
+                                 uris=list(files.get("uris") or []), options=files,
+                                 overwrite=bool(stmt.args.get("overwrite"))))
+        else:
+            out.append(Statement("query", stmt, _to_duckdb(stmt, udfs)))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Running on DuckDB
+# --------------------------------------------------------------------------
+
+UDF_SCHEMA = "jatopic_udf"
+_ARG = "_jq_arg{}"
+_VALUE = "_jq_value"
+
+
+def _param_names(tree: exp.Expression) -> set[str]:
+    names = set()
+    for node in tree.find_all(exp.Placeholder, exp.Parameter):
+        name = node.name
+        if name:
+            names.add(name)
+    return names
+
+
+def _json_default(value):
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="microseconds" if value.microsecond else "seconds") + "Z"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "__float__"):  # Decimal
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _clean(value):
+    """NaN/inf -> None (JSON has no NaN), recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def to_json_line(record: dict) -> str:
+    return json.dumps(_clean(record), ensure_ascii=False, default=_json_default)
+
+
+def parse_timestamp(value) -> dt.datetime | None:
+    """RFC 3339 -> naive UTC datetime (how TIMESTAMP columns are stored here)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        t = value
+    else:
+        s = str(value).strip().replace(" UTC", "Z")
+        t = dt.datetime.fromisoformat(s.replace("z", "Z").replace("Z", "+00:00"))
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return t
+
+
+def read_ndjson(path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"{path}:{n}: {e}") from e
+    return rows
+
+
+def infer_type(values: Iterable[Any]) -> str:
+    """DuckDB type of a JSON column: BOOLEAN, BIGINT, DOUBLE, VARCHAR or JSON."""
+    kinds = set()
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            kinds.add("BOOLEAN")
+        elif isinstance(v, int):
+            kinds.add("BIGINT")
+        elif isinstance(v, float):
+            kinds.add("DOUBLE")
+        elif isinstance(v, str):
+            kinds.add("VARCHAR")
+        else:
+            kinds.add("JSON")
+    if not kinds:
+        return "VARCHAR"
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds <= {"BIGINT", "DOUBLE"}:
+        return "DOUBLE"
+    if "JSON" in kinds:
+        return "JSON"
+    return "VARCHAR"
+
+
+class Runner:
+    """An embedded DuckDB with the jatopic UDFs available as lookups.
+
+    ``evaluator(package_dir, function_name, rows) -> values`` computes UDF
+    values (``udf_values`` for the real sandbox, ``fake_udf_values`` or a
+    test double otherwise); it is called at most once per function per
+    statement, with the distinct inputs that are not cached yet.
+    """
+
+    def __init__(self, evaluator: Evaluator = fake_udf_values, package_dir=None, *,
+                 database: str = ":memory:", prefix: str = DEFAULT_PREFIX,
+                 files: dict[str, str] | None = None, workdir: str | None = None):
+        self.evaluator = evaluator
+        self.package_dir = package_dir
+        self.prefix = prefix
+        self.udfs = _udf_name_set(prefix)
+        self.con = duckdb.connect(database)
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.files: dict[str, str] = dict(files or {})  # gs:// URI -> local path
+        self._tmp = tempfile.TemporaryDirectory(prefix="jatopic-sql-", dir=workdir)
+        self.cache: dict[str, dict[str, Any]] = defaultdict(dict)  # function -> key -> value
+        self.evaluator_calls: list[tuple[str, int]] = []  # (function, rows) per call
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {UDF_SCHEMA}")
+
+    def close(self):
+        self.con.close()
+        self._tmp.cleanup()
+
+    # ---- loading data ---------------------------------------------------
+
+    def _tmp_path(self, name: str) -> str:
+        return os.path.join(self._tmp.name, name)
+
+    def load_rows(self, table: str, rows: list[dict], types: dict[str, str] | None = None,
+                  timestamps: Iterable[str] = ()) -> dict[str, str]:
+        """Create (or replace) ``table`` from JSON objects; returns its column types.
+
+        Column types are inferred (``infer_type``) unless given; columns named
+        in ``timestamps`` are RFC 3339 strings stored as (UTC) TIMESTAMP.
+        """
+        types = dict(types or {})
+        timestamps = set(timestamps)
+        columns: list[str] = []
+        for row in rows:
+            for k in row:
+                if k not in columns:
+                    columns.append(k)
+        for k in timestamps:
+            if k not in columns:
+                columns.append(k)
+            types[k] = "TIMESTAMP"
+        for k in columns:
+            if k not in types:
+                types[k] = infer_type(r.get(k) for r in rows)
+        if not columns:
+            raise ValueError(f"{table}: no rows or columns")
+        path = self._tmp_path(f"load-{table}.ndjson")
+        with open(path, "w", encoding="utf-8") as f:
+            for row in rows:
+                rec = {}
+                for k in columns:
+                    v = row.get(k)
+                    if v is not None:
+                        if types[k] == "TIMESTAMP":
+                            v = parse_timestamp(v).isoformat(sep=" ")
+                        elif types[k] == "VARCHAR" and not isinstance(v, str):
+                            v = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
+                    rec[k] = v
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self._create_from_json(table, path, [(k, types[k]) for k in columns])
+        return {k: types[k] for k in columns}
+
+    def load_ndjson(self, table: str, path, **kw) -> dict[str, str]:
+        return self.load_rows(table, read_ndjson(path), **kw)
+
+    def _create_from_json(self, table: str, path: str, columns: list[tuple[str, str]],
+                          replace: bool = True):
+        spec = "{" + ", ".join(f"{_sql_str(n)}: {_sql_str(t)}" for n, t in columns) + "}"
+        select = (f"SELECT {', '.join(_quote(n) for n, _ in columns)} FROM read_json("
+                  f"{_sql_str(path)}, format = 'newline_delimited', columns = {spec})")
+        schema = table.rsplit(".", 1)[0] if "." in table else None
+        if schema:
+            self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        if replace:
+            self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {select}")
+        else:
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS {select} LIMIT 0")
+            self.con.execute(f"INSERT INTO {table} {select}")
+
+    # ---- UDF lookups ----------------------------------------------------
+
+    def _lookup_table(self, fn: str) -> str:
+        return f"{UDF_SCHEMA}.{fn}"
+
+    def _ensure_lookup_table(self, fn: str):
+        args, ret = UDF_SIGNATURES[fn[len(self.prefix):]]
+        cols = ", ".join(f"{_ARG.format(i)} {t}" for i, t in enumerate(args))
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {self._lookup_table(fn)} ({cols}, {_VALUE} {ret})")
+
+    def udf_inputs_to_values(self, fn: str, inputs: list[tuple]) -> None:
+        """Make sure every input tuple of ``fn`` has a value in its lookup table."""
+        self._ensure_lookup_table(fn)
+        cache = self.cache[fn]
+        missing, keys = [], set()
+        for args in inputs:
+            key = json.dumps(list(args), ensure_ascii=False, default=_json_default)
+            if key not in cache and key not in keys:
+                keys.add(key)
+                missing.append(list(args))
+        if not missing:
+            return
+        self.evaluator_calls.append((fn, len(missing)))
+        values = self.evaluator(self.package_dir, fn, missing)
+        if len(values) != len(missing):
+            raise UDFError(f"{fn}: {len(values)} values for {len(missing)} inputs")
+        n_args = len(UDF_SIGNATURES[fn[len(self.prefix):]][0])
+        path = self._tmp_path(f"udf-{fn}.ndjson")
+        with open(path, "w", encoding="utf-8") as f:
+            for args, value in zip(missing, values):
+                rec = {_ARG.format(i): args[i] for i in range(n_args)}
+                rec[_VALUE] = value
+                f.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+        args_t, ret_t = UDF_SIGNATURES[fn[len(self.prefix):]]
+        cols = [(_ARG.format(i), t) for i, t in enumerate(args_t)] + [(_VALUE, ret_t)]
+        self._create_from_json(self._lookup_table(fn), path, cols, replace=False)
+        for args, value in zip(missing, values):
+            cache[json.dumps(args, ensure_ascii=False, default=_json_default)] = value
+
+    def _udf_calls(self, tree: exp.Expression) -> list[exp.Anonymous]:
+        return [n for n in tree.find_all(exp.Anonymous) if n.name.lower() in self.udfs]
+
+    def _prepass(self, call: exp.Anonymous) -> exp.Select:
+        """SELECT DISTINCT <call's arguments> over the FROM of the SELECT holding it."""
+        holder = call.find_ancestor(exp.Select)
+        select = exp.select(*[a.copy().as_(f"a{i}") for i, a in enumerate(call.expressions)]).distinct()
+        if holder is not None:
+            if holder.args.get("from_") is not None:
+                select.set("from_", holder.args["from_"].copy())
+            if holder.args.get("joins"):
+                select.set("joins", [j.copy() for j in holder.args["joins"]])
+            where = holder.args.get("where")
+            if where is not None and not self._udf_calls(where):
+                select.set("where", where.copy())
+        # CTEs visible to the holder: those of enclosing WITH clauses that come
+        # before the CTE holding the call (and the holder's own).
+        ctes: list[exp.CTE] = []
+        child, node = call, call.parent
+        while node is not None:
+            if isinstance(node, exp.With):  # the call is inside one of its CTEs
+                visible = []
+                for cte in node.expressions:
+                    if cte is child:
+                        break
+                    visible.append(cte)
+                ctes = visible + ctes  # outer WITH clauses go first
+            else:
+                with_ = node.args.get("with_")
+                if isinstance(with_, exp.With) and with_ is not child:  # the call is in the body
+                    ctes = list(with_.expressions) + ctes
+            child, node = node, node.parent
+        if ctes:
+            needed = _referenced_ctes(select, {c.alias_or_name: c for c in ctes})
+            kept = [c.copy() for c in ctes if c.alias_or_name in needed]
+            if kept:
+                select.set("with_", exp.With(expressions=kept))
+        return select
+
+    def prepare_udfs(self, tree: exp.Expression, params: dict) -> exp.Expression:
+        """Evaluate every UDF call's inputs, then rewrite the calls into lookups."""
+        tree = tree.copy()
+        pending = self._udf_calls(tree)
+        while pending:
+            ready = [c for c in pending if not self._udf_calls(self._prepass(c))]
+            if not ready:
+                raise TranspileError("UDF calls whose inputs depend on each other in a cycle")
+            inputs: dict[str, list[tuple]] = defaultdict(list)
+            for call in ready:
+                fn = call.name.lower()
+                expected = len(UDF_SIGNATURES[fn[len(self.prefix):]][0])
+                if len(call.expressions) != expected:
+                    raise TranspileError(f"{fn} takes {expected} arguments, got {len(call.expressions)}")
+                q = self._prepass(call)
+                try:
+                    rows = self._execute(q, params).fetchall()
+                except duckdb.Error as e:
+                    raise TranspileError(
+                        f"cannot list the inputs of {fn} (a UDF argument must be a row-level "
+                        f"expression over its own FROM clause): {e}\n{q.sql('duckdb')}") from e
+                inputs[fn].extend(rows)
+            for fn, rows in inputs.items():
+                self.udf_inputs_to_values(fn, rows)
+            for call in ready:
+                call.replace(self._lookup(call))
+            pending = [c for c in pending if c not in ready]
+        return tree
+
+    def _lookup(self, call: exp.Anonymous) -> exp.Expression:
+        fn = call.name.lower()
+        cond = None
+        for i, a in enumerate(call.expressions):
+            eq = exp.NullSafeEQ(this=exp.column(_ARG.format(i), table="_jq_l"), expression=a.copy())
+            cond = eq if cond is None else exp.and_(cond, eq)
+        select = exp.select(exp.column(_VALUE, table="_jq_l")).from_(
+            exp.to_table(self._lookup_table(fn)).as_("_jq_l")).where(cond)
+        return exp.Subquery(this=select)
+
+    # ---- executing ------------------------------------------------------
+
+    def _execute(self, tree: exp.Expression, params: dict):
+        names = _param_names(tree)
+        missing = names - set(params)
+        if missing:
+            raise KeyError(f"missing query parameters: {', '.join('@' + n for n in sorted(missing))}")
+        sql = tree.sql("duckdb")
+        return self.con.execute(sql, {n: params[n] for n in names}) if names else self.con.execute(sql)
+
+    def run_sql(self, sql_text: str, identifiers: dict[str, str], params: dict | None = None,
+                exports: dict[str, str] | None = None) -> list[dict] | None:
+        """Render, transpile and run a .sql file; returns the rows of its last
+        statement when that is a query (SELECT), else None.
+
+        ``exports`` maps EXPORT DATA uris to local NDJSON paths;
+        ``self.files`` maps LOAD DATA uris to local files.
+        """
+        params = dict(params or {})
+        result = None
+        for stmt in transpile(render(sql_text, identifiers), self.prefix):
+            result = None
+            if stmt.kind == "load":
+                paths = []
+                for uri in stmt.uris:
+                    if uri not in self.files:
+                        raise KeyError(f"LOAD DATA: no local file for {uri}")
+                    paths.append(self.files[uri])
+                if not stmt.columns:
+                    raise TranspileError("LOAD DATA without a column list cannot run locally")
+                for i, path in enumerate(paths):
+                    self._create_from_json(stmt.table, path, stmt.columns,
+                                           replace=stmt.overwrite and i == 0)
+                continue
+            tree = self.prepare_udfs(stmt.duckdb, params)
+            cur = self._execute(tree, params)
+            if stmt.kind == "export":
+                uri = stmt.options.get("uri")
+                target = (exports or {}).get(uri)
+                if target is None:
+                    raise KeyError(f"EXPORT DATA: no local file for {uri}")
+                names = [d[0] for d in cur.description]
+                with open(target, "w", encoding="utf-8") as f:
+                    for row in cur.fetchall():
+                        f.write(to_json_line(dict(zip(names, row))) + "\n")
+            elif isinstance(stmt.bigquery, exp.Query):  # SELECT, UNION...: a result
+                names = [d[0] for d in cur.description]
+                result = [dict(zip(names, row)) for row in cur.fetchall()]
+        return result
+
+    def run_file(self, path, identifiers, params=None, exports=None):
+        return self.run_sql(Path(path).read_text(encoding="utf-8"), identifiers, params, exports)
+
+    def table_rows(self, table: str, order_by: str | None = None) -> list[dict]:
+        cur = self.con.execute(f"SELECT * FROM {table}" + (f" ORDER BY {order_by}" if order_by else ""))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def write_table(self, table: str, path, order_by: str | None = None) -> int:
+        rows = self.table_rows(table, order_by)
+        write_ndjson(path, rows)
+        return len(rows)
+
+
+def write_ndjson(path, rows: Iterable[dict]):
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(to_json_line(row) + "\n")
+
+
+def _referenced_ctes(select: exp.Expression, ctes: dict[str, exp.CTE]) -> set[str]:
+    needed: set[str] = set()
+    todo = [select]
+    while todo:
+        node = todo.pop()
+        for t in node.find_all(exp.Table):
+            name = t.name
+            if not t.args.get("db") and name in ctes and name not in needed:
+                needed.add(name)
+                todo.append(ctes[name].this)
+    return needed
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --------------------------------------------------------------------------
+# The pipeline
+# --------------------------------------------------------------------------
+
+LOCAL_DATASET = "jatopic"
+LOCAL_IDENTIFIERS = {
+    "dataset": LOCAL_DATASET,
+    "items_table": f"{LOCAL_DATASET}.items",
+    "views_table": f"{LOCAL_DATASET}.views",
+    "item_topics_table": f"{LOCAL_DATASET}.item_topics",
+    "user_topics_table": f"{LOCAL_DATASET}.user_topics",
+    "recommendations_table": f"{LOCAL_DATASET}.recommendations",
+    "similar_items_table": f"{LOCAL_DATASET}.similar_items",
+    "candidates_table": f"{LOCAL_DATASET}.candidates",
+    "topics_raw_table": f"{LOCAL_DATASET}.topics_raw",
+    "topic_labels_table": f"{LOCAL_DATASET}.topic_labels",
+    "gcs_uri": "gs://jatopic-local/training_terms-*.json",
+    "topics_uri": "gs://jatopic-local/topics.json",
+}
+
+
+@dataclass
+class Params:
+    half_life_days: float = 7.0
+    window_days: float = 30.0
+    top_n: int = 10
+    popularity_weight: float = 0.0
+    min_similarity: float = 0.0
+    boost_weight: float = 0.5
+    as_of: dt.datetime | None = None  # default: the latest view of the log
+
+    def query_parameters(self, as_of: dt.datetime) -> dict:
+        return {"as_of": as_of, "half_life_days": float(self.half_life_days),
+                "window_days": float(self.window_days), "top_n": int(self.top_n),
+                "popularity_weight": float(self.popularity_weight),
+                "min_similarity": float(self.min_similarity),
+                "boost_weight": float(self.boost_weight)}
+
+
+def _id_type(*columns: Iterable[Any]) -> str:
+    values = [v for col in columns for v in col if v is not None]
+    return "BIGINT" if values and all(isinstance(v, int) and not isinstance(v, bool)
+                                       for v in values) else "VARCHAR"
+
+
+class Pipeline:
+    """The sql/ files run in order on a Runner, with progress lines."""
+
+    def __init__(self, runner: Runner, sql_dir=SQL_DIR, log: Callable[[str], None] | None = None):
+        self.r = runner
+        self.sql_dir = Path(sql_dir)
+        self.ids = dict(LOCAL_IDENTIFIERS)
+        self.log = log or (lambda s: None)
+        self.item_id_type = "VARCHAR"
+
+    def _file(self, name: str) -> Path:
+        return self.sql_dir / name
+
+    def _timed(self, label: str, fn, unit: Callable[[Any], str]):
+        t0 = time.perf_counter()
+        value = fn()
+        self.log(f"== {label}: {unit(value)}, {time.perf_counter() - t0:.1f} s")
+        return value
+
+    def load_items(self, items: list[dict], views: list[dict] = (), candidates: list[dict] = ()):
+        self.item_id_type = _id_type((r.get("item_id") for r in items),
+                                     (r.get("item_id") for r in views),
+                                     (r.get("item_id") for r in candidates))
+        self.r.load_rows(self.ids["items_table"], items, types={"item_id": self.item_id_type})
+
+    def load_views(self, views: list[dict]):
+        if not views:
+            self.r.con.execute(f"CREATE OR REPLACE TABLE {self.ids['views_table']} "
+                               f"(user_id VARCHAR, item_id {self.item_id_type}, viewed_at TIMESTAMP)")
+            return
+        self.r.load_rows(self.ids["views_table"], views,
+                         types={"item_id": self.item_id_type,
+                                "user_id": _id_type(r.get("user_id") for r in views)},
+                         timestamps=["viewed_at"])
+
+    def item_topics(self) -> int:
+        """item_topics.sql; the number of items."""
+        return self.run_table("item_topics.sql", "item_topics_table")
+
+    def user_side(self, params: dict) -> tuple[int, int]:
+        """user_topics.sql then recommendations.sql; (users, recommendations)."""
+        return (self.run_table("user_topics.sql", "user_topics_table", params),
+                self.run_table("recommendations.sql", "recommendations_table", params))
+
+    def count(self, key: str) -> int:
+        return self.r.con.execute(f"SELECT COUNT(*) FROM {self.ids[key]}").fetchone()[0]
+
+    def run_table(self, file: str, key: str, params: dict | None = None) -> int:
+        """Run a sql/ file that creates table ``self.ids[key]``; its row count."""
+        self.r.run_file(self._file(file), self.ids, params)
+        return self.count(key)
+
+    def run(self, items: list[dict], views: list[dict], out_dir, params: Params,
+            topics_path=None, candidates: list[dict] | None = None,
+            export: bool = True) -> dict:
+        """Every sql/ file in order; results as NDJSON in ``out_dir``; a summary."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        ids = self.ids
+        self.load_items(items, views, candidates or ())
+        self.load_views(views)
+        as_of = params.as_of or max((parse_timestamp(v["viewed_at"]) for v in views), default=None)
+        if as_of is None:
+            raise ValueError("no views and no --as-of")
+        qp = params.query_parameters(as_of)
+        self.log(f"== loaded {len(items)} items, {len(views)} views; as_of {_json_default(as_of)}")
+        summary: dict[str, Any] = {"as_of": _json_default(as_of)}
+
+        if export:
+            target = out / "training_terms.ndjson"
+
+            def export_terms():
+                self.r.run_file(self._file("export_training_terms.sql"), ids, {},
+                                {ids["gcs_uri"]: str(target)})
+                with open(target, encoding="utf-8") as f:
+                    return sum(1 for _ in f)
+
+            summary["training_terms"] = self._timed(
+                "training terms (EXPORT DATA)", export_terms, lambda n: f"{n} documents")
+        self._timed("item topics", self.item_topics, lambda n: f"{n} items")
+        summary["item_topics"] = self.r.write_table(ids["item_topics_table"], out / "item_topics.ndjson", "item_id")
+        self._timed("user topics + recommendations", lambda: self.user_side(qp),
+                    lambda v: f"{v[0]} users, {v[1]} recommendations")
+        summary["user_topics"] = self.r.write_table(ids["user_topics_table"], out / "user_topics.ndjson", "user_id")
+        summary["recommendations"] = self.r.write_table(
+            ids["recommendations_table"], out / "recommendations.ndjson", "user_id, rank")
+        self._timed("similar items", lambda: self.run_table("similar_items.sql", "similar_items_table", qp),
+                    lambda n: f"{n} pairs")
+        summary["similar_items"] = self.r.write_table(
+            ids["similar_items_table"], out / "similar_items.ndjson", "item_id, rank")
+        if topics_path:
+            self.r.files[ids["topics_uri"]] = str(topics_path)
+            self._timed("topic labels", lambda: self.run_table("topic_labels.sql", "topic_labels_table"),
+                        lambda n: f"{n} topics")
+            summary["topic_labels"] = self.r.write_table(
+                ids["topic_labels_table"], out / "topic_labels.ndjson", "topic")
+        if candidates:
+            self.r.load_rows(ids["candidates_table"], candidates, types={"item_id": self.item_id_type})
+            rows = self._timed("search boost", lambda: self.r.run_file(self._file("search_boost.sql"), ids, qp),
+                               lambda rows: f"{len(rows)} candidates")
+            write_ndjson(out / "search_boost.ndjson", rows)
+            summary["search_boost"] = len(rows)
+        return summary
+
+
+# --------------------------------------------------------------------------
+# Offline evaluation
+# --------------------------------------------------------------------------
+
+
+def split_last_view(views: list[dict]) -> tuple[list[dict], dict[Any, dict]]:
+    """Hold out each user's last view (latest viewed_at; among equal times the
+    later line of the log) for users with at least two views. Returns the
+    training log and {user_id: held-out view}."""
+    by_user: dict[Any, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for i, v in enumerate(views):
+        by_user[v["user_id"]].append((parse_timestamp(v["viewed_at"]), i))
+    held: dict[Any, dict] = {}
+    held_lines = set()
+    for user, seq in by_user.items():
+        if len(seq) >= 2:
+            _, i = max(seq)
+            held[user] = views[i]
+            held_lines.add(i)
+    train = [v for i, v in enumerate(views) if i not in held_lines]
+    return train, held
+
+
+def popularity_baseline(train: list[dict], k: int) -> dict[Any, list]:
+    """Per user: the k most viewed items of the training log (ties by item_id)
+    that the user has not viewed in it."""
+    counts: dict[Any, int] = defaultdict(int)
+    seen: dict[Any, set] = defaultdict(set)
+    for v in train:
+        counts[v["item_id"]] += 1
+        seen[v["user_id"]].add(v["item_id"])
+    ranked = sorted(counts, key=lambda item: (-counts[item], str(item)))
+    out = {}
+    for user, s in seen.items():
+        out[user] = [item for item in ranked if item not in s][:k]
+    return out
+
+
+def evaluate_recommendations(pipeline: Pipeline, items: list[dict], views: list[dict],
+                             params: Params, k: int = 10) -> dict:
+    """Leave-last-out hit rate@k of the SQL recommendations vs most-popular.
+
+    Each user with at least two views has their last view held out; the
+    pipeline (item topics, user topics, recommendations with top_n = k) runs
+    on the log without the held-out views, with @as_of = the latest view of
+    that training log (so every training view counts and no held-out view is
+    seen). A user scores a hit when the held-out item is among their k
+    recommendations; the baseline recommends the k most viewed items of the
+    training log the user has not viewed. Users without recommendations
+    (e.g. no training view in the window) count as misses.
+    """
+    train, held = split_last_view(views)
+    if not held:
+        raise ValueError("no user has two views: nothing to evaluate")
+    as_of = max(parse_timestamp(v["viewed_at"]) for v in train)
+    pipeline.load_items(items, views)
+    pipeline.load_views(train)
+    pipeline.item_topics()
+    eval_params = Params(**{**params.__dict__, "top_n": k, "as_of": as_of})
+    pipeline.user_side(eval_params.query_parameters(as_of))
+    recs: dict[Any, list] = defaultdict(list)
+    for row in pipeline.r.table_rows(pipeline.ids["recommendations_table"], "user_id, rank"):
+        recs[row["user_id"]].append(row["item_id"])
+    baseline = popularity_baseline(train, k)
+    hits = sum(1 for u, v in held.items() if v["item_id"] in recs.get(u, [])[:k])
+    base_hits = sum(1 for u, v in held.items() if v["item_id"] in baseline.get(u, [])[:k])
+    n = len(held)
+    rate, base_rate = hits / n, base_hits / n
+    return {
+        "k": k,
+        "users": n,
+        "users_with_recommendations": sum(1 for u in held if recs.get(u)),
+        "as_of": _json_default(as_of),
+        "hit_rate_sql": rate,
+        "hit_rate_popular": base_rate,
+        "ratio": rate / base_rate if base_rate > 0 else None,
+        "hits_sql": hits,
+        "hits_popular": base_hits,
+        "params": {"half_life_days": params.half_life_days, "window_days": params.window_days,
+                   "popularity_weight": params.popularity_weight},
+    }
+
+
+# --------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------
+
+
+def _render_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="sql_pipeline.py render",
+                                 description="Print a sql/ file with its placeholders filled in (validated).")
+    ap.add_argument("file")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a placeholder value, e.g. dataset=my-project.jatopic")
+    a = ap.parse_args(argv)
+    values = {}
+    for s in a.set:
+        name, sep, value = s.partition("=")
+        if not sep:
+            ap.error(f"--set {s!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    text = Path(a.file).read_text(encoding="utf-8")
+    try:
+        sys.stdout.write(render(text, values))
+    except RenderError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "render":
+        return _render_main(argv[1:])
+    ap = argparse.ArgumentParser(description="Run jatopic's BigQuery SQL pipeline on DuckDB.")
+    ap.add_argument("--package", help="`jatopic package` directory (UDFs run in js/bq-sandbox.mjs); "
+                    "without it a fake pure-Python evaluator stands in")
+    ap.add_argument("--items", required=True, help="items NDJSON")
+    ap.add_argument("--views", required=True, help="views NDJSON (user_id, item_id, viewed_at)")
+    ap.add_argument("--out", required=True, help="output directory")
+    ap.add_argument("--half-life-days", type=float, default=7.0)
+    ap.add_argument("--window-days", type=float, default=30.0)
+    ap.add_argument("--top-n", type=int, default=10)
+    ap.add_argument("--popularity-weight", type=float, default=0.0)
+    ap.add_argument("--min-similarity", type=float, default=0.0)
+    ap.add_argument("--boost-weight", type=float, default=0.5)
+    ap.add_argument("--as-of", help="RFC 3339 end of the window (default: the latest view)")
+    ap.add_argument("--topics", help="`jatopic topics --output json` file: also run topic_labels.sql")
+    ap.add_argument("--candidates", help="search candidates NDJSON (query_id, query_text, item_id, "
+                    "base_score): also run search_boost.sql")
+    ap.add_argument("--evaluate", action="store_true",
+                    help="also evaluate leave-last-out hit rate@10 vs most-popular (evaluation.json)")
+    ap.add_argument("--no-export", action="store_true", help="skip export_training_terms.sql")
+    ap.add_argument("--db", default=":memory:", help="DuckDB database file (default in memory)")
+    ap.add_argument("--sql-dir", default=str(SQL_DIR))
+    ap.add_argument("--node", default=None, help="node binary (default $NODE or node)")
+    a = ap.parse_args(argv)
+
+    if a.package:
+        def evaluator(pkg, name, rows):
+            return udf_values(pkg, name, rows, node=a.node)
+    else:
+        print("note: no --package, UDFs are the fake pure-Python evaluator", file=sys.stderr)
+        evaluator = fake_udf_values
+    params = Params(half_life_days=a.half_life_days, window_days=a.window_days, top_n=a.top_n,
+                    popularity_weight=a.popularity_weight, min_similarity=a.min_similarity,
+                    boost_weight=a.boost_weight, as_of=parse_timestamp(a.as_of) if a.as_of else None)
+    items, views = read_ndjson(a.items), read_ndjson(a.views)
+    candidates = read_ndjson(a.candidates) if a.candidates else None
+
+    def log(line):
+        print(line, flush=True)
+
+    t0 = time.perf_counter()
+    runner = Runner(evaluator, a.package, database=a.db)
+    try:
+        pipe = Pipeline(runner, a.sql_dir, log)
+        summary = pipe.run(items, views, a.out, params, topics_path=a.topics,
+                           candidates=candidates, export=not a.no_export)
+        if a.evaluate:
+            report = pipe._timed("evaluation (leave last view out)",
+                                 lambda: evaluate_recommendations(pipe, items, views, params),
+                                 lambda r: f"{r['users']} users")
+            Path(a.out, "evaluation.json").write_text(json.dumps(report, indent=2) + "\n")
+            print(json.dumps(report, indent=2))
+            summary["evaluation"] = report
+        calls = ", ".join(f"{fn} x{n}" for fn, n in runner.evaluator_calls)
+        log(f"== done in {time.perf_counter() - t0:.1f} s; UDF evaluations: {calls or 'none'}")
+    finally:
+        runner.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""pytest options for the SQL pipeline tests (tests/sql)."""
+import os
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--package",
+        default=os.environ.get("JATOPIC_PACKAGE"),
+        help="a `jatopic package` directory: also run the real-sandbox test "
+        "(default: $JATOPIC_PACKAGE; without it that test is skipped)",
+    )
