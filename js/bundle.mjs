@@ -231,7 +231,14 @@ var jatopic = (function () {
     /** Loads a model from the bytes of a .jtm file (replacing the packaged one); returns its info. */
     loadModel(bytes) {
       if (!(bytes instanceof Uint8Array)) throw new TypeError('jatopic.loadModel: expected a Uint8Array with the bytes of a .jtm file');
-      return call((b) => { modelParts = []; modelBytes = bytes.slice(); model = null; return setModel(b, modelBytes); });
+      // The old model stays in use if the new one is rejected.
+      return call((b) => {
+        const copy = bytes.slice();
+        const info = setModel(b, copy);
+        modelParts = [];
+        modelBytes = copy;
+        return info;
+      });
     },
     /** The loaded model's K, vocabulary size, α, β, term pipeline and training metadata. */
     modelInfo() { return call((b) => modelReady(b)); },

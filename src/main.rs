@@ -32,10 +32,11 @@ topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--
 
 BigQuery:
   jatopic package --out DIR --gcs-prefix gs://BUCKET/PATH --dataset PROJECT.DATASET [--model MODEL.jtm]
-        [--temp] [--function-prefix ja_] [--count-bits N] [--library build/jatopic-tokenizer.js]
+        [--temp] [--function-prefix ja_] [--count-bits N] [--min-count N] [--library build/jatopic-tokenizer.js]
       Writes the UDF library files (each <= 1,000,000 bytes), create_functions.sql,
       manifest.json, deploy.sh and README.md. --count-bits rounds model counts to N
-      significant bits (smaller files; the quantisation error is reported).
+      significant bits, --min-count drops smaller counts (smaller files; the
+      quantisation error is reported).
 ";
 
 struct Args(Vec<String>);
@@ -463,6 +464,7 @@ fn package_cmd(mut args: Args) -> Result<()> {
                     .map_err(|_| Error::Input(format!("--count-bits: not a number: {v:?}")))
             })
             .transpose()?,
+        min_count: num_or(&mut args, "--min-count", 0)?,
     };
     let model = args.value("--model")?;
     let library = args

@@ -39,6 +39,8 @@ pub struct PackageOptions {
     pub function_prefix: String,
     /// Round model counts to this many significant bits (None = exact).
     pub count_bits: Option<u32>,
+    /// Drop model counts below this (0 or 1 = keep all).
+    pub min_count: u32,
 }
 
 /// One SQL function of the package.
@@ -266,8 +268,9 @@ pub fn encode7(bytes: &[u8]) -> String {
     out
 }
 
-/// Rounds every count to `bits` significant bits (≥ 1), keeping zeros zero.
-pub fn quantise_counts(model: &Model, bits: u32) -> Result<Model> {
+/// Rounds every count to `bits` significant bits (1–31) and sets counts
+/// below `min_count` to zero: smaller model files at a measured cost.
+pub fn quantise_counts(model: &Model, bits: u32, min_count: u32) -> Result<Model> {
     if !(1..=31).contains(&bits) {
         return Err(Error::Input("--count-bits must be between 1 and 31".into()));
     }
@@ -276,7 +279,9 @@ pub fn quantise_counts(model: &Model, bits: u32) -> Result<Model> {
         .iter()
         .map(|&c| {
             let width = 32 - c.leading_zeros();
-            if width <= bits {
+            if c < min_count {
+                0
+            } else if width <= bits {
                 c
             } else {
                 let shift = width - bits;
@@ -356,20 +361,22 @@ pub fn write_package(
     let mut quantisation = None;
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
-        let (model_bytes, note) = match opts.count_bits {
-            None => (
+        let (model_bytes, note) = if opts.count_bits.is_none() && opts.min_count <= 1 {
+            (
                 bytes.to_vec(),
                 "none: counts stored exactly (ja_topics is bit-identical to `jatopic infer`)"
                     .to_string(),
-            ),
-            Some(bits) => {
-                let q = quantise_counts(&exact, bits)?;
-                let (mean, worst) = quantisation_error(&exact, &q);
-                (
-                    q.to_bytes()?,
-                    format!("counts rounded to {bits} significant bits: cosine to the exact model's topics on topic pseudo-documents mean {mean:.6}, worst {worst:.6}"),
-                )
-            }
+            )
+        } else {
+            let bits = opts.count_bits.unwrap_or(31);
+            let q = quantise_counts(&exact, bits, opts.min_count)?;
+            let (mean, worst) = quantisation_error(&exact, &q);
+            let kept = q.word_topic.iter().filter(|&&c| c > 0).count();
+            let before = exact.word_topic.iter().filter(|&&c| c > 0).count();
+            (
+                q.to_bytes()?,
+                format!("counts rounded to {bits} significant bits, counts below {} dropped ({kept} of {before} non-zero counts kept): cosine to the exact model's topics on topic pseudo-documents mean {mean:.6}, worst {worst:.6}", opts.min_count.max(1)),
+            )
         };
         quantisation = Some(note);
         // Greedy split: as many bytes per part as fit the file budget once encoded.
@@ -410,7 +417,7 @@ pub fn write_package(
     if total > TOTAL_BUDGET || files.len() + 1 > RESOURCE_LIMIT {
         let model_total: usize = files[1..].iter().map(|(_, b)| b.len()).sum();
         return Err(Error::Input(format!(
-            "the package needs {total} bytes in {} library files, {} bytes over the {TOTAL_BUDGET}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with coarser counts (`--count-bits 4`)",
+            "the package needs {total} bytes in {} library files, {} bytes over the {TOTAL_BUDGET}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
             files.len(),
             total.saturating_sub(TOTAL_BUDGET)
         )));
@@ -763,7 +770,11 @@ mod tests {
             Default::default(),
         )
         .unwrap();
-        let q = quantise_counts(&m, 2).unwrap();
+        let q = quantise_counts(&m, 2, 0).unwrap();
+        assert_eq!(
+            quantise_counts(&m, 31, 4).unwrap().word_topic,
+            vec![1000, 0, 7, 0]
+        );
         assert_eq!(q.word_topic, vec![1024, 0, 8, 3]);
         let (mean, worst) = quantisation_error(&m, &m);
         assert!((mean - 1.0).abs() < 1e-12 && (worst - 1.0).abs() < 1e-12);
