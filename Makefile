@@ -15,23 +15,32 @@ WASM_OPT := js/node_modules/.bin/wasm-opt
 # Features the Rust wasm32 target emits by default; wasm-opt must accept them.
 WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: help setup setup-apt setup-rust setup-js build wasm demo test lint test-rust test-js bench bench-lda dict golden clean
+VENV_SQL := $(BUILD)/venv-sql
+PY_SQL := $(VENV_SQL)/bin/python
+# A small package with a model, for the end-to-end tests (browser, SQL).
+TEST_PKG := $(BUILD)/web-test-package
+
+.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo test lint test-rust test-js test-sql web-test bench bench-lda bench-udf dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and tokenize sample sentences natively and in the wasm bundle"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
+	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
-setup: setup-apt setup-rust setup-js
+setup: setup-apt setup-rust setup-js setup-py
 
-# MeCab + IPADIC are the reference (golden regeneration, accuracy tests, dictionary build).
+# MeCab + IPADIC are the reference (golden regeneration, accuracy tests,
+# dictionary build); Chromium runs the browser test (never downloaded by
+# playwright); the IPA font makes Japanese readable in its screenshots.
 setup-apt:
-	@if ! command -v mecab >/dev/null || [ ! -d /usr/share/mecab/dic/ipadic ] || [ ! -d /var/lib/mecab/dic/debian ]; then \
-	  echo "== installing mecab, mecab-ipadic, mecab-ipadic-utf8 (Debian)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mecab mecab-ipadic mecab-ipadic-utf8 >/dev/null; \
+	@if ! command -v mecab >/dev/null || [ ! -d /usr/share/mecab/dic/ipadic ] || [ ! -d /var/lib/mecab/dic/debian ] \
+	  || [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/ipafont-gothic ]; then \
+	  echo "== installing mecab, mecab-ipadic, mecab-ipadic-utf8, chromium, fonts-ipafont-gothic (Debian)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mecab mecab-ipadic mecab-ipadic-utf8 chromium fonts-ipafont-gothic >/dev/null; \
 	fi
 
 setup-rust:
@@ -44,6 +53,14 @@ setup-rust:
 setup-js: js/node_modules/.package-lock.json
 js/node_modules/.package-lock.json: js/package.json js/package-lock.json
 	cd js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# DuckDB + sqlglot for running sql/ locally (pinned in scripts/requirements-sql.txt).
+setup-py: $(VENV_SQL)/.installed
+$(VENV_SQL)/.installed: scripts/requirements-sql.txt
+	@echo "== python venv $(VENV_SQL) (duckdb, sqlglot, pytest)"
+	python3 -m venv $(VENV_SQL)
+	$(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-sql.txt
 	@touch $@
 
 build:
@@ -73,14 +90,39 @@ lint:
 test-rust:
 	$(CARGO) test --release
 
-test-js: wasm
-	$(NODE) --test js/test/
+# Two small models over fixed synthetic listings, one packaged: what the
+# browser and SQL end-to-end tests run against.
+web-test: build wasm setup-js
+	$(NODE) js/build-web.mjs --write-test-samples $(BUILD)/web-test-items.ndjson
+	./target/release/jatopic train --k 8 --iterations 200 --min-df 1 --max-df 1.0 --text-field title --out $(BUILD)/web-test-model-1.jtm $(BUILD)/web-test-items.ndjson
+	./target/release/jatopic train --k 5 --iterations 200 --min-df 1 --max-df 1.0 --seed 2 --text-field title --out $(BUILD)/web-test-model-2.jtm $(BUILD)/web-test-items.ndjson
+	./target/release/jatopic package --out $(TEST_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm
+	$(NODE) js/build-web.mjs --package $(TEST_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
 
-test: setup lint test-rust test-js
+test-js: wasm web-test
+	JATOPIC_REQUIRE_BROWSER=1 $(NODE) --test js/test/
+
+test-sql: setup-py web-test
+	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
+
+test: setup lint test-rust test-js test-sql
 	@echo "== all tests passed"
 
 bench: setup build wasm
 	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED)
+
+# The packaged functions in the sandbox: worker start, ja_tokenize vs
+# kuromoji.js, ja_topics throughput and parity with `jatopic infer`, and a
+# quantised package. The model: K=100, 50,000 terms, trained on the train split.
+UDF_BENCH := $(BUILD)/bench-udf
+bench-udf: build wasm setup-js
+	@test -d $(SHARED)/corpus/train || { echo "bench-udf: $(SHARED)/corpus/train not found"; exit 1; }
+	@mkdir -p $(UDF_BENCH)
+	@if [ ! -f $(UDF_BENCH)/model.jtm ]; then \
+	  ./target/release/jatopic train --k 100 --keep-n 50000 --iterations 100 --format text --out $(UDF_BENCH)/model.jtm $(SHARED)/corpus/train/*.txt; fi
+	./target/release/jatopic package --out $(UDF_BENCH)/package --gcs-prefix gs://jatopic-bench/exact --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm
+	./target/release/jatopic package --out $(UDF_BENCH)/package-min2 --gcs-prefix gs://jatopic-bench/min2 --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm --min-count 2
+	$(NODE) js/bench-udf.mjs --package $(UDF_BENCH)/package --quantized $(UDF_BENCH)/package-min2 --model $(UDF_BENCH)/model.jtm --shared $(SHARED)
 
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build
