@@ -34,6 +34,8 @@ pub mod lda_eval;
 #[cfg(feature = "cli")]
 pub mod package;
 #[cfg(feature = "cli")]
+pub mod sample;
+#[cfg(feature = "cli")]
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

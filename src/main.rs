@@ -30,6 +30,11 @@ topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--
   jatopic terms [--model MODEL.jtm] INPUT...
   jatopic vocab --model MODEL.jtm          (the vocabulary, one term per line, in id order)
 
+demo data:
+  jatopic sample --out DIR [--seed 42] [--items 3000] [--users 600] [--days 30] [--views 8,30]
+      Writes a SYNTHETIC handmade-goods catalog (items.ndjson) and browsing log
+      (views.ndjson) for demos and tests; the same options give identical files.
+
 BigQuery:
   jatopic package --out DIR --gcs-prefix gs://BUCKET/PATH --dataset PROJECT.DATASET [--model MODEL.jtm]
         [--temp] [--function-prefix ja_] [--count-bits N] [--min-count N] [--library build/jatopic-tokenizer.js]
@@ -447,6 +452,39 @@ fn vocab_cmd(mut args: Args) -> Result<()> {
     Ok(())
 }
 
+fn sample_cmd(mut args: Args) -> Result<()> {
+    use jatopic::sample::{generate, write_sample, SampleConfig};
+    let out = args.required("--out")?;
+    let d = SampleConfig::default();
+    let views_per_user = match args.value("--views")? {
+        None => d.views_per_user,
+        Some(v) => {
+            let (a, b) = v.split_once(',').ok_or_else(|| {
+                Error::Input(format!("--views takes MIN,MAX (e.g. 8,30), not {v:?}"))
+            })?;
+            (parse_num(a, "--views")?, parse_num(b, "--views")?)
+        }
+    };
+    let cfg = SampleConfig {
+        seed: num_or(&mut args, "--seed", d.seed)?,
+        items: num_or(&mut args, "--items", d.items)?,
+        users: num_or(&mut args, "--users", d.users)?,
+        days: num_or(&mut args, "--days", d.days)?,
+        views_per_user,
+    };
+    args.finish()?;
+    let sample = generate(&cfg)?;
+    write_sample(std::path::Path::new(&out), &sample, &cfg)?;
+    eprintln!(
+        "jatopic: wrote SYNTHETIC sample data to {out}: {} items (items.ndjson), {} views by {} users (views.ndjson), seed {}",
+        sample.items.len(),
+        sample.views.len(),
+        cfg.users,
+        cfg.seed
+    );
+    Ok(())
+}
+
 fn package_cmd(mut args: Args) -> Result<()> {
     use jatopic::package::{write_package, PackageOptions};
     let out = args.required("--out")?;
@@ -536,6 +574,7 @@ fn run() -> Result<()> {
         "terms" => terms_cmd(args),
         "vocab" => vocab_cmd(args),
         "package" => package_cmd(args),
+        "sample" => sample_cmd(args),
         _ => Err(Error::Input(format!("unknown command {cmd:?}\n{USAGE}"))),
     }
 }
