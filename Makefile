@@ -121,8 +121,8 @@ bench-udf: build wasm setup-js
 	@if [ ! -f $(UDF_BENCH)/model.jtm ]; then \
 	  ./target/release/jatopic train --k 100 --keep-n 50000 --iterations 100 --format text --out $(UDF_BENCH)/model.jtm $(SHARED)/corpus/train/*.txt; fi
 	./target/release/jatopic package --out $(UDF_BENCH)/package --gcs-prefix gs://jatopic-bench/exact --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm
-	./target/release/jatopic package --out $(UDF_BENCH)/package-min2 --gcs-prefix gs://jatopic-bench/min2 --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm --min-count 2
-	$(NODE) js/bench-udf.mjs --package $(UDF_BENCH)/package --quantized $(UDF_BENCH)/package-min2 --model $(UDF_BENCH)/model.jtm --shared $(SHARED)
+	./target/release/jatopic package --out $(UDF_BENCH)/package-bits4 --gcs-prefix gs://jatopic-bench/bits4 --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm --count-bits 4
+	$(NODE) js/bench-udf.mjs --package $(UDF_BENCH)/package --quantized $(UDF_BENCH)/package-bits4 --model $(UDF_BENCH)/model.jtm --shared $(SHARED)
 
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build

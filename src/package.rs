@@ -375,7 +375,14 @@ pub fn write_package(
             let before = exact.word_topic.iter().filter(|&&c| c > 0).count();
             (
                 q.to_bytes()?,
-                format!("counts rounded to {bits} significant bits, counts below {} dropped ({kept} of {before} non-zero counts kept): cosine to the exact model's topics on topic pseudo-documents mean {mean:.6}, worst {worst:.6}", opts.min_count.max(1)),
+                format!(
+                    "counts rounded to {bits} significant bits{}: cosine to the exact model's topics on topic pseudo-documents mean {mean:.6}, worst {worst:.6}",
+                    if opts.min_count > 1 {
+                        format!(", counts below {} dropped ({kept} of {before} non-zero counts kept)", opts.min_count)
+                    } else {
+                        String::new()
+                    }
+                ),
             )
         };
         quantisation = Some(note);
