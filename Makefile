@@ -20,10 +20,10 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo test lint test-rust test-js test-sql web-test bench bench-lda bench-udf dict golden clean
+.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf dict golden clean
 
 help:
-	@echo "make demo   - set up, build, and tokenize sample sentences natively and in the wasm bundle"
+	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
@@ -74,13 +74,15 @@ wasm: setup-rust setup-js
 	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.wasm
 	$(NODE) js/bundle.mjs $(BUILD)/wasm-bindgen/jatopic.js $(BUILD)/jatopic.wasm $(BUNDLE)
 
+# The main job end to end on a SYNTHETIC sample catalog (scripts/demo.py):
+# sample → export terms (sandbox) → train → evaluate → package → SQL pipeline
+# on DuckDB → recommendation hit rate → HTML report → browser demo. Serves the
+# browser demo at the end when run in a terminal.
 demo: setup build wasm
-	@echo "== native: jatopic tokenize --format mecab"
-	@printf '%s\n' '【送料無料】手作りの革財布、プレゼントにおすすめです★' 'ハンドメイドの陶器マグカップ（直径8cm）を販売しています。' | ./target/release/jatopic tokenize --format mecab
-	@echo "== native: jatopic tokenize --format wakati"
-	@printf '%s\n' '東京都で開かれた展示会には多くの作家が参加した。' 'ｶﾜｲｲ ﾋﾟｱｽ　１２３' | ./target/release/jatopic tokenize --format wakati
-	@echo "== wasm bundle $(BUNDLE) in a bare V8 context (node:vm)"
-	@$(NODE) js/demo.mjs $(BUNDLE) '手編みのニット帽を作りました。' 'ｶﾜｲｲ ﾋﾟｱｽ'
+	@if [ -t 1 ]; then $(PY_SQL) scripts/demo.py --serve; else $(PY_SQL) scripts/demo.py; fi
+
+serve:
+	$(NODE) js/serve.mjs --dir $(BUILD)/web
 
 lint:
 	$(CARGO) fmt --check
@@ -105,7 +107,11 @@ test-js: wasm web-test
 test-sql: setup-py web-test
 	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
 
-test: setup lint test-rust test-js test-sql
+# A smoke run of the whole demo on a tiny sample (seconds) and generator determinism.
+test-demo: setup-py build wasm
+	$(PY_SQL) -m pytest tests/demo -q
+
+test: setup lint test-rust test-js test-sql test-demo
 	@echo "== all tests passed"
 
 bench: setup build wasm

@@ -88,11 +88,12 @@ impl TermConfig {
             if !self.keep_pos.contains(&pos2) {
                 continue;
             }
-            // Unknown words are reported as written; normalise them too.
-            let mut term = if t.known {
-                t.base_form.to_string()
-            } else {
+            // Surfaces (unknown words, and known words whose base form is
+            // their surface) are reported as written: normalise them too.
+            let mut term = if self.normalize {
                 normalize_term(t.base_form)
+            } else {
+                t.base_form.to_string()
             };
             if self.lowercase {
                 term.make_ascii_lowercase();
@@ -144,6 +145,21 @@ fn normalize_term(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_width_text_gives_the_same_terms_as_full_width() {
+        let tok = crate::default_tokenizer().unwrap();
+        let c = TermConfig::default();
+        assert_eq!(
+            c.terms(&tok, "ﾊﾝﾄﾞﾒｲﾄﾞのﾋﾟｱｽ、ＬＥＤライト"),
+            c.terms(&tok, "ハンドメイドのピアス、LEDライト")
+        );
+        let raw = TermConfig {
+            normalize: false,
+            ..TermConfig::default()
+        };
+        assert!(raw.terms(&tok, "ﾋﾟｱｽ").iter().all(|t| t.contains('ﾋ')));
+    }
 
     #[test]
     fn content_words_as_base_forms() {
