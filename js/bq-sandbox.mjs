@@ -20,23 +20,38 @@
 //   including "Array cannot have a null element"; Promises are awaited;
 // - documented limits: library file size, inline body size, resources and code
 //   bytes per query; a per-call time limit and a memory cap (tracked
-//   WebAssembly.Memory bytes + JS heap growth during a call); a timeout or memory error
+//   WebAssembly.Memory bytes + the worker's JS heap); a timeout or memory error
 //   discards the worker, as a crashed BigQuery worker is replaced.
+// How a worker runs: with a time limit (the default) its V8 context lives in a
+// worker_threads thread of its own. Rows go there in batches (callMany; call()
+// is a batch of one); per row the thread only stores a sequence number in a
+// SharedArrayBuffer, and a timer here (every ≤ 50 ms while rows are out)
+// terminates the thread when one row — its synchronous part, a Promise it
+// returned, or a library's evaluation — has run longer than the limit; the
+// failure names the row and the next rows go to a fresh thread. The memory cap
+// counts the thread's JS heap above what it held before the context existed
+// (garbage not yet collected included, as in a real process) plus the wasm
+// memories, checked after every row; the thread's heap is also capped by V8
+// (resourceLimits), so a runaway allocation fails the row instead of the process.
+// With timeoutMs 0 the context runs in this thread (no thread hop per call;
+// nothing can interrupt it) and only the JS heap's growth during a call counts.
 // Not emulated: Google's exact CPU/memory quotas and worker sizes (ours are
-// options), the exact ~5 MB output-per-row rule (approximated by a limit on the
-// row's JSON size), SQL itself (no query planning, no NULL-ARRAY→[] rewriting
+// options), the exact ~5 MB output-per-row rule (approximated by the row's
+// BigQuery data size: STRING 2 + UTF-8 bytes, INT64/FLOAT64 8, BOOL 1, ARRAY
+// and STRUCT the sum), SQL itself (no query planning, no NULL-ARRAY→[] rewriting
 // of query results, no types beyond STRING/INT64/FLOAT64/BOOL/ARRAY/STRUCT),
-// memory a wasm module allocates internally without exporting it, infinite
-// loops inside Promise jobs (only the synchronous part is preemptible), and
-// V8 heap exhaustion (it aborts this process instead of failing one query).
+// memory a wasm module allocates internally without exporting it, and — only
+// with timeoutMs 0 — infinite loops (nothing preempts them) and V8 heap
+// exhaustion (it aborts this process instead of failing one query).
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import v8 from 'node:v8';
 import crypto from 'node:crypto';
-import readline from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Worker as Thread, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { StringDecoder } from 'node:string_decoder';
 
 // BigQuery's documented JavaScript UDF limits
 // (https://cloud.google.com/bigquery/quotas#udf_limits and
@@ -49,7 +64,7 @@ export const MAX_INLINE_BODY_BYTES = 32 * 1024;
 export const MAX_RESOURCES = 50;
 /** Maximum cumulative size of the code resources of a query: 5 MB. */
 export const MAX_TOTAL_CODE_BYTES = 5_000_000;
-/** Output of a UDF per row: "approximately 5 MB or less" (we measure the row's JSON). */
+/** Output of a UDF per row: "approximately 5 MB or less" (we measure the row's BigQuery data size). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 5_000_000;
 /** Our per-call time limit (BigQuery's is undocumented; calls "taking too long" fail). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -437,20 +452,29 @@ function encodeArg(t, v, p) {
   }
 }
 
+// Upper bound of the BigQuery data size of the result being converted, summed
+// by decodeResult as it goes (a string counts 2 + 3 bytes per UTF-16 unit, which
+// bounds its UTF-8 size); the exact size is computed only when this exceeds the limit.
+let sizeBound = 0;
+
 // UDF result → BigQuery's value, as JSON (INT64 beyond 2^53 as a string, non-finite FLOAT64 as strings).
 function decodeResult(t, v, p) {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
-    case 'STRING': return typeof v === 'string' ? v : typeError(t, v, p);
-    case 'INT64': { const b = toInt64(t, v, p); return b >= -SAFE && b <= SAFE ? Number(b) : b.toString(); }
-    case 'FLOAT64': return typeof v !== 'number' ? typeError(t, v, p) : Number.isFinite(v) ? v : String(v);
-    case 'BOOL': return typeof v === 'boolean' ? v : typeError(t, v, p);
+    case 'STRING':
+      if (typeof v !== 'string') typeError(t, v, p);
+      sizeBound += 2 + 3 * v.length;
+      return v;
+    case 'INT64': { const b = toInt64(t, v, p); sizeBound += 8; return b >= -SAFE && b <= SAFE ? Number(b) : b.toString(); }
+    case 'FLOAT64': if (typeof v !== 'number') typeError(t, v, p); sizeBound += 8; return Number.isFinite(v) ? v : String(v);
+    case 'BOOL': if (typeof v !== 'boolean') typeError(t, v, p); sizeBound += 1; return v;
     case 'ARRAY': {
       if (!Array.isArray(v)) typeError(t, v, p);
-      const out = new Array(v.length);
-      for (let i = 0; i < v.length; i++) {
-        if (v[i] === null || v[i] === undefined) fail('TYPE', `${join(p, i)}: Array cannot have a null element`, { path: join(p, i) });
-        out[i] = decodeResult(t.element, v[i], join(p, i));
+      const n = v.length, out = new Array(n), el = t.element;
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (x === null || x === undefined) fail('TYPE', `${join(p, i)}: Array cannot have a null element`, { path: join(p, i) });
+        out[i] = el.kind === 'STRING' && typeof x === 'string' ? (sizeBound += 2 + 3 * x.length, x) : decodeResult(el, x, join(p, i));
       }
       return out;
     }
@@ -460,6 +484,20 @@ function decodeResult(t, v, p) {
       for (const f of t.fields) out[f.name] = decodeResult(f.type, v[f.name], join(p, f.name));
       return out;
     }
+  }
+}
+
+// BigQuery's logical size of a converted value (its data type sizes,
+// https://cloud.google.com/bigquery/docs/storage_overview#data_type_sizes): STRING 2 + its
+// UTF-8 bytes, INT64 and FLOAT64 8, BOOL 1, NULL 0, ARRAY and STRUCT the sum of their values.
+function dataSize(t, v) {
+  if (v === null) return 0;
+  switch (t.kind) {
+    case 'STRING': return 2 + Buffer.byteLength(v, 'utf8');
+    case 'INT64': case 'FLOAT64': return 8;
+    case 'BOOL': return 1;
+    case 'ARRAY': { let n = 0; for (const x of v) n += dataSize(t.element, x); return n; }
+    default: { let n = 0; for (const f of t.fields) n += dataSize(f.type, v[f.name]); return n; }
   }
 }
 
@@ -484,11 +522,8 @@ const TRACKER_SOURCE = `(() => {
   return () => { let n = 0; for (let i = 0; i < memories.length; i++) n += size(memories[i]); return n; };
 })()`;
 
-const SLOT = '__bqSandboxInvoke__';
-const INVOKE = new vm.Script(`${SLOT}()`, { filename: 'bq-sandbox' });
 const usedHeap = () => v8.getHeapStatistics().used_heap_size;
 const mb = (n) => (n / 1048576).toFixed(1);
-const isTimeout = (e) => e?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 
 function describeThrown(e) {
   if (e === null || typeof e !== 'object' || typeof e.message !== 'string') return `uncaught ${preview(e)}`;
@@ -496,10 +531,13 @@ function describeThrown(e) {
   return `${e.name || 'Error'}: ${e.message}${frame ? ` at ${frame[1]}:${frame[2]}:${frame[3]}` : ''}`;
 }
 
-// One V8 context = one BigQuery worker process.
+// One V8 context = one BigQuery worker process. In a worker thread `heapBase` is
+// the thread's heap before the context existed and the memory cap counts the
+// whole heap above it; in this thread (heapBase null) the heap is the host's,
+// so only its growth during the library evaluation or the call is counted.
 class Context {
-  constructor(pkg, cfg) {
-    this.pkg = pkg; this.cfg = cfg;
+  constructor(pkg, cfg, heapBase = null) {
+    this.pkg = pkg; this.cfg = cfg; this.heapBase = heapBase;
     this.ctx = vm.createContext({}, { name: 'bq-sandbox worker' });
     this.wasmBytes = vm.runInContext(TRACKER_SOURCE, this.ctx);
     [this.CArray, this.CObject] = vm.runInContext('[Array, Object]', this.ctx);
@@ -507,93 +545,340 @@ class Context {
     this.libraryEvalMs = 0; this.firstCallMs = null; this.wasmMemoryBytes = 0;
   }
 
-  run(script, crash) {
-    // The timeout starts a watchdog thread per call (~0.2 ms); timeoutMs 0 disables it.
-    try { return script.runInContext(this.ctx, this.cfg.timeoutMs > 0 ? { timeout: this.cfg.timeoutMs } : {}); } catch (e) {
-      if (isTimeout(e)) fail('TIMEOUT', `exceeded the time limit of ${this.cfg.timeoutMs} ms (raise timeoutMs / --timeout-ms, or make the code faster)`, { crash: true });
-      return fail(crash ? 'LIBRARY' : 'UDF', describeThrown(e), { crash });
-    }
+  // Library files and the body's function expression; failures discard the worker.
+  evaluate(script, what) {
+    try { return script.runInContext(this.ctx); } catch (e) { return fail('LIBRARY', `${what}${describeThrown(e)}`, { crash: true }); }
   }
 
   // Libraries (each URI once, in order) and the body, on the function's first call.
-  prepare(fn) {
+  // `probe.load(k)` marks the evaluation of fn.libraries[k] (-1: the body) for the watchdog.
+  prepare(fn, probe) {
     let body = this.bodies.get(fn.name);
     if (body) return body;
     const t0 = performance.now(), heapBefore = usedHeap();
-    for (const uri of fn.libraries) {
+    for (let k = 0; k < fn.libraries.length; k++) {
+      const uri = fn.libraries[k];
       if (this.loaded.has(uri)) continue;
-      const { source } = this.pkg.libraries.get(uri);
-      try { this.run(new vm.Script(source, { filename: uri }), true); } catch (e) {
-        throw new SandboxError(e.code, `library ${uri}: ${e.message}`, { crash: true });
+      probe?.load(k);
+      let script;
+      try { script = new vm.Script(this.pkg.libraries.get(uri).source, { filename: uri }); } catch (e) {
+        fail('LIBRARY', `library ${uri}: ${describeThrown(e)}`, { crash: true });
       }
+      this.evaluate(script, `library ${uri}: `);
       this.loaded.add(uri);
     }
     this.libraryEvalMs += performance.now() - t0;
+    probe?.load(-1);
     let script;
     try {
       script = new vm.Script(`(function(${fn.args.map((a) => a.name).join(', ')}) {\n${fn.body}\n})`, { filename: fn.name, lineOffset: -1 });
     } catch (e) { fail('LIBRARY', `the function body does not compile: ${describeThrown(e)}`, { crash: true }); }
-    body = this.run(script, true);
+    body = this.evaluate(script, '');
     this.bodies.set(fn.name, body);
     this.checkMemory(heapBefore);
     return body;
   }
 
-  // Plain values → objects of the worker's realm, as BigQuery creates them.
+  // Plain values → objects of the worker's realm, as BigQuery creates them
+  // (defined, not assigned: setters a library put on Object.prototype do not run).
   toRealm(v) {
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) { const a = new this.CArray(v.length); v.forEach((x, i) => { a[i] = this.toRealm(x); }); return a; }
+    if (Array.isArray(v)) { const a = new this.CArray(v.length); for (let i = 0; i < v.length; i++) a[i] = this.toRealm(v[i]); return a; }
     const o = new this.CObject();
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(o, k, { value: this.toRealm(x), writable: true, enumerable: true, configurable: true });
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: this.toRealm(v[k]), writable: true, enumerable: true, configurable: true });
     return o;
   }
 
-  // The JS heap is the process's, shared with the host: count what grew
-  // during the library evaluation or the call being checked.
+  call(body, args) {
+    const a = new Array(args.length);
+    for (let i = 0; i < args.length; i++) a[i] = this.toRealm(args[i]);
+    return Reflect.apply(body, undefined, a);
+  }
+
   checkMemory(heapBefore) {
-    const wasm = this.wasmMemoryBytes = this.wasmBytes(), heap = Math.max(0, usedHeap() - heapBefore);
-    const cap = this.cfg.memoryMb * 1048576;
-    if (wasm + heap > cap) {
-      fail('MEMORY', `memory limit exceeded (${mb(wasm + heap)} MB > ${this.cfg.memoryMb} MB: wasm memory ${mb(wasm)} MB + JS heap growth ${mb(heap)} MB); raise memoryMb / --memory-mb or make the UDF use less memory`, { crash: true });
+    const wasm = this.wasmMemoryBytes = this.wasmBytes(), heap = Math.max(0, usedHeap() - (this.heapBase ?? heapBefore));
+    if (wasm + heap > this.cfg.memoryMb * 1048576) {
+      fail('MEMORY', `memory limit exceeded (${mb(wasm + heap)} MB > ${this.cfg.memoryMb} MB: wasm memory ${mb(wasm)} MB + JS heap ${this.heapBase === null ? 'growth ' : ''}${mb(heap)} MB); raise memoryMb / --memory-mb or make the UDF use less memory`, { crash: true });
     }
   }
 
-  async invoke(fn, args) {
-    const body = this.prepare(fn), realmArgs = args.map((a) => this.toRealm(a));
-    const t0 = performance.now(), heapBefore = usedHeap();
-    Object.defineProperty(this.ctx, SLOT, { value: () => Reflect.apply(body, undefined, realmArgs), configurable: true });
-    let result;
-    try { result = this.run(INVOKE, false); } finally { delete this.ctx[SLOT]; }
-    if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function') {
-      const left = Math.max(1, this.cfg.timeoutMs - (performance.now() - t0));
-      let timer;
-      try {
-        result = await new Promise((resolve, reject) => {
-          if (this.cfg.timeoutMs > 0) timer = setTimeout(() => reject(new SandboxError('TIMEOUT', `the returned Promise did not settle within the time limit of ${this.cfg.timeoutMs} ms (raise timeoutMs / --timeout-ms)`, { crash: true })), left);
-          result.then(resolve, (e) => reject(new SandboxError('UDF', describeThrown(e))));
-        });
-      } finally { clearTimeout(timer); }
+  stats() { return { libraryEvalMs: this.libraryEvalMs, firstCallMs: this.firstCallMs, wasmMemoryBytes: this.wasmMemoryBytes }; }
+}
+
+// A failure as data (it may cross threads): the row index in the batch and the SandboxError's fields.
+function failure(e, index) {
+  const s = e instanceof SandboxError ? e : new SandboxError('UDF', describeThrown(e)); // e.g. a throwing getter on a result
+  return { index, code: s.code, message: s.message, path: s.path, crash: !!s.crash };
+}
+
+const settle = (promise, then) => new Promise((resolve, reject) => {
+  Reflect.apply(then, promise, [resolve, (e) => reject(new SandboxError('UDF', describeThrown(e)))]);
+});
+
+// Runs encoded rows of `fn` in order and stops at the first failure:
+// resolves to { results, error: null | failure(…) }. Synchronous unless the UDF
+// returns a Promise. `probe` (worker threads) marks each row for the watchdog
+// and takes the results so far whenever they reach FLUSH_BYTES, so that a batch
+// of large results does not sit in the worker's heap (where it would count).
+// `json`: each result as its JSON text.
+async function runRows(ctx, fn, rows, probe, json = false) {
+  let results = [], held = 0, i = 0;
+  const cap = ctx.cfg.maxOutputBytes, inThread = ctx.heapBase !== null;
+  try {
+    const body = ctx.prepare(fn, probe);
+    for (; i < rows.length; i++) {
+      probe?.row(i);
+      const first = ctx.firstCallMs === null, t0 = first ? performance.now() : 0;
+      const heapBefore = inThread ? 0 : usedHeap();
+      let r = ctx.call(body, rows[i]);
+      if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
+        const then = r.then;
+        if (typeof then === 'function') { probe?.wait(); r = await settle(r, then); }
+      }
+      if (first) ctx.firstCallMs = performance.now() - t0;
+      ctx.checkMemory(heapBefore);
+      sizeBound = 0;
+      const out = decodeResult(fn.returns, r, '');
+      if (sizeBound > cap) {
+        const bytes = dataSize(fn.returns, out);
+        if (bytes > cap) fail('OUTPUT', `the result is ${bytes} bytes (BigQuery's data size: STRING 2 + UTF-8 bytes, INT64/FLOAT64 8, BOOL 1); BigQuery limits a UDF's output to about 5 MB per row (this sandbox: ${cap}; maxOutputBytes / --max-output-bytes)`);
+      }
+      results.push(json ? JSON.stringify(out) : out);
+      if (probe && (held += sizeBound) >= FLUSH_BYTES && i + 1 < rows.length) { probe.flush(results); results = []; held = 0; }
     }
-    if (this.firstCallMs === null) this.firstCallMs = performance.now() - t0;
-    this.checkMemory(heapBefore);
-    return result;
+  } catch (e) {
+    probe?.idle();
+    return { results, error: failure(e, i) };
   }
+  probe?.idle();
+  return { results, error: null };
+}
+
+// timeoutMs 0: the context lives in this thread; nothing can interrupt it, so
+// nothing needs to watch it.
+class InlineExec {
+  constructor(pkg, cfg, started) { this.pkg = pkg; this.cfg = cfg; this.started = started; this.ctx = null; this.last = null; }
+  async run(fn, rows, json) {
+    if (!this.ctx) { this.ctx = this.last = new Context(this.pkg, this.cfg); this.started(); }
+    const ctx = this.ctx, r = await runRows(ctx, fn, rows, null, json);
+    if (r.error?.crash && this.ctx === ctx) this.ctx = null;
+    return r;
+  }
+  stats() { return { ...(this.last?.stats() ?? { libraryEvalMs: 0, firstCallMs: null, wasmMemoryBytes: 0 }), threadStartMs: null }; }
+  close() { this.ctx = null; }
+}
+
+// With a time limit the context lives in a worker thread. Per row the thread
+// only stores a sequence number in shared memory; a timer here (every
+// tickMs while batches are out) terminates the thread when the same row has
+// been running for longer than the limit. Memory: the thread's own heap
+// (resourceLimits) plus its WebAssembly memories.
+const THREAD_MARK = 'bqSandboxThread';
+const SEQ = 0, PHASE = 1, INDEX = 2, LIB = 3; // shared Int32Array slots
+const IDLE = 0, LOAD = 1, RUN = 2, AWAIT = 3; // phases
+const CHUNK_ROWS = 256, CHUNK_UNITS = 1 << 20, WINDOW = 2, HEAP_HEADROOM_MB = 16, FLUSH_BYTES = 1 << 20;
+
+// Where a batch of rows ends: CHUNK_ROWS rows or about CHUNK_UNITS string units of arguments.
+function chunkEnd(rows, start) {
+  let units = 0, i = start;
+  const end = Math.min(rows.length, start + CHUNK_ROWS);
+  while (i < end && units < CHUNK_UNITS) {
+    for (const a of rows[i++]) units += typeof a === 'string' ? a.length : Array.isArray(a) ? 16 * a.length : 16;
+  }
+  return i;
+}
+
+class ThreadExec {
+  constructor(pkg, cfg, started) {
+    this.payload = { functions: pkg.functions, libraries: pkg.libraries, cfg };
+    this.cfg = cfg; this.started = started;
+    this.byName = new Map(pkg.functions.map((f) => [f.name, f]));
+    this.thread = null; this.queue = []; this.ids = 0; this.groups = 0; this.timer = null;
+    this.last = { libraryEvalMs: 0, firstCallMs: null, wasmMemoryBytes: 0 }; this.threadStartMs = null;
+    this.tickMs = Math.max(5, Math.min(50, cfg.timeoutMs / 4));
+  }
+
+  start() {
+    const sab = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT), t0 = performance.now();
+    const thread = new Thread(new URL(import.meta.url), {
+      workerData: { [THREAD_MARK]: true, ...this.payload, sab }, execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.cfg.memoryMb + HEAP_HEADROOM_MB },
+    });
+    thread.on('message', (m) => {
+      if (thread !== this.thread) return;
+      if (m.ready) { this.threadStartMs = performance.now() - t0; return; }
+      this.reply(thread, m);
+    });
+    thread.on('error', (e) => this.died(thread, e));
+    thread.on('exit', (code) => this.died(thread, null, code));
+    thread.unref();
+    this.thread = thread; this.state = new Int32Array(sab); this.threadStartMs = null;
+    this.started();
+  }
+
+  // One batch to the thread; resolves to its reply { id, results, error } or { skipped }.
+  post(msg) { return new Promise((resolve) => this.send({ msg, resolve })); }
+
+  send(job) {
+    if (!this.thread) this.start();
+    this.queue.push(job);
+    this.thread.postMessage(job.msg);
+    if (this.queue.length === 1) { this.thread.ref(); this.watch(true); }
+  }
+
+  reply(thread, m) {
+    if (m.partial) { (this.queue[0].partial ??= []).push(m.partial); return; }
+    const job = this.queue.shift();
+    if (job.partial) m.results = [].concat(...job.partial, m.results);
+    this.last = m.stats ?? this.last;
+    if (m.error?.crash) this.discard(job.msg.group);
+    else if (!this.queue.length) { thread.unref(); this.watch(false); }
+    job.resolve(m);
+  }
+
+  // Ends the thread; batches still queued go to a fresh one, except the rest of
+  // the failed callMany (they are answered as skipped).
+  discard(failedGroup) {
+    this.thread.terminate();
+    this.thread = null;
+    this.watch(false);
+    const rest = this.queue;
+    this.queue = [];
+    for (const job of rest) if (job.msg.group === failedGroup) job.resolve({ id: job.msg.id, skipped: true }); else this.send(job);
+  }
+
+  // The running batch fails with `error` at the row the thread was on.
+  crash(code, message) {
+    const job = this.queue.shift(), s = this.state;
+    const index = Atomics.load(s, PHASE) === LOAD ? 0 : Atomics.load(s, INDEX);
+    this.discard(job.msg.group);
+    job.resolve({ id: job.msg.id, results: [].concat(...(job.partial ?? [])), error: { index, code, message, crash: true } });
+  }
+
+  died(thread, err, exitCode) {
+    if (thread !== this.thread) return; // already replaced
+    if (!this.queue.length) { this.thread = null; this.watch(false); return; }
+    if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      this.crash('MEMORY', `memory limit exceeded (the JS heap outgrew the worker's ${this.cfg.memoryMb} MB); raise memoryMb / --memory-mb or make the UDF use less memory`);
+    } else this.crash('UDF', `the worker thread stopped: ${err ? err.message : `exit code ${exitCode}`}`);
+  }
+
+  watch(on) {
+    if (on && !this.timer) {
+      this.seen = -1;
+      this.timer = setInterval(() => this.check(), this.tickMs);
+      this.timer.unref();
+    } else if (!on && this.timer) { clearInterval(this.timer); this.timer = null; }
+  }
+
+  // A row "has been running since seenAt" from the first tick that saw its
+  // sequence number: it is stopped after between timeoutMs and timeoutMs + tickMs.
+  check() {
+    const s = this.state, seq = Atomics.load(s, SEQ), phase = Atomics.load(s, PHASE), now = performance.now();
+    if (phase === IDLE || seq !== this.seen) { this.seen = seq; this.seenAt = now; return; }
+    if (now - this.seenAt <= this.cfg.timeoutMs) return;
+    const t = this.cfg.timeoutMs, lib = Atomics.load(s, LIB), fn = this.byName.get(this.queue[0].msg.fn);
+    if (phase === AWAIT) this.crash('TIMEOUT', `the returned Promise did not settle within the time limit of ${t} ms (raise timeoutMs / --timeout-ms)`);
+    else this.crash('TIMEOUT', `${phase === LOAD && lib >= 0 ? `library ${fn.libraries[lib]}: ` : ''}exceeded the time limit of ${t} ms (raise timeoutMs / --timeout-ms, or make the code faster)`);
+  }
+
+  // All rows of one call, in batches (WINDOW of them at the thread at a time).
+  run(fn, rows, json) {
+    const group = ++this.groups, n = rows.length, results = new Array(n);
+    return new Promise((resolve) => {
+      let next = 0, inFlight = 0, finished = false;
+      const pump = () => {
+        while (!finished && inFlight < WINDOW && next < n) {
+          const start = next;
+          next = chunkEnd(rows, start);
+          inFlight++;
+          this.post({ id: ++this.ids, fn: fn.name, rows: start === 0 && next === n ? rows : rows.slice(start, next), group, json }).then((m) => {
+            inFlight--;
+            if (finished || m.skipped) return;
+            for (let k = 0; k < m.results.length; k++) results[start + k] = m.results[k];
+            if (m.error) {
+              finished = true;
+              results.length = start + m.results.length;
+              resolve({ results, error: { ...m.error, index: start + m.error.index } });
+            } else if (next >= n && inFlight === 0) { finished = true; resolve({ results, error: null }); } else pump();
+          });
+        }
+      };
+      pump();
+    });
+  }
+
+  stats() { return { ...this.last, threadStartMs: this.threadStartMs }; }
+  // Ends the thread; calls still out fail (`idleOnly`: only if there are none).
+  close(idleOnly = false) {
+    if (!this.thread || (idleOnly && this.queue.length)) return;
+    const rest = this.queue;
+    this.thread.terminate();
+    this.thread = null; this.queue = [];
+    this.watch(false);
+    for (const job of rest) job.resolve({ id: job.msg.id, results: [], error: { index: 0, code: 'UDF', message: 'the worker was closed', crash: true } });
+  }
+}
+
+// The worker thread: one Context, batches in order. A failed callMany's later
+// batches are skipped; after a crash (memory, library) the thread stops and is replaced.
+function threadMain({ functions, libraries, cfg, sab }) {
+  process.on('unhandledRejection', () => {}); // a UDF's stray rejected Promise does not end the worker
+  const s = new Int32Array(sab), byName = new Map(functions.map((f) => [f.name, f]));
+  const ctx = new Context({ libraries }, cfg, usedHeap());
+  let seq = 0, busy = false, dead = false, current = 0;
+  const probe = {
+    load(k) { Atomics.store(s, LIB, k); Atomics.store(s, PHASE, LOAD); Atomics.store(s, SEQ, ++seq); },
+    row(i) { Atomics.store(s, INDEX, i); Atomics.store(s, PHASE, RUN); Atomics.store(s, SEQ, ++seq); },
+    wait() { Atomics.store(s, PHASE, AWAIT); },
+    idle() { Atomics.store(s, PHASE, IDLE); },
+    flush(results) { parentPort.postMessage({ id: current, partial: results }); },
+  };
+  const failed = new Set(), queue = [];
+  async function drain() {
+    busy = true;
+    while (queue.length && !dead) {
+      const m = queue.shift();
+      if (failed.has(m.group)) { parentPort.postMessage({ id: m.id, skipped: true }); continue; }
+      let r;
+      try {
+        current = m.id;
+        r = await runRows(ctx, byName.get(m.fn), m.rows, probe, m.json);
+        if (r.error) { failed.add(m.group); dead = r.error.crash; }
+        parentPort.postMessage({ id: m.id, results: r.results, error: r.error, stats: ctx.stats() });
+      } catch (e) { // not the UDF's doing: give up this worker rather than leave the batch unanswered
+        dead = true;
+        parentPort.postMessage({ id: m.id, results: [], error: { ...failure(e, 0), crash: true } });
+      }
+    }
+    busy = false;
+  }
+  parentPort.on('message', (m) => { queue.push(m); if (!busy) drain(); });
+  parentPort.postMessage({ ready: true });
 }
 
 /**
  * @typedef {object} Worker
  * @property {(name: string, args: any[]|object) => Promise<any>} call  one row: args in
  *   declared order or keyed by name, as JSON values; resolves to the result as JSON.
- * @property {(name: string, rows: Array<any[]|object>) => Promise<any[]>} callMany  rows in order; the first error
- *   rejects with "NAME row N: ..." (1-based).
+ * @property {(name: string, rows: Array<any[]|object>, opts?: {firstRow?: number, json?: boolean}) => Promise<any[]>} callMany
+ *   rows in order, sent to the worker in batches (the fast path); with opts.json each result comes as its JSON
+ *   text. The first error rejects with "NAME row N: ..." (N counts from opts.firstRow, default 1) and carries
+ *   `results`: those of the rows before it (after a TIMEOUT or MEMORY crash, the ones the discarded worker had
+ *   not sent back yet are missing).
  * @property {(name: string, args: any[]|object, row: number|null) => Promise<any>} callRow  call() with a row number for messages.
- * @property {() => {libraryEvalMs: number, firstCallMs: number|null, wasmMemoryBytes: number, workersStarted: number, calls: number}} stats
+ * @property {() => {libraryEvalMs: number, firstCallMs: number|null, wasmMemoryBytes: number, workersStarted: number,
+ *   calls: number, threadStartMs: number|null}} stats  of the latest worker; threadStartMs: its thread's start (null
+ *   without a time limit).
+ * @property {() => void} close  ends the worker now (calls still running fail); a later call starts a fresh one. Not
+ *   required: an idle worker thread does not keep node running.
  */
 
 /**
  * A worker that survives crashes: after a TIMEOUT or MEMORY error the V8 context is
  * dropped and the next call starts a fresh one (libraries evaluated again).
- * Options: timeoutMs (0 = no limit), memoryMb, maxOutputBytes.
+ * Options: timeoutMs (0 = no limit, and the context then runs in this thread),
+ * memoryMb, maxOutputBytes.
  * @returns {Worker}
  */
 export function createWorker(pkg, opts = {}) {
@@ -603,48 +888,56 @@ export function createWorker(pkg, opts = {}) {
     maxOutputBytes: opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
   };
   const byName = new Map(pkg.functions.map((f) => [f.name, f]));
-  let current = null, last = null, workersStarted = 0, calls = 0;
+  let workersStarted = 0, calls = 0;
+  const started = () => { workersStarted++; };
+  const exec = cfg.timeoutMs > 0 ? new ThreadExec(pkg, cfg, started) : new InlineExec(pkg, cfg, started);
 
-  async function callRow(name, args, row) {
-    const fn = byName.get(name);
-    try {
-      if (!fn) fail('PACKAGE', `no such function (have: ${[...byName.keys()].join(', ')})`);
-      let values;
-      if (Array.isArray(args)) {
-        if (args.length !== fn.args.length) fail('TYPE', `expected ${fn.args.length} argument(s), got ${args.length}`);
-        values = args;
-      } else if (args !== null && typeof args === 'object') {
-        for (const k of Object.keys(args)) if (!fn.args.some((a) => a.name === k)) fail('TYPE', `no argument named ${k}`);
-        values = fn.args.map((a) => (Object.hasOwn(args, a.name) ? args[a.name] : fail('TYPE', `missing argument ${a.name}`)));
-      } else fail('TYPE', `a row must be a JSON array of arguments or an object keyed by argument name, got ${preview(args)}`);
-      const encoded = fn.args.map((a, i) => encodeArg(a.type, values[i], `argument ${a.name}`));
-      if (!current) { current = last = new Context(pkg, cfg); workersStarted++; }
-      calls++;
-      const out = decodeResult(fn.returns, await current.invoke(fn, encoded), '');
-      const bytes = Buffer.byteLength(JSON.stringify(out), 'utf8');
-      if (bytes > cfg.maxOutputBytes) fail('OUTPUT', `the result is ${bytes} bytes of JSON; BigQuery limits a UDF's output to about 5 MB per row (this sandbox: ${cfg.maxOutputBytes}; maxOutputBytes / --max-output-bytes)`);
-      return out;
-    } catch (err) {
-      // Anything else came from the UDF's realm (e.g. a throwing getter on a result).
-      const e = err instanceof SandboxError ? err : new SandboxError('UDF', describeThrown(err));
-      if (e.crash) current = null;
-      throw new SandboxError(e.code, `${name}${row ? ` row ${row}` : ''}: ${e.message}`, { function: name, row, detail: e.message, path: e.path, crash: !!e.crash });
-    }
+  // A JSON row → the argument values BigQuery passes (validated).
+  function encodeRow(fn, args) {
+    if (!fn) fail('PACKAGE', `no such function (have: ${[...byName.keys()].join(', ')})`);
+    let values;
+    if (Array.isArray(args)) {
+      if (args.length !== fn.args.length) fail('TYPE', `expected ${fn.args.length} argument(s), got ${args.length}`);
+      values = args;
+    } else if (args !== null && typeof args === 'object') {
+      for (const k of Object.keys(args)) if (!fn.args.some((a) => a.name === k)) fail('TYPE', `no argument named ${k}`);
+      values = fn.args.map((a) => (Object.hasOwn(args, a.name) ? args[a.name] : fail('TYPE', `missing argument ${a.name}`)));
+    } else fail('TYPE', `a row must be a JSON array of arguments or an object keyed by argument name, got ${preview(args)}`);
+    const out = new Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = encodeArg(fn.args[i].type, values[i], `argument ${fn.args[i].name}`);
+    return out;
   }
-  return {
-    call: (name, args) => callRow(name, args, null),
-    async callMany(name, rows) {
-      const out = [];
-      for (let i = 0; i < rows.length; i++) out.push(await callRow(name, rows[i], i + 1));
-      return out;
-    },
-    callRow,
-    stats: () => ({
-      libraryEvalMs: last?.libraryEvalMs ?? 0, firstCallMs: last?.firstCallMs ?? null,
-      wasmMemoryBytes: last?.wasmMemoryBytes ?? 0, workersStarted, calls,
-    }),
+
+  // Rows in order; `first` numbers them in messages (null: no row number).
+  async function run(name, rows, first, json = false) {
+    const fn = byName.get(name), encoded = [];
+    let bad = null;
+    for (let i = 0; i < rows.length; i++) {
+      try { encoded.push(encodeRow(fn, rows[i])); } catch (e) { bad = failure(e, i); break; }
+    }
+    // The rows before a malformed one still run: one of them may fail first.
+    const r = encoded.length ? await exec.run(fn, encoded, json) : { results: [], error: null };
+    calls += r.results.length + (r.error ? 1 : 0);
+    const e = r.error ?? bad;
+    if (!e) return r.results;
+    const row = first ? first + e.index : null;
+    throw new SandboxError(e.code, `${name}${row ? ` row ${row}` : ''}: ${e.message}`,
+      { function: name, row, detail: e.message, path: e.path, crash: e.crash, results: r.results });
+  }
+
+  const worker = {
+    call: async (name, args) => (await run(name, [args], null))[0],
+    callMany: (name, rows, { firstRow = 1, json = false } = {}) => run(name, rows, firstRow, json),
+    callRow: async (name, args, row) => (await run(name, [args], row || null))[0],
+    stats: () => ({ ...exec.stats(), workersStarted, calls }),
+    close: () => exec.close(),
   };
+  if (exec instanceof ThreadExec) orphans.register(worker, exec);
+  return worker;
 }
+
+// A worker dropped without close(): end its thread once it is collected.
+const orphans = new FinalizationRegistry((exec) => exec.close(true));
 
 // ---------------------------------------------------------------------- CLI
 
@@ -652,6 +945,8 @@ const USAGE = `usage: node js/bq-sandbox.mjs (--package DIR | --sql FILE) --func
          [--output FILE|-] [--timeout-ms N] [--memory-mb N] [--max-output-bytes N]
          [--gcs-map gs://PREFIX=DIR]... [--stats]
        node js/bq-sandbox.mjs (--package DIR | --sql FILE) --list`;
+
+const CLI_BATCH_ROWS = 1024, CLI_BATCH_UNITS = 1 << 20;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv, io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }) {
@@ -688,29 +983,69 @@ export async function main(argv, io = { stdin: process.stdin, stdout: process.st
   const input = o.input === '-' ? io.stdin : fs.createReadStream(o.input);
   const out = o.output === '-' ? io.stdout : fs.createWriteStream(o.output);
   const write = (s) => (out.write(s) ? null : new Promise((r) => out.once('drain', r)));
-  let row = 0, code = 0;
+  // Rows go to the worker in batches (callMany): a batch is sent when it is full
+  // or a read chunk ends, and while it runs the next one is read and parsed.
+  let row = 0, code = 0, batch = [], batchFirst = 1, batchUnits = 0, pending = null;
+  const writeResults = (texts) => texts.length && write(`${texts.join('\n')}\n`);
+  const finish = async () => {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    let results;
+    try { results = await p; } catch (e) {
+      if (e instanceof SandboxError && e.results) await writeResults(e.results);
+      throw e;
+    }
+    await writeResults(results);
+  };
+  const dispatch = async () => {
+    if (!batch.length) return;
+    const p = worker.callMany(o.function, batch, { firstRow: batchFirst, json: true });
+    p.catch(() => {}); // awaited by finish()
+    batch = []; batchUnits = 0;
+    await finish();
+    pending = p;
+  };
+  const take = async (line) => {
+    if (!line.trim()) return;
+    row++;
+    let args;
+    try { args = JSON.parse(line); } catch (e) {
+      await dispatch();
+      await finish();
+      fail('TYPE', `${o.function} row ${row}: the input line is not JSON: ${e.message}`);
+    }
+    if (!batch.length) batchFirst = row;
+    batch.push(args);
+    batchUnits += line.length;
+    if (batch.length >= CLI_BATCH_ROWS || batchUnits >= CLI_BATCH_UNITS) await dispatch();
+  };
   const t0 = performance.now();
   try {
-    for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
-      if (!line.trim()) continue;
-      row++;
-      let args;
-      try { args = JSON.parse(line); } catch (e) { fail('TYPE', `${o.function} row ${row}: the input line is not JSON: ${e.message}`); }
-      const result = await worker.callRow(o.function, args, row);
-      await write(`${JSON.stringify(result)}\n`);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    for await (const chunk of input) {
+      const lines = (carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split(/\r\n|\r|\n/);
+      carry = lines.pop();
+      for (const line of lines) await take(line);
+      await dispatch();
     }
+    await take(carry + decoder.end());
+    await dispatch();
+    await finish();
   } catch (e) {
     if (!(e instanceof SandboxError)) throw e;
     say(e.message);
     code = 1;
-  }
+  } finally { worker.close(); }
   if (out !== io.stdout) await new Promise((r) => out.end(r));
   if (o.stats) {
     const s = worker.stats(), secs = (performance.now() - t0) / 1000;
-    say(`stats: ${row} rows in ${secs.toFixed(2)} s (${Math.round(row / Math.max(secs, 1e-9))} rows/s); worker start ${(s.libraryEvalMs + (s.firstCallMs ?? 0)).toFixed(1)} ms (library evaluation ${s.libraryEvalMs.toFixed(1)} ms + first call ${(s.firstCallMs ?? 0).toFixed(1)} ms); wasm memory ${mb(s.wasmMemoryBytes)} MB; workers started ${s.workersStarted}`);
+    say(`stats: ${row} rows in ${secs.toFixed(2)} s (${Math.round(row / Math.max(secs, 1e-9))} rows/s); worker start ${(s.libraryEvalMs + (s.firstCallMs ?? 0) + (s.threadStartMs ?? 0)).toFixed(1)} ms (library evaluation ${s.libraryEvalMs.toFixed(1)} ms + first call ${(s.firstCallMs ?? 0).toFixed(1)} ms${s.threadStartMs === null ? '' : ` + thread start ${s.threadStartMs.toFixed(1)} ms`}); wasm memory ${mb(s.wasmMemoryBytes)} MB; workers started ${s.workersStarted}`);
   }
   return code;
 }
 
-const self = process.argv[1] && (() => { try { return fs.realpathSync(process.argv[1]); } catch { return null; } })();
+if (!isMainThread && workerData?.[THREAD_MARK]) threadMain(workerData);
+const self = isMainThread && process.argv[1] && (() => { try { return fs.realpathSync(process.argv[1]); } catch { return null; } })();
 if (self === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -154,10 +154,21 @@ test('result conversion against the declared type', async () => {
   await rejectsAsync(w.callMany('i', [['1'], ['2'], ['"x"']]), 'TYPE', /^i row 3: expected INT64, got "x"$/);
 });
 
-test('per-row output limit', async () => {
+test('per-row output limit: the BigQuery data size of the result', async () => {
   const w = single({}, { args: [['n', 'INT64']], returns: 'STRING', body: 'return "x".repeat(Number(n));' }).createWorker({ maxOutputBytes: 100 });
-  assert.equal((await w.call('f', [98])).length, 98); // 100 bytes of JSON with the quotes
-  await rejectsAsync(w.call('f', [99]), 'OUTPUT', /101 bytes of JSON.*about 5 MB per row/);
+  assert.equal((await w.call('f', [98])).length, 98); // 2 + 98 bytes
+  await rejectsAsync(w.call('f', [99]), 'OUTPUT', /^f: the result is 101 bytes .*about 5 MB per row/);
+  // UTF-8 bytes, not characters; INT64/FLOAT64 8 bytes, BOOL 1, NULL 0, arrays and structs the sum.
+  const pkg = loadPackage(makePackage({}, [
+    { name: 'ja', args: [['n', 'INT64']], returns: 'STRING', body: 'return "あ".repeat(Number(n));' },
+    { name: 'mixed', args: [['n', 'INT64']], returns: 'ARRAY<STRUCT<s STRING, i INT64, x FLOAT64, b BOOL>>',
+      body: 'return Array.from({ length: Number(n) }, () => ({ s: "ab", i: 1, x: 0.5, b: true }));' },
+  ]));
+  const v = pkg.createWorker({ maxOutputBytes: 95 });
+  assert.equal(await v.call('ja', [31]), 'あ'.repeat(31)); // 2 + 93
+  await rejectsAsync(v.call('ja', [32]), 'OUTPUT', /the result is 98 bytes/);
+  assert.equal((await v.call('mixed', [4])).length, 4); // 4 × (4 + 8 + 8 + 1) = 84
+  await rejectsAsync(v.callMany('mixed', [[1], [5]]), 'OUTPUT', /^mixed row 2: the result is 105 bytes/);
 });
 
 test('timeouts discard the worker; the next call gets a fresh one', async () => {
@@ -170,6 +181,112 @@ test('timeouts discard the worker; the next call gets a fresh one', async () => 
   await rejectsAsync(w.call('f', ['hang']), 'TIMEOUT', /Promise did not settle within the time limit of 150 ms/);
   assert.equal(await w.call('f', ['ok']), 1);
   assert.equal(w.stats().workersStarted, 3);
+});
+
+test('time limit in batches: the row is named, later rows and calls run on a fresh worker', async () => {
+  const w = single({ 'n.js': 'var loads = (typeof loads === "number" ? loads : 0) + 1; var seen = 0;' },
+    { args: [['mode', 'STRING']], returns: 'STRING',
+      body: 'seen++; if (mode === "spin") while (true) {} if (mode === "hang") return new Promise(() => {}); return loads + ":" + seen;' })
+    .createWorker({ timeoutMs: 150 });
+  const t0 = performance.now();
+  const e = await w.callMany('f', [['ok'], ['ok'], ['spin'], ['ok']]).catch((x) => x);
+  assert.ok(e instanceof SandboxError && e.code === 'TIMEOUT', String(e));
+  assert.match(e.message, /^f row 3: exceeded the time limit of 150 ms/);
+  assert.equal(e.row, 3);
+  assert.equal(e.crash, true);
+  assert.ok(performance.now() - t0 < 5000);
+  // The fourth row did not run anywhere; the next calls see a fresh worker (libraries evaluated again).
+  assert.deepEqual(await w.callMany('f', [['ok'], ['ok']]), ['1:1', '1:2']);
+  assert.equal(w.stats().workersStarted, 2);
+  // A Promise that never settles, in the middle of a batch, with row numbers from firstRow.
+  await rejectsAsync(w.callMany('f', [['ok'], ['hang']], { firstRow: 41 }), 'TIMEOUT', /^f row 42: the returned Promise did not settle within the time limit of 150 ms/);
+  assert.equal(await w.call('f', ['ok']), '1:1');
+  // Past the first batch (256 rows): the row number counts across batches.
+  const rows = Array.from({ length: 700 }, (_, i) => [i === 600 ? 'spin' : 'ok']);
+  await rejectsAsync(w.callMany('f', rows), 'TIMEOUT', /^f row 601: exceeded the time limit/);
+  assert.equal(w.stats().workersStarted, 3);
+  // Quick rows add up to far more than the limit without tripping it.
+  const many = await w.callMany('f', Array.from({ length: 20_000 }, () => ['ok']));
+  assert.equal(many[19_999], '1:20000');
+  assert.equal(w.stats().workersStarted, 4);
+});
+
+test('time limit: a library that never finishes loading; another callMany queued behind a timeout still runs', async () => {
+  const pkg = loadPackage(makePackage({ 'slow.js': 'while (true) {}', 'ok.js': 'var k = 7;' }, [
+    { name: 'slow', libraries: ['slow.js'], returns: 'INT64', body: 'return 1;' },
+    { name: 'fast', libraries: ['ok.js'], args: [['spin', 'BOOL']], returns: 'INT64', body: 'if (spin) while (true) {} return k;' },
+  ]));
+  const w = pkg.createWorker({ timeoutMs: 100 });
+  await rejectsAsync(w.call('slow', []), 'TIMEOUT', /^slow: library gs:\/\/bkt\/pkg\/slow\.js: exceeded the time limit of 100 ms/);
+  const [a, b] = await Promise.allSettled([w.callMany('fast', [[false], [true], [false]]), w.callMany('fast', [[false], [false]])]);
+  assert.equal(a.status, 'rejected');
+  assert.match(a.reason.message, /^fast row 2: exceeded the time limit/);
+  assert.deepEqual(b.value, [7, 7]);
+});
+
+test('batches: call() and callMany() agree, with and without the time limit; errors name the right row', async () => {
+  const body = 'if (s === "throw") throw new RangeError("bad " + s); if (s === "int") return "12.5"; return s === null ? null : [s.length, s.toUpperCase(), Number(n) * 2];';
+  const pkg = loadPackage(makePackage({}, [{ name: 'g', args: [['s', 'STRING'], ['n', 'INT64']], returns: 'STRUCT<len INT64, up STRING, twice INT64>',
+    body: `var r = (function () { ${body} })(); return r && (typeof r === "string" ? r : { len: r[0], up: r[1], twice: r[2] });` }]));
+  const rows = Array.from({ length: 600 }, (_, i) => (i % 7 === 3 ? [null, i] : { s: `é${i}`, n: String(i) }));
+  const expected = rows.map((r, i) => (i % 7 === 3 ? null : { len: String(i).length + 1, up: `É${i}`, twice: 2 * i }));
+  for (const timeoutMs of [0, 1000]) {
+    const w = pkg.createWorker({ timeoutMs });
+    const many = await w.callMany('g', rows);
+    const single = [];
+    for (const r of rows) single.push(await w.call('g', r));
+    assert.deepEqual(many, expected, `timeoutMs ${timeoutMs}`);
+    assert.deepEqual(single, expected, `timeoutMs ${timeoutMs}`);
+    assert.deepEqual(await w.callMany('g', rows, { json: true }), expected.map((v) => JSON.stringify(v))); // the CLI's form
+    const bad = [...rows.slice(0, 300), ['throw', 1], ...rows.slice(0, 5)];
+    let e = await w.callMany('g', bad).catch((x) => x);
+    assert.equal(e.code, 'UDF');
+    assert.match(e.message, /^g row 301: RangeError: bad throw at g:1:/);
+    assert.deepEqual(e.results, expected.slice(0, 300)); // the rows before it
+    e = await w.callMany('g', [['a', 1], ['int', 1], ['b', 1]], { firstRow: 10 }).catch((x) => x);
+    assert.equal(e.code, 'TYPE');
+    assert.equal(e.message, 'g row 11: expected STRUCT, got "12.5"');
+    // A malformed row: the rows before it run first, and an earlier failure wins.
+    e = await w.callMany('g', [['a', 1], ['b', 'x'], ['c', 1]]).catch((x) => x);
+    assert.equal(e.message, 'g row 2: argument n: expected INT64, got "x"');
+    assert.deepEqual(e.results, [{ len: 1, up: 'A', twice: 2 }]);
+    e = await w.callMany('g', [['throw', 1], ['b', 'x']]).catch((x) => x);
+    assert.match(e.message, /^g row 1: RangeError/);
+    assert.match(await w.callRow('g', ['throw', 1], 7).catch((x) => x.message), /^g row 7: RangeError: bad throw/);
+    assert.deepEqual(await w.callMany('g', []), []);
+    assert.equal(w.stats().workersStarted, 1);
+    w.close();
+  }
+});
+
+test('the worker thread: its own JS heap is capped, stray rejections are harmless, idle threads do not keep node alive', async () => {
+  const w = single({ 'h.js': 'var keep = [];' }, { args: [['mode', 'STRING']], returns: 'INT64', body: `
+    if (mode === "runaway") { var a = []; while (true) a.push(new Array(1000).fill(a.length)); }
+    if (mode === "keep") { for (var i = 0; i < 8; i++) keep.push(new Array(1 << 17).fill(i + 0.5)); return keep.length; }
+    if (mode === "stray") { Promise.reject(new Error("nobody listens")); return -1; }
+    return keep.length;` }).createWorker({ memoryMb: 24, timeoutMs: 5000 });
+  assert.equal(await w.call('f', ['stray']), -1);
+  assert.equal(await w.call('f', ['n']), 0);
+  await rejectsAsync(w.callMany('f', [['n'], ['runaway']]), 'MEMORY', /^f row 2: memory limit exceeded \(the JS heap outgrew the worker's 24 MB\).*--memory-mb/);
+  assert.equal(await w.call('f', ['n']), 0);
+  assert.equal(await w.call('f', ['keep']), 8);
+  await rejectsAsync(w.callMany('f', [['keep'], ['keep'], ['keep']]), 'MEMORY', /^f row \d: memory limit exceeded \(\d+\.\d MB > 24 MB: wasm memory 0\.0 MB \+ JS heap \d+\.\d MB\)/);
+  assert.equal(await w.call('f', ['n']), 0);
+  assert.equal(w.stats().workersStarted, 3);
+  assert.ok(w.stats().threadStartMs > 0);
+  // close() ends the worker at once, even mid-call; the next call starts a fresh one.
+  const out = w.callMany('f', [['n'], ['runaway']]);
+  setTimeout(() => w.close(), 20);
+  await rejectsAsync(out, 'UDF', /^f row 1: the worker was closed$/);
+  assert.equal(await w.call('f', ['n']), 0);
+  assert.equal(w.stats().workersStarted, 4);
+  // A script that uses a worker and just ends: node exits without close().
+  const script = `import { loadPackage } from ${JSON.stringify(SCRIPT)};
+    const w = loadPackage(${JSON.stringify(makePackage({}, [{ name: 'f', returns: 'INT64', body: 'return 5;' }]))}).createWorker();
+    console.log(await w.call('f', []));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '5\n');
 });
 
 // (module (memory (export "mem") 2))
