@@ -23,8 +23,9 @@ pub const FORMAT_VERSION: u16 = 1;
 /// Most fold-in sweeps of [`Model::infer`]; part of the model's behaviour.
 pub const INFER_ITERATIONS: usize = 50;
 /// [`Model::infer`] stops early once no expected topic count moves by more
-/// than this in a sweep (short texts converge in a few sweeps).
-pub const INFER_TOLERANCE: f64 = 1e-9;
+/// than this in a sweep: proportions are then within ~1e-6 / length of the
+/// fixed point, far below any use of them, in a fraction of the sweeps.
+pub const INFER_TOLERANCE: f64 = 1e-6;
 const MAX_PAYLOAD: usize = 1 << 30;
 
 /// What the model was trained on and how (stored in the file, shown by `jatopic topics`).
@@ -67,6 +68,8 @@ pub struct Model {
     pub word_topic: Vec<u32>,
     /// Tokens per topic.
     pub topic_total: Vec<u64>,
+    /// 1 / (tokens of topic k + Vβ), so p(word | topic) is one multiplication.
+    inv_denominator: Vec<f64>,
     /// Training metadata.
     pub info: TrainingInfo,
     /// Open-addressing hash table of term ids (`u32::MAX` = empty slot);
@@ -101,7 +104,8 @@ impl Model {
                 *t += u64::from(c);
             }
         }
-        let mut index = vec![u32::MAX; (vocab.len() * 2).next_power_of_two().max(2)];
+        let v = vocab.len();
+        let mut index = vec![u32::MAX; (v * 2).next_power_of_two().max(2)];
         let mask = index.len() - 1;
         for (id, term) in vocab.iter().enumerate() {
             let mut slot = fnv1a64(term.as_bytes()) as usize & mask;
@@ -116,6 +120,7 @@ impl Model {
             alpha,
             beta,
             word_topic,
+            inv_denominator: inverse_denominators(&topic_total, v, beta),
             topic_total,
             info,
             index,
@@ -173,6 +178,7 @@ impl Model {
         self.alpha = alpha;
         self.word_topic = vec![0; v * k];
         self.topic_total = vec![0; k];
+        self.inv_denominator = inverse_denominators(&self.topic_total, v, self.beta);
         self.phi_table = Some(table);
         Ok(self)
     }
@@ -182,9 +188,8 @@ impl Model {
         if let Some(t) = &self.phi_table {
             return t[word as usize * self.k() + topic];
         }
-        let v = self.vocab.len() as f64;
         (f64::from(self.word_topic[word as usize * self.k() + topic]) + self.beta)
-            / (self.topic_total[topic] as f64 + v * self.beta)
+            * self.inv_denominator[topic]
     }
 
     /// The `n` most probable words of a topic, with p(word | topic).
@@ -243,26 +248,29 @@ impl Model {
         let mut before = vec![0f64; k];
         for _ in 0..INFER_ITERATIONS {
             before.copy_from_slice(&ndk);
-            for i in 0..ids.len() {
-                let row = &mut r[i * k..(i + 1) * k];
-                let p = &phi[i * k..(i + 1) * k];
+            for (row, p) in r.chunks_exact_mut(k).zip(phi.chunks_exact(k)) {
+                // Iterators, not indices: no bounds checks in the hot loop.
                 let mut sum = 0.0;
-                for t in 0..k {
-                    let rest = (ndk[t] - row[t]).max(0.0);
-                    ndk[t] = rest;
-                    row[t] = p[t] * (rest + self.alpha[t]);
-                    sum += row[t];
+                for ((x, &pw), (n, &a)) in
+                    row.iter_mut().zip(p).zip(ndk.iter_mut().zip(&self.alpha))
+                {
+                    let d = *n - *x;
+                    let rest = if d > 0.0 { d } else { 0.0 };
+                    *n = rest;
+                    *x = pw * (rest + a);
+                    sum += *x;
                 }
                 if sum > 0.0 && sum.is_finite() {
-                    for t in 0..k {
-                        row[t] /= sum;
-                        ndk[t] += row[t];
+                    let inv = 1.0 / sum;
+                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                        *x *= inv;
+                        *n += *x;
                     }
                 } else {
                     let u = 1.0 / k as f64;
-                    for t in 0..k {
-                        row[t] = u;
-                        ndk[t] += u;
+                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                        *x = u;
+                        *n += u;
                     }
                 }
             }
@@ -475,6 +483,13 @@ impl Model {
         Model::new(terms, vocab, alpha, beta, word_topic, info)
             .map_err(|e| Error::Format(e.to_string()))
     }
+}
+
+fn inverse_denominators(topic_total: &[u64], vocab: usize, beta: f64) -> Vec<f64> {
+    topic_total
+        .iter()
+        .map(|&n| 1.0 / (n as f64 + vocab as f64 * beta))
+        .collect()
 }
 
 fn normalize(v: &mut [f64]) {

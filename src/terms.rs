@@ -84,8 +84,12 @@ impl TermConfig {
                 normalize: self.normalize,
             },
         ) {
-            let pos2 = [t.pos[0], t.pos[1]].join(",");
-            if !self.keep_pos.contains(&pos2) {
+            // "pos1,pos2" compared in place: no allocation per token.
+            let kept = self.keep_pos.iter().any(|k| {
+                k.split_once(',')
+                    .is_some_and(|(a, b)| a == t.pos[0] && b == t.pos[1])
+            });
+            if !kept {
                 continue;
             }
             // Surfaces (unknown words, and known words whose base form is
