@@ -124,7 +124,14 @@ impl Tokenizer {
     /// another form (the wasm layer keeps it as a JS string). Offsets index
     /// `text`. See [`RawToken`].
     pub fn analyze(&self, text: &[char], opts: Options) -> Vec<RawToken> {
-        self.analyze_with(text, opts, &mut Scratch::default())
+        // One scratch per thread: no lattice allocations per call.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => self.analyze_with(text, opts, &mut s),
+            Err(_) => self.analyze_with(text, opts, &mut Scratch::default()),
+        })
     }
 
     /// [`Tokenizer::analyze`] reusing buffers across calls (faster for many short texts).
@@ -241,7 +248,6 @@ struct Lattice {
     /// path cost, node index, context id). Only the cheapest node per
     /// right-context class is kept, since connection costs depend on the class only.
     left: Vec<(u32, i32, u32, u16)>,
-    matches: Vec<(usize, u16, i16, u32)>,
     /// Per left-context class, the best predecessor at the current position
     /// (valid when the stamp equals `stamp`): candidates sharing a class share it.
     best_by_class: Vec<(u32, i32, u32)>,
@@ -337,6 +343,7 @@ impl Lattice {
         self.path.reverse();
     }
 
+    #[inline]
     fn add(&mut self, dict: &Dictionary, start: usize, end: usize, id: u16, wcost: i16, base: u32) {
         let col = dict.left_class[id as usize] as usize;
         let cached = self.best_by_class[col];
@@ -379,16 +386,11 @@ impl Lattice {
     /// MeCab's `Tokenizer::lookup`: lexicon matches at `begin`, then unknown
     /// words by the character category's rules.
     fn lookup(&mut self, dict: &Dictionary, text: &[char], begin: usize, len: usize) {
-        let mut matches = std::mem::take(&mut self.matches);
-        matches.clear();
+        let mut found = false;
         dict.lookup(&text[begin..len], |l, id, cost, base| {
-            matches.push((l, id, cost, base))
-        });
-        for &(l, id, cost, base) in &matches {
             self.add(dict, begin, begin + l, id, cost, base);
-        }
-        let found = !matches.is_empty();
-        self.matches = matches;
+            found = true;
+        });
         let (mask0, cat) = self.info[begin];
         let category = &dict.categories[cat as usize];
         if found && !category.invoke {
