@@ -25,7 +25,7 @@ TEST_PKG := $(BUILD)/web-test-package
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
-	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter"
+	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
@@ -116,6 +116,7 @@ test: setup lint test-rust test-js test-sql test-demo
 
 bench: setup build wasm
 	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED)
+	$(MAKE) --no-print-directory bench-udf
 
 # The packaged functions in the sandbox: worker start, ja_tokenize vs
 # kuromoji.js, ja_topics throughput and parity with `jatopic infer`, and a
