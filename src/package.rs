@@ -766,6 +766,105 @@ mod tests {
         assert_eq!(&out[..256], &data[..]);
     }
 
+    /// A model whose vocabulary of random terms compresses badly: `terms`
+    /// of them give roughly 9.5 bytes each in the `.jtm` file.
+    fn bulky_model(terms: usize) -> Vec<u8> {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let vocab: Vec<String> = (0..terms)
+            .map(|i| {
+                let mut s = format!("{i}");
+                for _ in 0..14 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    s.push(char::from(b'a' + (x % 26) as u8));
+                }
+                s
+            })
+            .collect();
+        let counts = (0..terms).flat_map(|i| [i as u32 % 3, 1]).collect();
+        Model::new(
+            crate::terms::TermConfig::default(),
+            vocab,
+            vec![0.1, 0.1],
+            0.01,
+            counts,
+            Default::default(),
+        )
+        .unwrap()
+        .to_bytes()
+        .unwrap()
+    }
+
+    fn options() -> PackageOptions {
+        PackageOptions {
+            gcs_prefix: "gs://jatopic-test/unit".into(),
+            dataset: "jatopic-test.unit".into(),
+            temp: false,
+            function_prefix: "ja_".into(),
+            count_bits: None,
+            min_count: 0,
+        }
+    }
+
+    fn decode7(s: &str) -> Vec<u8> {
+        let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
+        for c in s.chars() {
+            let c = c as u32;
+            acc = ((acc << 7) | if c < 128 { c } else { c - 256 }) & 0x7fff;
+            bits += 7;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_large_model_is_split_into_parts_that_reassemble() {
+        let model = bulky_model(150_000);
+        assert!(model.len() > 1_000_000, "{}", model.len());
+        let dir = std::env::temp_dir().join(format!("jatopic-pkg-split-{}", std::process::id()));
+        let bundle = b"// jatopic test\nvar jatopic = {};\n";
+        let report = write_package(&dir, bundle, Some(&model), &options()).unwrap();
+        let parts: Vec<&PackageFile> = report.libraries[1..].iter().collect();
+        assert!(parts.len() >= 2, "{} parts", parts.len());
+        let mut joined = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            assert!(p.bytes <= FILE_BUDGET);
+            let text = std::fs::read_to_string(dir.join(&p.path)).unwrap();
+            let call = text.lines().last().unwrap();
+            assert!(call.starts_with(&format!("jatopic.addModelPart({i}, {}, ", parts.len())));
+            let len: usize = call.split(", ").nth(2).unwrap().parse().unwrap();
+            let data = &call[call.find('\'').unwrap() + 1..call.rfind('\'').unwrap()];
+            joined.extend_from_slice(&decode7(data)[..len]);
+        }
+        assert_eq!(joined, model);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_package_over_the_query_budget_is_refused_with_the_fix() {
+        let model = bulky_model(420_000);
+        let dir = std::env::temp_dir().join(format!("jatopic-pkg-over-{}", std::process::id()));
+        let mut bundle = b"// jatopic test\nvar jatopic = {};\n//".to_vec();
+        bundle.resize(990_000, b'x');
+        let e = write_package(&dir, &bundle, Some(&model), &options())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bytes over the 5000000-byte code budget"), "{e}");
+        assert!(e.contains("--keep-n") && e.contains("--min-count"), "{e}");
+        assert!(
+            !dir.exists(),
+            "nothing is written when the package is refused"
+        );
+        let e = write_package(&dir, &vec![b'x'; 10], None, &options())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a jatopic bundle"), "{e}");
+    }
+
     #[test]
     fn quantised_counts_keep_their_leading_bits() {
         let m = Model::new(
