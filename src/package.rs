@@ -859,7 +859,7 @@ mod tests {
             !dir.exists(),
             "nothing is written when the package is refused"
         );
-        let e = write_package(&dir, &vec![b'x'; 10], None, &options())
+        let e = write_package(&dir, &[b'x'; 10], None, &options())
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a jatopic bundle"), "{e}");
