@@ -248,7 +248,9 @@ impl SortedStrings {
             }
             let key = |i: usize| self.chars[self.start[i] as usize + k];
             let (mut a, mut b) = (lo, hi);
-            while a < b {
+            // Binary search while the range is wide, then a scan: short
+            // ranges are the common case deep in a word.
+            while b - a > 8 {
                 let m = (a + b) / 2;
                 if key(m) < c {
                     a = m + 1;
@@ -256,15 +258,21 @@ impl SortedStrings {
                     b = m;
                 }
             }
+            while a < b && key(a) < c {
+                a += 1;
+            }
             lo = a;
             b = hi;
-            while a < b {
+            while b - a > 8 {
                 let m = (a + b) / 2;
                 if key(m) <= c {
                     a = m + 1;
                 } else {
                     b = m;
                 }
+            }
+            while a < b && key(a) <= c {
+                a += 1;
             }
             hi = a;
             if lo == hi {
