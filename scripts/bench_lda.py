@@ -10,7 +10,7 @@ What it does (details in the report it writes):
     row); `train` = ../shared/corpus/train/*.txt cut into documents of 20 consecutive
     non-empty lines. Every 10th document (index % 10 == 9) is held out.
   * shared preprocessing (not timed): `jatopic terms` once per corpus; after the first
-    jatopic model, both splits are restricted to its vocabulary (`jatopic terms --model`).
+    jatopic model, both splits are restricted to its vocabulary (`jatopic terms --model --known-only`).
   * per corpus x K: jatopic (Gibbs, --threads T), tomotopy LDAModel (Gibbs, workers=T),
     gensim LdaMulticore (online VB, workers=T-1 plus the master process). Each run is a
     separate child process: wall time from time.perf_counter, peak RSS from os.wait4.
@@ -506,9 +506,9 @@ class Bench:
                 vpath = cdir / f"vocab-{key[:12]}.txt"
                 vpath.write_text(vocab_txt, encoding="utf-8")
                 rtrain, rheld = cdir / f"train_restricted-{key[:12]}.ndjson", cdir / f"heldout_restricted-{key[:12]}.ndjson"
-                log(f"  restricting both splits to the model's vocabulary (jatopic terms --model)")
-                run(self.jt("terms", "--model", str(model), *self.TERMS_IN, str(train_terms)), rtrain)
-                run(self.jt("terms", "--model", str(model), *self.TERMS_IN, str(heldout_terms)), rheld)
+                log(f"  restricting both splits to the model's vocabulary (jatopic terms --model --known-only)")
+                run(self.jt("terms", "--model", str(model), "--known-only", *self.TERMS_IN, str(train_terms)), rtrain)
+                run(self.jt("terms", "--model", str(model), "--known-only", *self.TERMS_IN, str(heldout_terms)), rheld)
                 with open(rtrain, encoding="utf-8") as f:
                     tokens = sum(len(json.loads(line)["terms"]) for line in f)
                 restricted[key] = (rtrain, rheld, tokens, vpath, len(vocab_txt.splitlines()))
@@ -638,7 +638,7 @@ class Bench:
              f"(same exclusions as tomotopy). eval_every=None skips gensim's perplexity logging, which is not "
              f"training work (gensim's default, 10, would add it to gensim's time).",
              "- Same documents for all three: the training split restricted to jatopic's vocabulary "
-             "(`jatopic terms --model`); tokens = those terms. Every 10th document is held out.",
+             "(`jatopic terms --model --known-only`); tokens = those terms. Every 10th document is held out.",
              "- Scores: one evaluator for all, `jatopic eval` on the restricted held-out split "
              "(tomotopy's and gensim's φ and α through `--phi/--alpha`): held-out log-likelihood per token by "
              "document completion (θ from even-position tokens, odd-position tokens scored), mean NPMI of the "

@@ -412,6 +412,7 @@ pub fn run_topics(model: &Model, format: &str, n: usize) -> Result<()> {
 pub fn run_terms(
     tok: &LazyTokenizer,
     config: &TermConfig,
+    known_only: Option<&Model>,
     inputs: &[String],
     input: &InputOptions,
 ) -> Result<()> {
@@ -421,7 +422,10 @@ pub fn run_terms(
         let mut line = String::from("{\"id\":");
         crate::json::push_str(&mut line, &doc.id);
         line.push_str(",\"terms\":");
-        crate::json::push_str_array(&mut line, t);
+        let kept = t
+            .iter()
+            .filter(|w| known_only.is_none_or(|m| m.term_id(w).is_some()));
+        crate::json::push_str_array(&mut line, kept);
         line.push('}');
         writeln!(out, "{line}")?;
     }

@@ -27,7 +27,9 @@ topic models (input options: [--format ndjson|csv|tsv|text] [--text-field F] [--
         Held-out log-likelihood per token (document completion), NPMI coherence, topic
         diversity, NMI/purity of top topics against labels. --phi scores another tool's
         topic-word table (rows = topics, columns = the model's vocabulary order).
-  jatopic terms [--model MODEL.jtm] INPUT...
+  jatopic terms [--model MODEL.jtm [--known-only]] INPUT...
+        The terms as training sees them (the model's term pipeline; --known-only keeps
+        only terms in its vocabulary).
   jatopic vocab --model MODEL.jtm          (the vocabulary, one term per line, in id order)
 
 demo data:
@@ -550,9 +552,14 @@ fn terms_cmd(mut args: Args) -> Result<()> {
         .map(|m| jatopic::lda_cli::load_model(&m))
         .transpose()?;
     let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
+    let known_only = args.flag("--known-only");
+    if known_only && model.is_none() {
+        return Err(Error::Input("--known-only needs --model".into()));
+    }
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
-    jatopic::lda_cli::run_terms(&Default::default(), &config, &files, &input)
+    let filter = if known_only { model.as_ref() } else { None };
+    jatopic::lda_cli::run_terms(&Default::default(), &config, filter, &files, &input)
 }
 
 fn run() -> Result<()> {
