@@ -47,7 +47,7 @@ setup-rust:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (first time only, a few minutes)"; \
-	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --quiet; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --quiet; \
 	fi
 
 setup-js: js/node_modules/.package-lock.json
