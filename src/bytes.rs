@@ -126,6 +126,29 @@ pub fn fnv1a64(data: &[u8]) -> u64 {
     h
 }
 
+/// A writer that refuses more than `limit` bytes: decompression stops as soon
+/// as a payload outgrows the length its header declares. Also used for the
+/// dictionary, so the wasm module holds one copy of the xz decoder.
+pub(crate) struct Bounded {
+    /// The bytes written so far.
+    pub buf: Vec<u8>,
+    /// Most bytes accepted.
+    pub limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > self.limit {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -407,10 +407,14 @@ impl Dictionary {
                 "dictionary payload of {len} bytes is over the {MAX_PAYLOAD}-byte limit"
             )));
         }
-        let mut payload = Vec::with_capacity(len);
         let mut input = &file[head + stored_len..];
-        lzma_rs::xz_decompress(&mut input, &mut payload)
+        let mut out = crate::bytes::Bounded {
+            buf: Vec::with_capacity(len.min(input.len().saturating_mul(32))),
+            limit: len,
+        };
+        lzma_rs::xz_decompress(&mut input, &mut out)
             .map_err(|e| Error::Format(format!("dictionary payload does not decompress: {e:?}")))?;
+        let payload = out.buf;
         if payload.len() != len {
             return Err(Error::Format(format!(
                 "dictionary payload is {} bytes, header says {len}",

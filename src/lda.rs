@@ -410,9 +410,15 @@ impl Model {
                 "model payload of {len} bytes is too large"
             )));
         }
-        let mut payload = Vec::with_capacity(len);
-        lzma_rs::xz_decompress(&mut &file[head..], &mut payload)
+        // Reserve no more than the data could plausibly expand to: a forged
+        // length must not allocate a gigabyte up front (fatal in wasm).
+        let mut out = crate::bytes::Bounded {
+            buf: Vec::with_capacity(len.min(file.len().saturating_mul(32))),
+            limit: len,
+        };
+        lzma_rs::xz_decompress(&mut &file[head..], &mut out)
             .map_err(|e| Error::Format(format!("model payload does not decompress: {e:?}")))?;
+        let payload = out.buf;
         if payload.len() != len || fnv1a64(&payload) != sum {
             return Err(Error::Format(
                 "model checksum mismatch (file truncated or corrupted)".into(),
@@ -555,9 +561,16 @@ mod tests {
             .to_string()
             .contains("version 9"));
         assert!(Model::from_bytes(&bytes[..bytes.len() - 3]).is_err());
-        let mut bad = bytes;
+        let mut bad = bytes.clone();
         let n = bad.len();
         bad[n - 20] ^= 0x55;
         assert!(Model::from_bytes(&bad).is_err());
+        // Forged payload lengths: too short stops decompression early, too
+        // long (512 MB) is refused without reserving it.
+        for forged in [10u32, 1 << 29] {
+            let mut bad = bytes.clone();
+            bad[14..18].copy_from_slice(&forged.to_le_bytes());
+            assert!(Model::from_bytes(&bad).is_err(), "{forged}");
+        }
     }
 }
