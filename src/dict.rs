@@ -64,7 +64,7 @@ pub struct Entry {
     pub id: u16,
     /// Word cost.
     pub cost: i16,
-    /// Index into [`Dictionary::bases`], or `u32::MAX` when the base form is the surface.
+    /// Index into `Dictionary::bases`, or `u32::MAX` when the base form is the surface.
     pub base: u32,
 }
 
