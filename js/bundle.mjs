@@ -280,17 +280,17 @@ var jatopic = (function () {
       ja_tokenize(t) {
         if (t === null || t === undefined) return null;
         const s = sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS);
-        return BLANK.test(s) ? [] : jatopicApi.wakati(s).map(wellFormed);
+        return BLANK.test(s) ? [] : jatopicApi.wakati(s);
       },
       ja_analyze(t) {
         if (t === null || t === undefined) return null;
         const s = sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS);
         if (BLANK.test(s)) return [];
         return jatopicApi.tokenize(s).map((k) => ({
-          surface: wellFormed(k.surface), start: k.start + 1, length: k.end - k.start,
+          surface: k.surface, start: k.start + 1, length: k.end - k.start,
           pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
           conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
-          base_form: wellFormed(k.base_form), known: k.known,
+          base_form: k.base_form, known: k.known,
         }));
       },
       ja_terms(t) {
@@ -324,10 +324,11 @@ var jatopic = (function () {
   function sqlText(t, fn, limit) {
     if (typeof t !== 'string') throw new Error(fn + ': expected a STRING argument, got ' + typeof t);
     if (t.length > limit) throw new Error(fn + ': the text has ' + t.length + ' UTF-16 units; the limit is ' + limit + '. Split long texts (e.g. SUBSTR) before calling ' + fn);
-    return t;
+    return wellFormed(t);
   }
   // BigQuery strings are valid UTF-8: a lone surrogate (only possible from
-  // JS callers) comes back as U+FFFD, one character for one.
+  // JS callers) becomes U+FFFD in the input, once, one unit for one (the
+  // tokenizer reads it so anyway), so every surface is well formed.
   function wellFormed(s) {
     return /[\\ud800-\\udfff]/.test(s) ? s.replace(/[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]/g, '\\ufffd') : s;
   }

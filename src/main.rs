@@ -150,32 +150,35 @@ fn tokenize(mut args: Args) -> Result<()> {
     Ok(())
 }
 
+/// An optional integer option that must lie in `range`.
+fn in_range(
+    args: &mut Args,
+    name: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>> {
+    args.value(name)?
+        .map(|v| {
+            v.parse().ok().filter(|q| range.contains(q)).ok_or_else(|| {
+                Error::Input(format!(
+                    "{name} must be an integer in {}..={}, not {v:?}",
+                    range.start(),
+                    range.end()
+                ))
+            })
+        })
+        .transpose()
+}
+
 fn build_dict(mut args: Args) -> Result<()> {
     let ipadic = PathBuf::from(args.required("--ipadic")?);
     let seen_path = args.required("--seen")?;
     let out = args.required("--out")?;
     let mut opts = build::BuildOptions::default();
-    if let Some(q) = args.value("--quantum")? {
-        opts.matrix_quantum = q
-            .parse()
-            .ok()
-            .filter(|&q| (1..=4096).contains(&q))
-            .ok_or_else(|| {
-                Error::Input(format!(
-                    "--quantum must be an integer in 1..=4096, not {q:?}"
-                ))
-            })?;
+    if let Some(q) = in_range(&mut args, "--quantum", 1..=4096)? {
+        opts.matrix_quantum = q;
     }
-    if let Some(q) = args.value("--word-quantum")? {
-        opts.word_quantum = q
-            .parse()
-            .ok()
-            .filter(|&q| (1..=1024).contains(&q))
-            .ok_or_else(|| {
-                Error::Input(format!(
-                    "--word-quantum must be an integer in 1..=1024, not {q:?}"
-                ))
-            })?;
+    if let Some(q) = in_range(&mut args, "--word-quantum", 1..=1024)? {
+        opts.word_quantum = q;
     }
     opts.keep_unseen_proper_nouns = args.flag("--keep-unseen-proper-nouns");
     // Defaults: the shipped dictionary (dict/README.md).

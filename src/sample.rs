@@ -151,15 +151,12 @@ pub fn generate(cfg: &SampleConfig) -> Result<Sample> {
 /// config the sample was generated with; the README records it.
 pub fn write_sample(dir: &Path, sample: &Sample, cfg: &SampleConfig) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
-    write_atomically(
-        &dir.join("items.ndjson"),
-        items_ndjson(&sample.items).as_bytes(),
-    )?;
-    write_atomically(
-        &dir.join("views.ndjson"),
-        views_ndjson(&sample.views).as_bytes(),
-    )?;
-    write_atomically(&dir.join("README.txt"), readme(sample, cfg).as_bytes())
+    let write = |name: &str, text: String| {
+        crate::lda_cli::write_atomically(&dir.join(name).to_string_lossy(), text.as_bytes())
+    };
+    write("items.ndjson", items_ndjson(&sample.items))?;
+    write("views.ndjson", views_ndjson(&sample.views))?;
+    write("README.txt", readme(sample, cfg))
 }
 
 fn validate(cfg: &SampleConfig) -> Result<()> {
@@ -1001,21 +998,6 @@ fn readme(sample: &Sample, cfg: &SampleConfig) -> String {
         n_views = sample.views.len(),
         n_users = users.len(),
     )
-}
-
-/// Writes to a temporary file in the same directory, then renames.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("sample");
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Io(format!("{}: {e}", path.display())));
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------
