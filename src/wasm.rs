@@ -12,6 +12,8 @@ thread_local! {
     static TOKENIZER: OnceCell<Tokenizer> = const { OnceCell::new() };
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
+    /// The term pipeline without a model, built once rather than per call.
+    static DEFAULT_TERMS: TermConfig = TermConfig::default();
 }
 
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
@@ -140,18 +142,13 @@ pub fn terms_utf16(text: &[u16]) -> Result<String, JsError> {
     let text = String::from_utf16_lossy(text);
     MODEL.with(|m| {
         let model = m.borrow();
-        let default;
-        let config = match model.as_ref() {
-            Some(m) => &m.terms,
-            None => {
-                default = TermConfig::default();
-                &default
-            }
-        };
-        with_tokenizer(|tok| {
-            let mut out = String::new();
-            json::push_str_array(&mut out, config.terms(tok, &text).iter());
-            out
+        DEFAULT_TERMS.with(|default| {
+            let config = model.as_ref().map_or(default, |m| &m.terms);
+            with_tokenizer(|tok| {
+                let mut out = String::new();
+                json::push_str_array(&mut out, config.terms(tok, &text).iter());
+                out
+            })
         })
     })
 }
