@@ -20,7 +20,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf dict golden clean
+.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
+	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
@@ -130,6 +131,14 @@ bench-udf: build wasm setup-js
 	./target/release/jatopic package --out $(UDF_BENCH)/package --gcs-prefix gs://jatopic-bench/exact --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm
 	./target/release/jatopic package --out $(UDF_BENCH)/package-bits4 --gcs-prefix gs://jatopic-bench/bits4 --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm --count-bits 4
 	$(NODE) js/bench-udf.mjs --package $(UDF_BENCH)/package --quantized $(UDF_BENCH)/package-bits4 --model $(UDF_BENCH)/model.jtm --shared $(SHARED)
+
+# Soak (docs/hardening.md): 1,000,000 rows through ja_topics and ja_analyze, one
+# sandbox worker each: memory growth and throughput over the run (several
+# minutes; not part of `make test`). The model: build/bench-udf/model.jtm when
+# present (K=100, 50,000 terms), else the web-test model. SOAK_OPTIONS=--rows 100000
+soak: build wasm setup-js
+	@test -f $(UDF_BENCH)/model.jtm || test -f $(BUILD)/web-test-model-1.jtm || $(MAKE) --no-print-directory web-test
+	$(NODE) js/soak.mjs $(SOAK_OPTIONS)
 
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build

@@ -605,6 +605,22 @@ class Context {
   stats() { return { libraryEvalMs: this.libraryEvalMs, firstCallMs: this.firstCallMs, wasmMemoryBytes: this.wasmMemoryBytes }; }
 }
 
+// For soak tests (js/soak.mjs): the JS heap after a full garbage collection
+// and the context's wasm memories. In a worker thread the heap is the
+// thread's own; in this thread it is the whole process's. V8's gc() is taken
+// from a context made while --expose-gc is briefly on, so the sandbox's own
+// contexts never see a \`gc\` global.
+let collectGarbage = null;
+function memoryAfterGc(ctx) {
+  if (!collectGarbage) {
+    v8.setFlagsFromString('--expose-gc');
+    try { collectGarbage = vm.runInNewContext('gc'); } finally { v8.setFlagsFromString('--no-expose-gc'); }
+  }
+  collectGarbage();
+  const h = v8.getHeapStatistics();
+  return { heapUsedBytes: h.used_heap_size, heapTotalBytes: h.total_heap_size, wasmMemoryBytes: ctx.wasmBytes() };
+}
+
 // A failure as data (it may cross threads): the row index in the batch and the SandboxError's fields.
 function failure(e, index) {
   const s = e instanceof SandboxError ? e : new SandboxError('UDF', describeThrown(e)); // e.g. a throwing getter on a result
@@ -665,6 +681,7 @@ class InlineExec {
     return r;
   }
   stats() { return { ...(this.last?.stats() ?? { libraryEvalMs: 0, firstCallMs: null, wasmMemoryBytes: 0 }), threadStartMs: null }; }
+  async memory() { return this.ctx ? memoryAfterGc(this.ctx) : null; }
   close() { this.ctx = null; }
 }
 
@@ -809,6 +826,8 @@ class ThreadExec {
   }
 
   stats() { return { ...this.last, threadStartMs: this.threadStartMs }; }
+  // Queued behind the batches already sent, so it reads the memory after them.
+  async memory() { return this.thread ? (await this.post({ id: ++this.ids, memory: true })).memory ?? null : null; }
   // Ends the thread; calls still out fail (`idleOnly`: only if there are none).
   close(idleOnly = false) {
     if (!this.thread || (idleOnly && this.queue.length)) return;
@@ -839,6 +858,7 @@ function threadMain({ functions, libraries, cfg, sab }) {
     busy = true;
     while (queue.length && !dead) {
       const m = queue.shift();
+      if (m.memory) { parentPort.postMessage({ id: m.id, memory: memoryAfterGc(ctx) }); continue; }
       if (failed.has(m.group)) { parentPort.postMessage({ id: m.id, skipped: true }); continue; }
       let r;
       try {
@@ -870,6 +890,9 @@ function threadMain({ functions, libraries, cfg, sab }) {
  * @property {() => {libraryEvalMs: number, firstCallMs: number|null, wasmMemoryBytes: number, workersStarted: number,
  *   calls: number, threadStartMs: number|null}} stats  of the latest worker; threadStartMs: its thread's start (null
  *   without a time limit).
+ * @property {() => Promise<{heapUsedBytes: number, heapTotalBytes: number, wasmMemoryBytes: number}|null>} memory
+ *   after the calls sent so far and a full garbage collection: the worker's JS heap (its thread's; the whole
+ *   process's when timeoutMs is 0) and its wasm memories; null when no worker is running. For soak tests.
  * @property {() => void} close  ends the worker now (calls still running fail); a later call starts a fresh one. Not
  *   required: an idle worker thread does not keep node running.
  */
@@ -930,6 +953,7 @@ export function createWorker(pkg, opts = {}) {
     callMany: (name, rows, { firstRow = 1, json = false } = {}) => run(name, rows, firstRow, json),
     callRow: async (name, args, row) => (await run(name, [args], row || null))[0],
     stats: () => ({ ...exec.stats(), workersStarted, calls }),
+    memory: () => exec.memory(),
     close: () => exec.close(),
   };
   if (exec instanceof ThreadExec) orphans.register(worker, exec);
