@@ -374,20 +374,73 @@ fn read_features(r: &mut Reader) -> Result<Vec<[String; 6]>> {
     Ok(out)
 }
 
+/// Why a file's header is unusable (too short, or another file type): the
+/// message for `from_bytes` of dictionaries and models alike.
+pub(crate) fn header_problem(
+    file: &[u8],
+    magic: &[u8],
+    head: usize,
+    what: &str,
+    expected: &str,
+) -> String {
+    if file.is_empty() {
+        return format!("{what} file is empty (0 bytes); expected {expected}");
+    }
+    let shared = file.len().min(magic.len());
+    if file[..shared] == magic[..shared] {
+        return format!(
+            "{what} truncated: the file has {} bytes, less than the {head}-byte header",
+            file.len()
+        );
+    }
+    format!(
+        "not a jatopic {what}: wrong magic (bad magic) {:?}, a {what} file starts with {:?}; expected {expected}",
+        String::from_utf8_lossy(&file[..shared]),
+        String::from_utf8_lossy(magic)
+    )
+}
+
+/// Why an xz payload did not decompress into at most `limit` bytes.
+pub(crate) fn payload_problem(
+    what: &str,
+    xz: &[u8],
+    limit: usize,
+    e: &lzma_rs::error::Error,
+) -> String {
+    // Every complete xz stream ends with the footer magic "YZ".
+    if !xz.ends_with(b"YZ") {
+        return format!(
+            "{what} truncated or corrupted: the compressed payload ({} bytes) does not end with an xz stream footer (the file was probably cut short)",
+            xz.len()
+        );
+    }
+    if matches!(e, lzma_rs::error::Error::IoError(io) if io.kind() == std::io::ErrorKind::WriteZero)
+    {
+        return format!(
+            "{what} corrupted: the payload decompresses to more than the {limit} bytes the header says"
+        );
+    }
+    format!("{what} corrupted: the compressed payload does not decompress ({e})")
+}
+
 impl Dictionary {
     /// Parses a `.jtd` file (header, stored section, xz payload).
     pub fn from_bytes(file: &[u8]) -> Result<Dictionary> {
         let head = MAGIC.len() + 2 + 4 + 4 + 8;
         if file.len() < head || &file[..MAGIC.len()] != MAGIC {
-            return Err(Error::Format(
-                "not a jatopic dictionary (bad magic); expected a .jtd file built by `jatopic build-dict`".into(),
-            ));
+            return Err(Error::Format(header_problem(
+                file,
+                MAGIC,
+                head,
+                "dictionary",
+                "a .jtd file built by `jatopic build-dict`",
+            )));
         }
         let m = MAGIC.len();
         let version = u16::from_le_bytes([file[m], file[m + 1]]);
         if version != FORMAT_VERSION {
             return Err(Error::Format(format!(
-                "dictionary format version {version}, this jatopic reads version {FORMAT_VERSION}; rebuild it with `make dict`"
+                "dictionary format version {version} is not supported by this jatopic (expects {FORMAT_VERSION}): rebuild it with this jatopic (`make dict`), or use the jatopic version that built it"
             )));
         }
         let word = |at: usize| {
@@ -397,14 +450,15 @@ impl Dictionary {
         let len = word(m + 6);
         let sum = u64::from_le_bytes(file[m + 10..m + 18].try_into().unwrap_or_default());
         if stored_len > file.len() - head {
-            return Err(Error::Format(
-                "dictionary truncated: stored section runs past the end of the file".into(),
-            ));
+            return Err(Error::Format(format!(
+                "dictionary truncated: the header says the stored section has {stored_len} bytes, the file has {} after the header",
+                file.len() - head
+            )));
         }
         let stored = &file[head..head + stored_len];
         if len > MAX_PAYLOAD {
             return Err(Error::Format(format!(
-                "dictionary payload of {len} bytes is over the {MAX_PAYLOAD}-byte limit"
+                "dictionary header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
         let mut input = &file[head + stored_len..];
@@ -412,21 +466,28 @@ impl Dictionary {
             buf: Vec::with_capacity(len.min(input.len().saturating_mul(32))),
             limit: len,
         };
-        lzma_rs::xz_decompress(&mut input, &mut out)
-            .map_err(|e| Error::Format(format!("dictionary payload does not decompress: {e:?}")))?;
+        lzma_rs::xz_decompress(&mut input, &mut out).map_err(|e| {
+            Error::Format(payload_problem(
+                "dictionary",
+                &file[head + stored_len..],
+                len,
+                &e,
+            ))
+        })?;
         let payload = out.buf;
         if payload.len() != len {
             return Err(Error::Format(format!(
-                "dictionary payload is {} bytes, header says {len}",
+                "dictionary corrupted: the payload decompresses to {} bytes, the header says {len}",
                 payload.len()
             )));
         }
         let mut check = stored.to_vec();
         check.extend_from_slice(&payload);
         if fnv1a64(&check) != sum {
-            return Err(Error::Format(
-                "dictionary checksum mismatch (file corrupted)".into(),
-            ));
+            return Err(Error::Format(format!(
+                "dictionary checksum mismatch: the header says {sum:016x}, the contents hash to {:016x} (file corrupted)",
+                fnv1a64(&check)
+            )));
         }
         Self::from_payload(stored, &payload)
     }

@@ -391,23 +391,26 @@ impl Model {
     pub fn from_bytes(file: &[u8]) -> Result<Model> {
         let head = MAGIC.len() + 2 + 4 + 8;
         if file.len() < head || &file[..MAGIC.len()] != MAGIC {
-            return Err(Error::Format(
-                "not a jatopic model (bad magic); expected a .jtm file written by `jatopic train`"
-                    .into(),
-            ));
+            return Err(Error::Format(crate::dict::header_problem(
+                file,
+                MAGIC,
+                head,
+                "model",
+                "a .jtm file written by `jatopic train`",
+            )));
         }
         let m = MAGIC.len();
         let version = u16::from_le_bytes([file[m], file[m + 1]]);
         if version != FORMAT_VERSION {
             return Err(Error::Format(format!(
-                "model format version {version}, this jatopic reads version {FORMAT_VERSION}; retrain or use a matching jatopic"
+                "model format version {version} is not supported by this jatopic (expects {FORMAT_VERSION}): retrain the model with this jatopic (`jatopic train`), or use the jatopic version that wrote it"
             )));
         }
         let len = u32::from_le_bytes([file[m + 2], file[m + 3], file[m + 4], file[m + 5]]) as usize;
         let sum = u64::from_le_bytes(file[m + 6..m + 14].try_into().unwrap_or_default());
         if len > MAX_PAYLOAD {
             return Err(Error::Format(format!(
-                "model payload of {len} bytes is too large"
+                "model header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
         // Reserve no more than the data could plausibly expand to: a forged
@@ -416,13 +419,27 @@ impl Model {
             buf: Vec::with_capacity(len.min(file.len().saturating_mul(32))),
             limit: len,
         };
-        lzma_rs::xz_decompress(&mut &file[head..], &mut out)
-            .map_err(|e| Error::Format(format!("model payload does not decompress: {e:?}")))?;
+        lzma_rs::xz_decompress(&mut &file[head..], &mut out).map_err(|e| {
+            Error::Format(crate::dict::payload_problem(
+                "model",
+                &file[head..],
+                len,
+                &e,
+            ))
+        })?;
         let payload = out.buf;
         if payload.len() != len || fnv1a64(&payload) != sum {
-            return Err(Error::Format(
-                "model checksum mismatch (file truncated or corrupted)".into(),
-            ));
+            return Err(Error::Format(if payload.len() != len {
+                format!(
+                    "model corrupted: the payload decompresses to {} bytes, the header says {len}",
+                    payload.len()
+                )
+            } else {
+                format!(
+                    "model checksum mismatch: the header says {sum:016x}, the payload hashes to {:016x} (file corrupted)",
+                    fnv1a64(&payload)
+                )
+            }));
         }
         let mut r = Reader::new(&payload, "model");
         let f64_at = |r: &mut Reader| -> Result<f64> {

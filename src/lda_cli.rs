@@ -185,6 +185,15 @@ pub fn run_train(tok: &LazyTokenizer, cmd: &TrainCommand) -> Result<()> {
     if cmd.train.k < 1 {
         return Err(Error::Input("--k must be at least 1".into()));
     }
+    // The output location first: a missing or unwritable directory or a full
+    // disk must fail now, not after hours of training.
+    let output =
+        PendingOutput::create(&cmd.out, model_reserve(&cmd.inputs)).map_err(|e| match e {
+            Error::Io(m) => Error::Io(format!(
+                "{m} (checked before reading the input; nothing was trained)"
+            )),
+            e => e,
+        })?;
     let mut corpus = InternedCorpus::default();
     let stats = for_each_document(
         &cmd.inputs,
@@ -273,7 +282,7 @@ pub fn run_train(tok: &LazyTokenizer, cmd: &TrainCommand) -> Result<()> {
         trained.word_topic,
         info,
     )?;
-    write_atomically(&cmd.out, &model.to_bytes()?)?;
+    output.commit(&model.to_bytes()?)?;
     let secs = sampling.elapsed().as_secs_f64();
     eprintln!(
         "jatopic: wrote {} ({} topics); sampling {:.1} s, {:.2}M tokens/s, total {:.1} s; log-likelihood per token {:.4}",
@@ -287,22 +296,205 @@ pub fn run_train(tok: &LazyTokenizer, cmd: &TrainCommand) -> Result<()> {
     Ok(())
 }
 
+/// Bytes to reserve for a model trained on `inputs`: the compressed model is
+/// far smaller than its input text, so the input size (at least 4 MB, at
+/// most 64 MB) bounds it in practice.
+fn model_reserve(inputs: &[String]) -> u64 {
+    let input: u64 = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    input.clamp(4 << 20, 64 << 20)
+}
+
 /// Writes to a temporary file in the same directory, then renames: an
 /// interrupted run never leaves a partial file under the final name.
 pub fn write_atomically(path: &str, bytes: &[u8]) -> Result<()> {
-    let tmp = format!("{path}.tmp-{}", std::process::id());
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Io(format!("{path}: {e}")));
+    PendingOutput::create(path, 0)?.commit(bytes)
+}
+
+/// An output file on its way: a temporary file next to `path`, created (and
+/// space reserved) before the slow work so that an unwritable location or a
+/// full disk fails at once, then renamed over `path` by
+/// [`PendingOutput::commit`]. Dropped, or interrupted by SIGINT or SIGTERM,
+/// the temporary file is removed and `path` is left as it was.
+pub struct PendingOutput {
+    path: String,
+    tmp: String,
+    file: Option<std::fs::File>,
+}
+
+impl PendingOutput {
+    /// Creates the temporary file and writes `reserve` bytes to it (synced to
+    /// disk), so the space the result will need is known to be there.
+    pub fn create(path: &str, reserve: u64) -> Result<PendingOutput> {
+        if std::path::Path::new(path).is_dir() {
+            return Err(Error::Io(format!(
+                "{path}: is a directory; give the output file's name"
+            )));
+        }
+        let tmp = format!("{path}.tmp-{}", std::process::id());
+        let file = std::fs::File::create(&tmp).map_err(|e| {
+            Error::Io(format!(
+                "{path}: cannot create a file in its directory ({tmp}): {e}"
+            ))
+        })?;
+        // From here on, dropping `pending` removes the temporary file.
+        let pending = PendingOutput {
+            path: path.to_string(),
+            tmp,
+            file: Some(file),
+        };
+        interrupt::remove_on_signal(&pending.tmp, path);
+        if reserve > 0 {
+            pending.reserve(reserve).map_err(|e| {
+                Error::Io(format!(
+                    "{path}: cannot reserve {:.1} MB for it in its directory: {e}",
+                    reserve as f64 / 1e6
+                ))
+            })?;
+        }
+        Ok(pending)
     }
-    Ok(())
+
+    fn reserve(&self, bytes: u64) -> std::io::Result<()> {
+        let mut f = self.file.as_ref().ok_or(std::io::ErrorKind::NotFound)?;
+        // Real writes, not `set_len`: a sparse file would reserve nothing.
+        let zeros = vec![0u8; 1 << 20];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            f.write_all(&zeros[..n])?;
+            left -= n as u64;
+        }
+        f.sync_all()
+    }
+
+    /// Writes `bytes` over the reserved space and renames the file into place.
+    pub fn commit(mut self, bytes: &[u8]) -> Result<()> {
+        let written = (|| -> std::io::Result<()> {
+            use std::io::Seek;
+            let mut f = self.file.take().ok_or(std::io::ErrorKind::NotFound)?;
+            f.seek(std::io::SeekFrom::Start(0))?;
+            f.write_all(bytes)?;
+            f.set_len(bytes.len() as u64)?;
+            f.sync_all()?;
+            drop(f);
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        written.map_err(|e| Error::Io(format!("{}: {e}", self.path)))
+    }
+}
+
+impl Drop for PendingOutput {
+    fn drop(&mut self) {
+        interrupt::forget(&self.tmp);
+        // After a successful rename the temporary name no longer exists.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// SIGINT and SIGTERM while an output is pending: remove its temporary file,
+/// say that the previous file was kept, exit with 128 + the signal number.
+/// The handler only calls async-signal-safe functions (unlink, write, _exit).
+#[cfg(unix)]
+mod interrupt {
+    use std::ffi::{c_char, c_int, CString};
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    extern "C" {
+        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+        fn unlink(path: *const c_char) -> c_int;
+        fn write(fd: c_int, buf: *const c_char, count: usize) -> isize;
+        fn strlen(s: *const c_char) -> usize;
+        fn _exit(status: c_int) -> !;
+    }
+    const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
+
+    /// The pending temporary file and the message naming the final file,
+    /// NUL-terminated (never freed: the handler may be reading them).
+    static TMP: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
+    static MESSAGE: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+    fn say(s: *const c_char) {
+        // SAFETY: `s` is a NUL-terminated string that is never freed.
+        unsafe {
+            write(2, s, strlen(s));
+        }
+    }
+
+    extern "C" fn on_signal(sig: c_int) {
+        let name: &[u8] = if sig == SIGINT {
+            b"jatopic: interrupted (SIGINT)\0"
+        } else {
+            b"jatopic: terminated (SIGTERM)\0"
+        };
+        say(name.as_ptr().cast());
+        let tmp = TMP.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        // SAFETY: `tmp` is null or a NUL-terminated path that is never freed.
+        if !tmp.is_null() && unsafe { unlink(tmp) } == 0 {
+            say(MESSAGE.load(Ordering::SeqCst));
+        } else {
+            say(b"\n\0".as_ptr().cast());
+        }
+        // SAFETY: _exit is async-signal-safe and ends the process.
+        unsafe { _exit(128 + sig) }
+    }
+
+    /// Removes `tmp` if the process is interrupted before [`forget`].
+    pub fn remove_on_signal(tmp: &str, path: &str) {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        let (Ok(tmp), Ok(message)) = (
+            CString::new(tmp),
+            CString::new(format!(
+                "; {path} was not written (the previous file, if any, is kept) and no partial file was left\n"
+            )),
+        ) else {
+            return;
+        };
+        MESSAGE.store(message.into_raw(), Ordering::SeqCst);
+        TMP.store(tmp.into_raw(), Ordering::SeqCst);
+        INSTALL.call_once(|| {
+            // SAFETY: installs a handler that only calls async-signal-safe functions.
+            unsafe {
+                signal(SIGINT, on_signal);
+                signal(SIGTERM, on_signal);
+            }
+        });
+    }
+
+    /// Stops removing `tmp` on a signal (it was renamed or removed).
+    pub fn forget(tmp: &str) {
+        let current = TMP.load(Ordering::SeqCst);
+        // SAFETY: a non-null `current` is a NUL-terminated string never freed.
+        if !current.is_null()
+            && unsafe { std::ffi::CStr::from_ptr(current) }.to_bytes() == tmp.as_bytes()
+        {
+            let _ = TMP.compare_exchange(
+                current,
+                std::ptr::null_mut(),
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn remove_on_signal(_tmp: &str, _path: &str) {}
+    pub fn forget(_tmp: &str) {}
 }
 
 /// Loads a model file.
 pub fn load_model(path: &str) -> Result<Model> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
-    Model::from_bytes(&bytes).map_err(|e| Error::Format(format!("{path}: {e}")))
+    Model::from_bytes(&bytes).map_err(|e| match e {
+        Error::Format(m) => Error::Format(format!("{path}: {m}")),
+        e => Error::Format(format!("{path}: {e}")),
+    })
 }
 
 /// Runs `jatopic infer`: one line per document (NDJSON or CSV).

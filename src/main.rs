@@ -81,7 +81,11 @@ fn load_tokenizer(path: Option<String>) -> Result<Tokenizer> {
     match path {
         Some(p) => {
             let bytes = std::fs::read(&p).map_err(|e| Error::Io(format!("{p}: {e}")))?;
-            Ok(Tokenizer::new(Dictionary::from_bytes(&bytes)?))
+            let dict = Dictionary::from_bytes(&bytes).map_err(|e| match e {
+                Error::Format(m) => Error::Format(format!("{p}: {m}")),
+                e => e,
+            })?;
+            Ok(Tokenizer::new(dict))
         }
         None => jatopic::default_tokenizer(),
     }
