@@ -323,8 +323,22 @@ var jatopic = (function () {
   const BLANK = /^\\s*$/;
   function sqlText(t, fn, limit) {
     if (typeof t !== 'string') throw new Error(fn + ': expected a STRING argument, got ' + typeof t);
-    if (t.length > limit) throw new Error(fn + ': the text has ' + t.length + ' UTF-16 units; the limit is ' + limit + '. Split long texts (e.g. SUBSTR) before calling ' + fn);
+    if (t.length > limit) {
+      // LENGTH() in SQL counts characters; a character is 1 or 2 units, so
+      // pieces of limit / 2 characters always fit.
+      const half = limit / 2;
+      throw new Error(fn + ': the text is ' + characters(t) + ' characters (' + t.length + ' UTF-16 units); the limit is ' + limit +
+        ' UTF-16 units. Split it before calling ' + fn + ', e.g. SUBSTR(text, 1, ' + half + '), SUBSTR(text, ' + (half + 1) + ', ' + half + '), ... (' + half + ' characters always fit)');
+    }
     return wellFormed(t);
+  }
+  function characters(s) {
+    let n = s.length;
+    for (let i = 1; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xdc00 && c <= 0xdfff) { const p = s.charCodeAt(i - 1); if (p >= 0xd800 && p <= 0xdbff) n--; }
+    }
+    return n;
   }
   // BigQuery strings are valid UTF-8: a lone surrogate (only possible from
   // JS callers) becomes U+FFFD in the input, once, one unit for one (the

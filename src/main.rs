@@ -116,11 +116,13 @@ fn tokenize(mut args: Args) -> Result<()> {
             line.pop();
         }
         lines += 1;
-        let Ok(text) = std::str::from_utf8(&line) else {
+        // A skipped line still gets its (empty) result, so that output line
+        // (or EOS block) N is always input line N.
+        let text = std::str::from_utf8(&line).unwrap_or_else(|_| {
             eprintln!("jatopic: line {}: invalid UTF-8, skipped", n + 1);
             skipped += 1;
-            continue;
-        };
+            ""
+        });
         let tokens = tok.tokenize_with(text, opts);
         match format.as_str() {
             "wakati" => {
