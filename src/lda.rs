@@ -428,7 +428,8 @@ impl Model {
             ))
         })?;
         let payload = out.buf;
-        if payload.len() != len || fnv1a64(&payload) != sum {
+        // Fuzz builds skip the checksum so mutated files reach the parser.
+        if payload.len() != len || (fnv1a64(&payload) != sum && !cfg!(fuzzing)) {
             return Err(Error::Format(if payload.len() != len {
                 format!(
                     "model corrupted: the payload decompresses to {} bytes, the header says {len}",

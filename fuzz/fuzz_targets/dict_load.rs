@@ -1,0 +1,49 @@
+//! `Dictionary::from_bytes` on arbitrary bytes. First byte even: the rest is
+//! the file as is. Odd: the rest is `stored length (u16 LE) | stored section |
+//! payload`, framed as a valid file (header, checksum, payload in a valid xz
+//! stream) so mutations reach the payload parser instead of failing the xz
+//! or header checks. (Under `--cfg fuzzing` the loader also skips its own
+//! checksum comparison, so mutated whole files get past it too.) A forged
+//! dictionary that loads must then tokenize without panicking.
+#![no_main]
+
+use jatopic::bytes::fnv1a64;
+use jatopic::dict::{FORMAT_VERSION, MAGIC};
+use jatopic::{Dictionary, Options, Tokenizer};
+use jatopic_fuzz::xz_wrap;
+use libfuzzer_sys::fuzz_target;
+
+fn framed(rest: &[u8]) -> Vec<u8> {
+    let (stored, payload) = match rest {
+        [a, b, rest @ ..] => {
+            let n = (u16::from_le_bytes([*a, *b]) as usize).min(rest.len());
+            rest.split_at(n)
+        }
+        _ => (&[][..], rest),
+    };
+    let mut check = stored.to_vec();
+    check.extend_from_slice(payload);
+    let mut file = MAGIC.to_vec();
+    file.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    file.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
+    file.extend_from_slice(stored);
+    file.extend_from_slice(&xz_wrap(payload));
+    file
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let file = if mode & 1 == 0 { rest.to_vec() } else { framed(rest) };
+    if let Ok(dict) = Dictionary::from_bytes(&file) {
+        let tok = Tokenizer::new(dict);
+        for text in ["東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123 😀\u{fffd}", "a\tb\n"] {
+            for normalize in [false, true] {
+                let _ = tok.tokenize_with(text, Options { normalize });
+            }
+        }
+    }
+});

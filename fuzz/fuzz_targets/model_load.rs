@@ -1,0 +1,55 @@
+//! `Model::from_bytes` on arbitrary bytes. First byte even: the rest is the
+//! file as is. Odd: the rest is the decompressed payload, framed as a valid
+//! file (header, checksum, valid xz stream) so mutations reach the payload
+//! parser. (Under `--cfg fuzzing` the loader also skips its own checksum
+//! comparison.) A model that loads must then answer every query without
+//! panicking, as the wasm UDFs would call it.
+#![no_main]
+
+use jatopic::bytes::fnv1a64;
+use jatopic::lda::{Model, FORMAT_VERSION, MAGIC};
+use jatopic_fuzz::{tokenizer, xz_wrap};
+use libfuzzer_sys::fuzz_target;
+
+fn framed(payload: &[u8]) -> Vec<u8> {
+    let mut file = MAGIC.to_vec();
+    file.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
+    file.extend_from_slice(&xz_wrap(payload));
+    file
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let file = if mode & 1 == 0 { rest.to_vec() } else { framed(rest) };
+    let Ok(model) = Model::from_bytes(&file) else {
+        return;
+    };
+    let k = model.k();
+    assert!(k > 0, "a loaded model has topics");
+    let _ = model.info_json();
+    let _ = model.info_numbers();
+    for topic in 0..k.min(8) {
+        let top = model.top_words(topic, 5);
+        assert!(top.len() <= 5);
+        for (_, p) in top {
+            assert!(p.is_finite() || p.is_nan(), "p = {p}");
+        }
+    }
+    let mut terms: Vec<&str> = model.vocab.iter().take(6).map(String::as_str).collect();
+    terms.extend(["", "not-in-the-vocabulary", "作る"]);
+    for t in &terms {
+        if let Some(id) = model.term_id(t) {
+            assert_eq!(model.vocab[id as usize], *t);
+        }
+    }
+    let theta = model.infer_terms(&terms);
+    assert_eq!(theta.len(), k);
+    let theta = model.infer_text(tokenizer(), "手編みのニット帽を作りました");
+    assert_eq!(theta.len(), k);
+    let theta = model.infer_terms::<&str>(&[]);
+    assert_eq!(theta.len(), k);
+});

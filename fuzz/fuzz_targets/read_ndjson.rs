@@ -1,0 +1,19 @@
+//! The NDJSON reader on arbitrary bytes (written to a scratch file: the
+//! readers take paths). The first byte picks the field options and the
+//! malformed-row budget. Every outcome must be documents or an error.
+#![no_main]
+
+use jatopic::input::{read_documents, InputFormat};
+use jatopic_fuzz::{check_read, options, write_scratch};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let path = write_scratch("ndjson", rest);
+    let opts = options(flags, InputFormat::Ndjson);
+    let mut warnings = 0u64;
+    let result = read_documents(&[path], &opts, &mut |_| warnings += 1);
+    check_read(&opts, result, warnings);
+});

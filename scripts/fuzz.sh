@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target in fuzz/ (or those named as arguments) one at
+# a time and prints, per target: executions, seconds, exec/s, crashes and
+# final coverage. Needs the nightly toolchain and cargo-fuzz
+# (`cargo install cargo-fuzz --version 0.13.1 --locked`).
+#
+#   FUZZ_RUNS=10000000   executions per target
+#   FUZZ_TIME=0          stop a target after this many seconds as well (0: no limit)
+#   FUZZ_SANITIZER=none  address (ASan, slower) or none
+#
+# New inputs go to fuzz/target/work/<target> (not committed); the committed
+# seeds in fuzz/corpus/<target> are only read. Crashes land in
+# fuzz/artifacts/<target>/; each one must become a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+
+FUZZ_RUNS=${FUZZ_RUNS:-10000000}
+FUZZ_TIME=${FUZZ_TIME:-0}
+FUZZ_SANITIZER=${FUZZ_SANITIZER:-none}
+ALL_TARGETS=(tokenize_bytes tokenize_utf16 terms dict_load model_load read_ndjson read_csv read_parquet)
+if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
+
+# Largest input per target: long enough for several sentences, rows or a
+# small file; longer inputs only slow the search down.
+max_len() {
+  case $1 in
+    dict_load | model_load | read_parquet) echo 8192 ;;
+    *) echo 2048 ;;
+  esac
+}
+
+cargo +nightly fuzz build -O -s "$FUZZ_SANITIZER"
+BIN=target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
+
+printf '%-16s %12s %9s %9s %8s %6s %8s\n' target executions seconds exec/s crashes cov features
+status=0
+for t in "${TARGETS[@]}"; do
+  mkdir -p "target/work/$t" "artifacts/$t" "target/runs/$t"
+  log=target/runs/$t/$FUZZ_SANITIZER.log
+  before=$(find "artifacts/$t" -type f | wc -l)
+  start=$(date +%s.%N)
+  set +e
+  "$BIN/$t" "target/work/$t" "corpus/$t" \
+    -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_TIME" -max_len="$(max_len "$t")" \
+    -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
+  rc=$?
+  set -e
+  end=$(date +%s.%N)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  crashes=$(($(find "artifacts/$t" -type f | wc -l) - before))
+  [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $rc"
+  secs=$(echo "$end - $start" | bc)
+  rate=$(echo "${execs:-0} / $secs" | bc)
+  printf '%-16s %12s %9.0f %9s %8s %6s %8s\n' "$t" "${execs:-?}" "$secs" "$rate" "$crashes" "${cov:-?}" "${ft:-?}"
+  [ "$rc" -ne 0 ] && status=1
+done
+exit $status
