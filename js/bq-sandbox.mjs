@@ -116,7 +116,9 @@ function lex(src, label) {
           if (hex) {
             const h = src.slice(j + 2, j + 2 + hex);
             if (!/^[0-9a-fA-F]+$/.test(h) || h.length !== hex) err(`bad \\${e} escape`, j);
-            value += String.fromCodePoint(parseInt(h, 16)); j += 2 + hex;
+            const code = parseInt(h, 16);
+            if (code > 0x10ffff) err(`bad \\${e} escape: ${h} is beyond U+10FFFF`, j);
+            value += String.fromCodePoint(code); j += 2 + hex;
           } else if (/[0-7]/.test(e)) {
             value += String.fromCharCode(parseInt(src.slice(j + 1, j + 4), 8)); j += 4;
           } else if (e in ESCAPES) { value += ESCAPES[e]; j += 2; } else err(`unknown escape \\${e}`, j);
@@ -290,13 +292,26 @@ export function parseCreateFunctions(sql, label = 'create_functions.sql') {
 function readManifest(file) {
   let m;
   try { m = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) { fail('PACKAGE', `${file}: ${e.message}`); }
+  // Every field is type-checked here so that a malformed manifest is a
+  // SandboxError naming the field, never a TypeError further on.
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(m)) fail('PACKAGE', `${file}: must hold a JSON object, found ${JSON.stringify(m)}`);
   if (m.format !== 'jatopic-package/1') fail('PACKAGE', `${file}: format is ${JSON.stringify(m.format)}, expected "jatopic-package/1"`);
+  if (m.gcs_prefix !== undefined && typeof m.gcs_prefix !== 'string') fail('PACKAGE', `${file}: "gcs_prefix" must be a string`);
+  if (m.files !== undefined && !(Array.isArray(m.files) && m.files.every((f) => isObject(f) && typeof f.uri === 'string'))) {
+    fail('PACKAGE', `${file}: "files" must be an array of objects with a string "uri"`);
+  }
   if (!Array.isArray(m.functions)) fail('PACKAGE', `${file}: "functions" must be an array`);
   const fns = m.functions.map((f, i) => {
     const label = `${file}: functions[${i}]`;
-    if (typeof f.name !== 'string' || typeof f.body !== 'string' || typeof f.returns !== 'string' || !Array.isArray(f.arguments) || !Array.isArray(f.libraries)) {
+    if (!isObject(f) || typeof f.name !== 'string' || typeof f.body !== 'string' || typeof f.returns !== 'string' || !Array.isArray(f.arguments) || !Array.isArray(f.libraries)) {
       fail('PACKAGE', `${label}: needs name, arguments, returns, libraries and body`);
     }
+    if (!f.libraries.every((l) => typeof l === 'string')) fail('PACKAGE', `${label} (${f.name}): "libraries" must be an array of strings`);
+    if (f.sql_name !== undefined && typeof f.sql_name !== 'string') fail('PACKAGE', `${label} (${f.name}): "sql_name" must be a string`);
+    f.arguments.forEach((a, k) => {
+      if (!isObject(a) || typeof a.name !== 'string' || typeof a.type !== 'string') fail('PACKAGE', `${label} (${f.name}): arguments[${k}] needs a string name and type`);
+    });
     return {
       name: f.name, sqlName: f.sql_name || f.name, temp: !!f.temp, libraries: f.libraries, body: f.body,
       args: f.arguments.map((a) => ({ name: a.name, type: parseType(a.type, `${label} (${f.name}) argument ${a.name}`) })),
