@@ -48,7 +48,7 @@ setup-rust:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (first time only, a few minutes)"; \
-	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --quiet; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked --force --quiet; \
 	fi
 
 setup-js: js/node_modules/.package-lock.json
@@ -65,11 +65,11 @@ $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 	@touch $@
 
 build:
-	$(CARGO) build --release
+	$(CARGO) build --locked --release
 
 # The wasm module and the single-file bundle (fails when over 1,000,000 bytes).
 wasm: setup-rust setup-js
-	$(CARGO) build --target $(WASM_TARGET) --no-default-features --profile wasm
+	$(CARGO) build --locked --target $(WASM_TARGET) --no-default-features --profile wasm
 	@mkdir -p $(BUILD)/wasm-bindgen
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(WASM_RAW)
 	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.wasm
@@ -87,11 +87,11 @@ serve:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 
 test-rust:
-	$(CARGO) test --release
+	$(CARGO) test --locked --release
 
 # Two small models over fixed synthetic listings, one packaged: what the
 # browser and SQL end-to-end tests run against.

@@ -207,6 +207,7 @@ pub fn for_each_document(
         warn,
         emit,
         stats: ReadStats::default(),
+        first_malformed: None,
     };
     for path in paths {
         let format = opts.format.unwrap_or_else(|| InputFormat::guess(path));
@@ -257,6 +258,8 @@ struct Sink<'a> {
     warn: &'a mut dyn FnMut(&str),
     emit: &'a mut dyn FnMut(Document) -> Result<()>,
     stats: ReadStats,
+    /// `file:line` of the first malformed row, named when reading stops.
+    first_malformed: Option<String>,
 }
 
 impl Sink<'_> {
@@ -273,11 +276,16 @@ impl Sink<'_> {
         let n = self.stats.skipped + 1;
         let msg = format!("{}: {problem}", src.at(line));
         if n > self.opts.max_bad_rows {
+            let first = match &self.first_malformed {
+                Some(first) => format!("; the first was {first}"),
+                None => String::new(),
+            };
             return Err(Error::Input(format!(
-                "{msg} (stopping: {n} malformed rows exceed --max-bad-rows {})",
+                "{msg} (stopping: {n} malformed rows exceed --max-bad-rows {}{first})",
                 self.opts.max_bad_rows
             )));
         }
+        self.first_malformed.get_or_insert_with(|| src.at(line));
         self.stats.skipped = n;
         (self.warn)(&msg);
         Ok(())
@@ -1183,7 +1191,7 @@ mod tests {
         assert_eq!(
             r.unwrap_err(),
             Error::Input(format!(
-                "{p}:4: field \"text\" is missing (stopping: 2 malformed rows exceed --max-bad-rows 1)"
+                "{p}:4: field \"text\" is missing (stopping: 2 malformed rows exceed --max-bad-rows 1; the first was {p}:2)"
             ))
         );
         // 2: both skipped, everything else read.
@@ -1219,7 +1227,7 @@ mod tests {
         assert_eq!(
             r.unwrap_err(),
             Error::Input(format!(
-                "{b}:1: invalid UTF-8 (stopping: 2 malformed rows exceed --max-bad-rows 1)"
+                "{b}:1: invalid UTF-8 (stopping: 2 malformed rows exceed --max-bad-rows 1; the first was {a}:2)"
             ))
         );
     }

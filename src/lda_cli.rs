@@ -426,18 +426,18 @@ mod interrupt {
     }
 
     extern "C" fn on_signal(sig: c_int) {
-        let name: &[u8] = if sig == SIGINT {
-            b"jatopic: interrupted (SIGINT)\0"
+        let name = if sig == SIGINT {
+            c"jatopic: interrupted (SIGINT)"
         } else {
-            b"jatopic: terminated (SIGTERM)\0"
+            c"jatopic: terminated (SIGTERM)"
         };
-        say(name.as_ptr().cast());
+        say(name.as_ptr());
         let tmp = TMP.swap(std::ptr::null_mut(), Ordering::SeqCst);
         // SAFETY: `tmp` is null or a NUL-terminated path that is never freed.
         if !tmp.is_null() && unsafe { unlink(tmp) } == 0 {
             say(MESSAGE.load(Ordering::SeqCst));
         } else {
-            say(b"\n\0".as_ptr().cast());
+            say(c"\n".as_ptr());
         }
         // SAFETY: _exit is async-signal-safe and ends the process.
         unsafe { _exit(128 + sig) }
