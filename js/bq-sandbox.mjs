@@ -632,8 +632,9 @@ function memoryAfterGc(ctx) {
     try { collectGarbage = vm.runInNewContext('gc'); } finally { v8.setFlagsFromString('--no-expose-gc'); }
   }
   collectGarbage();
-  const h = v8.getHeapStatistics();
-  return { heapUsedBytes: h.used_heap_size, heapTotalBytes: h.total_heap_size, wasmMemoryBytes: ctx.wasmBytes() };
+  const h = v8.getHeapStatistics(), spaces = {};
+  for (const sp of v8.getHeapSpaceStatistics()) spaces[sp.space_name] = sp.space_used_size;
+  return { heapUsedBytes: h.used_heap_size, heapTotalBytes: h.total_heap_size, heapSpaces: spaces, wasmMemoryBytes: ctx.wasmBytes() };
 }
 
 // A failure as data (it may cross threads): the row index in the batch and the SandboxError's fields.
@@ -905,9 +906,10 @@ function threadMain({ functions, libraries, cfg, sab }) {
  * @property {() => {libraryEvalMs: number, firstCallMs: number|null, wasmMemoryBytes: number, workersStarted: number,
  *   calls: number, threadStartMs: number|null}} stats  of the latest worker; threadStartMs: its thread's start (null
  *   without a time limit).
- * @property {() => Promise<{heapUsedBytes: number, heapTotalBytes: number, wasmMemoryBytes: number}|null>} memory
+ * @property {() => Promise<{heapUsedBytes: number, heapTotalBytes: number, heapSpaces: object, wasmMemoryBytes: number}|null>} memory
  *   after the calls sent so far and a full garbage collection: the worker's JS heap (its thread's; the whole
- *   process's when timeoutMs is 0) and its wasm memories; null when no worker is running. For soak tests.
+ *   process's when timeoutMs is 0; heapSpaces: bytes used per V8 heap space) and its wasm memories; null when
+ *   no worker is running. For soak tests.
  * @property {() => void} close  ends the worker now (calls still running fail); a later call starts a fresh one. Not
  *   required: an idle worker thread does not keep node running.
  */

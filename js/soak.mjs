@@ -11,7 +11,7 @@
 // usage (from the repository root; `make soak` runs it):
 //   node js/soak.mjs [--package DIR | --model FILE.jtm] [--rows 1000000]
 //        [--functions ja_topics,ja_analyze] [--input FILE] [--chunk N]
-//        [--first-reading 10000] [--out build/soak/report.json]
+//        [--first-reading N] [--out build/soak/report.json]
 //
 // Without --package a package is made in build/soak/package (`jatopic package`
 // with the current build/jatopic-tokenizer.js) from --model, by default the
@@ -26,6 +26,9 @@
 // times in the first 10,000 rows, so the first reading is taken once the
 // worker has seen every kind of row (its scratch buffers sized for the longest):
 // what is measured is growth in steady state, the thing a leak would show as.
+//
+// --first-reading: rows before the first memory reading (default 10,000; with
+// --input, one pass over the file).
 //
 // Results: Markdown on stdout, progress on stderr, numbers in --out.
 // Exit status 1 when a target is missed (or a row fails, or the worker restarts).
@@ -115,7 +118,7 @@ export function rowAt(i, base = syntheticTitle) {
  * Runs `rows` rows through `fn` in one worker of `pkg`, `chunk` rows per
  * callMany; memory readings after `firstReading` rows, every 10 % and at the end.
  */
-export async function soakFunction(pkg, fn, { rows, chunk, firstReading, base = syntheticTitle, progress = () => {} }) {
+export async function soakFunction(pkg, fn, { rows, chunk, firstReading, row = rowAt, progress = () => {} }) {
   const worker = pkg.createWorker({});
   const window = rows / 10;
   const t0 = performance.now();
@@ -125,7 +128,7 @@ export async function soakFunction(pkg, fn, { rows, chunk, firstReading, base = 
   let done = 0, outputs = 0, wallMs = 0;
   while (done < rows) {
     const batch = new Array(chunk);
-    for (let k = 0; k < chunk; k++) batch[k] = [rowAt(done + k, base)];
+    for (let k = 0; k < chunk; k++) batch[k] = [row(done + k)];
     const cpu0 = process.cpuUsage(), w0 = performance.now();
     const results = await worker.callMany(fn, batch, { firstRow: done + 1 });
     const ms = performance.now() - w0, cpu = process.cpuUsage(cpu0);
@@ -194,6 +197,13 @@ export function markdown(report) {
       `${f(t.first10.cpuMicrosPerRow, 1)} → ${f(t.last10.cpuMicrosPerRow, 1)} (${f(t.cpuRatio, 3)}) | ${f(r.totalSeconds, 1)} s | ` +
       `${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`);
   }
+  lines.push('');
+  for (const r of report.functions) {
+    const a = r.memory.first.heapSpaces, b = r.memory.last.heapSpaces;
+    if (!a || !b) continue;
+    const changes = Object.keys(b).filter((k) => b[k] !== a[k]).map((k) => `${k} ${b[k] - a[k] >= 0 ? '+' : ''}${f(b[k] - a[k])} B`);
+    lines.push(`- ${r.function}: JS heap change by V8 space, first reading → end: ${changes.join(', ') || 'none'}`);
+  }
   lines.push('', `Targets: memory growth ≤ ${MAX_GROWTH_PERCENT} % (wasm and JS heap); throughput ratio (CPU time per row) ≥ ${MIN_THROUGHPUT_RATIO}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -243,12 +253,29 @@ function modelInfo(pkg) {
 async function main(argv) {
   const a = parseArgs(argv, {
     package: '', model: '', native: inRepo('target/release/jatopic'), rows: '1000000', functions: 'ja_topics,ja_analyze',
-    input: '', chunk: '', 'first-reading': '10000', out: inRepo('build/soak/report.json'),
+    input: '', chunk: '', 'first-reading': '', out: inRepo('build/soak/report.json'),
   });
-  const rows = positive('rows', a.rows), firstReading = positive('first-reading', a['first-reading']);
+  const rows = positive('rows', a.rows);
   const chunk = a.chunk ? positive('chunk', a.chunk) : Math.min(10_000, rows / 10);
-  if (!Number.isInteger(rows / 10 / chunk) || firstReading % chunk !== 0 || firstReading >= rows) {
-    throw new Error(`--chunk ${chunk} must divide a tenth of --rows ${rows} and --first-reading ${firstReading} (< rows)`);
+  if (!Number.isInteger(rows / 10)) throw new Error(`--rows ${rows} must be a multiple of 10 (the throughput windows are tenths)`);
+  if (!Number.isInteger(rows / 10 / chunk)) throw new Error(`--chunk ${chunk} must divide a tenth of --rows ${rows} (the throughput windows)`);
+  // With --input the rows repeat with the period of one pass over the file
+  // (rounded up to whole chunks), and the first reading comes after that pass:
+  // the worker's high-water marks (the lattice of its most demanding row) are
+  // set by then, so growth after it can only be a leak. Synthetic rows reach
+  // theirs within 10,000 rows (the longest odd row is at row 450).
+  let row = rowAt, rowsSource = 'synthetic product titles (js/soak.mjs) + 1 % odd rows', period = null;
+  if (a.input) {
+    const lines = fs.readFileSync(a.input, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '' && l.length <= MAX_INPUT_UNITS);
+    if (!lines.length) throw new Error(`${a.input}: no usable lines`);
+    const base = (i) => lines[i % lines.length];
+    period = Math.ceil(lines.length / chunk) * chunk;
+    row = (i) => rowAt(i % period, base);
+    rowsSource = `${a.input} (${lines.length.toLocaleString('en-US')} lines of ≤ ${MAX_INPUT_UNITS.toLocaleString('en-US')} units; a pass of ${period.toLocaleString('en-US')} rows with the odd ones, repeated)`;
+  }
+  const firstReading = a['first-reading'] ? positive('first-reading', a['first-reading']) : period ?? 10_000;
+  if (firstReading % chunk !== 0 || firstReading >= rows) {
+    throw new Error(`the first reading after ${firstReading} rows must be a multiple of --chunk ${chunk} and come before the end (--rows ${rows})`);
   }
   let dir = a.package, modelFile = a.model;
   if (!dir) {
@@ -260,13 +287,6 @@ async function main(argv) {
   const functions = a.functions.split(',').filter(Boolean);
   const pkg = loadPackage(dir, { functions: [...new Set([...functions, 'ja_topics'])] });
   const info = modelInfo(pkg);
-  let base = syntheticTitle, rowsSource = 'synthetic product titles (js/soak.mjs) + 1 % odd rows';
-  if (a.input) {
-    const lines = fs.readFileSync(a.input, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '' && l.length <= MAX_INPUT_UNITS);
-    if (!lines.length) throw new Error(`${a.input}: no usable lines`);
-    base = (i) => lines[i % lines.length];
-    rowsSource = `${a.input} (${lines.length.toLocaleString('en-US')} lines, cycled) + 1 % odd rows`;
-  }
   const report = {
     date: new Date().toISOString(), package: path.relative(repoRoot, path.resolve(dir)) || dir,
     modelFile: modelFile ? path.relative(repoRoot, modelFile) : null, model: info, rows, chunk, firstReadingRows: firstReading,
@@ -274,7 +294,7 @@ async function main(argv) {
   };
   for (const fn of functions) {
     progress(`${fn}: ${rows.toLocaleString('en-US')} rows in one worker`);
-    report.functions.push(await soakFunction(pkg, fn, { rows, chunk, firstReading, base, progress }));
+    report.functions.push(await soakFunction(pkg, fn, { rows, chunk, firstReading, row, progress }));
   }
   fs.mkdirSync(path.dirname(a.out), { recursive: true });
   fs.writeFileSync(a.out, `${JSON.stringify(report, null, 2)}\n`);
