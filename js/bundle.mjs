@@ -42,7 +42,7 @@ export const DECODE7_SOURCE = `function decode7(s, n) {
       bits += 7;
       if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
     }
-    if (o !== n) throw new Error('jatopic: embedded wasm is truncated (' + o + ' of ' + n + ' bytes)');
+    if (o !== n) throw new Error('jatopic: embedded data is truncated (' + o + ' of ' + n + ' bytes)');
     return out;
   }`;
 
@@ -118,14 +118,20 @@ var jatopic = (function () {
     ${patched.replace(/^let wasm_bindgen = /m, 'const wasm_bindgen = ')}
     return wasm_bindgen;
   }
-  // Compile and instantiate once per worker, on first use.
+  // Compile and instantiate once per worker, on first use. A failure here
+  // (the embedded module or dictionary damaged) names this library file.
   function ready() {
     if (bindings === null) {
-      if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
-      const b = makeBindings();
-      b.initSync({ module: compiled });
-      b.init();
-      bindings = b;
+      try {
+        if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
+        const b = makeBindings();
+        b.initSync({ module: compiled });
+        b.init();
+        bindings = b;
+      } catch (e) {
+        throw new Error('jatopic: jatopic-tokenizer.js: ' + String(e && e.message || e).replace(/^jatopic: /, '') +
+          ' (the library file is damaged: replace it with a fresh copy from make wasm or jatopic package)');
+      }
     }
     return bindings;
   }
@@ -234,7 +240,7 @@ var jatopic = (function () {
       // The old model stays in use if the new one is rejected.
       return call((b) => {
         const copy = bytes.slice();
-        const info = setModel(b, copy);
+        const info = setModel(b, copy, 'the model given to jatopic.loadModel (' + copy.length + ' bytes)');
         modelParts = [];
         modelBytes = copy;
         return info;
@@ -358,18 +364,31 @@ var jatopic = (function () {
   // Assembles and loads the packaged model on first use (once per worker).
   function modelReady(b) {
     if (model !== null) return model;
-    if (modelBytes !== null) return setModel(b, modelBytes);
+    if (modelBytes !== null) return setModel(b, modelBytes, 'the model given to jatopic.loadModel');
     if (modelParts.length === 0) throw new Error('jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by \`jatopic package --model\`) after jatopic-tokenizer.js');
     const missing = modelParts.findIndex((p) => p === null);
     if (missing >= 0) throw new Error('jatopic: model part ' + (missing + 1) + ' of ' + modelParts.length + ' is missing from the library list');
     const total = modelParts.reduce((n, p) => n + p.bytes, 0);
     const all = new Uint8Array(total);
     let at = 0;
-    for (const p of modelParts) { all.set(decode7(p.data, p.bytes), at); at += p.bytes; }
-    return setModel(b, all);
+    const what = 'the packaged model (jatopic-model-1.js to jatopic-model-' + modelParts.length + '.js, ' + total + ' bytes)';
+    try {
+      for (const p of modelParts) { all.set(decode7(p.data, p.bytes), at); at += p.bytes; }
+    } catch (e) {
+      throw new Error('jatopic: ' + what + ' is damaged: ' + e.message.replace(/^jatopic: /, ''));
+    }
+    return setModel(b, all, what);
   }
-  function setModel(b, bytes) {
-    const info = JSON.parse(b.load_model(bytes));
+  // \`what\` names the model's source in the error when it is rejected.
+  function setModel(b, bytes, what) {
+    let json;
+    try {
+      json = b.load_model(bytes);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      throw new Error('jatopic: ' + what + ' was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+    }
+    const info = JSON.parse(json);
     const x = b.model_numbers();
     info.beta = x[0];
     info.training.max_df = x[1];
