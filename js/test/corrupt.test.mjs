@@ -98,6 +98,32 @@ test('jatopic.loadModel rejects every corrupt model and keeps the loaded one', (
   assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('jatopic.wakati("東京に行く")', c))), ['東京', 'に', '行く']);
 });
 
+test('no truncation or bit flip of a model traps the wasm module', () => {
+  const c = context();
+  c.good = inContext(c, goodModel);
+  const info = JSON.stringify(vm.runInContext('jatopic.loadModel(good)', c));
+  const tryLoad = (bytes, label) => {
+    c.bad = inContext(c, bytes);
+    try {
+      // Accepted only when the flip lands in bits the decoder ignores: the same model.
+      assert.equal(JSON.stringify(vm.runInContext('jatopic.loadModel(bad)', c)), info, `${label}: a different model accepted`);
+      return 1;
+    } catch (e) {
+      if (e.code === 'ERR_ASSERTION') throw e;
+      assert.equal(e.constructor.name, 'Error', `${label}: ${e.stack}`);
+      assert.match(e.message, /^jatopic: the model given to jatopic\.loadModel \(\d+ bytes\) was rejected: /, label);
+      return 0;
+    }
+  };
+  for (let n = 0; n < goodModel.length; n++) assert.equal(tryLoad(goodModel.slice(0, n), `truncated to ${n}`), 0);
+  let same = 0;
+  for (let at = 0; at < goodModel.length; at++) {
+    for (let bit = 0; bit < 8; bit++) same += tryLoad(flip(goodModel, at, bit), `byte ${at} bit ${bit}`);
+  }
+  assert.ok(same <= 64, `${same} bit flips went unnoticed`);
+  assert.equal(vm.runInContext('jatopic.wakati("東京に行く").length', c), 3);
+});
+
 // The parts as `jatopic package` writes them: encode7 text, split in two.
 function addParts(c, bytes, damage = (parts) => parts) {
   const half = bytes.length >> 1;
