@@ -133,18 +133,8 @@ pub fn train(
     let mut log_likelihood = f64::NAN;
     for it in 0..opts.iterations {
         // Word-major sparse view of the snapshot: for each word its non-zero topics.
-        let (offsets, topics) = sparse_rows(&wk, k);
-        let word_alpha: Vec<f64> = (0..vocab_size)
-            .map(|w| {
-                let row = &topics[offsets[w] as usize..offsets[w + 1] as usize];
-                row.iter()
-                    .map(|&t| {
-                        alpha[t as usize] * f64::from(wk[w * k + t as usize])
-                            / (vbeta + nk[t as usize] as f64)
-                    })
-                    .sum()
-            })
-            .collect();
+        let (offsets, topics, word_alpha) =
+            pool.install(|| sparse_rows(&wk, k, &alpha, &nk, vbeta));
         let snapshot = Snapshot {
             word_alpha: &word_alpha,
             wk: &wk,
@@ -175,10 +165,29 @@ pub fn train(
                 })
                 .collect()
         });
+        // Count updates commute, so applying them by word range in parallel
+        // gives the same counts at any thread count.
+        let ranges = pool.current_num_threads().max(1);
+        let words_per_range = vocab_size.div_ceil(ranges).max(1);
+        pool.install(|| {
+            wk.par_chunks_mut(words_per_range * k)
+                .enumerate()
+                .for_each(|(r, block)| {
+                    let first = (r * words_per_range) as u32;
+                    let end = first + (block.len() / k) as u32;
+                    for shard in &changes {
+                        for &(w, old, new) in shard {
+                            if (first..end).contains(&w) {
+                                let row = (w - first) as usize * k;
+                                block[row + old as usize] -= 1;
+                                block[row + new as usize] += 1;
+                            }
+                        }
+                    }
+                })
+        });
         for shard in &changes {
-            for &(w, old, new) in shard {
-                wk[w as usize * k + old as usize] -= 1;
-                wk[w as usize * k + new as usize] += 1;
+            for &(_, old, new) in shard {
                 nk[old as usize] -= 1;
                 nk[new as usize] += 1;
             }
@@ -189,8 +198,8 @@ pub fn train(
         }
         let last = it + 1 == opts.iterations;
         let ll = if last || (log_every > 0 && (it + 1) % log_every == 0) {
-            log_likelihood =
-                joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k) / tokens.max(1) as f64;
+            log_likelihood = pool.install(|| joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k))
+                / tokens.max(1) as f64;
             Some(log_likelihood)
         } else {
             None
@@ -198,7 +207,8 @@ pub fn train(
         progress(it + 1, tokens, ll);
     }
     if opts.iterations == 0 {
-        log_likelihood = joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k) / tokens.max(1) as f64;
+        log_likelihood = pool.install(|| joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k))
+            / tokens.max(1) as f64;
     }
     Ok(Trained {
         word_topic: wk,
@@ -227,20 +237,50 @@ fn shard_bounds(docs: &[Vec<u32>], n: usize) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-fn sparse_rows(wk: &[u32], k: usize) -> (Vec<u32>, Vec<u16>) {
+/// For each word: the offsets of its non-zero topics in one list, the list,
+/// and Σ_k α_k n_kw / (Vβ + n_k). Built in parallel by word blocks; each
+/// word's values do not depend on the blocks, so neither does the result.
+fn sparse_rows(
+    wk: &[u32],
+    k: usize,
+    alpha: &[f64],
+    nk: &[u64],
+    vbeta: f64,
+) -> (Vec<u32>, Vec<u16>, Vec<f64>) {
+    const BLOCK_WORDS: usize = 1024;
+    let blocks: Vec<(Vec<u32>, Vec<u16>, Vec<f64>)> = wk
+        .par_chunks(BLOCK_WORDS * k)
+        .map(|block| {
+            let mut lens = Vec::with_capacity(block.len() / k);
+            let mut topics = Vec::new();
+            let mut word_alpha = Vec::with_capacity(block.len() / k);
+            for row in block.chunks(k) {
+                let before = topics.len();
+                let mut a = 0.0;
+                for (t, &c) in row.iter().enumerate().filter(|(_, &c)| c > 0) {
+                    topics.push(t as u16);
+                    a += alpha[t] * f64::from(c) / (vbeta + nk[t] as f64);
+                }
+                lens.push((topics.len() - before) as u32);
+                word_alpha.push(a);
+            }
+            (lens, topics, word_alpha)
+        })
+        .collect();
     let mut offsets = Vec::with_capacity(wk.len() / k + 1);
     let mut topics = Vec::new();
+    let mut word_alpha = Vec::with_capacity(wk.len() / k);
     offsets.push(0u32);
-    for row in wk.chunks(k) {
-        topics.extend(
-            row.iter()
-                .enumerate()
-                .filter(|(_, &c)| c > 0)
-                .map(|(t, _)| t as u16),
-        );
-        offsets.push(topics.len() as u32);
+    for (lens, block_topics, block_alpha) in blocks {
+        let mut at = topics.len() as u32;
+        for len in lens {
+            at += len;
+            offsets.push(at);
+        }
+        topics.extend_from_slice(&block_topics);
+        word_alpha.extend_from_slice(&block_alpha);
     }
-    (offsets, topics)
+    (offsets, topics, word_alpha)
 }
 
 struct Snapshot<'a> {
@@ -254,6 +294,34 @@ struct Snapshot<'a> {
     alpha: &'a [f64],
     beta: f64,
     vbeta: f64,
+}
+
+/// Tokens ahead of the current one whose word data is prefetched.
+const PREFETCH_DISTANCE: usize = 3;
+
+impl Snapshot<'_> {
+    /// Hints the CPU to load word `w`'s counts, topic list and α term.
+    #[inline(always)]
+    fn prefetch_word(&self, w: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let row = &self.wk[w * self.k..(w + 1) * self.k];
+            // SAFETY: prefetching is only a hint and never faults; every
+            // address is inside a live slice.
+            unsafe {
+                for line in row.chunks(16) {
+                    _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast());
+                }
+                _mm_prefetch::<_MM_HINT_T0>(
+                    self.topics[self.offsets[w] as usize..].as_ptr().cast(),
+                );
+                _mm_prefetch::<_MM_HINT_T0>((&self.word_alpha[w] as *const f64).cast());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = w;
+    }
 }
 
 /// Samples one shard; returns the count changes (word, old topic, new topic).
@@ -271,7 +339,13 @@ fn sample_shard(
     let mut changes = Vec::new();
     let mut ndk = vec![0u32; k];
     let mut doc_topics: Vec<u16> = Vec::new();
-    let mut weights: Vec<f64> = Vec::with_capacity(k);
+    // With the token's own assignment removed from the snapshot (topic t only).
+    let own_denoms: Vec<f64> =
+        s.nk.iter()
+            .map(|&n| 1.0 / (s.vbeta + n as f64 - 1.0))
+            .collect();
+    // Fixed length (no growth check in the hot loop): at most k topics.
+    let mut weights: Vec<f64> = vec![0.0; k];
     for (doc, zd) in docs.iter().zip(z.iter_mut()) {
         doc_topics.clear();
         for &t in zd.iter() {
@@ -286,6 +360,11 @@ fn sample_shard(
             .map(|&t| f64::from(ndk[t as usize]) * s.beta * denom[t as usize])
             .sum();
         for (i, &w) in doc.iter().enumerate() {
+            // The word data of a later token is a cache miss on large
+            // vocabularies (the dominant cost): ask for it now.
+            if let Some(&ahead) = doc.get(i + PREFETCH_DISTANCE) {
+                s.prefetch_word(ahead as usize);
+            }
             let old = zd[i] as usize;
             ndk[old] -= 1;
             r_total -= s.beta * denom[old];
@@ -296,7 +375,7 @@ fn sample_shard(
             }
             // The token's own assignment is still in the snapshot: exclude it
             // (only topic `old` sees different totals).
-            let own_denom = 1.0 / (s.vbeta + s.nk[old] as f64 - 1.0);
+            let own_denom = own_denoms[old];
             let s_sum = s_total - s_terms[old] + s.alpha[old] * s.beta * own_denom;
             let d = |t: usize| if t == old { own_denom } else { denom[t] };
             let r_sum = r_total + f64::from(ndk[old]) * s.beta * (own_denom - denom[old]);
@@ -317,19 +396,18 @@ fn sample_shard(
             } else {
                 &doc_topics
             };
-            weights.clear();
             let mut q2 = 0.0;
-            for &t in shorter {
+            for (slot, &t) in weights.iter_mut().zip(shorter) {
                 let t = t as usize;
                 let nkw = f64::from(counts[t]) - if t == old { 1.0 } else { 0.0 };
                 let q = f64::from(ndk[t]) * nkw * d(t);
                 q2 += q;
-                weights.push(q);
+                *slot = q;
             }
             let mut u = rng.uniform() * (q2 + q1 + r_sum + s_sum);
             let mut new = old;
             if u < q2 {
-                for (j, &q) in weights.iter().enumerate() {
+                for (j, &q) in weights[..shorter.len()].iter().enumerate() {
                     new = shorter[j] as usize;
                     if u < q {
                         break;
@@ -411,7 +489,8 @@ fn optimize_alpha(z: &[Vec<u16>], alpha: &[f64], k: usize) -> Vec<f64> {
     a
 }
 
-/// log p(w, z) per the collapsed model.
+/// log p(w, z) per the collapsed model. Summed over fixed blocks in
+/// parallel, then the block sums in order: the same value at any thread count.
 fn joint_log_likelihood(
     wk: &[u32],
     nk: &[u64],
@@ -420,31 +499,51 @@ fn joint_log_likelihood(
     beta: f64,
     k: usize,
 ) -> f64 {
+    const BLOCK: usize = 1 << 16;
     let v = wk.len() / k;
     let mut ll = 0.0;
     let lg_beta = ln_gamma(beta);
     for &n in nk {
         ll += ln_gamma(v as f64 * beta) - ln_gamma(v as f64 * beta + n as f64);
     }
-    for &c in wk {
-        if c > 0 {
-            ll += ln_gamma(f64::from(c) + beta) - lg_beta;
-        }
-    }
+    // ln Γ(c + β) for the many small counts, computed once.
+    let small: Vec<f64> = (0..1024).map(|c| ln_gamma(f64::from(c) + beta)).collect();
+    let word_sums: Vec<f64> = wk
+        .par_chunks(BLOCK)
+        .map(|block| {
+            let mut sum = 0.0;
+            for &c in block.iter().filter(|&&c| c > 0) {
+                let lg = match small.get(c as usize) {
+                    Some(&lg) => lg,
+                    None => ln_gamma(f64::from(c) + beta),
+                };
+                sum += lg - lg_beta;
+            }
+            sum
+        })
+        .collect();
+    ll += word_sums.iter().sum::<f64>();
     let alpha_sum: f64 = alpha.iter().sum();
     let lg_alpha: Vec<f64> = alpha.iter().map(|&a| ln_gamma(a)).collect();
-    let mut c = vec![0u32; k];
-    for zd in z {
-        c.iter_mut().for_each(|x| *x = 0);
-        zd.iter().for_each(|&t| c[t as usize] += 1);
-        ll += ln_gamma(alpha_sum) - ln_gamma(zd.len() as f64 + alpha_sum);
-        for t in 0..k {
-            if c[t] > 0 {
-                ll += ln_gamma(f64::from(c[t]) + alpha[t]) - lg_alpha[t];
+    let doc_sums: Vec<f64> = z
+        .par_chunks(BLOCK / 64)
+        .map(|docs| {
+            let mut c = vec![0u32; k];
+            let mut sum = 0.0;
+            for zd in docs {
+                c.iter_mut().for_each(|x| *x = 0);
+                zd.iter().for_each(|&t| c[t as usize] += 1);
+                sum += ln_gamma(alpha_sum) - ln_gamma(zd.len() as f64 + alpha_sum);
+                for t in 0..k {
+                    if c[t] > 0 {
+                        sum += ln_gamma(f64::from(c[t]) + alpha[t]) - lg_alpha[t];
+                    }
+                }
             }
-        }
-    }
-    ll
+            sum
+        })
+        .collect();
+    ll + doc_sums.iter().sum::<f64>()
 }
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 7; relative error < 1e-13).
