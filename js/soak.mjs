@@ -197,13 +197,6 @@ export function markdown(report) {
       `${f(t.first10.cpuMicrosPerRow, 1)} → ${f(t.last10.cpuMicrosPerRow, 1)} (${f(t.cpuRatio, 3)}) | ${f(r.totalSeconds, 1)} s | ` +
       `${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`);
   }
-  lines.push('');
-  for (const r of report.functions) {
-    const a = r.memory.first.heapSpaces, b = r.memory.last.heapSpaces;
-    if (!a || !b) continue;
-    const changes = Object.keys(b).filter((k) => b[k] !== a[k]).map((k) => `${k} ${b[k] - a[k] >= 0 ? '+' : ''}${f(b[k] - a[k])} B`);
-    lines.push(`- ${r.function}: JS heap change by V8 space, first reading → end: ${changes.join(', ') || 'none'}`);
-  }
   lines.push('', `Targets: memory growth ≤ ${MAX_GROWTH_PERCENT} % (wasm and JS heap); throughput ratio (CPU time per row) ≥ ${MIN_THROUGHPUT_RATIO}.`);
   return `${lines.join('\n')}\n`;
 }
