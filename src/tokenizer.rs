@@ -406,9 +406,12 @@ impl Lattice {
         let mut group_end = usize::MAX;
         if category.group {
             // Extend while each character shares a category with the one before it.
+            // A run longer than MAX_GROUPING + 1 gets no group token, so the
+            // scan stops there: a megabyte of one class stays linear, not quadratic.
+            let limit = len.min(begin + (MAX_GROUPING + 2).max(category.length as usize + 1));
             let mut p = begin + 1;
             let mut prev_mask = mask0;
-            while p < len {
+            while p < limit {
                 let m = self.info[p].0;
                 if m & prev_mask == 0 {
                     break;
@@ -419,7 +422,10 @@ impl Lattice {
             if p - begin - 1 <= MAX_GROUPING {
                 unknown(self, p, &mut added);
             }
-            group_end = p;
+            // A scan cut short ends beyond every length the loop below reaches.
+            if p < limit || limit == len {
+                group_end = p;
+            }
         }
         // Unknown words of 1..=length characters of the same category.
         for p in (begin + 1..=len).take(category.length as usize) {

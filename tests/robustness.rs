@@ -57,3 +57,12 @@ fn one_megabyte_line() {
     let long_run = "ア".repeat(100_000) + &"漢".repeat(50_000) + &"😀".repeat(50_000);
     check_tiles(&long_run);
 }
+
+#[test]
+fn megabyte_runs_of_one_character_class() {
+    // Unknown-word grouping scans at most MAX_GROUPING + 2 characters ahead,
+    // so each of these is linear; every character is kept.
+    for c in ["a", "ア", "ｱ", "1", "漢", "😀", "한"] {
+        check_tiles(&c.repeat(1_000_000));
+    }
+}

@@ -176,6 +176,16 @@ const ROWS = [
       });
       // Pieces of half the limit in characters always fit, even as emoji.
       assert.equal((await worker.call('ja_tokenize', ['😀'.repeat(25_000)])).join(''), '😀'.repeat(25_000));
+      // A run of one character class at the limit stays within the sandbox's
+      // default time limit (the unknown-word scan is linear, not quadratic).
+      const limited = loadPackage(`${tmp}/pkg`).createWorker();
+      try {
+        for (const c of ['a', 'ア', '1']) {
+          assert.equal((await limited.call('ja_tokenize', [c.repeat(1_000_000)])).join(''), c.repeat(1_000_000));
+        }
+      } finally {
+        await limited.close?.();
+      }
       assert.deepEqual(await worker.call('ja_topics_from_terms', [[FIVE_MB]]), prior);
       // The worker still serves rows after the errors.
       assert.deepEqual(await worker.call('ja_tokenize', ['東京に行く']), ['東京', 'に', '行く']);
