@@ -162,6 +162,8 @@ export async function soakFunction(pkg, fn, { rows, chunk, firstReading, row = r
     },
     throughput: {
       first10: firstWindow, last10: lastWindow,
+      // Every tenth of the rows, to tell a trend from noise.
+      tenths: Array.from({ length: 10 }, (_, k) => windowOf(k * window, (k + 1) * window)),
       wallRatio: lastWindow.rowsPerSec / firstWindow.rowsPerSec,
       // Time per row: a ratio above 1 would be a decline, so invert to "last/first throughput".
       cpuRatio: firstWindow.cpuMicrosPerRow / lastWindow.cpuMicrosPerRow,
@@ -196,6 +198,10 @@ export function markdown(report) {
       `${f(t.first10.rowsPerSec)} → ${f(t.last10.rowsPerSec)} (${f(t.wallRatio, 3)}) | ` +
       `${f(t.first10.cpuMicrosPerRow, 1)} → ${f(t.last10.cpuMicrosPerRow, 1)} (${f(t.cpuRatio, 3)}) | ${f(r.totalSeconds, 1)} s | ` +
       `${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`);
+  }
+  lines.push('', 'Per tenth of the rows (CPU µs/row; rows/s):');
+  for (const r of report.functions) {
+    lines.push(`- ${r.function}: ${r.throughput.tenths.map((t) => `${f(t.cpuMicrosPerRow, 1)}; ${f(t.rowsPerSec)}`).join(' | ')}`);
   }
   lines.push('', `Targets: memory growth ≤ ${MAX_GROWTH_PERCENT} % (wasm and JS heap); throughput ratio (CPU time per row) ≥ ${MIN_THROUGHPUT_RATIO}.`);
   return `${lines.join('\n')}\n`;
