@@ -657,7 +657,11 @@ impl Dictionary {
         form_start.push(0u32);
         let mut forms = Vec::new();
         for _ in 0..n_par {
-            let sh = r.uvar_max(n_shapes.saturating_sub(1) as u64, "paradigm shape")? as usize;
+            // Without shapes there is no valid index (uvar_max(0) would accept 0).
+            if n_shapes == 0 {
+                return Err(r.err("a paradigm but no paradigm shapes"));
+            }
+            let sh = r.uvar_max(n_shapes as u64 - 1, "paradigm shape")? as usize;
             paradigm_shape.push(sh);
             forms.extend_from_slice(
                 &shape_forms[shape_start[sh] as usize..shape_start[sh + 1] as usize],

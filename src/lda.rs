@@ -105,6 +105,13 @@ impl Model {
             }
         }
         let v = vocab.len();
+        let inv_denominator = inverse_denominators(&topic_total, v, beta);
+        // A β so small that Vβ underflows would make p(word | topic) infinite.
+        if v > 0 && inv_denominator.iter().any(|x| !x.is_finite()) {
+            return Err(Error::Input(format!(
+                "beta {beta:e} is too small for {v} terms: p(word | topic) overflows"
+            )));
+        }
         let mut index = vec![u32::MAX; (v * 2).next_power_of_two().max(2)];
         let mask = index.len() - 1;
         for (id, term) in vocab.iter().enumerate() {
@@ -120,7 +127,7 @@ impl Model {
             alpha,
             beta,
             word_topic,
-            inv_denominator: inverse_denominators(&topic_total, v, beta),
+            inv_denominator,
             topic_total,
             info,
             index,

@@ -1,0 +1,86 @@
+//! Inputs the fuzz targets in fuzz/ found (minimised, in tests/fuzz/), replayed
+//! exactly as the targets frame them: each must now be a clear error, not a
+//! panic or a model that answers with infinities.
+
+use jatopic::bytes::fnv1a64;
+use jatopic::lda::Model;
+use jatopic::{Dictionary, Error};
+
+/// `payload` in a valid xz stream (uncompressed LZMA2 chunks), as the fuzz
+/// targets wrap it.
+fn xz(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    lzma_rs::xz_compress(&mut &payload[..], &mut out).unwrap();
+    out
+}
+
+/// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
+/// (u16 LE), stored section, payload, framed under a correct header.
+fn dict_file(input: &[u8]) -> Vec<u8> {
+    let (mode, rest) = input.split_first().unwrap();
+    assert_eq!(mode & 1, 1, "a framed input");
+    let n = (u16::from_le_bytes([rest[0], rest[1]]) as usize).min(rest.len() - 2);
+    let (stored, payload) = rest[2..].split_at(n);
+    let mut check = stored.to_vec();
+    check.extend_from_slice(payload);
+    let mut file = jatopic::dict::MAGIC.to_vec();
+    file.extend_from_slice(&jatopic::dict::FORMAT_VERSION.to_le_bytes());
+    file.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
+    file.extend_from_slice(stored);
+    file.extend_from_slice(&xz(payload));
+    file
+}
+
+/// fuzz/fuzz_targets/model_load.rs: mode byte, then (odd mode) the payload,
+/// framed under a correct header.
+fn model_file(input: &[u8]) -> Vec<u8> {
+    let (mode, payload) = input.split_first().unwrap();
+    assert_eq!(mode & 1, 1, "a framed input");
+    let mut file = jatopic::lda::MAGIC.to_vec();
+    file.extend_from_slice(&jatopic::lda::FORMAT_VERSION.to_le_bytes());
+    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
+    file.extend_from_slice(&xz(payload));
+    file
+}
+
+fn format_error(e: Error) -> String {
+    match e {
+        Error::Format(m) => m,
+        other => panic!("expected a format error, got {other:?}"),
+    }
+}
+
+#[test]
+fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
+    // Panicked with "index out of bounds" (src/dict.rs, paradigm shapes).
+    let file = dict_file(include_bytes!("fuzz/dict_load-paradigm-without-shapes"));
+    let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
+    assert!(message.contains("no paradigm shapes"), "{message}");
+}
+
+#[test]
+fn model_whose_beta_underflows_is_an_error() {
+    // Loaded, then gave p(word | topic) = inf: a positive but subnormal β
+    // times the vocabulary size is 0, and 1 / (0 + Vβ) is infinite.
+    let file = model_file(include_bytes!("fuzz/model_load-beta-underflow"));
+    let message = format_error(Model::from_bytes(&file).unwrap_err());
+    assert!(message.contains("beta") && message.contains("too small"), "{message}");
+}
+
+#[test]
+fn smallest_ordinary_beta_still_loads() {
+    // The check rejects only an overflowing p(word | topic), not small priors.
+    let m = Model::new(
+        jatopic::terms::TermConfig::default(),
+        vec!["a".into(), "b".into()],
+        vec![0.1, 0.1],
+        1e-300,
+        vec![0, 0, 0, 0],
+        Default::default(),
+    )
+    .unwrap();
+    assert!(m.phi(0, 0).is_finite());
+}
