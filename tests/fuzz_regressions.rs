@@ -67,7 +67,10 @@ fn model_whose_beta_underflows_is_an_error() {
     // times the vocabulary size is 0, and 1 / (0 + Vβ) is infinite.
     let file = model_file(include_bytes!("fuzz/model_load-beta-underflow"));
     let message = format_error(Model::from_bytes(&file).unwrap_err());
-    assert!(message.contains("beta") && message.contains("too small"), "{message}");
+    assert!(
+        message.contains("beta") && message.contains("too small"),
+        "{message}"
+    );
 }
 
 #[test]
