@@ -2,7 +2,7 @@
 // rows through ja_topics and ja_analyze, each function in ONE sandbox worker
 // (js/bq-sandbox.mjs, with its per-call time limit, i.e. a worker thread as in
 // BigQuery), measuring
-// - wasm memory and the worker's JS heap (after a forced full GC) after the
+// - wasm memory and the worker's JS heap (after forced full GCs) after the
 //   first 10,000 rows and at the end: growth must be ≤ 1 %;
 // - throughput in the first and the last 10 % of the rows: wall-clock rows/s,
 //   and CPU time per row of this process (insensitive to other processes on
@@ -21,8 +21,8 @@
 // Rows are generated deterministically: product-title-like sentences combined
 // from fixed word lists written for this script (or the lines of --input,
 // cycled), and every 100th row (1 %) an odd one: NULL, empty, blank, emoji,
-// a 1,000- or (every tenth time) 10,000-unit row, half-width/ASCII, a lone surrogate with combining
-// marks, symbols only, a single character. Each odd kind occurs about 11
+// a 1,000- or (every tenth time) 10,000-unit row, half-width/ASCII, a lone
+// surrogate with combining marks, symbols only, a single character. Each odd kind occurs about 11
 // times in the first 10,000 rows, so the first reading is taken once the
 // worker has seen every kind of row (its scratch buffers sized for the longest):
 // what is measured is growth in steady state, the thing a leak would show as.
