@@ -423,6 +423,15 @@ pub(crate) fn payload_problem(
     format!("{what} corrupted: the compressed payload does not decompress ({e})")
 }
 
+/// An index into a collection of `n` items; an error when `n` is 0 (there
+/// is then no valid index, though `uvar_max(n - 1)` would saturate to 0).
+fn index_below(r: &mut Reader, n: usize, field: &str) -> Result<u64> {
+    if n == 0 {
+        return Err(r.err(&format!("a {field} refers to an empty table")));
+    }
+    r.uvar_max(n as u64 - 1, field)
+}
+
 impl Dictionary {
     /// Parses a `.jtd` file (header, stored section, xz payload).
     pub fn from_bytes(file: &[u8]) -> Result<Dictionary> {
@@ -506,10 +515,10 @@ impl Dictionary {
         let mut right_class = Vec::with_capacity(n_ids);
         let mut left_class = Vec::with_capacity(n_ids);
         for _ in 0..n_ids {
-            right_class.push(r.uvar_max(n_rc.saturating_sub(1) as u64, "right class")? as u16);
+            right_class.push(index_below(&mut r, n_rc, "right class")? as u16);
         }
         for _ in 0..n_ids {
-            left_class.push(r.uvar_max(n_lc.saturating_sub(1) as u64, "left class")? as u16);
+            left_class.push(index_below(&mut r, n_lc, "left class")? as u16);
         }
         let quantum = r.uvar_max(1 << 12, "cost quantum")? as i64;
         let n_codes = r.uvar_max(256, "codebook size")? as usize;
@@ -657,11 +666,7 @@ impl Dictionary {
         form_start.push(0u32);
         let mut forms = Vec::new();
         for _ in 0..n_par {
-            // Without shapes there is no valid index (uvar_max(0) would accept 0).
-            if n_shapes == 0 {
-                return Err(r.err("a paradigm but no paradigm shapes"));
-            }
-            let sh = r.uvar_max(n_shapes as u64 - 1, "paradigm shape")? as usize;
+            let sh = index_below(&mut r, n_shapes, "paradigm shape")? as usize;
             paradigm_shape.push(sh);
             forms.extend_from_slice(
                 &shape_forms[shape_start[sh] as usize..shape_start[sh + 1] as usize],
@@ -696,7 +701,7 @@ impl Dictionary {
             n_lemmas
         ];
         for l in lemmas.iter_mut() {
-            l.paradigm = r.uvar_max(n_par.saturating_sub(1) as u64, "paradigm index")? as u32;
+            l.paradigm = index_below(&mut r, n_par, "paradigm index")? as u32;
         }
         for l in lemmas.iter_mut() {
             l.cost = cost(&mut r, 0)?;

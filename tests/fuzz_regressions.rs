@@ -59,7 +59,21 @@ fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
     // Panicked with "index out of bounds" (src/dict.rs, paradigm shapes).
     let file = dict_file(include_bytes!("fuzz/dict_load-paradigm-without-shapes"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
-    assert!(message.contains("no paradigm shapes"), "{message}");
+    assert!(
+        message.contains("paradigm shape refers to an empty table"),
+        "{message}"
+    );
+}
+
+#[test]
+fn dictionary_with_a_lemma_but_no_paradigms_is_an_error() {
+    // Panicked with "index out of bounds" (src/dict.rs, lemmas' paradigms).
+    let file = dict_file(include_bytes!("fuzz/dict_load-lemma-without-paradigms"));
+    let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
+    assert!(
+        message.contains("paradigm index refers to an empty table"),
+        "{message}"
+    );
 }
 
 #[test]
