@@ -108,8 +108,9 @@ impl Model {
         let inv_denominator = inverse_denominators(&topic_total, v, beta);
         // A β so small that Vβ underflows would make p(word | topic) infinite.
         if v > 0 && inv_denominator.iter().any(|x| !x.is_finite()) {
+            // No float formatting here: it would add ~20 KB to the wasm module.
             return Err(Error::Input(format!(
-                "beta {beta:e} is too small for {v} terms: p(word | topic) overflows"
+                "beta is too small for {v} terms: p(word | topic) overflows"
             )));
         }
         let mut index = vec![u32::MAX; (v * 2).next_power_of_two().max(2)];
@@ -229,18 +230,36 @@ impl Model {
     /// [`INFER_TOLERANCE`], no randomness). A document
     /// without terms gets the normalised α. The result sums to 1.
     pub fn infer(&self, ids: &[u32]) -> Vec<f64> {
-        let k = self.k();
         let alpha_sum: f64 = self.alpha.iter().sum();
         if ids.is_empty() {
             return self.alpha.iter().map(|a| a / alpha_sum).collect();
         }
-        let phi: Vec<f64> = ids
-            .iter()
-            .flat_map(|&w| (0..k).map(move |t| (t, w)))
-            .map(|(t, w)| self.phi(t, w))
-            .collect();
+        // The two tokens × K matrices are the only large allocations of a
+        // call; reusing them keeps wasm memory flat over millions of rows
+        // (fresh ones each row fragment the heap, which wasm never gives back).
+        thread_local! {
+            static MATRICES: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        MATRICES.with(|m| {
+            let (phi, r) = &mut *m.borrow_mut();
+            self.infer_with(ids, phi, r)
+        })
+    }
+
+    #[inline(never)]
+    fn infer_with(&self, ids: &[u32], phi: &mut Vec<f64>, r: &mut Vec<f64>) -> Vec<f64> {
+        let k = self.k();
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        phi.clear();
+        phi.extend(
+            ids.iter()
+                .flat_map(|&w| (0..k).map(move |t| (t, w)))
+                .map(|(t, w)| self.phi(t, w)),
+        );
         // Responsibilities start from the prior: r ∝ φ·α.
-        let mut r = vec![0f64; ids.len() * k];
+        r.clear();
+        r.resize(ids.len() * k, 0.0);
         let mut ndk = vec![0f64; k];
         for i in 0..ids.len() {
             let row = &mut r[i * k..(i + 1) * k];
