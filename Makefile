@@ -20,7 +20,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak dict golden clean
+.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -139,6 +139,18 @@ bench-udf: build wasm setup-js
 soak: build wasm setup-js
 	@test -f $(UDF_BENCH)/model.jtm || test -f $(BUILD)/web-test-model-1.jtm || $(MAKE) --no-print-directory web-test
 	$(NODE) js/soak.mjs $(SOAK_OPTIONS)
+
+# Fuzzing (not part of `make test`: long). Every cargo-fuzz target in fuzz/
+# for FUZZ_RUNS executions (FUZZ_TIME seconds at most, 0 = no limit;
+# FUZZ_SANITIZER=address for ASan), then the sandbox's package readers
+# (js/fuzz/, a mutation fuzzer, not coverage-guided). See docs/hardening.md.
+FUZZ_RUNS ?= 10000000
+FUZZ_TIME ?= 0
+FUZZ_SANITIZER ?= none
+SANDBOX_FUZZ_RUNS ?= 1000000
+fuzz: setup-js
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) FUZZ_SANITIZER=$(FUZZ_SANITIZER) scripts/fuzz.sh $(FUZZ_TARGETS)
+	$(NODE) js/fuzz/sandbox.fuzz.mjs --runs $(SANDBOX_FUZZ_RUNS)
 
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target in fuzz/ (or those named as arguments) one at
-# a time and prints, per target: executions, seconds, exec/s, crashes and
-# final coverage. Needs the nightly toolchain and cargo-fuzz
+# a time and prints, per target: executions, wall-clock and CPU seconds,
+# exec/s (wall-clock), crashes and final coverage (edges, features). Needs the nightly toolchain and cargo-fuzz
 # (`cargo install cargo-fuzz --version 0.13.1 --locked`).
 #
 #   FUZZ_RUNS=10000000   executions per target
 #   FUZZ_TIME=0          stop a target after this many seconds as well (0: no limit)
-#   FUZZ_SANITIZER=none  address (ASan, slower) or none
+#   FUZZ_SANITIZER=none  address (ASan, slower; built in its own target
+#                        directory with debug assertions and overflow checks) or none
 #
 # New inputs go to fuzz/target/work/<target> (not committed); the committed
 # seeds in fuzz/corpus/<target> are only read. Crashes land in
@@ -29,10 +30,16 @@ max_len() {
   esac
 }
 
-cargo +nightly fuzz build -O -s "$FUZZ_SANITIZER"
-BIN=target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
+TARGET_DIR=target
+BUILD_FLAGS=(-O -s "$FUZZ_SANITIZER")
+if [ "$FUZZ_SANITIZER" != none ]; then
+  TARGET_DIR=target/sanitizer-$FUZZ_SANITIZER
+  BUILD_FLAGS+=(-a --target-dir "$TARGET_DIR")
+fi
+cargo +nightly fuzz build "${BUILD_FLAGS[@]}"
+BIN=$TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
 
-printf '%-16s %12s %9s %9s %8s %6s %8s\n' target executions seconds exec/s crashes cov features
+printf '%-16s %12s %9s %9s %9s %8s %6s %8s\n' target executions seconds cpu-secs exec/s crashes cov features
 status=0
 for t in "${TARGETS[@]}"; do
   mkdir -p "target/work/$t" "artifacts/$t" "target/runs/$t"
@@ -40,7 +47,7 @@ for t in "${TARGETS[@]}"; do
   before=$(find "artifacts/$t" -type f | wc -l)
   start=$(date +%s.%N)
   set +e
-  "$BIN/$t" "target/work/$t" "corpus/$t" \
+  /usr/bin/time -f '%U %S' -o "$log.time" "$BIN/$t" "target/work/$t" "corpus/$t" \
     -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_TIME" -max_len="$(max_len "$t")" \
     -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
@@ -54,7 +61,8 @@ for t in "${TARGETS[@]}"; do
   [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $rc"
   secs=$(echo "$end - $start" | bc)
   rate=$(echo "${execs:-0} / $secs" | bc)
-  printf '%-16s %12s %9.0f %9s %8s %6s %8s\n' "$t" "${execs:-?}" "$secs" "$rate" "$crashes" "${cov:-?}" "${ft:-?}"
+  cpu=$(tail -n 1 "$log.time" | awk '{ printf "%.0f", $1 + $2 }')
+  printf '%-16s %12s %9.0f %9s %9s %8s %6s %8s\n' "$t" "${execs:-?}" "$secs" "${cpu:-?}" "$rate" "$crashes" "${cov:-?}" "${ft:-?}"
   [ "$rc" -ne 0 ] && status=1
 done
 exit $status

@@ -37,10 +37,15 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let file = if mode & 1 == 0 { rest.to_vec() } else { framed(rest) };
+    let file = if mode & 1 == 0 {
+        rest.to_vec()
+    } else {
+        framed(rest)
+    };
     if let Ok(dict) = Dictionary::from_bytes(&file) {
         let tok = Tokenizer::new(dict);
-        for text in ["東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123 😀\u{fffd}", "a\tb\n"] {
+        for text in ["東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123 😀\u{fffd}", "a\tb\n"]
+        {
             for normalize in [false, true] {
                 let _ = tok.tokenize_with(text, Options { normalize });
             }

@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let file = if mode & 1 == 0 { rest.to_vec() } else { framed(rest) };
+    let file = if mode & 1 == 0 {
+        rest.to_vec()
+    } else {
+        framed(rest)
+    };
     let Ok(model) = Model::from_bytes(&file) else {
         return;
     };
@@ -36,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
         let top = model.top_words(topic, 5);
         assert!(top.len() <= 5);
         for (_, p) in top {
-            assert!(p.is_finite() || p.is_nan(), "p = {p}");
+            assert!(p.is_finite() && p >= 0.0, "p = {p}");
         }
     }
     let mut terms: Vec<&str> = model.vocab.iter().take(6).map(String::as_str).collect();
@@ -46,10 +50,16 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(model.vocab[id as usize], *t);
         }
     }
-    let theta = model.infer_terms(&terms);
-    assert_eq!(theta.len(), k);
-    let theta = model.infer_text(tokenizer(), "手編みのニット帽を作りました");
-    assert_eq!(theta.len(), k);
-    let theta = model.infer_terms::<&str>(&[]);
-    assert_eq!(theta.len(), k);
+    // Topic proportions: K finite numbers summing to 1, as ja_topics returns.
+    let proportions = |theta: Vec<f64>| {
+        assert_eq!(theta.len(), k);
+        assert!(
+            theta.iter().all(|x| x.is_finite() && *x >= 0.0),
+            "{theta:?}"
+        );
+        assert!((theta.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{theta:?}");
+    };
+    proportions(model.infer_terms(&terms));
+    proportions(model.infer_text(tokenizer(), "手編みのニット帽を作りました"));
+    proportions(model.infer_terms::<&str>(&[]));
 });

@@ -47,10 +47,19 @@ fuzz_target!(|data: &[u8]| {
     let config = &configs[which as usize % configs.len()];
     let terms = config.terms(tokenizer(), &text);
     for t in &terms {
-        assert!(t.chars().any(char::is_alphabetic), "{text:?}: term {t:?} has no letter");
-        assert!(!config.stopwords.contains(t), "{text:?}: stop word {t:?} kept");
+        assert!(
+            t.chars().any(char::is_alphabetic),
+            "{text:?}: term {t:?} has no letter"
+        );
+        assert!(
+            !config.stopwords.contains(t),
+            "{text:?}: stop word {t:?} kept"
+        );
         if config.lowercase {
-            assert!(!t.chars().any(|c| c.is_ascii_uppercase()), "{text:?}: {t:?} not lower-cased");
+            assert!(
+                !t.chars().any(|c| c.is_ascii_uppercase()),
+                "{text:?}: {t:?} not lower-cased"
+            );
         }
     }
     if config.keep_pos.is_empty() {

@@ -40,14 +40,21 @@ fuzz_target!(|data: &[u8]| {
     unit_at.push(unit);
     assert_eq!(unit as usize, units.len(), "every unit is accounted for");
     let tok = tokenizer();
-    let raw = SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
+    let raw =
+        SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
     // The tokens tile the text: in order, non-empty, whitespace (or IPADIC's
     // SPACE U+00D0) between and after them; the unit offsets slice the same text.
     let skippable = |c: &char| c.is_whitespace() || *c == '\u{00D0}';
     let mut pos = 0;
     for r in &raw {
-        assert!(pos <= r.start && r.start < r.end && r.end <= chars.len(), "{chars:?}: {r:?}");
-        assert!(chars[pos..r.start].iter().all(skippable), "{chars:?}: text skipped before {r:?}");
+        assert!(
+            pos <= r.start && r.start < r.end && r.end <= chars.len(),
+            "{chars:?}: {r:?}"
+        );
+        assert!(
+            chars[pos..r.start].iter().all(skippable),
+            "{chars:?}: text skipped before {r:?}"
+        );
         let (a, b) = (unit_at[r.start] as usize, unit_at[r.end] as usize);
         assert!(a < b && b <= units.len());
         let from_units: String = char::decode_utf16(units[a..b].iter().copied())
@@ -56,11 +63,17 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(from_units, chars[r.start..r.end].iter().collect::<String>());
         assert!((r.id as usize) < tok.dictionary().features.len());
         if r.base < jatopic::tokenizer::UNKNOWN {
-            assert!(tok.base_form(r.base).is_some(), "base form index out of range");
+            assert!(
+                tok.base_form(r.base).is_some(),
+                "base form index out of range"
+            );
         }
         pos = r.end;
     }
-    assert!(chars[pos..].iter().all(skippable), "{chars:?}: text lost at the end");
+    assert!(
+        chars[pos..].iter().all(skippable),
+        "{chars:?}: text lost at the end"
+    );
     if flags & 2 != 0 {
         // As terms_utf16 without a model.
         let text = String::from_utf16_lossy(&units);

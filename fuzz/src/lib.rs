@@ -97,7 +97,10 @@ pub fn check_read(
             assert_eq!(stats.read, docs.len() as u64);
             assert_eq!(stats.skipped, warnings);
             assert!(stats.skipped <= opts.max_bad_rows);
-            assert_eq!(stats.empty, docs.iter().filter(|d| d.content.is_empty()).count() as u64);
+            assert_eq!(
+                stats.empty,
+                docs.iter().filter(|d| d.content.is_empty()).count() as u64
+            );
             for d in &docs {
                 match &d.content {
                     Content::Terms(t) => {
