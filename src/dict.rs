@@ -524,8 +524,12 @@ impl Dictionary {
         let n_codes = r.uvar_max(256, "codebook size")? as usize;
         let mut codebook = [0i16; 256];
         for c in codebook.iter_mut().take(n_codes) {
-            *c = i16::try_from(r.ivar()? * quantum)
-                .map_err(|_| r.err("connection cost out of range"))?;
+            // Checked: a corrupt value must not wrap into a plausible cost.
+            let v = r.ivar()?;
+            *c = v
+                .checked_mul(quantum)
+                .and_then(|v| i16::try_from(v).ok())
+                .ok_or_else(|| r.err("connection cost out of range"))?;
         }
         if stored.len() != n_rc * n_lc {
             return Err(r.err(&format!(
@@ -612,8 +616,11 @@ impl Dictionary {
         }
         let word_quantum = r.uvar_max(1 << 10, "word cost quantum")? as i64;
         let cost = |r: &mut Reader, base: i64| -> Result<i16> {
-            i16::try_from((base + r.ivar()?) * word_quantum)
-                .map_err(|_| r.err("word cost out of range"))
+            let v = r.ivar()?;
+            base.checked_add(v)
+                .and_then(|v| v.checked_mul(word_quantum))
+                .and_then(|v| i16::try_from(v).ok())
+                .ok_or_else(|| r.err("word cost out of range"))
         };
         // Costs are stored relative to a typical cost per context id.
         let mut id_cost = Vec::with_capacity(n_ids);

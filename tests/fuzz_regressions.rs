@@ -77,6 +77,16 @@ fn dictionary_with_a_lemma_but_no_paradigms_is_an_error() {
 }
 
 #[test]
+fn dictionary_cost_that_overflows_is_an_error() {
+    // Found under ASan with overflow checks: "attempt to multiply with
+    // overflow" (a codebook value times the cost quantum); a release build
+    // wrapped silently. Without overflow checks this only asserts the error.
+    let file = dict_file(include_bytes!("fuzz/dict_load-cost-overflow"));
+    let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
+    assert!(message.contains("cost out of range"), "{message}");
+}
+
+#[test]
 fn model_whose_beta_underflows_is_an_error() {
     // Loaded, then gave p(word | topic) = inf: a positive but subnormal β
     // times the vocabulary size is 0, and 1 / (0 + Vβ) is infinite.
