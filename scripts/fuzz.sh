@@ -44,7 +44,9 @@ status=0
 for t in "${TARGETS[@]}"; do
   mkdir -p "target/work/$t" "artifacts/$t" "target/runs/$t"
   log=target/runs/$t/$FUZZ_SANITIZER.log
-  before=$(find "artifacts/$t" -type f | wc -l)
+  # Crashes, timeouts (hangs), out-of-memory and leaks; not slow-unit notes.
+  findings() { find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l; }
+  before=$(findings)
   start=$(date +%s.%N)
   set +e
   /usr/bin/time -f '%U %S' -o "$log.time" "$BIN/$t" "target/work/$t" "corpus/$t" \
@@ -54,10 +56,11 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   set -e
   end=$(date +%s.%N)
+  # `|| true`: a run that stops at once has no coverage line (pipefail).
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-  crashes=$(($(find "artifacts/$t" -type f | wc -l) - before))
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2 || true)
+  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2 || true)
+  crashes=$(($(findings) - before))
   [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $rc"
   secs=$(echo "$end - $start" | bc)
   rate=$(echo "${execs:-0} / $secs" | bc)
