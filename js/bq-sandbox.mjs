@@ -408,6 +408,7 @@ export function loadPackage(target, opts = {}) {
     if (libs.has(uri)) continue;
     const file = resolveUri(uri, dir, manifest?.gcs_prefix, opts.gcsMap);
     if (!fs.existsSync(file)) fail('PACKAGE', `library ${uri} → ${file}: file not found (rebuild the package, or map the URI with gcsMap / --gcs-map)`);
+    if (!fs.statSync(file).isFile()) fail('PACKAGE', `library ${uri} → ${file}: not a file (a library URI names one .js file)`);
     libs.set(uri, { uri, file, bytes: fs.statSync(file).size });
   }
   checkLimits(fns, libs);

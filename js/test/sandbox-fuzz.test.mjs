@@ -42,6 +42,9 @@ test('a manifest of the wrong shape is a SandboxError naming the field', () => {
       fs.writeFileSync(file, text);
       rejects(() => loadPackage(file), pattern);
     }
+    // A library URI naming the package directory itself: EISDIR before.
+    fs.writeFileSync(file, manifest({ gcs_prefix: 'gs://b/p', functions: [{ ...fn, libraries: ['gs://b/p/'] }] }));
+    rejects(() => loadPackage(file), /not a file/);
     fs.writeFileSync(file, manifest({ gcs_prefix: 'gs://b/p', files: [] }));
     assert.equal(loadPackage(file).functions[0].name, 'f');
   } finally {
