@@ -225,79 +225,107 @@ impl Model {
     }
 
     /// Topic distribution of a document given as term ids (unknown terms
-    /// already dropped). Deterministic: a fixed-start fold-in (CVB0 updates in
-    /// token order, at most [`INFER_ITERATIONS`] sweeps, stopping at
-    /// [`INFER_TOLERANCE`], no randomness). A document
-    /// without terms gets the normalised α. The result sums to 1.
+    /// already dropped). Deterministic: a fixed-start fold-in (CVB0: each
+    /// token's responsibilities given all the others', at most
+    /// [`INFER_ITERATIONS`] sweeps, stopping at [`INFER_TOLERANCE`], no
+    /// randomness). Tokens of the same word share their responsibilities, so
+    /// a sweep visits each distinct word once (in order of first occurrence)
+    /// and memory is distinct words × K, whatever the document's length. A
+    /// document without terms gets the normalised α. The result sums to 1.
     pub fn infer(&self, ids: &[u32]) -> Vec<f64> {
         let alpha_sum: f64 = self.alpha.iter().sum();
         if ids.is_empty() {
             return self.alpha.iter().map(|a| a / alpha_sum).collect();
         }
-        // The two tokens × K matrices are the only large allocations of a
-        // call; reusing them keeps wasm memory flat over millions of rows
-        // (fresh ones each row fragment the heap, which wasm never gives back).
+        // Reused per thread: fresh buffers for every row fragment the wasm
+        // heap, which never shrinks (a soak over millions of rows grew).
         thread_local! {
-            static MATRICES: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
-                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+            static SCRATCH: std::cell::RefCell<InferScratch> =
+                const { std::cell::RefCell::new(InferScratch::new()) };
         }
-        MATRICES.with(|m| {
-            let (phi, r) = &mut *m.borrow_mut();
-            self.infer_with(ids, phi, r)
-        })
+        SCRATCH.with(|s| self.infer_with(ids, &mut s.borrow_mut()))
     }
 
     #[inline(never)]
-    fn infer_with(&self, ids: &[u32], phi: &mut Vec<f64>, r: &mut Vec<f64>) -> Vec<f64> {
+    fn infer_with(&self, ids: &[u32], s: &mut InferScratch) -> Vec<f64> {
         let k = self.k();
         let alpha_sum: f64 = self.alpha.iter().sum();
-        phi.clear();
-        phi.extend(
-            ids.iter()
+        // Distinct words and their counts, in order of first occurrence.
+        if s.slot.len() < self.vocab.len() {
+            s.slot.resize(self.vocab.len(), u32::MAX);
+        }
+        s.words.clear();
+        s.counts.clear();
+        for &w in ids {
+            let slot = &mut s.slot[w as usize];
+            if *slot == u32::MAX {
+                *slot = s.words.len() as u32;
+                s.words.push(w);
+                s.counts.push(0.0);
+            }
+            s.counts[*slot as usize] += 1.0;
+        }
+        for &w in &s.words {
+            s.slot[w as usize] = u32::MAX;
+        }
+        let n = s.words.len() * k;
+        s.phi.clear();
+        s.phi.reserve_exact(n);
+        s.phi.extend(
+            s.words
+                .iter()
                 .flat_map(|&w| (0..k).map(move |t| (t, w)))
                 .map(|(t, w)| self.phi(t, w)),
         );
         // Responsibilities start from the prior: r ∝ φ·α.
-        r.clear();
-        r.resize(ids.len() * k, 0.0);
+        s.r.clear();
+        s.r.reserve_exact(n);
+        s.r.resize(n, 0.0);
         let mut ndk = vec![0f64; k];
-        for i in 0..ids.len() {
-            let row = &mut r[i * k..(i + 1) * k];
-            for t in 0..k {
-                row[t] = phi[i * k + t] * self.alpha[t];
+        for ((row, p), &c) in
+            s.r.chunks_exact_mut(k)
+                .zip(s.phi.chunks_exact(k))
+                .zip(&s.counts)
+        {
+            for ((x, &pw), &a) in row.iter_mut().zip(p).zip(&self.alpha) {
+                *x = pw * a;
             }
             normalize(row);
-            for t in 0..k {
-                ndk[t] += row[t];
+            for (n, &x) in ndk.iter_mut().zip(row.iter()) {
+                *n += c * x;
             }
         }
         let mut before = vec![0f64; k];
         for _ in 0..INFER_ITERATIONS {
             before.copy_from_slice(&ndk);
-            for (row, p) in r.chunks_exact_mut(k).zip(phi.chunks_exact(k)) {
+            for ((row, p), &c) in
+                s.r.chunks_exact_mut(k)
+                    .zip(s.phi.chunks_exact(k))
+                    .zip(&s.counts)
+            {
                 // Iterators, not indices: no bounds checks in the hot loop.
                 let mut sum = 0.0;
                 for ((x, &pw), (n, &a)) in
                     row.iter_mut().zip(p).zip(ndk.iter_mut().zip(&self.alpha))
                 {
-                    let d = *n - *x;
-                    let rest = if d > 0.0 { d } else { 0.0 };
-                    *n = rest;
-                    *x = pw * (rest + a);
+                    // One token's context: every other token, this word's
+                    // other copies included. `n` keeps the count without
+                    // any copy of this word until the new values are added.
+                    let context = *n - *x;
+                    let context = if context > 0.0 { context } else { 0.0 };
+                    let without = *n - c * *x;
+                    *n = if without > 0.0 { without } else { 0.0 };
+                    *x = pw * (context + a);
                     sum += *x;
                 }
-                if sum > 0.0 && sum.is_finite() {
-                    let inv = 1.0 / sum;
-                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
-                        *x *= inv;
-                        *n += *x;
-                    }
+                let (scale, uniform) = if sum > 0.0 && sum.is_finite() {
+                    (1.0 / sum, None)
                 } else {
-                    let u = 1.0 / k as f64;
-                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
-                        *x = u;
-                        *n += u;
-                    }
+                    (0.0, Some(1.0 / k as f64))
+                };
+                for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                    *x = uniform.unwrap_or(*x * scale);
+                    *n += c * *x;
                 }
             }
             let moved = ndk
@@ -540,6 +568,30 @@ fn inverse_denominators(topic_total: &[u64], vocab: usize, beta: f64) -> Vec<f64
         .iter()
         .map(|&n| 1.0 / (n as f64 + vocab as f64 * beta))
         .collect()
+}
+
+/// Buffers of [`Model::infer`], kept between calls.
+struct InferScratch {
+    /// Per vocabulary word, its index in `words` during a call (else u32::MAX).
+    slot: Vec<u32>,
+    words: Vec<u32>,
+    counts: Vec<f64>,
+    /// p(word | topic), distinct words × K.
+    phi: Vec<f64>,
+    /// Responsibilities, distinct words × K.
+    r: Vec<f64>,
+}
+
+impl InferScratch {
+    const fn new() -> Self {
+        InferScratch {
+            slot: Vec::new(),
+            words: Vec::new(),
+            counts: Vec::new(),
+            phi: Vec::new(),
+            r: Vec::new(),
+        }
+    }
 }
 
 fn normalize(v: &mut [f64]) {
