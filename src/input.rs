@@ -796,11 +796,51 @@ fn read_parquet(path: &str, src: &Source, sink: &mut Sink) -> Result<()> {
     })
 }
 
+/// A Parquet file whose readers fail at its end instead of returning 0
+/// bytes: the parquet crate's thrift decoder, skipping a list whose declared
+/// length runs past the end of a corrupt file, would otherwise loop forever
+/// on empty reads (found by fuzzing).
+struct EndStrictFile(File);
+
+/// A reader for which reading at the end of the file is an error.
+struct EndStrictRead<R>(R);
+
+impl<R: std::io::Read> std::io::Read for EndStrictRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 if !buf.is_empty() => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the data runs past the end of the file",
+            )),
+            n => Ok(n),
+        }
+    }
+}
+
+impl parquet::file::reader::Length for EndStrictFile {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl parquet::file::reader::ChunkReader for EndStrictFile {
+    type T = EndStrictRead<<File as parquet::file::reader::ChunkReader>::T>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        self.0.get_read(start).map(EndStrictRead)
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
+}
+
 fn read_parquet_rows(file: File, src: &Source, sink: &mut Sink) -> Result<()> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::schema::types::Type;
 
-    let reader = SerializedFileReader::new(file).map_err(|e| unreadable_parquet(src.file, e))?;
+    let reader = SerializedFileReader::new(EndStrictFile(file))
+        .map_err(|e| unreadable_parquet(src.file, e))?;
     let schema = reader
         .metadata()
         .file_metadata()
