@@ -318,14 +318,24 @@ impl Model {
                     *x = pw * (context + a);
                     sum += *x;
                 }
-                let (scale, uniform) = if sum > 0.0 && sum.is_finite() {
-                    (1.0 / sum, None)
+                let inv = 1.0 / sum;
+                if sum > 0.0 && inv.is_finite() {
+                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                        *x *= inv;
+                        *n += c * *x;
+                    }
+                } else if sum > 0.0 && sum.is_finite() {
+                    // A subnormal sum: its reciprocal overflows, so divide.
+                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                        *x /= sum;
+                        *n += c * *x;
+                    }
                 } else {
-                    (0.0, Some(1.0 / k as f64))
-                };
-                for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
-                    *x = uniform.unwrap_or(*x * scale);
-                    *n += c * *x;
+                    let u = 1.0 / k as f64;
+                    for (x, n) in row.iter_mut().zip(ndk.iter_mut()) {
+                        *x = u;
+                        *n += c * u;
+                    }
                 }
             }
             let moved = ndk

@@ -160,3 +160,19 @@ fn model_with_subnormal_priors_gives_proportions_summing_to_one() {
     let theta = model.infer_terms(&["", "", ""]);
     assert!((theta.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{theta:?}");
 }
+
+#[test]
+fn model_whose_fold_in_sum_is_subnormal_gives_finite_proportions() {
+    // Found by fuzzing: K = 1, α = 5e-324 (the least subnormal). A token with
+    // no other context gets weight p · α = 5e-324, whose reciprocal overflows:
+    // normalising by multiplying with it gave [inf].
+    let file = model_file(include_bytes!("fuzz/model_load-subnormal-sum"));
+    let model = Model::from_bytes(&file).unwrap();
+    let term = model.vocab[0].clone();
+    let theta = model.infer_terms(&[term]);
+    assert!(
+        theta.iter().all(|x| x.is_finite() && *x >= 0.0),
+        "{theta:?}"
+    );
+    assert!((theta.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{theta:?}");
+}
