@@ -187,16 +187,16 @@ fn model_whose_fold_in_sum_is_subnormal_gives_finite_proportions() {
 }
 
 #[test]
-#[ignore = "open: parquet 59.3.2 skips a thrift list of booleans without consuming bytes, up to 2^31 idle iterations per list"]
 fn bool_list_in_a_page_header_is_skipped_quickly() {
     // Found by fuzzing (a libFuzzer timeout): 1,595 bytes take 3.5 s to be
     // rejected in a release build ("Unexpected struct field type 15"). The
     // crate's `skip_till_depth` treats a list element of boolean type as
     // having no data, so a list whose header declares ~2^31 booleans loops
     // that often without reading, and a file can hold many such lists. Only
-    // 1,051 reads reach the file, so no reader wrapper can stop it; the fix
-    // belongs in the crate (or a patched copy). Must be rejected in well under
-    // a second, as every other corrupt file of this size is.
+    // 1,051 reads reach the file, so no reader wrapper can stop it. Fixed by
+    // src/input/parquet_check.rs, which walks the footer and page headers
+    // first. Must be rejected in well under a second, as every other corrupt
+    // file of this size is.
     let input = include_bytes!("fuzz/read_parquet-bool-list-skip-slow");
     assert!(
         parquet_read_finishes_within(input, 1),
