@@ -115,7 +115,8 @@ impl Walk<'_> {
             return Err(Stop::Malformed("structures nested too deeply"));
         }
         match kind {
-            1 | 2 | 3 => self.skip(1),
+            // Booleans (1, 2) and bytes (3).
+            1..=3 => self.skip(1),
             4..=6 => self.varint().map(drop),
             7 => self.skip(8),
             8 => {
