@@ -87,6 +87,19 @@ pub(crate) struct Form {
     pub delta: i16,
 }
 
+/// Where a paradigm's forms are and what their endings start with: one
+/// record, so that a lemma costs one read until one of its endings can match.
+#[derive(Debug, Clone, Copy)]
+struct ParadigmForms {
+    /// Bit (c mod 64) set for the first character c of each non-empty ending.
+    first_chars: u64,
+    /// Forms `forms[form_lo..][..n_forms]`, sorted by ending: the `n_empty`
+    /// forms with an empty ending first.
+    form_lo: u32,
+    n_forms: u16,
+    n_empty: u16,
+}
+
 /// Sorted, distinct strings (as code points), as stored in the file.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SortedStrings {
@@ -330,10 +343,8 @@ pub struct Dictionary {
     n_surfaces: usize,
     pub(crate) entries: Vec<Entry>,
     pub(crate) lemmas: Vec<Lemma>,
-    form_start: Vec<u32>,
+    paradigms: Vec<ParadigmForms>,
     pub(crate) forms: Vec<Form>,
-    /// Per paradigm, bit (c mod 64) set for the first character c of each ending.
-    paradigm_first_chars: Vec<u64>,
     pub(crate) suffix_chars: Vec<char>,
     /// Base forms that differ from the surface (plain entries, then one per lemma).
     pub(crate) bases: Vec<String>,
@@ -682,15 +693,22 @@ impl Dictionary {
         for f in forms.iter_mut() {
             f.delta = cost(&mut r, 0)?;
         }
-        let paradigm_first_chars: Vec<u64> = (0..n_par)
-            .map(|p| {
-                forms[form_start[p] as usize..form_start[p + 1] as usize]
+        let mut paradigms = Vec::with_capacity(n_par);
+        for p in 0..n_par {
+            let (lo, hi) = (form_start[p], form_start[p + 1]);
+            let own = &forms[lo as usize..hi as usize];
+            paradigms.push(ParadigmForms {
+                first_chars: own
                     .iter()
                     .filter(|f| f.suffix_len > 0)
                     .filter_map(|f| suffix_chars.get(f.suffix as usize))
-                    .fold(0u64, |m, &c| m | 1u64 << (c as u32 % 64))
-            })
-            .collect();
+                    .fold(0u64, |m, &c| m | 1u64 << (c as u32 % 64)),
+                form_lo: lo,
+                // A shape has at most 4,096 forms (read_group_sizes).
+                n_forms: (hi - lo) as u16,
+                n_empty: own.iter().take_while(|f| f.suffix_len == 0).count() as u16,
+            });
+        }
         // Lemmas, grouped by stem.
         let stems = SortedStrings::read(&mut r, &mut strings)?;
         let lemma_start = read_group_sizes(&mut r, stems.len(), p.len())?;
@@ -734,8 +752,7 @@ impl Dictionary {
             n_surfaces: surfaces.len(),
             entries,
             lemmas,
-            paradigm_first_chars,
-            form_start,
+            paradigms,
             forms,
             suffix_chars,
             bases,
@@ -773,7 +790,7 @@ impl Dictionary {
 
     /// Number of conjugating lemmas and of paradigms.
     pub fn lemma_count(&self) -> (usize, usize) {
-        (self.lemmas.len(), self.form_start.len() - 1)
+        (self.lemmas.len(), self.paradigms.len())
     }
 
     /// Calls `f(length, id, cost, base)` for every lexicon word (plain entry
@@ -820,22 +837,21 @@ impl Dictionary {
         let next = rest.first().copied();
         let next_bit = next.map_or(0, |c| 1u64 << (c as u32 % 64));
         for l in lemmas {
-            let p = l.paradigm as usize;
-            let forms = &self.forms[self.form_start[p] as usize..self.form_start[p + 1] as usize];
-            // Forms are sorted by ending: the empty ending first, then the
-            // ones starting with the next character form one run.
-            let empty = forms.iter().take_while(|f| f.suffix_len == 0).count();
-            for form in &forms[..empty] {
+            let p = self.paradigms[l.paradigm as usize];
+            let forms = &self.forms[p.form_lo as usize..][..usize::from(p.n_forms)];
+            let (empty, endings) = forms.split_at(usize::from(p.n_empty));
+            for form in empty {
                 f(len, form.id, l.cost.saturating_add(form.delta), l.base);
             }
             // Most lemmas have no ending starting with the next character:
             // the paradigm's first-character mask rules them out at once.
-            if self.paradigm_first_chars[p] & next_bit == 0 {
+            if p.first_chars & next_bit == 0 {
                 continue;
             }
+            // The endings starting with the next character form one run.
             let first = |f: &Form| self.suffix_chars.get(f.suffix as usize).copied();
-            let from = empty + forms[empty..].partition_point(|f| first(f) < next);
-            for form in forms[from..].iter().take_while(|f| first(f) == next) {
+            let from = endings.partition_point(|f| first(f) < next);
+            for form in endings[from..].iter().take_while(|f| first(f) == next) {
                 let n = usize::from(form.suffix_len);
                 let suffix = &self.suffix_chars[form.suffix as usize..][..n];
                 if n <= rest.len() && suffix.iter().zip(rest).all(|(a, b)| a == b) {
