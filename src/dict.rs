@@ -329,6 +329,7 @@ pub struct Dictionary {
     pub(crate) right_class: Vec<u16>,
     pub(crate) left_class: Vec<u16>,
     pub(crate) n_left_classes: usize,
+    pub(crate) n_right_classes: usize,
     pub(crate) matrix: Vec<i16>,
     /// Character categories; index 0 is `DEFAULT`.
     pub categories: Vec<CharCategory>,
@@ -547,7 +548,11 @@ impl Dictionary {
         if stored.iter().any(|&b| usize::from(b) >= n_codes) {
             return Err(r.err("matrix cell refers past the codebook"));
         }
-        let matrix: Vec<i16> = stored.iter().map(|&b| codebook[usize::from(b)]).collect();
+        // Stored row-major (previous token's class first); kept column-major.
+        let mut matrix = vec![0i16; n_rc * n_lc];
+        for (k, &b) in stored.iter().enumerate() {
+            matrix[(k % n_lc) * n_rc + k / n_lc] = codebook[usize::from(b)];
+        }
         // Character categories and ranges.
         let n_cat = r.uvar_max(31, "number of character categories")? as usize;
         let mut categories = Vec::with_capacity(n_cat);
@@ -743,6 +748,7 @@ impl Dictionary {
             right_class,
             left_class,
             n_left_classes: n_lc,
+            n_right_classes: n_rc,
             matrix,
             categories,
             ranges,
@@ -764,7 +770,7 @@ impl Dictionary {
     pub fn connection(&self, prev: u16, next: u16) -> i32 {
         let rc = self.right_class[prev as usize] as usize;
         let lc = self.left_class[next as usize] as usize;
-        i32::from(self.matrix[rc * self.n_left_classes + lc])
+        i32::from(self.matrix[lc * self.n_right_classes + rc])
     }
 
     /// Category mask and primary category of a character.

@@ -301,7 +301,7 @@ impl Lattice {
         let eos_class = dict.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
         for &(row, cost, idx, _) in &self.left {
-            let c = cost + i32::from(dict.matrix[row as usize + eos_class]);
+            let c = cost + i32::from(dict.matrix[eos_class * dict.n_right_classes + row as usize]);
             if c < best.0 {
                 best = (c, idx);
             }
@@ -321,7 +321,7 @@ impl Lattice {
         let mut i = self.end_head[pos];
         while i != NONE {
             let l = &self.nodes[i as usize];
-            let row = dict.right_class[l.id as usize] as u32 * dict.n_left_classes as u32;
+            let row = u32::from(dict.right_class[l.id as usize]);
             match self.left.iter_mut().find(|e| e.0 == row && !counting) {
                 Some(e) if l.cost < e.1 => *e = (row, l.cost, i, l.id),
                 Some(_) => {}
@@ -351,9 +351,10 @@ impl Lattice {
             (cached.1, cached.2)
         } else {
             let mut best = (i32::MAX, NONE);
+            let column = &dict.matrix[col * dict.n_right_classes..][..dict.n_right_classes];
             for &(row, cost, idx, _) in &self.left {
                 // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
-                let c = cost + i32::from(dict.matrix[row as usize + col]);
+                let c = cost + i32::from(column[row as usize]);
                 if c < best.0 {
                     best = (c, idx);
                 }
