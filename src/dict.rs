@@ -330,6 +330,8 @@ pub struct Dictionary {
     pub(crate) left_class: Vec<u16>,
     pub(crate) n_left_classes: usize,
     pub(crate) n_right_classes: usize,
+    /// Connection costs by class, column-major: the cost from a token of
+    /// right class r to one of left class l is `matrix[l * n_right_classes + r]`.
     pub(crate) matrix: Vec<i16>,
     /// Character categories; index 0 is `DEFAULT`.
     pub categories: Vec<CharCategory>,
