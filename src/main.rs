@@ -222,7 +222,7 @@ fn build_dict(mut args: Args) -> Result<()> {
         // Weight each cell by how often Viterbi evaluates it on the training
         // text, analysed with the exact matrix.
         let (exact, _) = src.encode(1, 1)?;
-        let tok = Tokenizer::new(Dictionary::from_bytes(&exact)?);
+        let tok = Tokenizer::new(Dictionary::from_bytes_keeping_all(&exact)?);
         let counts = tok.connection_counts(training.sentences.iter().map(String::as_str));
         let n = src.matrix.len();
         let weight: Vec<Vec<f32>> = (0..n)
