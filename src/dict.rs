@@ -309,6 +309,36 @@ impl Trie {
     }
 }
 
+/// Many strings in one allocation (the base forms: tens of thousands of
+/// small allocations at load would cost more than the strings themselves).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StringTable {
+    text: String,
+    /// End of each string in `text`.
+    ends: Vec<u32>,
+}
+
+impl StringTable {
+    /// Appends the string made of `chars` followed by `tail`.
+    fn push(&mut self, chars: impl Iterator<Item = char>, tail: &str) {
+        self.text.extend(chars);
+        self.text.push_str(tail);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// Number of strings.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// String number `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = i.checked_sub(1).map_or(0, |k| self.ends[k] as usize);
+        self.text.get(start..end)
+    }
+}
+
 /// Reads strings stored as ranks into the payload's character table.
 struct StringReader<'t> {
     table: &'t [char],
@@ -365,7 +395,7 @@ pub struct Dictionary {
     pub(crate) forms: Vec<Form>,
     pub(crate) suffix_chars: Vec<char>,
     /// Base forms that differ from the surface (plain entries, then one per lemma).
-    pub(crate) bases: Vec<String>,
+    pub(crate) bases: StringTable,
 }
 
 /// Everything needed to write a dictionary (the builder fills it in).
@@ -674,15 +704,18 @@ impl Dictionary {
         }
         // Base forms differing from the surface: (entry index gap, string).
         let n_bases = r.count("number of base forms")?;
-        let mut bases = Vec::with_capacity(n_bases);
+        let mut bases = StringTable::default();
         let mut at = 0usize;
+        let mut chars = Vec::new();
         for k in 0..n_bases {
             at += r.uvar_max(total as u64, "base form entry")? as usize;
             let e = entries
                 .get_mut(at)
                 .ok_or_else(|| r.err("base form entry out of range"))?;
             e.base = k as u32;
-            bases.push(strings.read(&mut r)?.into_iter().collect::<String>());
+            chars.clear();
+            strings.read_into(&mut r, &mut chars)?;
+            bases.push(chars.iter().copied(), "");
         }
         // Paradigm shapes: endings and ids; paradigms: a shape plus cost deltas.
         let n_shapes = r.count("number of paradigm shapes")?;
@@ -765,9 +798,8 @@ impl Dictionary {
         for s in 0..stems.len() {
             for l in &mut lemmas[lemma_start[s] as usize..lemma_start[s + 1] as usize] {
                 l.base = bases.len() as u32;
-                let mut b: String = stems.get(s).iter().collect();
-                b.push_str(&base_suffixes[paradigm_shape[l.paradigm as usize]]);
-                bases.push(b);
+                let suffix = &base_suffixes[paradigm_shape[l.paradigm as usize]];
+                bases.push(stems.get(s).iter().copied(), suffix);
             }
         }
         if !r.at_end() {
@@ -922,6 +954,11 @@ fn live_entries(
     let mut end = Vec::with_capacity(entry_start.len().saturating_sub(1));
     let (mut live, mut dead) = (Vec::new(), Vec::new());
     for w in entry_start.windows(2) {
+        // Most surfaces have one entry.
+        if w[1] - w[0] < 2 {
+            end.push(w[1]);
+            continue;
+        }
         let group = &mut entries[w[0] as usize..w[1] as usize];
         live.clear();
         dead.clear();

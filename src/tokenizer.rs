@@ -109,11 +109,7 @@ impl Tokenizer {
                     end: t.end,
                     pos: [&f[0], &f[1], &f[2], &f[3]],
                     conjugation: [&f[4], &f[5]],
-                    base_form: self
-                        .dict
-                        .bases
-                        .get(t.base as usize)
-                        .map_or(surface, String::as_str),
+                    base_form: self.dict.bases.get(t.base as usize).unwrap_or(surface),
                     known: t.base != UNKNOWN,
                 }
             })
@@ -173,7 +169,7 @@ impl Tokenizer {
 
     /// Base form number `index` of [`RawToken::base`].
     pub fn base_form(&self, index: u32) -> Option<&str> {
-        self.dict.bases.get(index as usize).map(String::as_str)
+        self.dict.bases.get(index as usize)
     }
 }
 
