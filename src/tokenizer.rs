@@ -173,6 +173,25 @@ impl Tokenizer {
     }
 }
 
+/// The code points of UTF-16 `units` (a JS string), a lone surrogate being
+/// one character U+FFFD, and where each starts in `units` plus where the
+/// last ends (one more offset than characters): how code-point offsets from
+/// [`Tokenizer::analyze`] become positions in a JS string.
+pub fn decode_utf16(units: &[u16]) -> (Vec<char>, Vec<u32>) {
+    let mut chars = Vec::with_capacity(units.len());
+    let mut unit_at = Vec::with_capacity(units.len() + 1);
+    let mut unit = 0u32;
+    for c in char::decode_utf16(units.iter().copied()) {
+        unit_at.push(unit);
+        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+        // A lone surrogate is one unit, like any BMP character.
+        unit += if (c as u32) >= 0x10000 { 2 } else { 1 };
+        chars.push(c);
+    }
+    unit_at.push(unit);
+    (chars, unit_at)
+}
+
 /// A token as positions and numbers: see [`Tokenizer::analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawToken {
@@ -436,5 +455,20 @@ impl Lattice {
         if !found && !added {
             unknown(self, begin + 1, &mut added);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_count_a_pair_as_two_units_and_a_lone_surrogate_as_one() {
+        // "a", U+20BB7 (a surrogate pair), a lone high surrogate, "b".
+        let units = [0x61, 0xD842, 0xDFB7, 0xD800, 0x62];
+        let (chars, unit_at) = decode_utf16(&units);
+        assert_eq!(chars, ['a', '\u{20BB7}', '\u{FFFD}', 'b']);
+        assert_eq!(unit_at, [0, 1, 3, 4, 5]);
+        assert_eq!(decode_utf16(&[]), (vec![], vec![0]));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::lda::Model;
 use crate::terms::TermConfig;
-use crate::tokenizer::{Scratch, BASE_IS_SURFACE, UNKNOWN};
+use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::{default_tokenizer, json, Options, Tokenizer};
 use std::cell::{OnceCell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -43,17 +43,7 @@ pub fn init() -> Result<(), JsError> {
 /// form: 0 = the surface, 1 = unknown word (surface), k + 2 = `base_form(k)`.
 #[wasm_bindgen]
 pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
-    let mut chars = Vec::with_capacity(text.len());
-    let mut unit_at = Vec::with_capacity(text.len() + 1);
-    let mut unit = 0u32;
-    for c in char::decode_utf16(text.iter().copied()) {
-        unit_at.push(unit);
-        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-        // A lone surrogate is one unit, like any BMP character.
-        unit += if (c as u32) >= 0x10000 { 2 } else { 1 };
-        chars.push(c);
-    }
-    unit_at.push(unit);
+    let (chars, unit_at) = decode_utf16(text);
     with_tokenizer(|tok| {
         let tokens =
             SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));

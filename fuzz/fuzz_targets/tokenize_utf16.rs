@@ -1,13 +1,12 @@
 //! Bytes as UTF-16 code units (lone surrogates included) through the path
-//! the wasm layer takes (src/wasm.rs `analyze_utf16`: decode with U+FFFD for
-//! lone surrogates, `analyze_with` on a reused scratch, map code points back
-//! to units; and `terms_utf16`: lossy decode, default term pipeline). That
-//! module builds for wasm32 only, so its few lines of conversion are
-//! repeated here around the shared code. Flag byte: bit 0 normalise, bit 1
-//! also run the term pipeline.
+//! the wasm layer takes (src/wasm.rs `analyze_utf16`: `decode_utf16` with
+//! U+FFFD for lone surrogates, `analyze_with` on a reused scratch, map code
+//! points back to units; and `terms_utf16`: lossy decode, default term
+//! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline.
 #![no_main]
 
 use jatopic::terms::TermConfig;
+use jatopic::tokenizer::decode_utf16;
 use jatopic::{Options, Scratch};
 use jatopic_fuzz::tokenizer;
 use libfuzzer_sys::fuzz_target;
@@ -27,18 +26,13 @@ fuzz_target!(|data: &[u8]| {
         .chunks_exact(2)
         .map(|b| u16::from_le_bytes([b[0], b[1]]))
         .collect();
-    // As analyze_utf16: a lone surrogate is one unit and one character, U+FFFD.
-    let mut chars = Vec::with_capacity(units.len());
-    let mut unit_at = Vec::with_capacity(units.len() + 1);
-    let mut unit = 0u32;
-    for c in char::decode_utf16(units.iter().copied()) {
-        unit_at.push(unit);
-        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
-        unit += if (c as u32) >= 0x10000 { 2 } else { 1 };
-        chars.push(c);
-    }
-    unit_at.push(unit);
-    assert_eq!(unit as usize, units.len(), "every unit is accounted for");
+    let (chars, unit_at) = decode_utf16(&units);
+    assert_eq!(unit_at.len(), chars.len() + 1);
+    assert_eq!(
+        unit_at[chars.len()] as usize,
+        units.len(),
+        "every unit is accounted for"
+    );
     let tok = tokenizer();
     let raw =
         SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
