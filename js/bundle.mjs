@@ -210,9 +210,9 @@ var jatopic = (function () {
     wakati(t, options) {
       const s = text(t, 'wakati');
       return call((b) => {
-        const r = analyze(b, s, options);
-        const out = new Array(r.length / 6);
-        for (let i = 0, k = 0; i < r.length; i += 6, k++) out[k] = s.slice(r[i + 2], r[i + 3]);
+        const r = b.segment_utf16(units16(s), !!(options && options.normalize));
+        const out = new Array(r.length / 2);
+        for (let i = 0, k = 0; i < r.length; i += 2, k++) out[k] = s.slice(r[i], r[i + 1]);
         return out;
       });
     },

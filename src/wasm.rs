@@ -67,6 +67,23 @@ pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError>
     })
 }
 
+/// Word boundaries of `text` given as UTF-16 code units: the start and end
+/// of each token in UTF-16 units (for slicing the JS string), two numbers per
+/// token. The same tokens as `analyze_utf16`, for `wakati` (surfaces only).
+#[wasm_bindgen]
+pub fn segment_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
+    let (chars, unit_at) = decode_utf16(text);
+    with_tokenizer(|tok| {
+        let tokens =
+            SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
+        let mut out = Vec::with_capacity(tokens.len() * 2);
+        for t in tokens {
+            out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
+        }
+        out
+    })
+}
+
 /// Per context id, its six feature fields (four POS fields, conjugation
 /// type and form), as a JSON array of arrays.
 #[wasm_bindgen]
