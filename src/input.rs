@@ -22,8 +22,6 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-mod parquet_check;
-
 /// The layout of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -841,11 +839,6 @@ fn read_parquet_rows(file: File, src: &Source, sink: &mut Sink) -> Result<()> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::schema::types::Type;
 
-    // The walk reads through its own handle; the crate's reads come after it.
-    let walked = file
-        .try_clone()
-        .map_err(|e| Error::Io(format!("{}: {e}", src.file)))?;
-    parquet_check::check_footer(&walked).map_err(|e| unreadable_parquet(src.file, e))?;
     let reader = SerializedFileReader::new(EndStrictFile(file))
         .map_err(|e| unreadable_parquet(src.file, e))?;
     let schema = reader
@@ -882,9 +875,6 @@ fn read_parquet_rows(file: File, src: &Source, sink: &mut Sink) -> Result<()> {
         })
         .cloned()
         .collect();
-    let used_names: Vec<&str> = used.iter().map(|f| f.name()).collect();
-    parquet_check::check_pages(&walked, reader.metadata(), &used_names)
-        .map_err(|e| unreadable_parquet(src.file, e))?;
     let projection = Type::group_type_builder(schema.name())
         .with_fields(used)
         .build()
