@@ -4,7 +4,7 @@
 use crate::lda::Model;
 use crate::terms::TermConfig;
 use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
-use crate::{default_tokenizer, json, Options, Tokenizer};
+use crate::{default_tokenizer, json, Options, RawToken, Tokenizer};
 use std::cell::{OnceCell, RefCell};
 use wasm_bindgen::prelude::*;
 
@@ -43,27 +43,20 @@ pub fn init() -> Result<(), JsError> {
 /// form: 0 = the surface, 1 = unknown word (surface), k + 2 = `base_form(k)`.
 #[wasm_bindgen]
 pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
-    let (chars, unit_at) = decode_utf16(text);
-    with_tokenizer(|tok| {
-        let tokens =
-            SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
-        let mut out = Vec::with_capacity(tokens.len() * 6);
-        for t in tokens {
-            let base = match t.base {
-                BASE_IS_SURFACE => 0,
-                UNKNOWN => 1,
-                k => k + 2,
-            };
-            out.extend_from_slice(&[
-                t.start as u32,
-                t.end as u32,
-                unit_at[t.start],
-                unit_at[t.end],
-                u32::from(t.id),
-                base,
-            ]);
-        }
-        out
+    analyze_units(text, normalize, 6, |t, unit_at, out| {
+        let base = match t.base {
+            BASE_IS_SURFACE => 0,
+            UNKNOWN => 1,
+            k => k + 2,
+        };
+        out.extend_from_slice(&[
+            t.start as u32,
+            t.end as u32,
+            unit_at[t.start],
+            unit_at[t.end],
+            u32::from(t.id),
+            base,
+        ]);
     })
 }
 
@@ -72,13 +65,26 @@ pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError>
 /// token. The same tokens as `analyze_utf16`, for `wakati` (surfaces only).
 #[wasm_bindgen]
 pub fn segment_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
+    analyze_units(text, normalize, 2, |t, unit_at, out| {
+        out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
+    })
+}
+
+/// Analyses UTF-16 `text`; `put` appends `width` numbers per token, given
+/// the token and the UTF-16 offset of each code point.
+fn analyze_units(
+    text: &[u16],
+    normalize: bool,
+    width: usize,
+    put: impl Fn(&RawToken, &[u32], &mut Vec<u32>),
+) -> Result<Vec<u32>, JsError> {
     let (chars, unit_at) = decode_utf16(text);
     with_tokenizer(|tok| {
         let tokens =
             SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
-        let mut out = Vec::with_capacity(tokens.len() * 2);
-        for t in tokens {
-            out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
+        let mut out = Vec::with_capacity(tokens.len() * width);
+        for t in &tokens {
+            put(t, &unit_at, &mut out);
         }
         out
     })
