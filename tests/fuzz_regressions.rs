@@ -119,18 +119,18 @@ fn truncated_parquet_page_header_does_not_hang() {
     // list whose declared size is huge, one zero-byte read at a time past the
     // end of the file. Fixed by readers that fail at the end (EndStrictFile).
     // The minimised fuzz input must read to documents or an error within seconds.
-    let input = include_bytes!("fuzz/read_parquet-thrift-skip-hang");
-    assert!(
-        parquet_read_finishes_within(input, 10),
-        "reading the file did not finish within 10 s"
-    );
+    assert_parquet_read_finishes_within(include_bytes!("fuzz/read_parquet-thrift-skip-hang"), 10);
 }
 
 /// Reads a `read_parquet` fuzz input (flag byte, then the file) as that
-/// target frames it, on a thread: whether it finished within `secs`.
-fn parquet_read_finishes_within(input: &'static [u8], secs: u64) -> bool {
+/// target frames it, on a thread, and fails unless it finishes (documents or
+/// an error) within `secs`.
+fn assert_parquet_read_finishes_within(input: &'static [u8], secs: u64) {
+    // One directory per call: the tests run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "jatopic-fuzz-regress-{}-{secs}",
+        "jatopic-fuzz-regress-{}-{call}",
         std::process::id()
     ));
     std::fs::create_dir_all(&dir).unwrap();
@@ -155,7 +155,11 @@ fn parquet_read_finishes_within(input: &'static [u8], secs: u64) -> bool {
     });
     let finished = rx.recv_timeout(std::time::Duration::from_secs(secs));
     let _ = std::fs::remove_dir_all(&dir);
-    finished.is_ok()
+    assert!(
+        finished.is_ok(),
+        "reading a {}-byte corrupt Parquet file did not finish within {secs} s",
+        input.len() - 1
+    );
 }
 
 #[test]
@@ -197,11 +201,7 @@ fn bool_list_in_a_page_header_is_skipped_quickly() {
     // the crate: vendor/parquet (see its PATCHED.md) reads a byte per boolean
     // element. Must be rejected in well under a second, as every other
     // corrupt file of this size is.
-    let input = include_bytes!("fuzz/read_parquet-bool-list-skip-slow");
-    assert!(
-        parquet_read_finishes_within(input, 1),
-        "a 1,595-byte corrupt Parquet file took over 1 s"
-    );
+    assert_parquet_read_finishes_within(include_bytes!("fuzz/read_parquet-bool-list-skip-slow"), 1);
 }
 
 #[test]
@@ -212,9 +212,8 @@ fn bool_list_reached_after_a_misread_field_is_skipped_quickly() {
     // its wire type, so its reading of the bytes after such a field differs
     // from any generic walk, and it met a boolean list the walk never saw.
     // Only fixing the crate's skip bounds it.
-    let input = include_bytes!("fuzz/read_parquet-bool-list-after-desync");
-    assert!(
-        parquet_read_finishes_within(input, 1),
-        "a 248-byte corrupt Parquet file took over 1 s"
+    assert_parquet_read_finishes_within(
+        include_bytes!("fuzz/read_parquet-bool-list-after-desync"),
+        1,
     );
 }
