@@ -158,34 +158,43 @@ struct Trie {
     /// Each node's label; the children of a node are contiguous, sorted by label.
     labels: Vec<char>,
     nodes: Vec<TrieNode>,
+    /// What ends at each node, nodes in order: its live entries, then a
+    /// [`STEM`] item when it is the stem of lemmas. In one array, node by
+    /// node, so that one read usually fetches a node's items.
+    items: Vec<Entry>,
 }
+
+/// [`Entry::id`] of a trie item marking a stem: its lemmas are
+/// `lemmas[base..][..cost]` (no context id is this large: [`MAX_IDS`]).
+const STEM: u16 = u16::MAX;
 
 /// A trie node: where its children are, and what ends at it.
 #[derive(Debug, Clone, Copy, Default)]
 struct TrieNode {
     /// Children: `n_child` nodes from `child_lo`.
     child_lo: u32,
-    /// Plain entries whose surface ends here: `n_entry` from `entry_lo`.
-    entry_lo: u32,
-    /// Lemmas whose stem ends here: `n_lemma` from `lemma_lo`.
-    lemma_lo: u32,
+    /// The first child's label: most nodes on a walk have one child, and
+    /// comparing here saves the read of `labels`.
+    first_label: u32,
+    /// Items (entries and stems) ending here: `n_item` from `item_lo`.
+    item_lo: u32,
     // Narrow counts keep a node at 16 bytes, four per cache line: lookups
     // are bound by reads of scattered nodes (IPADIC's largest counts are 504
-    // children below the root, 9 live entries and 13 lemmas).
+    // children below the root and 10 items).
     n_child: u16,
-    n_entry: u8,
-    n_lemma: u8,
+    n_item: u8,
 }
 
 const NO_NODE: u32 = u32::MAX;
 
 impl Trie {
     /// Builds the trie of both lists: surface s has entries
-    /// `entry_start[s]..entry_end[s]`, stem t lemmas
+    /// `entries[entry_start[s]..entry_end[s]]`, stem t lemmas
     /// `lemma_start[t]..lemma_start[t + 1]`. Linear in their characters.
     /// Fails when a count does not fit its field in [`TrieNode`].
     fn build(
         surfaces: &SortedStrings,
+        entries: &[Entry],
         entry_start: &[u32],
         entry_end: &[u32],
         stems: &SortedStrings,
@@ -220,6 +229,7 @@ impl Trie {
         let total_chars = surfaces.chars.len() + stems.chars.len() + 1;
         let mut nodes = Vec::with_capacity(total_chars);
         let mut labels = Vec::with_capacity(total_chars);
+        let mut items = Vec::with_capacity(entries.len() + stems.len());
         nodes.push(TrieNode::default());
         labels.push('\0');
         // (node, keys under it (sharing their first `depth` characters), depth)
@@ -229,17 +239,29 @@ impl Trie {
             // The key equal to the shared prefix, if any, sorts first.
             if k < hi && keys[k].0.len() == d {
                 let (_, s, t) = keys[k];
+                let item_lo = items.len();
                 if s != NO_NODE {
-                    nodes[n].entry_lo = entry_start[s as usize];
-                    nodes[n].n_entry = u8::try_from(entry_end[s as usize] - nodes[n].entry_lo)
-                        .map_err(|_| too_many("more than 255 entries with one surface"))?;
+                    let (lo, hi) = (entry_start[s as usize], entry_end[s as usize]);
+                    items.extend_from_slice(
+                        entries
+                            .get(lo as usize..hi as usize)
+                            .ok_or_else(|| too_many("an entry range out of order"))?,
+                    );
                 }
                 if t != NO_NODE {
-                    nodes[n].lemma_lo = lemma_start[t as usize];
-                    nodes[n].n_lemma =
-                        u8::try_from(lemma_start[t as usize + 1] - nodes[n].lemma_lo)
-                            .map_err(|_| too_many("more than 255 lemmas with one stem"))?;
+                    let (lo, hi) = (lemma_start[t as usize], lemma_start[t as usize + 1]);
+                    items.push(Entry {
+                        id: STEM,
+                        cost: u8::try_from(hi - lo)
+                            .map_err(|_| too_many("more than 255 lemmas with one stem"))?
+                            .into(),
+                        base: lo,
+                    });
                 }
+                nodes[n].item_lo = item_lo as u32;
+                nodes[n].n_item = u8::try_from(items.len() - item_lo).map_err(|_| {
+                    too_many("more than 255 entries with one surface (254 if it is a stem too)")
+                })?;
                 k += 1;
             }
             nodes[n].child_lo = nodes.len() as u32;
@@ -257,6 +279,9 @@ impl Trie {
             }
             nodes[n].n_child = u16::try_from(nodes.len() as u32 - nodes[n].child_lo)
                 .map_err(|_| too_many("more than 65,535 different characters after one prefix"))?;
+            if let Some(&c) = labels.get(nodes[n].child_lo as usize) {
+                nodes[n].first_label = c as u32;
+            }
             // The first child is built next.
             stack[pending..].reverse();
         }
@@ -270,15 +295,23 @@ impl Trie {
             first,
             labels,
             nodes,
+            items,
         })
     }
 
     /// The child of `node` labelled `c`, or `NO_NODE`.
     #[inline]
     fn child(&self, node: &TrieNode, c: char) -> u32 {
+        let c32 = c as u32;
+        if node.n_child == 0 || c32 < node.first_label {
+            return NO_NODE;
+        }
+        if c32 == node.first_label {
+            return node.child_lo;
+        }
         let labels = &self.labels[node.child_lo as usize..][..node.n_child as usize];
-        match labels.binary_search(&c) {
-            Ok(i) => node.child_lo + i as u32,
+        match labels[1..].binary_search(&c) {
+            Ok(i) => node.child_lo + 1 + i as u32,
             Err(_) => NO_NODE,
         }
     }
@@ -375,9 +408,13 @@ pub struct Dictionary {
     pub(crate) left_class: Vec<u16>,
     pub(crate) n_left_classes: usize,
     pub(crate) n_right_classes: usize,
-    /// Connection costs by class, column-major: the cost from a token of
-    /// right class r to one of left class l is `matrix[l * n_right_classes + r]`.
-    pub(crate) matrix: Vec<i16>,
+    /// Connection costs by class as codebook indices, column-major: the cost
+    /// from a token of right class r to one of left class l is
+    /// `codebook[matrix[l * n_right_classes + r]]`. One byte per cell halves
+    /// the cache footprint of the lattice's hottest reads.
+    pub(crate) matrix: Vec<u8>,
+    /// The distinct connection costs (unused codes are 0).
+    pub(crate) codebook: [i16; 256],
     /// Character categories; index 0 is `DEFAULT`.
     pub categories: Vec<CharCategory>,
     pub(crate) ranges: Vec<CharRange>,
@@ -609,9 +646,9 @@ impl Dictionary {
             return Err(r.err("matrix cell refers past the codebook"));
         }
         // Stored row-major (previous token's class first); kept column-major.
-        let mut matrix = vec![0i16; n_rc * n_lc];
+        let mut matrix = vec![0u8; n_rc * n_lc];
         for (k, &b) in stored.iter().enumerate() {
-            matrix[(k % n_lc) * n_rc + k / n_lc] = codebook[usize::from(b)];
+            matrix[(k % n_lc) * n_rc + k / n_lc] = b;
         }
         // Character categories and ranges.
         let n_cat = r.uvar_max(31, "number of character categories")? as usize;
@@ -817,11 +854,19 @@ impl Dictionary {
             n_left_classes: n_lc,
             n_right_classes: n_rc,
             matrix,
+            codebook,
             categories,
             ranges,
             space_category,
             unknown,
-            trie: Trie::build(&surfaces, &entry_start, &entry_end, &stems, &lemma_start)?,
+            trie: Trie::build(
+                &surfaces,
+                &entries,
+                &entry_start,
+                &entry_end,
+                &stems,
+                &lemma_start,
+            )?,
             n_surfaces: surfaces.len(),
             entries,
             lemmas,
@@ -837,7 +882,13 @@ impl Dictionary {
     pub fn connection(&self, prev: u16, next: u16) -> i32 {
         let rc = self.right_class[prev as usize] as usize;
         let lc = self.left_class[next as usize] as usize;
-        i32::from(self.matrix[lc * self.n_right_classes + rc])
+        self.cost_code(self.matrix[lc * self.n_right_classes + rc])
+    }
+
+    /// The connection cost of matrix code `code`.
+    #[inline]
+    pub(crate) fn cost_code(&self, code: u8) -> i32 {
+        i32::from(self.codebook[usize::from(code)])
     }
 
     /// Category mask and primary category of a character.
@@ -877,12 +928,14 @@ impl Dictionary {
         let mut stems = [(0usize, 0u32, 0u32); 16];
         let mut n_stems = 0;
         let mut more_stems = Vec::new();
+        let items = &self.trie.items;
         self.trie.walk(text, |len, node| {
-            for e in &self.entries[node.entry_lo as usize..][..node.n_entry as usize] {
-                f(len, e.id, e.cost, e.base);
-            }
-            if node.n_lemma > 0 {
-                let stem = (len, node.lemma_lo, node.lemma_lo + node.n_lemma as u32);
+            for e in &items[node.item_lo as usize..][..node.n_item as usize] {
+                if e.id != STEM {
+                    f(len, e.id, e.cost, e.base);
+                    continue;
+                }
+                let stem = (len, e.base, e.base + e.cost as u32);
                 match stems.get_mut(n_stems) {
                     Some(slot) => {
                         *slot = stem;
@@ -1362,7 +1415,10 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         let mut out = Vec::new();
         trie.walk(&chars, |len, n| {
-            out.push((len, u32::from(n.n_entry), u32::from(n.n_lemma)))
+            let items = &trie.items[n.item_lo as usize..][..usize::from(n.n_item)];
+            let entries = items.iter().filter(|e| e.id != STEM).count() as u32;
+            let lemmas = items.iter().filter(|e| e.id == STEM).map(|e| e.cost as u32);
+            out.push((len, entries, lemmas.sum()))
         });
         out
     }
@@ -1372,7 +1428,20 @@ mod tests {
         // Surfaces with 1, 2, 1 entries; stems with 3 and 1 lemmas. "食べ" is both.
         let surfaces = sorted(&["食", "食べ", "食べ物"]);
         let stems = sorted(&["食べ", "𠮷"]);
-        let trie = Trie::build(&surfaces, &[0, 1, 3], &[1, 3, 4], &stems, &[0, 3, 4]).unwrap();
+        let entries = [Entry {
+            id: 0,
+            cost: 0,
+            base: 0,
+        }; 4];
+        let trie = Trie::build(
+            &surfaces,
+            &entries,
+            &[0, 1, 3],
+            &[1, 3, 4],
+            &stems,
+            &[0, 3, 4],
+        )
+        .unwrap();
         assert_eq!(walk(&trie, "食べ物です"), [(1, 1, 0), (2, 2, 3), (3, 1, 0)]);
         assert_eq!(walk(&trie, "食う"), [(1, 1, 0)]);
         // A first character beyond the BMP is found through the root.
@@ -1405,13 +1474,20 @@ mod tests {
 
     #[test]
     fn trie_refuses_counts_beyond_its_fields() {
-        let err = Trie::build(&sorted(&["猫"]), &[0], &[256], &sorted(&[]), &[0]).unwrap_err();
+        let entries = [Entry {
+            id: 0,
+            cost: 0,
+            base: 0,
+        }; 256];
+        let err =
+            Trie::build(&sorted(&["猫"]), &entries, &[0], &[256], &sorted(&[]), &[0]).unwrap_err();
         assert!(
             err.to_string()
                 .contains("more than 255 entries with one surface"),
             "{err}"
         );
-        let err = Trie::build(&sorted(&[]), &[], &[], &sorted(&["猫"]), &[0, 256]).unwrap_err();
+        let err =
+            Trie::build(&sorted(&[]), &[], &[], &[], &sorted(&["猫"]), &[0, 256]).unwrap_err();
         assert!(
             err.to_string()
                 .contains("more than 255 lemmas with one stem"),
@@ -1421,7 +1497,7 @@ mod tests {
 
     #[test]
     fn trie_of_nothing_finds_nothing() {
-        let trie = Trie::build(&sorted(&[]), &[], &[], &sorted(&[]), &[0]).unwrap();
+        let trie = Trie::build(&sorted(&[]), &[], &[], &[], &sorted(&[]), &[0]).unwrap();
         assert_eq!(walk(&trie, "何か"), []);
     }
 }

@@ -316,7 +316,8 @@ impl Lattice {
         let eos_class = dict.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
         for &(row, cost, idx, _) in &self.left {
-            let c = cost + i32::from(dict.matrix[eos_class * dict.n_right_classes + row as usize]);
+            let c =
+                cost + dict.cost_code(dict.matrix[eos_class * dict.n_right_classes + row as usize]);
             if c < best.0 {
                 best = (c, idx);
             }
@@ -365,15 +366,19 @@ impl Lattice {
         let best = if cached.0 == self.stamp && self.connection_counts.is_none() {
             (cached.1, cached.2)
         } else {
-            let mut best = (i32::MAX, NONE);
             let column = &dict.matrix[col * dict.n_right_classes..][..dict.n_right_classes];
-            for &(row, cost, idx, _) in &self.left {
+            // The cheapest predecessor, the first of equals, as the least
+            // (cost, place) key: a branch on each comparison would be mispredicted often.
+            let mut least = i64::MAX;
+            for (place, &(row, cost, _, _)) in self.left.iter().enumerate() {
                 // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
-                let c = cost + i32::from(column[row as usize]);
-                if c < best.0 {
-                    best = (c, idx);
-                }
+                let c = cost + dict.cost_code(column[row as usize]);
+                least = least.min(i64::from(c) << 32 | place as i64);
             }
+            let best = match self.left.get((least & 0xFFFF_FFFF) as usize) {
+                Some(l) if least != i64::MAX => ((least >> 32) as i32, l.2),
+                _ => (i32::MAX, NONE),
+            };
             self.best_by_class[col] = (self.stamp, best.0, best.1);
             best
         };
