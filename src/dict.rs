@@ -18,7 +18,7 @@
 //! Every count and index is validated at load; a malformed file gives
 //! [`Error::Format`] naming the problem, never a panic.
 
-use crate::bytes::{fnv1a64, Reader};
+use crate::bytes::{fnv1a64, fnv1a64_more, Reader};
 use crate::error::{Error, Result};
 
 /// First bytes of every dictionary file.
@@ -226,9 +226,15 @@ impl Trie {
         // Each node's children are appended as one block when the node is
         // reached; nodes are reached depth first, so the keys under a node
         // are still in cache while its subtree is built.
-        let total_chars = surfaces.chars.len() + stems.chars.len() + 1;
-        let mut nodes = Vec::with_capacity(total_chars);
-        let mut labels = Vec::with_capacity(total_chars);
+        // Exactly one node per distinct non-empty prefix, plus the root: sized
+        // up front, since wasm memory never shrinks after a reallocation.
+        let n_nodes = 1 + keys
+            .iter()
+            .zip(std::iter::once(&[][..]).chain(keys.iter().map(|k| k.0)))
+            .map(|(k, prev)| k.0.len() - k.0.iter().zip(prev).take_while(|(a, b)| a == b).count())
+            .sum::<usize>();
+        let mut nodes = Vec::with_capacity(n_nodes);
+        let mut labels = Vec::with_capacity(n_nodes);
         let mut items = Vec::with_capacity(entries.len() + stems.len());
         nodes.push(TrieNode::default());
         labels.push('\0');
@@ -285,6 +291,7 @@ impl Trie {
             // The first child is built next.
             stack[pending..].reverse();
         }
+        debug_assert_eq!(nodes.len(), n_nodes, "the trie's size estimate is exact");
         let mut first = vec![NO_NODE; 0x10000];
         for child in nodes[0].child_lo..nodes[0].child_lo + nodes[0].n_child as u32 {
             if let Some(slot) = first.get_mut(labels[child as usize] as usize) {
@@ -426,7 +433,8 @@ pub struct Dictionary {
     trie: Trie,
     /// Number of distinct surfaces of plain entries.
     n_surfaces: usize,
-    pub(crate) entries: Vec<Entry>,
+    /// Number of plain entries (their live ones are in the trie's items).
+    n_entries: usize,
     pub(crate) lemmas: Vec<Lemma>,
     paradigms: Vec<ParadigmForms>,
     pub(crate) forms: Vec<Form>,
@@ -595,13 +603,11 @@ impl Dictionary {
                 payload.len()
             )));
         }
-        let mut check = stored.to_vec();
-        check.extend_from_slice(&payload);
+        let hash = fnv1a64_more(fnv1a64(stored), &payload);
         // Fuzz builds skip the comparison so mutated files reach the parser.
-        if fnv1a64(&check) != sum && !cfg!(fuzzing) {
+        if hash != sum && !cfg!(fuzzing) {
             return Err(Error::Format(format!(
-                "dictionary checksum mismatch: the header says {sum:016x}, the contents hash to {:016x} (file corrupted)",
-                fnv1a64(&check)
+                "dictionary checksum mismatch: the header says {sum:016x}, the contents hash to {hash:016x} (file corrupted)"
             )));
         }
         Self::from_payload(stored, &payload, drop_dead_entries)
@@ -868,7 +874,7 @@ impl Dictionary {
                 &lemma_start,
             )?,
             n_surfaces: surfaces.len(),
-            entries,
+            n_entries: entries.len(),
             lemmas,
             paradigms,
             forms,
@@ -909,7 +915,7 @@ impl Dictionary {
 
     /// Number of plain lexicon entries.
     pub fn entry_count(&self) -> usize {
-        self.entries.len()
+        self.n_entries
     }
 
     /// Number of conjugating lemmas and of paradigms.
