@@ -131,32 +131,171 @@ pub fn fnv1a64_more(mut h: u64, data: &[u8]) -> u64 {
     h
 }
 
-/// A writer that refuses more than `limit` bytes: decompression stops as soon
-/// as a payload outgrows the length its header declares. Also used for the
-/// dictionary, so the wasm module holds one copy of the xz decoder.
-pub(crate) struct Bounded {
-    /// The bytes written so far.
-    pub buf: Vec<u8>,
-    /// Most bytes accepted.
-    pub limit: usize,
+/// The LZMA dictionary (window) size for a payload of `len` bytes: the
+/// encoder writes it and the decoder accepts no more, so a forged header
+/// cannot make the decoder allocate more than twice the payload.
+pub fn lzma_window(len: usize) -> u32 {
+    u32::try_from(len.max(4096).next_power_of_two()).unwrap_or(1 << 31)
 }
 
-impl std::io::Write for Bounded {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if self.buf.len() + data.len() > self.limit {
-            return Err(std::io::ErrorKind::WriteZero.into());
+/// The compressed bytes, noting whether the decoder asked for more than there
+/// were (it then decodes filler until the data stops making sense).
+struct Input<'a> {
+    rest: &'a [u8],
+    overrun: bool,
+}
+
+impl std::io::Read for Input<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.rest.is_empty() && !buf.is_empty() {
+            self.overrun = true;
         }
-        self.buf.extend_from_slice(data);
-        Ok(data.len())
+        self.rest.read(buf)
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+}
+
+/// Decompresses the payload of an artifact: a `.lzma` stream (13-byte
+/// header: properties, dictionary size, size unknown; then the range-coded
+/// data, closed by the end marker) that must decode to exactly `len` bytes
+/// with nothing after it. `what` names the file in errors.
+pub(crate) fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
+    let truncated = || {
+        Error::Format(format!(
+            "{what} truncated or corrupted: the compressed payload ({} bytes) ends before its end marker (the file was probably cut short)",
+            data.len()
+        ))
+    };
+    let corrupt = |e: &dyn std::fmt::Display| {
+        Error::Format(format!(
+            "{what} corrupted: the compressed payload does not decompress ({e})"
+        ))
+    };
+    let (Some(&props), Some(size), Some(rest)) = (data.first(), data.get(1..5), data.get(13..))
+    else {
+        return Err(truncated());
+    };
+    // jatopic writes one dictionary size per payload length and leaves the
+    // size unknown (the end marker closes the data): anything else is damage.
+    let dict_size = u32::from_le_bytes([size[0], size[1], size[2], size[3]]);
+    let window = lzma_window(len);
+    if dict_size != window || data[5..13] != [0xFF; 8] {
+        return Err(Error::Format(format!(
+            "{what} corrupted: the header of its compressed payload is not one jatopic writes (LZMA dictionary size {dict_size}, expected {window} for a {len}-byte payload; then 8 bytes 0xFF)"
+        )));
     }
+    // LZMA cannot expand data much beyond 7,000 to 1 (a long run of one
+    // byte): a larger claim is a forged header, refused before allocating.
+    if len > data.len().saturating_mul(16_384) {
+        return Err(Error::Format(format!(
+            "{what} corrupted: the header claims {len} bytes from a {}-byte compressed payload, more than LZMA can expand to",
+            data.len()
+        )));
+    }
+    let mut input = Input {
+        rest,
+        overrun: false,
+    };
+    let mut reader =
+        lzma_rust2::LzmaReader::new_with_props(&mut input, u64::MAX, props, dict_size, None)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    truncated()
+                } else {
+                    corrupt(&e)
+                }
+            })?;
+    // Room for one byte more than expected, to notice a payload that is too
+    // long; grown as the data arrives, fallibly (a failed allocation in wasm
+    // would abort), from what plausible compression gives.
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        if at == out.len() {
+            if at > len {
+                break;
+            }
+            let size = (len + 1).min(
+                out.len()
+                    .max(data.len().saturating_mul(32))
+                    .saturating_mul(2),
+            );
+            out.try_reserve_exact(size - out.len()).map_err(|_| {
+                Error::Format(format!(
+                    "{what}: not enough memory to decompress its {len}-byte payload"
+                ))
+            })?;
+            out.resize(size, 0);
+        }
+        match std::io::Read::read(&mut reader, &mut out[at..]) {
+            Ok(0) => break,
+            Ok(n) => at += n,
+            Err(e) => {
+                drop(reader);
+                // The decoder reads past the end as filler and fails later.
+                return Err(if input.overrun {
+                    truncated()
+                } else {
+                    corrupt(&e)
+                });
+            }
+        }
+    }
+    drop(reader);
+    if input.overrun {
+        return Err(truncated());
+    }
+    if at > len {
+        return Err(Error::Format(format!(
+            "{what} corrupted: the payload decompresses to more than the {len} bytes the header says"
+        )));
+    }
+    if !input.rest.is_empty() {
+        return Err(Error::Format(format!(
+            "{what} corrupted: {} bytes follow the compressed payload's end marker",
+            input.rest.len()
+        )));
+    }
+    out.truncate(at);
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn lzma_payloads_round_trip_and_damage_is_named() {
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i * i % 251) as u8).collect();
+        let packed = crate::compress::lzma_preset(&data, 0).unwrap();
+        assert_eq!(unlzma("model", &packed, data.len()).unwrap(), data);
+        assert!(unlzma("model", &crate::compress::lzma(&[]).unwrap(), 0)
+            .unwrap()
+            .is_empty());
+        let message =
+            |bytes: &[u8], len: usize| unlzma("model", bytes, len).unwrap_err().to_string();
+        for cut in [0, 5, 13, 20, packed.len() / 2, packed.len() - 1] {
+            let m = message(&packed[..cut], data.len());
+            assert!(
+                m.contains("model truncated or corrupted"),
+                "cut at {cut}: {m}"
+            );
+        }
+        let mut longer = packed.clone();
+        longer.push(0);
+        assert!(message(&longer, data.len()).contains("1 bytes follow"));
+        // A payload length other than the one written: the dictionary size no
+        // longer matches, or (same window) the data runs past it.
+        assert!(message(&packed, 4_000).contains("not one jatopic writes"));
+        let short = data.len() - 1;
+        assert_eq!(lzma_window(short), lzma_window(data.len()));
+        assert!(message(&packed, short).contains("more than the 19999 bytes"));
+        // A forged length is refused before anything is allocated for it.
+        let tiny = crate::compress::lzma_preset(b"jatopic", 0).unwrap();
+        let mut forged = tiny.clone();
+        forged[1..5].copy_from_slice(&lzma_window(1 << 30).to_le_bytes());
+        assert!(message(&forged, 1 << 30).contains("more than LZMA can expand to"));
+    }
 
     #[test]
     fn fnv1a64_of_parts_equals_that_of_the_whole() {

@@ -9,7 +9,7 @@
 //! length   u32 LE                     length of the decompressed payload
 //! checksum u64 LE                     FNV-1a 64 of stored section + decompressed payload
 //! stored section                      connection costs, one codebook index per cell
-//! payload  xz stream                  the other sections, in order
+//! payload  .lzma stream               the other sections, in order (see `bytes::unlzma`)
 //! ```
 //! The payload is column-oriented (each field of every record stored
 //! together) because LZMA compresses homogeneous runs far better. The
@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 pub const MAGIC: &[u8; 13] = b"JATOPIC-DICT\n";
 /// Bump when the payload layout or the meaning of any field changes, so that
 /// old readers reject new files (and vice versa) instead of misreading them.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 /// Refuse payloads that would decompress beyond this (keeps wasm memory bounded).
 const MAX_PAYLOAD: usize = 16 << 20;
 /// Upper bound on context ids (IPADIC has 1,316).
@@ -500,29 +500,6 @@ pub(crate) fn header_problem(
     )
 }
 
-/// Why an xz payload did not decompress into at most `limit` bytes.
-pub(crate) fn payload_problem(
-    what: &str,
-    xz: &[u8],
-    limit: usize,
-    e: &lzma_rs::error::Error,
-) -> String {
-    // Every complete xz stream ends with the footer magic "YZ".
-    if !xz.ends_with(b"YZ") {
-        return format!(
-            "{what} truncated or corrupted: the compressed payload ({} bytes) does not end with an xz stream footer (the file was probably cut short)",
-            xz.len()
-        );
-    }
-    if matches!(e, lzma_rs::error::Error::IoError(io) if io.kind() == std::io::ErrorKind::WriteZero)
-    {
-        return format!(
-            "{what} corrupted: the payload decompresses to more than the {limit} bytes the header says"
-        );
-    }
-    format!("{what} corrupted: the compressed payload does not decompress ({e})")
-}
-
 /// An index into a collection of `n` items; an error when `n` is 0 (there
 /// is then no valid index, though `uvar_max(n - 1)` would saturate to 0).
 fn index_below(r: &mut Reader, n: usize, field: &str) -> Result<u64> {
@@ -533,7 +510,7 @@ fn index_below(r: &mut Reader, n: usize, field: &str) -> Result<u64> {
 }
 
 impl Dictionary {
-    /// Parses a `.jtd` file (header, stored section, xz payload). Lookups
+    /// Parses a `.jtd` file (header, stored section, LZMA payload). Lookups
     /// skip entries that can never be on a best path (see [`live_entries`]).
     pub fn from_bytes(file: &[u8]) -> Result<Dictionary> {
         Self::load(file, true)
@@ -583,20 +560,7 @@ impl Dictionary {
                 "dictionary header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
-        let mut input = &file[head + stored_len..];
-        let mut out = crate::bytes::Bounded {
-            buf: Vec::with_capacity(len.min(input.len().saturating_mul(32))),
-            limit: len,
-        };
-        lzma_rs::xz_decompress(&mut input, &mut out).map_err(|e| {
-            Error::Format(payload_problem(
-                "dictionary",
-                &file[head + stored_len..],
-                len,
-                &e,
-            ))
-        })?;
-        let payload = out.buf;
+        let payload = crate::bytes::unlzma("dictionary", &file[head + stored_len..], len)?;
         if payload.len() != len {
             return Err(Error::Format(format!(
                 "dictionary corrupted: the payload decompresses to {} bytes, the header says {len}",
@@ -1059,7 +1023,7 @@ fn read_group_sizes(r: &mut Reader, n: usize, limit: usize) -> Result<Vec<u32>> 
     Ok(out)
 }
 
-/// Per payload section: name, raw bytes, bytes after xz on its own.
+/// Per payload section: name, raw bytes, bytes after LZMA on its own.
 pub type SizeReport = Vec<(&'static str, usize, usize)>;
 /// Base-form ending and forms (ending, context id, cost delta).
 #[cfg(feature = "cli")]
@@ -1070,9 +1034,9 @@ type StemGroup = (Vec<char>, Vec<(usize, i64)>);
 
 #[cfg(feature = "cli")]
 impl DictionarySource {
-    /// Serialises and xz-compresses the dictionary. `quantum` rounds connection
+    /// Serialises and LZMA-compresses the dictionary. `quantum` rounds connection
     /// costs, `word_quantum` word costs, to multiples of themselves (1 = exact).
-    /// Also returns, per payload section, its raw and separately-xz'd size
+    /// Also returns, per payload section, its raw and separately compressed size
     /// (the size breakdown reported by `build-dict`).
     pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, SizeReport)> {
         use crate::bytes::Writer;
@@ -1382,7 +1346,7 @@ impl DictionarySource {
             report.push((
                 name,
                 end - start,
-                crate::compress::xz(&payload[start..end])?.len(),
+                crate::compress::lzma(&payload[start..end])?.len(),
             ));
         }
         let mut out = Vec::new();
@@ -1395,7 +1359,7 @@ impl DictionarySource {
         out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         out.extend_from_slice(&fnv1a64(&check).to_le_bytes());
         out.extend_from_slice(&stored);
-        out.extend_from_slice(&crate::compress::xz(&payload)?);
+        out.extend_from_slice(&crate::compress::lzma(&payload)?);
         Ok((out, report))
     }
 }

@@ -7,7 +7,7 @@
 //! version  u16 LE           FORMAT_VERSION
 //! length   u32 LE           length of the decompressed payload
 //! checksum u64 LE           FNV-1a 64 of the decompressed payload
-//! payload  xz stream        see `Model::payload`
+//! payload  .lzma stream     see `Model::payload` and `bytes::unlzma`
 //! ```
 
 use crate::bytes::{fnv1a64, Reader};
@@ -19,7 +19,7 @@ use crate::tokenizer::Tokenizer;
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
 /// Bump when the payload layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 /// Most fold-in sweeps of [`Model::infer`]; part of the model's behaviour.
 pub const INFER_ITERATIONS: usize = 50;
 /// [`Model::infer`] stops early once no expected topic count moves by more
@@ -433,7 +433,7 @@ impl Model {
         w.buf
     }
 
-    /// Serialises the model (xz-compressed).
+    /// Serialises the model (LZMA-compressed).
     #[cfg(feature = "cli")]
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let payload = self.payload();
@@ -447,7 +447,7 @@ impl Model {
         );
         out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
         // Preset 6: 8 MB window, ≈ 94 MB to compress (preset 9 needs ≈ 700 MB).
-        out.extend_from_slice(&crate::compress::xz_preset(&payload, 6)?);
+        out.extend_from_slice(&crate::compress::lzma_preset(&payload, 6)?);
         Ok(out)
     }
 
@@ -477,21 +477,7 @@ impl Model {
                 "model header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
-        // Reserve no more than the data could plausibly expand to: a forged
-        // length must not allocate a gigabyte up front (fatal in wasm).
-        let mut out = crate::bytes::Bounded {
-            buf: Vec::with_capacity(len.min(file.len().saturating_mul(32))),
-            limit: len,
-        };
-        lzma_rs::xz_decompress(&mut &file[head..], &mut out).map_err(|e| {
-            Error::Format(crate::dict::payload_problem(
-                "model",
-                &file[head..],
-                len,
-                &e,
-            ))
-        })?;
-        let payload = out.buf;
+        let payload = crate::bytes::unlzma("model", &file[head..], len)?;
         // Fuzz builds skip the checksum so mutated files reach the parser.
         if payload.len() != len || (fnv1a64(&payload) != sum && !cfg!(fuzzing)) {
             return Err(Error::Format(if payload.len() != len {

@@ -235,8 +235,8 @@ fn build_dict(mut args: Args) -> Result<()> {
         build::cluster_matrix(&mut src.matrix, &weight, r, c);
     }
     let (bytes, report) = src.encode(opts.matrix_quantum, opts.word_quantum)?;
-    for (name, raw, xz) in &report {
-        eprintln!("  {name:<28} {raw:>9} bytes raw {xz:>8} bytes xz");
+    for (name, raw, packed) in &report {
+        eprintln!("  {name:<28} {raw:>9} bytes raw {packed:>8} bytes LZMA");
     }
     // Check it loads before replacing the old file; write via a temporary file.
     let dict = Dictionary::from_bytes(&bytes)?;

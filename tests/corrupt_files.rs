@@ -140,7 +140,7 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
         case(
             "version-bit-flip",
             flip(file, l.magic, 1),
-            &["format version 3 is not supported by this jatopic (expects 1)"],
+            &["format version 0 is not supported by this jatopic (expects 2)"],
         ),
         case(
             "checksum-bit-flip",
@@ -154,7 +154,7 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
                 b[l.magic..l.magic + 2].copy_from_slice(&9u16.to_le_bytes());
                 b
             },
-            &["format version 9 is not supported by this jatopic (expects 1): re"],
+            &["format version 9 is not supported by this jatopic (expects 2): re"],
         ),
         case(
             "wrong-checksum",

@@ -7,12 +7,9 @@ use jatopic::input::{read_documents, InputFormat, InputOptions};
 use jatopic::lda::Model;
 use jatopic::{Dictionary, Error};
 
-/// `payload` in a valid xz stream (uncompressed LZMA2 chunks), as the fuzz
-/// targets wrap it.
-fn xz(payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    lzma_rs::xz_compress(&mut &payload[..], &mut out).unwrap();
-    out
+/// `payload` in a valid LZMA stream, as the fuzz targets wrap it.
+fn lzma(payload: &[u8]) -> Vec<u8> {
+    jatopic::compress::lzma_preset(payload, 0).unwrap()
 }
 
 /// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
@@ -30,7 +27,7 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
     file.extend_from_slice(stored);
-    file.extend_from_slice(&xz(payload));
+    file.extend_from_slice(&lzma(payload));
     file
 }
 
@@ -43,7 +40,7 @@ fn model_file(input: &[u8]) -> Vec<u8> {
     file.extend_from_slice(&jatopic::lda::FORMAT_VERSION.to_le_bytes());
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
-    file.extend_from_slice(&xz(payload));
+    file.extend_from_slice(&lzma(payload));
     file
 }
 

@@ -1,7 +1,7 @@
 //! `Dictionary::from_bytes` on arbitrary bytes. First byte even: the rest is
 //! the file as is. Odd: the rest is `stored length (u16 LE) | stored section |
-//! payload`, framed as a valid file (header, checksum, payload in a valid xz
-//! stream) so mutations reach the payload parser instead of failing the xz
+//! payload`, framed as a valid file (header, checksum, payload in a valid LZMA
+//! stream) so mutations reach the payload parser instead of failing the LZMA
 //! or header checks. (Under `--cfg fuzzing` the loader also skips its own
 //! checksum comparison, so mutated whole files get past it too.) A forged
 //! dictionary that loads must then tokenize without panicking.
@@ -10,7 +10,7 @@
 use jatopic::bytes::fnv1a64;
 use jatopic::dict::{FORMAT_VERSION, MAGIC};
 use jatopic::{Dictionary, Options, Tokenizer};
-use jatopic_fuzz::xz_wrap;
+use jatopic_fuzz::lzma_wrap;
 use libfuzzer_sys::fuzz_target;
 
 fn framed(rest: &[u8]) -> Vec<u8> {
@@ -29,7 +29,7 @@ fn framed(rest: &[u8]) -> Vec<u8> {
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
     file.extend_from_slice(stored);
-    file.extend_from_slice(&xz_wrap(payload));
+    file.extend_from_slice(&lzma_wrap(payload));
     file
 }
 

@@ -1,6 +1,6 @@
 //! `Model::from_bytes` on arbitrary bytes. First byte even: the rest is the
 //! file as is. Odd: the rest is the decompressed payload, framed as a valid
-//! file (header, checksum, valid xz stream) so mutations reach the payload
+//! file (header, checksum, valid LZMA stream) so mutations reach the payload
 //! parser. (Under `--cfg fuzzing` the loader also skips its own checksum
 //! comparison.) A model that loads must then answer every query without
 //! panicking, as the wasm UDFs would call it.
@@ -8,7 +8,7 @@
 
 use jatopic::bytes::fnv1a64;
 use jatopic::lda::{Model, FORMAT_VERSION, MAGIC};
-use jatopic_fuzz::{tokenizer, xz_wrap};
+use jatopic_fuzz::{tokenizer, lzma_wrap};
 use libfuzzer_sys::fuzz_target;
 
 fn framed(payload: &[u8]) -> Vec<u8> {
@@ -16,7 +16,7 @@ fn framed(payload: &[u8]) -> Vec<u8> {
     file.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
-    file.extend_from_slice(&xz_wrap(payload));
+    file.extend_from_slice(&lzma_wrap(payload));
     file
 }
 

@@ -1,5 +1,5 @@
 //! Helpers shared by the fuzz targets: the shipped tokenizer loaded once,
-//! the tiling property, xz wrapping for the loaders and scratch files for
+//! the tiling property, LZMA wrapping for the loaders and scratch files for
 //! the path-based readers.
 
 use jatopic::{Token, Tokenizer};
@@ -42,12 +42,11 @@ pub fn assert_tiles(text: &str, tokens: &[Token]) {
     );
 }
 
-/// `payload` as a valid xz stream (uncompressed LZMA2 chunks, no check), so
-/// that a mutated payload still decompresses and reaches the parser.
-pub fn xz_wrap(payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(payload.len() + 64);
-    lzma_rs::xz_compress(&mut &payload[..], &mut out).expect("writing to a Vec cannot fail");
-    out
+/// `payload` as a valid `.lzma` stream (as the artifact writers make it, at
+/// the fastest preset), so that a mutated payload still decompresses and
+/// reaches the parser.
+pub fn lzma_wrap(payload: &[u8]) -> Vec<u8> {
+    jatopic::compress::lzma_preset(payload, 0).expect("compressing into memory cannot fail")
 }
 
 /// Writes `data` to this process's scratch file for `extension` (in

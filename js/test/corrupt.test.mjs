@@ -55,8 +55,8 @@ function modelCases(m) {
     ['truncated by one byte', m.slice(0, n - 1), 'truncated'],
     ['magic bit flip', flip(m, 3, 2), 'bad magic'],
     ['wrong magic (a dictionary)', withBytes(m.slice(1), 0, new TextEncoder().encode('JATOPIC-DICT\n')), 'bad magic'],
-    ['version bit flip', flip(m, 12, 1), 'format version 3 is not supported by this jatopic (expects 1)'],
-    ['future version', withBytes(m, 12, [9, 0]), 'format version 9 is not supported by this jatopic (expects 1): retrain'],
+    ['version bit flip', flip(m, 12, 1), 'format version 0 is not supported by this jatopic (expects 2)'],
+    ['future version', withBytes(m, 12, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2): retrain'],
     ['checksum bit flip', flip(m, 20, 5), 'checksum mismatch'],
     ['wrong checksum', withBytes(m, 18, new Uint8Array(8)), 'checksum mismatch: the header says 0000000000000000'],
     ['payload length bit flip', flip(m, 14, 0), 'corrupted'],
@@ -176,7 +176,7 @@ test('a damaged embedded dictionary is an Error naming jatopic-tokenizer.js, not
   const head = dictAt + 31;
   const cases = [
     ['magic bit flip', flip(wasm, dictAt + 2, 1), 'bad magic'],
-    ['future version', withBytes(wasm, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 1)'],
+    ['future version', withBytes(wasm, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2)'],
     ['checksum bit flip', flip(wasm, dictAt + 23, 4), 'checksum mismatch'],
     ['stored section bit flip', flip(wasm, head + (stored >> 1), 2), 'checksum mismatch'],
     ['payload bit flip', flip(wasm, head + stored + 4000, 5), /corrupted|checksum mismatch/],
