@@ -611,11 +611,14 @@ class Context {
     return Reflect.apply(body, undefined, a);
   }
 
+  // Returns the heap size it read, the next row's starting point.
   checkMemory(heapBefore) {
-    const wasm = this.wasmMemoryBytes = this.wasmBytes(), heap = Math.max(0, usedHeap() - (this.heapBase ?? heapBefore));
+    const used = usedHeap();
+    const wasm = this.wasmMemoryBytes = this.wasmBytes(), heap = Math.max(0, used - (this.heapBase ?? heapBefore));
     if (wasm + heap > this.cfg.memoryMb * 1048576) {
       fail('MEMORY', `memory limit exceeded (${mb(wasm + heap)} MB > ${this.cfg.memoryMb} MB: wasm memory ${mb(wasm)} MB + JS heap ${this.heapBase === null ? 'growth ' : ''}${mb(heap)} MB); raise memoryMb / --memory-mb or make the UDF use less memory`, { crash: true });
     }
+    return used;
   }
 
   stats() { return { libraryEvalMs: this.libraryEvalMs, firstCallMs: this.firstCallMs, wasmMemoryBytes: this.wasmMemoryBytes }; }
@@ -662,17 +665,21 @@ async function runRows(ctx, fn, rows, probe, json = false) {
   const cap = ctx.cfg.maxOutputBytes, inThread = ctx.heapBase !== null;
   try {
     const body = ctx.prepare(fn, probe);
+    // In this thread a row's heap growth counts from the previous row's
+    // reading (one heap reading per row; the few bytes of bookkeeping in
+    // between count against the row, never for it).
+    let heapBefore = inThread ? 0 : usedHeap();
     for (; i < rows.length; i++) {
       probe?.row(i);
       const first = ctx.firstCallMs === null, t0 = first ? performance.now() : 0;
-      const heapBefore = inThread ? 0 : usedHeap();
       let r = ctx.call(body, rows[i]);
       if (r !== null && (typeof r === 'object' || typeof r === 'function')) {
         const then = r.then;
         if (typeof then === 'function') { probe?.wait(); r = await settle(r, then); }
       }
       if (first) ctx.firstCallMs = performance.now() - t0;
-      ctx.checkMemory(heapBefore);
+      const heapAfter = ctx.checkMemory(heapBefore);
+      if (!inThread) heapBefore = heapAfter;
       sizeBound = 0;
       const out = decodeResult(fn.returns, r, '');
       if (sizeBound > cap) {

@@ -125,6 +125,7 @@ var jatopic = (function () {
       try {
         if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
         const b = makeBindings();
+        memory = memoryBuffer = null; // a new instance has its own memory
         b.initSync({ module: compiled });
         b.init();
         bindings = b;
@@ -154,12 +155,30 @@ var jatopic = (function () {
     if (typeof t !== 'string') throw new TypeError('jatopic.' + what + ': expected a string, got ' + (t === null ? 'null' : typeof t));
     return t;
   }
-  // The string goes in as UTF-16 code units and comes back as numbers (see
-  // analyze_utf16 in src/wasm.rs): surfaces are slices of the JS string, so
-  // no UTF-8 conversion happens on the hot path.
+  // The string goes in as UTF-16 code units written straight into wasm
+  // memory and comes back as numbers read from there (see input_units in
+  // src/wasm.rs): surfaces are slices of the JS string, no UTF-8 conversion
+  // happens and nothing is allocated per call but the results themselves.
   let units = new Uint16Array(4096);
-  function analyze(b, s, options) {
-    return b.analyze_utf16(units16(s), !!(options && options.normalize));
+  let memory = null, memoryBuffer = null, memory16 = null, memory32 = null;
+  function views(b) {
+    if (memory === null) memory = b.wasm_memory();
+    if (memory.buffer !== memoryBuffer) {
+      memoryBuffer = memory.buffer;
+      memory16 = new Uint16Array(memoryBuffer);
+      memory32 = new Uint32Array(memoryBuffer);
+    }
+  }
+  // Runs analyze_input or segment_input on s; returns [numbers, first index].
+  function exchange(b, s, options, segment) {
+    const at = b.input_units(s.length) >>> 1;
+    views(b);
+    for (let i = 0; i < s.length; i++) memory16[at + i] = s.charCodeAt(i);
+    const normalize = !!(options && options.normalize);
+    const n = segment ? b.segment_input(normalize) : b.analyze_input(normalize);
+    const from = b.output_numbers() >>> 2;
+    views(b);
+    return [n, from];
   }
   let features = null;
   function featureTable(b) {
@@ -192,10 +211,12 @@ var jatopic = (function () {
     tokenize(t, options) {
       const s = text(t, 'tokenize');
       return call((b) => {
-        const r = analyze(b, s, options);
         const table = featureTable(b);
-        const out = new Array(r.length / 6);
-        for (let i = 0, k = 0; i < r.length; i += 6, k++) {
+        const [n, from] = exchange(b, s, options, false);
+        // Copied out first: base_form() below may grow (and move) wasm memory.
+        const r = memory32.slice(from, from + n);
+        const out = new Array(n / 6);
+        for (let i = 0, k = 0; i < n; i += 6, k++) {
           const surface = s.slice(r[i + 2], r[i + 3]);
           const f = table[r[i + 4]];
           out[k] = {
@@ -210,9 +231,9 @@ var jatopic = (function () {
     wakati(t, options) {
       const s = text(t, 'wakati');
       return call((b) => {
-        const r = b.segment_utf16(units16(s), !!(options && options.normalize));
-        const out = new Array(r.length / 2);
-        for (let i = 0, k = 0; i < r.length; i += 2, k++) out[k] = s.slice(r[i], r[i + 1]);
+        const [n, from] = exchange(b, s, options, true);
+        const r = memory32, out = new Array(n / 2);
+        for (let i = from, k = 0; k < out.length; i += 2, k++) out[k] = s.slice(r[i], r[i + 1]);
         return out;
       });
     },

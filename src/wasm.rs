@@ -36,14 +36,55 @@ pub fn init() -> Result<(), JsError> {
     with_tokenizer(|_| ())
 }
 
-/// Analyses `text` given as UTF-16 code units (a JS string); a lone
-/// surrogate counts as one character, U+FFFD. Returns six numbers per token:
-/// start and end in code points, start and end in UTF-16 units (for slicing
-/// the JS string), context id (index into `features_json`), and the base
-/// form: 0 = the surface, 1 = unknown word (surface), k + 2 = `base_form(k)`.
+/// The text of the current call and the numbers it gives, kept between
+/// calls: JS writes the text straight into wasm memory and reads the numbers
+/// from there, so a row allocates nothing on either side (per-row typed
+/// arrays were a tenth of a short row's time, most of it garbage collection).
+#[derive(Default)]
+struct Exchange {
+    units: Vec<u16>,
+    numbers: Vec<u32>,
+}
+
+thread_local! {
+    static EXCHANGE: RefCell<Exchange> = RefCell::new(Exchange::default());
+}
+
+/// Makes room for a text of `len` UTF-16 code units and returns its address
+/// in wasm memory (in bytes): JS writes the units there, then calls
+/// `segment_input` or `analyze_input`. May grow the memory.
 #[wasm_bindgen]
-pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
-    analyze_units(text, normalize, 6, |t, unit_at, out| {
+pub fn input_units(len: usize) -> *mut u16 {
+    EXCHANGE.with(|x| {
+        let units = &mut x.borrow_mut().units;
+        units.clear();
+        units.resize(len, 0);
+        units.as_mut_ptr()
+    })
+}
+
+/// Address (in bytes) of the numbers the last `segment_input` or
+/// `analyze_input` wrote.
+#[wasm_bindgen]
+pub fn output_numbers() -> *const u32 {
+    EXCHANGE.with(|x| x.borrow().numbers.as_ptr())
+}
+
+/// The wasm memory, for views onto `input_units` and `output_numbers`.
+#[wasm_bindgen]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Analyses the text at `input_units` (UTF-16 code units; a lone surrogate
+/// counts as one character, U+FFFD) and writes six numbers per token at
+/// `output_numbers`: start and end in code points, start and end in UTF-16
+/// units (for slicing the JS string), context id (index into
+/// `features_json`), and the base form: 0 = the surface, 1 = unknown word
+/// (surface), k + 2 = `base_form(k)`. Returns how many numbers it wrote.
+#[wasm_bindgen]
+pub fn analyze_input(normalize: bool) -> Result<u32, JsError> {
+    analyze_units(normalize, 6, |t, unit_at, out| {
         let base = match t.base {
             BASE_IS_SURFACE => 0,
             UNKNOWN => 1,
@@ -60,33 +101,37 @@ pub fn analyze_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError>
     })
 }
 
-/// Word boundaries of `text` given as UTF-16 code units: the start and end
-/// of each token in UTF-16 units (for slicing the JS string), two numbers per
-/// token. The same tokens as `analyze_utf16`, for `wakati` (surfaces only).
+/// Word boundaries of the text at `input_units`: the start and end of each
+/// token in UTF-16 units (for slicing the JS string), two numbers per token
+/// at `output_numbers`. The same tokens as `analyze_input`, for `wakati`
+/// (surfaces only). Returns how many numbers it wrote.
 #[wasm_bindgen]
-pub fn segment_utf16(text: &[u16], normalize: bool) -> Result<Vec<u32>, JsError> {
-    analyze_units(text, normalize, 2, |t, unit_at, out| {
+pub fn segment_input(normalize: bool) -> Result<u32, JsError> {
+    analyze_units(normalize, 2, |t, unit_at, out| {
         out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
     })
 }
 
-/// Analyses UTF-16 `text`; `put` appends `width` numbers per token, given
-/// the token and the UTF-16 offset of each code point.
+/// Analyses the text at `input_units`; `put` appends `width` numbers per
+/// token, given the token and the UTF-16 offset of each code point.
 fn analyze_units(
-    text: &[u16],
     normalize: bool,
     width: usize,
     put: impl Fn(&RawToken, &[u32], &mut Vec<u32>),
-) -> Result<Vec<u32>, JsError> {
-    let (chars, unit_at) = decode_utf16(text);
-    with_tokenizer(|tok| {
-        let tokens =
-            SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
-        let mut out = Vec::with_capacity(tokens.len() * width);
-        for t in &tokens {
-            put(t, &unit_at, &mut out);
-        }
-        out
+) -> Result<u32, JsError> {
+    EXCHANGE.with(|x| {
+        let x = &mut *x.borrow_mut();
+        let (chars, unit_at) = decode_utf16(&x.units);
+        with_tokenizer(|tok| {
+            let tokens = SCRATCH
+                .with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
+            x.numbers.clear();
+            x.numbers.reserve(tokens.len() * width);
+            for t in &tokens {
+                put(t, &unit_at, &mut x.numbers);
+            }
+            x.numbers.len() as u32
+        })
     })
 }
 
@@ -107,7 +152,7 @@ pub fn features_json() -> Result<String, JsError> {
     })
 }
 
-/// Base form number `index` (from `analyze_utf16`'s base code minus 2).
+/// Base form number `index` (from `analyze_input`'s base code minus 2).
 #[wasm_bindgen]
 pub fn base_form(index: u32) -> Result<String, JsError> {
     with_tokenizer(|tok| tok.base_form(index).map(str::to_string))?

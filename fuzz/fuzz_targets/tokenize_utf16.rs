@@ -1,5 +1,5 @@
 //! Bytes as UTF-16 code units (lone surrogates included) through the path
-//! the wasm layer takes (src/wasm.rs `analyze_utf16`: `decode_utf16` with
+//! the wasm layer takes (src/wasm.rs `analyze_input`: `decode_utf16` with
 //! U+FFFD for lone surrogates, `analyze_with` on a reused scratch, map code
 //! points back to units; and `terms_utf16`: lossy decode, default term
 //! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline.
