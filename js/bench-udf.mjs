@@ -5,7 +5,7 @@
 //
 // usage (from the repository root; `make bench-udf` runs it):
 //   node js/bench-udf.mjs --package DIR --model MODEL.jtm [--quantized DIR2]
-//        [--native target/release/jatopic] [--shared ../shared] [--rows 10000] [--rounds 3]
+//        [--native target/release/jatopic] [--shared ../shared] [--rows 10000] [--rounds 5]
 //
 // Results: Markdown on stdout, progress on stderr, numbers in
 // build/bench-udf.json. A measuring script: it asserts no timings.
@@ -19,7 +19,7 @@ const jsDir = path.dirname(new URL(import.meta.url).pathname);
 const repoRoot = path.dirname(jsDir);
 const require = createRequire(path.join(jsDir, 'package.json'));
 const args = parseArgs(process.argv.slice(2), {
-  package: '', model: '', quantized: '', native: 'target/release/jatopic', shared: '../shared', rows: '10000', rounds: '3',
+  package: '', model: '', quantized: '', native: 'target/release/jatopic', shared: '../shared', rows: '10000', rounds: '5',
 });
 if (!args.package || !args.model) die('--package DIR and --model MODEL.jtm are required');
 const rowsWanted = Number(args.rows);

@@ -6,7 +6,7 @@
 //
 // usage (from the repository root):
 //   node js/bench.mjs --bundle build/jatopic-tokenizer.js \
-//        --native target/release/jatopic --shared ../shared [--chars 1000000] [--rounds 3]
+//        --native target/release/jatopic --shared ../shared [--chars 1000000] [--rounds 5]
 //
 // Results: a Markdown report on stdout, progress on stderr, every number in
 // build/bench.json, and the sample text in build/bench-input.txt.
@@ -25,7 +25,7 @@ const args = parseArgs(process.argv.slice(2), {
   native: 'target/release/jatopic',
   shared: '../shared',
   chars: '1000000',
-  rounds: '3',
+  rounds: '5',
 });
 const cwd = process.cwd();
 const bundlePath = path.resolve(cwd, args.bundle);
