@@ -157,7 +157,7 @@ impl std::io::Read for Input<'_> {
 /// Decompresses the payload of an artifact: a `.lzma` stream (13-byte
 /// header: properties, dictionary size, size unknown; then the range-coded
 /// data, closed by the end marker) that must decode to exactly `len` bytes
-/// with nothing after it. `what` names the file in errors.
+/// with nothing after it; any other is an error naming `what`.
 pub(crate) fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
     let truncated = || {
         Error::Format(format!(
@@ -195,15 +195,25 @@ pub(crate) fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
         rest,
         overrun: false,
     };
-    let mut reader =
-        lzma_rust2::LzmaReader::new_with_props(&mut input, u64::MAX, props, dict_size, None)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                    truncated()
-                } else {
-                    corrupt(&e)
-                }
-            })?;
+    // The decoder reads past the end as filler and fails later, if at all:
+    // an overrun, not the error it ends with, says the data was cut short.
+    let failed = |input: &Input, e: &dyn std::fmt::Display| {
+        if input.overrun {
+            truncated()
+        } else {
+            corrupt(e)
+        }
+    };
+    let mut reader = match lzma_rust2::LzmaReader::new_with_props(
+        &mut input,
+        u64::MAX,
+        props,
+        dict_size,
+        None,
+    ) {
+        Ok(reader) => reader,
+        Err(e) => return Err(failed(&input, &e)),
+    };
     // Room for one byte more than expected, to notice a payload that is too
     // long; grown as the data arrives, fallibly (a failed allocation in wasm
     // would abort), from what plausible compression gives.
@@ -231,12 +241,7 @@ pub(crate) fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
             Ok(n) => at += n,
             Err(e) => {
                 drop(reader);
-                // The decoder reads past the end as filler and fails later.
-                return Err(if input.overrun {
-                    truncated()
-                } else {
-                    corrupt(&e)
-                });
+                return Err(failed(&input, &e));
             }
         }
     }
@@ -247,6 +252,11 @@ pub(crate) fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
     if at > len {
         return Err(Error::Format(format!(
             "{what} corrupted: the payload decompresses to more than the {len} bytes the header says"
+        )));
+    }
+    if at < len {
+        return Err(Error::Format(format!(
+            "{what} corrupted: the payload decompresses to {at} bytes, the header says {len}"
         )));
     }
     if !input.rest.is_empty() {
