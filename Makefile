@@ -48,7 +48,10 @@ setup-rust:
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (first time only, a few minutes)"; \
-	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked --force --quiet; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked --force --quiet \
+	  || { echo "== the registry lacks a patch release the tool's lock file wants (it can lag the public one):"; \
+	       echo "== installing the same pinned wasm-bindgen-cli $(WASM_BINDGEN_VERSION) with its dependencies resolved against this registry"; \
+	       $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --quiet; }; \
 	fi
 
 setup-js: js/node_modules/.package-lock.json

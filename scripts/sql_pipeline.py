@@ -179,7 +179,7 @@ ANALYZE_TYPE = (
     "base_form VARCHAR, known BOOLEAN)[]"
 )
 # Function name without prefix -> (DuckDB argument types, DuckDB return type),
-# mirroring the BigQuery signatures of `jatopic package` (src/package.rs).
+# mirroring the BigQuery signatures of `jatopic package` (src/bigquery/package.rs).
 UDF_SIGNATURES: dict[str, tuple[list[str], str]] = {
     "tokenize": (["VARCHAR"], "VARCHAR[]"),
     "analyze": (["VARCHAR"], ANALYZE_TYPE),

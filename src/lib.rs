@@ -10,39 +10,23 @@
 //! assert_eq!(words, ["東京", "に", "行く"]);
 //! ```
 
-pub mod bytes;
-pub mod dict;
+pub mod artifact;
 pub mod error;
-pub mod json;
-pub mod lda;
-pub mod normalize;
-pub mod terms;
 pub mod tokenizer;
+pub mod topic;
 
 #[cfg(feature = "cli")]
-pub mod build;
+pub mod bigquery;
 #[cfg(feature = "cli")]
-pub mod compress;
-#[cfg(feature = "cli")]
-pub mod eval;
-#[cfg(feature = "cli")]
-pub mod input;
-#[cfg(feature = "cli")]
-pub mod lda_cli;
-#[cfg(feature = "cli")]
-pub mod lda_eval;
-#[cfg(feature = "cli")]
-pub mod package;
+pub mod io;
 #[cfg(feature = "cli")]
 pub mod sample;
-#[cfg(feature = "cli")]
-pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use dict::Dictionary;
 pub use error::{Error, Result};
+pub use tokenizer::dictionary::Dictionary;
 pub use tokenizer::{Options, RawToken, Scratch, Token, Tokenizer};
 
 /// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).

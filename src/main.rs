@@ -1,6 +1,7 @@
 //! The `jatopic` command line.
 
-use jatopic::{build, json, Dictionary, Error, Options, Result, Tokenizer};
+use jatopic::tokenizer::{builder as build, json};
+use jatopic::{Dictionary, Error, Options, Result, Tokenizer};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
@@ -255,7 +256,7 @@ fn build_dict(mut args: Args) -> Result<()> {
     Ok(())
 }
 
-fn print_agreement(name: &str, a: &jatopic::eval::Agreement) {
+fn print_agreement(name: &str, a: &jatopic::tokenizer::eval::Agreement) {
     println!(
         "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}",
         a.lines,
@@ -274,9 +275,10 @@ fn print_agreement(name: &str, a: &jatopic::eval::Agreement) {
 
 fn eval(mut args: Args) -> Result<()> {
     if let Some(model) = args.value("--model")? {
-        let mut model = jatopic::lda_cli::load_model(&model)?;
+        let mut model = jatopic::topic::commands::load_model(&model)?;
         if let Some(phi) = args.value("--phi")? {
-            model = jatopic::lda_cli::load_phi(model, &phi, args.value("--alpha")?.as_deref())?;
+            model =
+                jatopic::topic::commands::load_phi(model, &phi, args.value("--alpha")?.as_deref())?;
         }
         let top_n = num_or(&mut args, "--top-n", 10)?;
         let input = input_options(&mut args)?;
@@ -290,7 +292,13 @@ fn eval(mut args: Args) -> Result<()> {
                 "eval --model needs --input FILE (held-out documents)".into(),
             ));
         }
-        return jatopic::lda_cli::run_eval(&Default::default(), &model, &files, &input, top_n);
+        return jatopic::topic::commands::run_eval(
+            &Default::default(),
+            &model,
+            &files,
+            &input,
+            top_n,
+        );
     }
     let corpus = args.value("--corpus")?;
     let text = args.value("--text")?;
@@ -299,8 +307,10 @@ fn eval(mut args: Args) -> Result<()> {
     let tok = load_tokenizer(args.value("--dict")?)?;
     args.finish()?;
     if let Some(dir) = corpus {
-        let mut all = jatopic::eval::Agreement::default();
-        for (name, a) in jatopic::eval::compare_corpus(&tok, std::path::Path::new(&dir), &mecab)? {
+        let mut all = jatopic::tokenizer::eval::Agreement::default();
+        for (name, a) in
+            jatopic::tokenizer::eval::compare_corpus(&tok, std::path::Path::new(&dir), &mecab)?
+        {
             print_agreement(&name, &a);
             all.add(&a);
         }
@@ -312,7 +322,7 @@ fn eval(mut args: Args) -> Result<()> {
             "eval needs --corpus DIR, or --text FILE and --reference FILE\n{USAGE}"
         )));
     };
-    let a = jatopic::eval::compare(&tok, &read_file(&text)?, &read_file(&reference)?);
+    let a = jatopic::tokenizer::eval::compare(&tok, &read_file(&text)?, &read_file(&reference)?);
     print_agreement("text", &a);
     Ok(())
 }
@@ -334,9 +344,9 @@ fn dict_info(mut args: Args) -> Result<()> {
     Ok(())
 }
 
-fn input_options(args: &mut Args) -> Result<jatopic::input::InputOptions> {
-    let mut o = jatopic::input::InputOptions {
-        format: jatopic::lda_cli::input_format(args.value("--format")?)?,
+fn input_options(args: &mut Args) -> Result<jatopic::io::input::InputOptions> {
+    let mut o = jatopic::io::input::InputOptions {
+        format: jatopic::topic::commands::input_format(args.value("--format")?)?,
         ..Default::default()
     };
     if let Some(f) = args.value("--text-field")? {
@@ -375,11 +385,11 @@ fn inputs(args: &mut Args) -> Result<Vec<String>> {
 }
 
 fn train_cmd(mut args: Args) -> Result<()> {
-    use jatopic::lda_cli::{TrainCommand, VocabFilter};
+    use jatopic::topic::commands::{TrainCommand, VocabFilter};
     let k: usize = parse_num(&args.required("--k")?, "--k")?;
     let out = args.required("--out")?;
-    let defaults = jatopic::train::TrainOptions::default();
-    let train = jatopic::train::TrainOptions {
+    let defaults = jatopic::topic::train::TrainOptions::default();
+    let train = jatopic::topic::train::TrainOptions {
         k,
         iterations: num_or(&mut args, "--iterations", defaults.iterations)?,
         alpha: num_or(&mut args, "--alpha", defaults.alpha)?,
@@ -396,7 +406,7 @@ fn train_cmd(mut args: Args) -> Result<()> {
         max_df: num_or(&mut args, "--max-df", 0.5)?,
         keep_n: num_or(&mut args, "--keep-n", 0)?,
     };
-    let mut terms = jatopic::terms::TermConfig {
+    let mut terms = jatopic::topic::terms::TermConfig {
         normalize: !args.flag("--no-normalize"),
         lowercase: !args.flag("--no-lowercase"),
         ..Default::default()
@@ -422,11 +432,11 @@ fn train_cmd(mut args: Args) -> Result<()> {
         threads,
         log_every,
     };
-    jatopic::lda_cli::run_train(&Default::default(), &cmd)
+    jatopic::topic::commands::run_train(&Default::default(), &cmd)
 }
 
 fn infer_cmd(mut args: Args) -> Result<()> {
-    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    let model = jatopic::topic::commands::load_model(&args.required("--model")?)?;
     let output = args.value("--output")?.unwrap_or_else(|| "ndjson".into());
     if !matches!(output.as_str(), "ndjson" | "csv") {
         return Err(Error::Input(format!(
@@ -436,11 +446,11 @@ fn infer_cmd(mut args: Args) -> Result<()> {
     let top = num_or(&mut args, "--top", 3)?;
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
-    jatopic::lda_cli::run_infer(&Default::default(), &model, &files, &input, &output, top)
+    jatopic::topic::commands::run_infer(&Default::default(), &model, &files, &input, &output, top)
 }
 
 fn topics_cmd(mut args: Args) -> Result<()> {
-    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    let model = jatopic::topic::commands::load_model(&args.required("--model")?)?;
     let output = args.value("--output")?.unwrap_or_else(|| "table".into());
     if !matches!(output.as_str(), "table" | "json" | "markdown") {
         return Err(Error::Input(format!(
@@ -449,11 +459,11 @@ fn topics_cmd(mut args: Args) -> Result<()> {
     }
     let n = num_or(&mut args, "--n", 10)?;
     args.finish()?;
-    jatopic::lda_cli::run_topics(&model, &output, n)
+    jatopic::topic::commands::run_topics(&model, &output, n)
 }
 
 fn vocab_cmd(mut args: Args) -> Result<()> {
-    let model = jatopic::lda_cli::load_model(&args.required("--model")?)?;
+    let model = jatopic::topic::commands::load_model(&args.required("--model")?)?;
     args.finish()?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     for t in &model.vocab {
@@ -497,7 +507,7 @@ fn sample_cmd(mut args: Args) -> Result<()> {
 }
 
 fn package_cmd(mut args: Args) -> Result<()> {
-    use jatopic::package::{write_package, PackageOptions};
+    use jatopic::bigquery::package::{write_package, PackageOptions};
     let out = args.required("--out")?;
     let opts = PackageOptions {
         gcs_prefix: args.required("--gcs-prefix")?,
@@ -558,7 +568,7 @@ fn package_cmd(mut args: Args) -> Result<()> {
 fn terms_cmd(mut args: Args) -> Result<()> {
     let model = args
         .value("--model")?
-        .map(|m| jatopic::lda_cli::load_model(&m))
+        .map(|m| jatopic::topic::commands::load_model(&m))
         .transpose()?;
     let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
     let known_only = args.flag("--known-only");
@@ -568,7 +578,7 @@ fn terms_cmd(mut args: Args) -> Result<()> {
     let input = input_options(&mut args)?;
     let files = inputs(&mut args)?;
     let filter = if known_only { model.as_ref() } else { None };
-    jatopic::lda_cli::run_terms(&Default::default(), &config, filter, &files, &input)
+    jatopic::topic::commands::run_terms(&Default::default(), &config, filter, &files, &input)
 }
 
 fn run() -> Result<()> {

@@ -1,10 +1,11 @@
 //! WebAssembly bindings: type conversion only. The tokenizer is built lazily
 //! on first use and reused by every later call in the same instance.
 
-use crate::lda::Model;
-use crate::terms::TermConfig;
+use crate::tokenizer::json;
 use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
-use crate::{default_tokenizer, json, Options, RawToken, Tokenizer};
+use crate::topic::model::Model;
+use crate::topic::terms::TermConfig;
+use crate::{default_tokenizer, Options, RawToken, Tokenizer};
 use std::cell::{OnceCell, RefCell};
 use wasm_bindgen::prelude::*;
 

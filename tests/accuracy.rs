@@ -19,9 +19,9 @@ fn dev_corpus_meets_accuracy_targets() {
         return;
     }
     let tok = jatopic::default_tokenizer().unwrap();
-    let per_file = jatopic::eval::compare_corpus(&tok, &dev, "mecab").unwrap();
+    let per_file = jatopic::tokenizer::eval::compare_corpus(&tok, &dev, "mecab").unwrap();
     assert!(!per_file.is_empty(), "no *.txt in {}", dev.display());
-    let mut all = jatopic::eval::Agreement::default();
+    let mut all = jatopic::tokenizer::eval::Agreement::default();
     for (name, a) in &per_file {
         eprintln!(
             "{name:<10} word F1 {:.5} POS2 {:.5} base {:.5}",

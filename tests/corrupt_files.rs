@@ -3,7 +3,7 @@
 //! the CLI with a message naming the file and the problem, and by the
 //! library's `from_bytes` with an error, never a panic.
 
-use jatopic::lda::Model;
+use jatopic::topic::model::Model;
 use jatopic::Dictionary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,7 +66,7 @@ struct Layout {
 }
 
 fn dictionary_layout(file: &[u8]) -> Layout {
-    let m = jatopic::dict::MAGIC.len();
+    let m = jatopic::tokenizer::dictionary::MAGIC.len();
     let head = m + 2 + 4 + 4 + 8;
     let stored = u32::from_le_bytes(file[m + 2..m + 6].try_into().unwrap()) as usize;
     Layout {
@@ -78,7 +78,7 @@ fn dictionary_layout(file: &[u8]) -> Layout {
 }
 
 fn model_layout() -> Layout {
-    let m = jatopic::lda::MAGIC.len();
+    let m = jatopic::topic::model::MAGIC.len();
     Layout {
         magic: m,
         checksum: m + 6,
@@ -173,9 +173,9 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
     ];
     // The other format's file: right shape, wrong magic.
     let other: &[u8] = if kind == "dictionary" {
-        jatopic::lda::MAGIC
+        jatopic::topic::model::MAGIC
     } else {
-        jatopic::dict::MAGIC
+        jatopic::tokenizer::dictionary::MAGIC
     };
     out.push(case(
         "wrong-magic-other-format",

@@ -2,14 +2,14 @@
 //! exactly as the targets frame them: each must now be a clear error, not a
 //! panic or a model that answers with infinities.
 
-use jatopic::bytes::fnv1a64;
-use jatopic::input::{read_documents, InputFormat, InputOptions};
-use jatopic::lda::Model;
+use jatopic::artifact::bytes::fnv1a64;
+use jatopic::io::input::{read_documents, InputFormat, InputOptions};
+use jatopic::topic::model::Model;
 use jatopic::{Dictionary, Error};
 
 /// `payload` in a valid LZMA stream, as the fuzz targets wrap it.
 fn lzma(payload: &[u8]) -> Vec<u8> {
-    jatopic::compress::lzma_preset(payload, 0).unwrap()
+    jatopic::artifact::compress::lzma_preset(payload, 0).unwrap()
 }
 
 /// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
@@ -21,8 +21,8 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
     let (stored, payload) = rest[2..].split_at(n);
     let mut check = stored.to_vec();
     check.extend_from_slice(payload);
-    let mut file = jatopic::dict::MAGIC.to_vec();
-    file.extend_from_slice(&jatopic::dict::FORMAT_VERSION.to_le_bytes());
+    let mut file = jatopic::tokenizer::dictionary::MAGIC.to_vec();
+    file.extend_from_slice(&jatopic::tokenizer::dictionary::FORMAT_VERSION.to_le_bytes());
     file.extend_from_slice(&(stored.len() as u32).to_le_bytes());
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
@@ -36,8 +36,8 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
 fn model_file(input: &[u8]) -> Vec<u8> {
     let (mode, payload) = input.split_first().unwrap();
     assert_eq!(mode & 1, 1, "a framed input");
-    let mut file = jatopic::lda::MAGIC.to_vec();
-    file.extend_from_slice(&jatopic::lda::FORMAT_VERSION.to_le_bytes());
+    let mut file = jatopic::topic::model::MAGIC.to_vec();
+    file.extend_from_slice(&jatopic::topic::model::FORMAT_VERSION.to_le_bytes());
     file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
     file.extend_from_slice(&lzma(payload));
@@ -53,7 +53,7 @@ fn format_error(e: Error) -> String {
 
 #[test]
 fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
-    // Panicked with "index out of bounds" (src/dict.rs, paradigm shapes).
+    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, paradigm shapes).
     let file = dict_file(include_bytes!("fuzz/dict_load-paradigm-without-shapes"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(
@@ -64,7 +64,7 @@ fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
 
 #[test]
 fn dictionary_with_a_lemma_but_no_paradigms_is_an_error() {
-    // Panicked with "index out of bounds" (src/dict.rs, lemmas' paradigms).
+    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, lemmas' paradigms).
     let file = dict_file(include_bytes!("fuzz/dict_load-lemma-without-paradigms"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(
@@ -99,7 +99,7 @@ fn model_whose_beta_underflows_is_an_error() {
 fn smallest_ordinary_beta_still_loads() {
     // The check rejects only an overflowing p(word | topic), not small priors.
     let m = Model::new(
-        jatopic::terms::TermConfig::default(),
+        jatopic::topic::terms::TermConfig::default(),
         vec!["a".into(), "b".into()],
         vec![0.1, 0.1],
         1e-300,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use jatopic::eval::{compare, Agreement};
+use jatopic::tokenizer::eval::{compare, Agreement};
 
 fn golden(name: &str) -> (String, String) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/");

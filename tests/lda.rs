@@ -3,7 +3,7 @@
 
 mod common;
 
-use jatopic::train::{train, TrainOptions};
+use jatopic::topic::train::{train, TrainOptions};
 use std::process::Command;
 
 /// Small deterministic generator for the synthetic corpora.

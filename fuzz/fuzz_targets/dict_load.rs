@@ -7,8 +7,8 @@
 //! dictionary that loads must then tokenize without panicking.
 #![no_main]
 
-use jatopic::bytes::fnv1a64;
-use jatopic::dict::{FORMAT_VERSION, MAGIC};
+use jatopic::artifact::bytes::fnv1a64;
+use jatopic::tokenizer::dictionary::{FORMAT_VERSION, MAGIC};
 use jatopic::{Dictionary, Options, Tokenizer};
 use jatopic_fuzz::lzma_wrap;
 use libfuzzer_sys::fuzz_target;

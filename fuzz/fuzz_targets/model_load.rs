@@ -6,8 +6,8 @@
 //! panicking, as the wasm UDFs would call it.
 #![no_main]
 
-use jatopic::bytes::fnv1a64;
-use jatopic::lda::{Model, FORMAT_VERSION, MAGIC};
+use jatopic::artifact::bytes::fnv1a64;
+use jatopic::topic::model::{Model, FORMAT_VERSION, MAGIC};
 use jatopic_fuzz::{tokenizer, lzma_wrap};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 //! options and the malformed-row budget.
 #![no_main]
 
-use jatopic::input::{read_documents, InputFormat};
+use jatopic::io::input::{read_documents, InputFormat};
 use jatopic_fuzz::{check_read, options, write_scratch};
 use libfuzzer_sys::fuzz_target;
 

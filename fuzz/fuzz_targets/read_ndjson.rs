@@ -3,7 +3,7 @@
 //! malformed-row budget. Every outcome must be documents or an error.
 #![no_main]
 
-use jatopic::input::{read_documents, InputFormat};
+use jatopic::io::input::{read_documents, InputFormat};
 use jatopic_fuzz::{check_read, options, write_scratch};
 use libfuzzer_sys::fuzz_target;
 

@@ -2,7 +2,7 @@
 //! default, no normalisation, no lower-casing, every POS, none).
 #![no_main]
 
-use jatopic::terms::TermConfig;
+use jatopic::topic::terms::TermConfig;
 use jatopic_fuzz::tokenizer;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -66,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(terms.is_empty());
     }
     // The configuration survives its own serialisation (it is stored in models).
-    let mut w = jatopic::bytes::Writer::default();
+    let mut w = jatopic::artifact::bytes::Writer::default();
     config.write(&mut w);
-    let mut r = jatopic::bytes::Reader::new(&w.buf, "terms");
+    let mut r = jatopic::artifact::bytes::Reader::new(&w.buf, "terms");
     assert_eq!(&TermConfig::read(&mut r).unwrap(), config);
 });

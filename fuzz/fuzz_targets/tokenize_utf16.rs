@@ -5,7 +5,7 @@
 //! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline.
 #![no_main]
 
-use jatopic::terms::TermConfig;
+use jatopic::topic::terms::TermConfig;
 use jatopic::tokenizer::decode_utf16;
 use jatopic::{Options, Scratch};
 use jatopic_fuzz::tokenizer;

@@ -46,7 +46,7 @@ pub fn assert_tiles(text: &str, tokens: &[Token]) {
 /// the fastest preset), so that a mutated payload still decompresses and
 /// reaches the parser.
 pub fn lzma_wrap(payload: &[u8]) -> Vec<u8> {
-    jatopic::compress::lzma_preset(payload, 0).expect("compressing into memory cannot fail")
+    jatopic::artifact::compress::lzma_preset(payload, 0).expect("compressing into memory cannot fail")
 }
 
 /// Writes `data` to this process's scratch file for `extension` (in
@@ -66,8 +66,8 @@ pub fn write_scratch(extension: &str, data: &[u8]) -> String {
 /// Reader options from a flag byte: bit 0 id field, bit 1 terms instead of
 /// text, bit 2 label field, bit 3 a malformed-row budget of 3 (else none),
 /// bit 4 unlimited budget. Column names match the seed corpora.
-pub fn options(flags: u8, format: jatopic::input::InputFormat) -> jatopic::input::InputOptions {
-    jatopic::input::InputOptions {
+pub fn options(flags: u8, format: jatopic::io::input::InputFormat) -> jatopic::io::input::InputOptions {
+    jatopic::io::input::InputOptions {
         format: Some(format),
         text_field: "text".into(),
         id_field: (flags & 1 != 0).then(|| "id".into()),
@@ -86,11 +86,11 @@ pub fn options(flags: u8, format: jatopic::input::InputFormat) -> jatopic::input
 /// Checks a read's outcome: consistent counts and documented contents, or
 /// an input/format error (never I/O: the scratch file exists).
 pub fn check_read(
-    opts: &jatopic::input::InputOptions,
-    result: jatopic::Result<(Vec<jatopic::input::Document>, jatopic::input::ReadStats)>,
+    opts: &jatopic::io::input::InputOptions,
+    result: jatopic::Result<(Vec<jatopic::io::input::Document>, jatopic::io::input::ReadStats)>,
     warnings: u64,
 ) {
-    use jatopic::input::Content;
+    use jatopic::io::input::Content;
     match result {
         Ok((docs, stats)) => {
             assert_eq!(stats.read, docs.len() as u64);

@@ -70,7 +70,7 @@ test('identifiers with quotes, comments, newlines or NUL are refused, naming the
         const stderr = r.stderr.toString();
         if (h === '--' && r.status === 0 && option !== '--function-prefix') {
           // '-' is allowed in project ids and object paths: the value is only
-          // ever inside quotes (checked by the tests of src/package.rs), so
+          // ever inside quotes (checked by the tests of src/bigquery/package.rs), so
           // the SQL still holds exactly the functions, under the given names.
           const gcsMap = { [manifestOf(out).gcs_prefix]: out };
           const fromSql = loadPackage(`${out}/create_functions.sql`, { gcsMap });

@@ -548,7 +548,7 @@ def test_search_boost(pipe, boost_weight):
 
 
 def test_topic_labels(tmp_path, fake):
-    # the exact shape `jatopic topics --output json` prints (src/lda_cli.rs run_topics)
+    # the exact shape `jatopic topics --output json` prints (src/topic/commands.rs run_topics)
     lines = [
         '{"topic":0,"share":0.5,"alpha":0.1,"words":[{"word":"陶器","weight":0.2},{"word":"マグ","weight":0.1},'
         '{"word":"手作り","weight":0.05},{"word":"釉薬","weight":0.01}]}',

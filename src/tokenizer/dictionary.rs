@@ -18,7 +18,7 @@
 //! Every count and index is validated at load; a malformed file gives
 //! [`Error::Format`] naming the problem, never a panic.
 
-use crate::bytes::{fnv1a64, fnv1a64_more, Reader};
+use crate::artifact::bytes::{fnv1a64, fnv1a64_more, Reader};
 use crate::error::{Error, Result};
 
 /// First bytes of every dictionary file.
@@ -558,7 +558,8 @@ impl Dictionary {
                 "dictionary header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
-        let payload = crate::bytes::unlzma("dictionary", &file[head + stored_len..], len)?;
+        let payload =
+            crate::artifact::bytes::unlzma("dictionary", &file[head + stored_len..], len)?;
         let hash = fnv1a64_more(fnv1a64(stored), &payload);
         // Fuzz builds skip the comparison so mutated files reach the parser.
         if hash != sum && !cfg!(fuzzing) {
@@ -1028,7 +1029,7 @@ impl DictionarySource {
     /// Also returns, per payload section, its raw and separately compressed size
     /// (the size breakdown reported by `build-dict`).
     pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, SizeReport)> {
-        use crate::bytes::Writer;
+        use crate::artifact::bytes::Writer;
         use std::collections::HashMap;
         let mut w = Writer::default();
         let mut marks: Vec<(&'static str, usize)> = vec![("features", 0)];
@@ -1335,7 +1336,7 @@ impl DictionarySource {
             report.push((
                 name,
                 end - start,
-                crate::compress::lzma(&payload[start..end])?.len(),
+                crate::artifact::compress::lzma(&payload[start..end])?.len(),
             ));
         }
         let mut out = Vec::new();
@@ -1348,7 +1349,7 @@ impl DictionarySource {
         out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         out.extend_from_slice(&fnv1a64(&check).to_le_bytes());
         out.extend_from_slice(&stored);
-        out.extend_from_slice(&crate::compress::lzma(&payload)?);
+        out.extend_from_slice(&crate::artifact::compress::lzma(&payload)?);
         Ok((out, report))
     }
 }

@@ -1,11 +1,11 @@
 //! `jatopic train | infer | topics | terms`: the topic-model commands.
 
-use crate::input::{
+use crate::io::input::{
     for_each_document, read_documents, Content, Document, InputFormat, InputOptions,
 };
-use crate::lda::{Model, TrainingInfo};
-use crate::terms::TermConfig;
-use crate::train::{train, TrainOptions};
+use crate::topic::model::{Model, TrainingInfo};
+use crate::topic::terms::TermConfig;
+use crate::topic::train::{train, TrainOptions};
 use crate::{Error, Result, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -43,7 +43,7 @@ pub fn document_terms(
     config: &TermConfig,
     paths: &[String],
     input: &InputOptions,
-) -> Result<(Vec<Document>, Vec<Vec<String>>, crate::input::ReadStats)> {
+) -> Result<(Vec<Document>, Vec<Vec<String>>, crate::io::input::ReadStats)> {
     let (mut docs, stats) = read_documents(paths, input, &mut |m| eprintln!("jatopic: {m}"))?;
     // The content moves into the terms (no copy); ids and labels stay.
     let terms: Vec<Vec<String>> = docs
@@ -529,7 +529,7 @@ pub fn run_infer(
             )?;
         } else {
             let mut line = String::from("{\"id\":");
-            crate::json::push_str(&mut line, &doc.id);
+            crate::tokenizer::json::push_str(&mut line, &doc.id);
             let values: Vec<String> = theta.iter().map(|x| format!("{x}")).collect();
             line.push_str(&format!(
                 ",\"topics\":[{}],\"top_topics\":[",
@@ -573,7 +573,7 @@ pub fn run_topics(model: &Model, format: &str, n: usize) -> Result<()> {
                     .iter()
                     .map(|(w, p)| {
                         let mut s = String::from("{\"word\":");
-                        crate::json::push_str(&mut s, w);
+                        crate::tokenizer::json::push_str(&mut s, w);
                         s.push_str(&format!(",\"weight\":{p}}}"));
                         s
                     })
@@ -612,12 +612,12 @@ pub fn run_terms(
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (doc, t) in docs.iter().zip(&terms) {
         let mut line = String::from("{\"id\":");
-        crate::json::push_str(&mut line, &doc.id);
+        crate::tokenizer::json::push_str(&mut line, &doc.id);
         line.push_str(",\"terms\":");
         let kept = t
             .iter()
             .filter(|w| known_only.is_none_or(|m| m.term_id(w).is_some()));
-        crate::json::push_str_array(&mut line, kept);
+        crate::tokenizer::json::push_str_array(&mut line, kept);
         line.push('}');
         writeln!(out, "{line}")?;
     }
@@ -681,7 +681,7 @@ pub fn run_eval(
         .map(|d| d.iter().filter_map(|t| model.term_id(t)).collect())
         .collect();
     let labels: Vec<Option<String>> = docs.iter().map(|d| d.label.clone()).collect();
-    let e = crate::lda_eval::evaluate(model, &ids, &labels, top_n);
+    let e = crate::topic::eval::evaluate(model, &ids, &labels, top_n);
     let coherence: Vec<String> = e.coherence.iter().map(|c| format!("{c:.4}")).collect();
     let labels = match e.nmi_purity {
         Some((nmi, purity)) => format!(",\"nmi\":{nmi:.4},\"purity\":{purity:.4}"),

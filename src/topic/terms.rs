@@ -3,7 +3,7 @@
 //! lower-casing and a stop-word list. Its configuration is stored in every
 //! model so inference preprocesses text exactly as training did.
 
-use crate::bytes::{Reader, Writer};
+use crate::artifact::bytes::{Reader, Writer};
 use crate::error::Result;
 use crate::tokenizer::{Options, Tokenizer};
 
@@ -143,7 +143,10 @@ impl TermConfig {
 
 fn normalize_term(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
-    crate::normalize::width(&chars).0.into_iter().collect()
+    crate::tokenizer::normalize::width(&chars)
+        .0
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]

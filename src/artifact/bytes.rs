@@ -277,11 +277,13 @@ mod tests {
     #[test]
     fn lzma_payloads_round_trip_and_damage_is_named() {
         let data: Vec<u8> = (0..20_000u32).map(|i| (i * i % 251) as u8).collect();
-        let packed = crate::compress::lzma_preset(&data, 0).unwrap();
+        let packed = crate::artifact::compress::lzma_preset(&data, 0).unwrap();
         assert_eq!(unlzma("model", &packed, data.len()).unwrap(), data);
-        assert!(unlzma("model", &crate::compress::lzma(&[]).unwrap(), 0)
-            .unwrap()
-            .is_empty());
+        assert!(
+            unlzma("model", &crate::artifact::compress::lzma(&[]).unwrap(), 0)
+                .unwrap()
+                .is_empty()
+        );
         let message =
             |bytes: &[u8], len: usize| unlzma("model", bytes, len).unwrap_err().to_string();
         for cut in [0, 5, 13, 20, packed.len() / 2, packed.len() - 1] {
@@ -301,7 +303,7 @@ mod tests {
         assert_eq!(lzma_window(short), lzma_window(data.len()));
         assert!(message(&packed, short).contains("more than the 19999 bytes"));
         // A forged length is refused before anything is allocated for it.
-        let tiny = crate::compress::lzma_preset(b"jatopic", 0).unwrap();
+        let tiny = crate::artifact::compress::lzma_preset(b"jatopic", 0).unwrap();
         let mut forged = tiny.clone();
         forged[1..5].copy_from_slice(&lzma_window(1 << 30).to_le_bytes());
         assert!(message(&forged, 1 << 30).contains("more than LZMA can expand to"));

@@ -2,8 +2,8 @@
 //! Debian's `mecab-ipadic` installs them) and MeCab's analysis of training
 //! text, which decides what to prune.
 
-use crate::dict::{CharCategory, CharRange, DictionarySource};
 use crate::error::{Error, Result};
+use crate::tokenizer::dictionary::{CharCategory, CharRange, DictionarySource};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Topic-model evaluation: held-out likelihood by document completion, NPMI
 //! coherence, topic diversity, and agreement of top topics with labels.
 
-use crate::lda::Model;
+use crate::topic::model::Model;
 use std::collections::{HashMap, HashSet};
 
 /// Evaluation results.

@@ -10,11 +10,11 @@
 //! payload  .lzma stream     see `Model::payload` and `bytes::unlzma`
 //! ```
 
-use crate::bytes::{fnv1a64, Reader};
+use crate::artifact::bytes::{fnv1a64, Reader};
 use crate::error::{Error, Result};
-use crate::json;
-use crate::terms::TermConfig;
+use crate::tokenizer::json;
 use crate::tokenizer::Tokenizer;
+use crate::topic::terms::TermConfig;
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
@@ -402,7 +402,7 @@ impl Model {
 
     #[cfg(feature = "cli")]
     fn payload(&self) -> Vec<u8> {
-        let mut w = crate::bytes::Writer::default();
+        let mut w = crate::artifact::bytes::Writer::default();
         let i = &self.info;
         w.str(&i.version);
         i.documents.iter().for_each(|&d| w.uvar(d));
@@ -448,7 +448,7 @@ impl Model {
         out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
         // Preset 6, faster to compress than the dictionary's 9e; the window
         // is the payload's size either way (`bytes::lzma_window`).
-        out.extend_from_slice(&crate::compress::lzma_preset(&payload, 6)?);
+        out.extend_from_slice(&crate::artifact::compress::lzma_preset(&payload, 6)?);
         Ok(out)
     }
 
@@ -456,7 +456,7 @@ impl Model {
     pub fn from_bytes(file: &[u8]) -> Result<Model> {
         let head = MAGIC.len() + 2 + 4 + 8;
         if file.len() < head || &file[..MAGIC.len()] != MAGIC {
-            return Err(Error::Format(crate::dict::header_problem(
+            return Err(Error::Format(crate::tokenizer::dictionary::header_problem(
                 file,
                 MAGIC,
                 head,
@@ -478,7 +478,7 @@ impl Model {
                 "model header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
             )));
         }
-        let payload = crate::bytes::unlzma("model", &file[head..], len)?;
+        let payload = crate::artifact::bytes::unlzma("model", &file[head..], len)?;
         let hash = fnv1a64(&payload);
         // Fuzz builds skip the checksum so mutated files reach the parser.
         if hash != sum && !cfg!(fuzzing) {

@@ -8,8 +8,8 @@
 //! are constants of this module.
 
 use crate::error::{Error, Result};
-use crate::json::push_str;
-use crate::lda::Model;
+use crate::tokenizer::json::push_str;
+use crate::topic::model::Model;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -624,7 +624,7 @@ fn package_readme(
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    crate::lda_cli::write_atomically(&dir.join(name).to_string_lossy(), bytes)
+    crate::topic::commands::write_atomically(&dir.join(name).to_string_lossy(), bytes)
 }
 
 /// SHA-256 of `data` as lowercase hex (FIPS 180-4; here to avoid a dependency).
@@ -776,7 +776,7 @@ mod tests {
             .collect();
         let counts = (0..terms).flat_map(|i| [i as u32 % 3, 1]).collect();
         Model::new(
-            crate::terms::TermConfig::default(),
+            crate::topic::terms::TermConfig::default(),
             vocab,
             vec![0.1, 0.1],
             0.01,
@@ -987,15 +987,15 @@ mod tests {
                 .map(|h| format!("HOSTILE{what}{h}end"))
                 .collect()
         };
-        let terms = crate::terms::TermConfig {
+        let terms = crate::topic::terms::TermConfig {
             keep_pos: marked("pos"),
             stopwords: marked("stop"),
-            ..crate::terms::TermConfig::default()
+            ..crate::topic::terms::TermConfig::default()
         };
         let vocab = marked("term");
         let k = 2;
         let counts = (0..vocab.len() * k).map(|i| i as u32 % 5 + 1).collect();
-        let info = crate::lda::TrainingInfo {
+        let info = crate::topic::model::TrainingInfo {
             version: HOSTILE.concat(),
             ..Default::default()
         };
@@ -1063,7 +1063,7 @@ mod tests {
     #[test]
     fn quantised_counts_keep_their_leading_bits() {
         let m = Model::new(
-            crate::terms::TermConfig::default(),
+            crate::topic::terms::TermConfig::default(),
             vec!["a".into(), "b".into()],
             vec![0.1, 0.1],
             0.01,

@@ -3,8 +3,8 @@
 //! All offsets are in Unicode code points (not bytes, not UTF-16 units), the
 //! unit BigQuery's string functions use.
 
-use crate::dict::Dictionary;
-use crate::normalize;
+use crate::tokenizer::dictionary::Dictionary;
+use crate::tokenizer::normalize;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
 /// sentence end or whitespace where possible; this bounds memory (MeCab

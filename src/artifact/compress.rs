@@ -1,7 +1,7 @@
 //! Native LZMA compression for building artifacts (decoding is
 //! `bytes::unlzma`, through `lzma-rust2`, which also runs in wasm).
 
-use crate::bytes::lzma_window;
+use crate::artifact::bytes::lzma_window;
 use crate::error::{Error, Result};
 use std::io::Write;
 

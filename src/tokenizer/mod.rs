@@ -1,0 +1,23 @@
+//! The tokenizer: MeCab/IPADIC-compatible morphological analysis.
+//!
+//! Owns the compressed dictionary format ([`dictionary`]), the Viterbi
+//! lattice that reproduces MeCab's best path ([`lattice`]), width
+//! normalisation with offsets mapped back ([`normalize`]), the token JSON
+//! shared by the CLI and wasm ([`json`]) and, natively, the builder that
+//! makes a dictionary from IPADIC's sources ([`builder`]) and the agreement
+//! measure against MeCab ([`eval`]). Offsets are code points throughout.
+
+pub mod dictionary;
+pub mod json;
+pub mod lattice;
+pub mod normalize;
+
+#[cfg(feature = "cli")]
+pub mod builder;
+#[cfg(feature = "cli")]
+pub mod eval;
+
+pub use lattice::{
+    decode_utf16, Options, RawToken, Scratch, Token, Tokenizer, BASE_IS_SURFACE, MAX_PIECE_CHARS,
+    UNKNOWN,
+};
