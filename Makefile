@@ -7,6 +7,8 @@ WASM_BINDGEN_VERSION := 0.2.130
 SHARED ?= ../shared
 CARGO ?= cargo
 NODE ?= node
+NPM ?= npm
+PYTHON ?= python3
 BUILD := build
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := target/$(WASM_TARGET)/wasm/jatopic.wasm
@@ -54,17 +56,26 @@ setup-rust:
 	       $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --quiet; }; \
 	fi
 
+# Every pinned install tries the exact lock first, then, when the registry
+# this machine reaches lacks a pinned transitive patch release (registries lag
+# the public ones), the same direct pins with their dependencies resolved
+# against that registry, saying so. tests/setup/ checks both paths.
 setup-js: js/node_modules/.package-lock.json
 js/node_modules/.package-lock.json: js/package.json js/package-lock.json
-	cd js && npm ci --no-audit --no-fund --loglevel=error
+	cd js && { $(NPM) ci --no-audit --no-fund --loglevel=error \
+	  || { echo "== npm ci failed (the registry may lag the lock file): installing package.json's exact pins, dependencies resolved against this registry"; \
+	       $(NPM) install --no-audit --no-fund --loglevel=error --no-save --package-lock=false; }; }
 	@touch $@
 
 # DuckDB + sqlglot for running sql/ locally (pinned in scripts/requirements-sql.txt).
 setup-py: $(VENV_SQL)/.installed
 $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 	@echo "== python venv $(VENV_SQL) (duckdb, sqlglot, pytest)"
-	python3 -m venv $(VENV_SQL)
-	$(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-sql.txt
+	$(PYTHON) -m venv $(VENV_SQL)
+	$(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-sql.txt \
+	  || { echo "== pip could not install every pin (the registry may lag): installing the direct pins, dependencies resolved against this registry"; \
+	       sed '/^# transitive/,$$d' scripts/requirements-sql.txt > $(VENV_SQL)/direct.txt; \
+	       $(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r $(VENV_SQL)/direct.txt; }
 	@touch $@
 
 build:
@@ -130,7 +141,7 @@ bench-udf: build wasm setup-js
 	@test -d $(SHARED)/corpus/train || { echo "bench-udf: $(SHARED)/corpus/train not found"; exit 1; }
 	@mkdir -p $(UDF_BENCH)
 	@if [ ! -f $(UDF_BENCH)/model.jtm ]; then \
-	  ./target/release/jatopic train --k 100 --keep-n 50000 --iterations 100 --format text --out $(UDF_BENCH)/model.jtm $(SHARED)/corpus/train/*.txt; fi
+	  ./target/release/jatopic train --k 100 --keep-n 50000 --iterations 100 --input-format text --out $(UDF_BENCH)/model.jtm $(SHARED)/corpus/train/*.txt; fi
 	./target/release/jatopic package --out $(UDF_BENCH)/package --gcs-prefix gs://jatopic-bench/exact --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm
 	./target/release/jatopic package --out $(UDF_BENCH)/package-bits4 --gcs-prefix gs://jatopic-bench/bits4 --dataset jatopic-bench.jatopic --model $(UDF_BENCH)/model.jtm --count-bits 4
 	$(NODE) js/bench-udf.mjs --package $(UDF_BENCH)/package --quantized $(UDF_BENCH)/package-bits4 --model $(UDF_BENCH)/model.jtm --shared $(SHARED)

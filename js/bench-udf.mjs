@@ -138,7 +138,7 @@ results.topics = {
 // ------------------------------------------------------------------ parity
 progress(`parity: ja_topics vs jatopic infer on ${rows.length} rows`);
 const docs = rows.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
-const native = execFileSync(args.native, ['infer', '--format', 'ndjson', '--model', args.model, '-'], { input: docs, maxBuffer: 1 << 30 })
+const native = execFileSync(args.native, ['infer', '--input-format', 'ndjson', '--model', args.model, '-'], { input: docs, maxBuffer: 1 << 30 })
   .toString().split('\n').filter(Boolean).map((l) => JSON.parse(l).topics);
 const sandboxTopics = (await timeRows(fast, 'ja_topics', rows)).out;
 let maxDiff = 0, identical = 0;

@@ -111,7 +111,7 @@ results.bundle = { path: bundlePath, bytes: bundleStat.size, mtime: bundleStat.m
 // writing the output), as a user of the CLI would see it. The load time is
 // the same command on empty input; subtracting it gives the tokenizing time.
 progress('native jatopic: 3 runs on empty input, 3 runs on the sample');
-const native = measureProcess(nativePath, ['tokenize', '--format', 'wakati']);
+const native = measureProcess(nativePath, ['tokenize', '--output', 'wakati']);
 results.native = native.stats;
 progress('MeCab: 3 runs on empty input, 3 runs on the sample');
 const mecab = measureProcess('mecab', MECAB_ARGS);

@@ -419,7 +419,7 @@ class Bench:
     def jt(self, *args: str) -> list[str]:
         return [self.j, *args]
 
-    TERMS_IN = ("--format", "ndjson", "--terms-field", "terms", "--id-field", "id")
+    TERMS_IN = ("--input-format", "ndjson", "--terms-field", "terms", "--id-field", "id")
 
     # ---- jatopic
     def train_jatopic(self, kdir: Path, train_terms: Path, k: int, iters: int) -> dict:
@@ -483,7 +483,7 @@ class Bench:
         log(f"{name}: {n_docs} documents; tokenizing with jatopic terms (shared preprocessing, not timed)")
         t = time.perf_counter()
         all_terms = cdir / "all_terms.ndjson"
-        run(self.jt("terms", "--format", "ndjson", "--text-field", "text", "--id-field", "id", str(docs)), all_terms)
+        run(self.jt("terms", "--input-format", "ndjson", "--text-field", "text", "--id-field", "id", str(docs)), all_terms)
         tok_s = time.perf_counter() - t
         train_terms, heldout_terms = cdir / "train_terms.ndjson", cdir / "heldout_terms.ndjson"
         n_train, n_held = split_terms(all_terms, n_docs, train_terms, heldout_terms)

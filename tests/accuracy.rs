@@ -10,12 +10,7 @@ fn dev_corpus_meets_accuracy_targets() {
     let Some(dev) = common::shared("corpus/dev") else {
         return;
     };
-    if std::process::Command::new("mecab")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: mecab is not installed (make setup)");
+    if !common::tool("mecab") {
         return;
     }
     let tok = jatopic::default_tokenizer().unwrap();

@@ -58,7 +58,7 @@ fn model() -> &'static str {
             ok(
                 &[
                     "train", "--k", "3", "--iterations", "20", "--min-df", "1", "--max-df", "1.0",
-                    "--format", "text", "--out", m, c,
+                    "--input-format", "text", "--out", m, c,
                 ],
                 b"",
             );
@@ -75,7 +75,7 @@ fn terms(texts: &[&str]) -> Vec<Vec<String>> {
         .map(|t| format!("{{\"text\":{t}}}\n"))
         .collect();
     ok(
-        &["terms", "--format", "ndjson", "--model", model(), "-"],
+        &["terms", "--input-format", "ndjson", "--model", model(), "-"],
         input.as_bytes(),
     )
     .lines()
@@ -98,7 +98,7 @@ fn topics(texts: &[&str]) -> Vec<Vec<f64>> {
         .map(|t| format!("{{\"text\":{t}}}\n"))
         .collect();
     ok(
-        &["infer", "--format", "ndjson", "--model", model(), "-"],
+        &["infer", "--input-format", "ndjson", "--model", model(), "-"],
         input.as_bytes(),
     )
     .lines()
@@ -122,11 +122,11 @@ fn assert_prior(theta: &[f64]) {
     );
 }
 
-/// Tokens of one line through `tokenize --format json`, checking that they
+/// Tokens of one line through `tokenize --output json`, checking that they
 /// tile it: code-point offsets, only skipped whitespace between them.
 fn tokens(line: &str) -> Vec<String> {
     let out = ok(
-        &["tokenize", "--format", "json"],
+        &["tokenize", "--output", "json"],
         format!("{line}\n").as_bytes(),
     );
     let rows: Vec<serde_json::Value> = out
@@ -161,7 +161,7 @@ fn tokens(line: &str) -> Vec<String> {
     let wakati = ok(&["tokenize"], format!("{line}\n").as_bytes());
     assert_eq!(wakati, format!("{}\n", surfaces.join(" ")));
     let mecab = ok(
-        &["tokenize", "--format", "mecab"],
+        &["tokenize", "--output", "mecab"],
         format!("{line}\n").as_bytes(),
     );
     let mecab_surfaces: Vec<&str> = mecab
@@ -231,8 +231,8 @@ fn empty() {
         ],
     );
     assert_eq!(ok(&["tokenize"], b"\n\n"), "\n\n");
-    assert_eq!(ok(&["tokenize", "--format", "mecab"], b"\n"), "EOS\n");
-    assert_eq!(ok(&["tokenize", "--format", "json"], b"\r\n"), "[]\n");
+    assert_eq!(ok(&["tokenize", "--output", "mecab"], b"\n"), "EOS\n");
+    assert_eq!(ok(&["tokenize", "--output", "json"], b"\r\n"), "[]\n");
     assert_eq!(terms(&["\"\""]), vec![Vec::<String>::new()]);
     assert_prior(&topics(&["\"\""])[0]);
 }
@@ -268,7 +268,7 @@ fn string_of_5_mb() {
     assert_eq!(line.len(), 5 * 1024 * 1024);
     let input = format!("{line}\n");
     for format in ["wakati", "mecab"] {
-        let out = ok(&["tokenize", "--format", format], input.as_bytes());
+        let out = ok(&["tokenize", "--output", format], input.as_bytes());
         let surfaces: String = if format == "wakati" {
             assert_eq!(out.matches('\n').count(), 1);
             out.trim_end_matches('\n').split(' ').collect()
@@ -281,7 +281,7 @@ fn string_of_5_mb() {
         };
         assert!(surfaces == line, "{format}: the line is not reproduced");
     }
-    let json = ok(&["tokenize", "--format", "json"], input.as_bytes());
+    let json = ok(&["tokenize", "--output", "json"], input.as_bytes());
     assert_eq!(json.matches('\n').count(), 1);
     let last: serde_json::Value = serde_json::from_str(json.trim_end()).unwrap();
     let last = last.as_array().unwrap().last().unwrap().clone();
@@ -316,7 +316,7 @@ fn lone_surrogates() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 1: invalid UTF-8, skipped"), "{err}");
     for row in [r#"{"text":"\ud800"}"#, r#"{"text":"x\udc00"}"#] {
-        let out = jatopic(&["terms", "--format", "ndjson", "-"], row.as_bytes());
+        let out = jatopic(&["terms", "--input-format", "ndjson", "-"], row.as_bytes());
         assert_eq!(out.status.code(), Some(2), "{row}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("<stdin>:1: invalid JSON: "), "{err}");
@@ -350,7 +350,7 @@ fn control_characters() {
             "\u{7f}\u{85}"
         ]
     );
-    let json = ok(&["tokenize", "--format", "json"], b"\x07\n");
+    let json = ok(&["tokenize", "--output", "json"], b"\x07\n");
     assert!(json.contains(r#""surface":"\u0007""#), "{json}");
     assert_eq!(ok(&["tokenize"], b"a\x07b\r\n"), "a \x07 b\n");
     assert_eq!(
@@ -370,11 +370,11 @@ fn nul() {
     );
     assert_eq!(tokens("東京\0に\0"), ["東京", "\0", "に", "\0"]);
     assert_eq!(ok(&["tokenize"], "東京\0に\n".as_bytes()), "東京 \0 に\n");
-    let json = ok(&["tokenize", "--format", "json"], b"\0\n");
+    let json = ok(&["tokenize", "--output", "json"], b"\0\n");
     assert!(json.contains(r#""surface":"\u0000""#), "{json}");
     // Plain-text input: the NUL byte is read, not a line end or an error.
     let out = ok(
-        &["terms", "--format", "text", "-"],
+        &["terms", "--input-format", "text", "-"],
         "東京\0に猫\n".as_bytes(),
     );
     assert!(out.contains(r#""terms":["東京","猫"]"#), "{out}");
@@ -465,7 +465,7 @@ fn invalid_utf_8() {
         ("wakati", "東京\n\n\n猫\n"),
         ("mecab", "東京\t名詞,固有名詞,地域,一般,*,*,東京\nEOS\nEOS\nEOS\n猫\t名詞,一般,*,*,*,*,猫\nEOS\n"),
     ] {
-        let out = jatopic(&["tokenize", "--format", format], input);
+        let out = jatopic(&["tokenize", "--output", format], input);
         assert!(out.status.success());
         assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{format}");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -473,11 +473,11 @@ fn invalid_utf_8() {
         assert!(err.contains("jatopic: line 3: invalid UTF-8, skipped"), "{err}");
         assert!(err.contains("jatopic: 4 lines read, 2 skipped (invalid UTF-8)"), "{err}");
     }
-    let json = ok(&["tokenize", "--format", "json"], input);
+    let json = ok(&["tokenize", "--output", "json"], input);
     assert_eq!(json.lines().collect::<Vec<_>>()[1..3], ["[]", "[]"]);
     // terms/infer: a malformed row stops the read unless --max-bad-rows allows it.
     for cmd in ["terms", "infer"] {
-        let mut args = vec![cmd, "--format", "text", "-"];
+        let mut args = vec![cmd, "--input-format", "text", "-"];
         if cmd == "infer" {
             args.extend(["--model", model()]);
         }

@@ -42,7 +42,7 @@ fn model_bytes() -> Vec<u8> {
             let out = dir.join("small.jtm");
             let o = bin()
                 .args(["train", "--k", "2", "--iterations", "20", "--min-df", "1"])
-                .args(["--max-df", "1.0", "--format", "text", "--out"])
+                .args(["--max-df", "1.0", "--input-format", "text", "--out"])
                 .arg(&out)
                 .arg(&corpus)
                 .output()
@@ -274,7 +274,7 @@ fn cli_rejects_corrupt_models() {
             &[
                 &["topics"],
                 &["vocab"],
-                &["infer", "--format", "text", &input],
+                &["infer", "--input-format", "text", &input],
             ],
             "--model",
         );

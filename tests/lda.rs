@@ -190,35 +190,89 @@ fn bad_input_is_reported() {
     let out = temp("bad.jtm");
     let out = out.to_str().unwrap();
     fails_with(
-        &["train", "--k", "2", "--out", out, "--format", "ndjson", "-"],
+        &[
+            "train",
+            "--k",
+            "2",
+            "--out",
+            out,
+            "--input-format",
+            "ndjson",
+            "-",
+        ],
         "{\"text\": \"東京\"}\n{not json}\n",
         "<stdin>:2: invalid JSON",
     );
     fails_with(
-        &["train", "--k", "2", "--out", out, "--format", "ndjson", "-"],
+        &[
+            "train",
+            "--k",
+            "2",
+            "--out",
+            out,
+            "--input-format",
+            "ndjson",
+            "-",
+        ],
         "{\"body\": \"x\"}\n",
         "field \"text\" is missing",
     );
     fails_with(
-        &["train", "--k", "0", "--out", out, "--format", "text", "-"],
+        &[
+            "train",
+            "--k",
+            "0",
+            "--out",
+            out,
+            "--input-format",
+            "text",
+            "-",
+        ],
         "猫が好き\n",
         "--k must be at least 1",
     );
     let two_terms = "陶器のマグカップ\n陶器のマグカップ\n陶器のマグカップ\n";
     fails_with(
         &[
-            "train", "--k", "50", "--out", out, "--max-df", "1", "--format", "text", "-",
+            "train",
+            "--k",
+            "50",
+            "--out",
+            out,
+            "--max-df",
+            "1",
+            "--input-format",
+            "text",
+            "-",
         ],
         two_terms,
         "larger than the vocabulary",
     );
     fails_with(
-        &["train", "--k", "2", "--out", out, "--format", "text", "-"],
+        &[
+            "train",
+            "--k",
+            "2",
+            "--out",
+            out,
+            "--input-format",
+            "text",
+            "-",
+        ],
         "\n\n",
         "no terms left after filtering",
     );
     fails_with(
-        &["train", "--k", "2", "--out", out, "--format", "csv", "-"],
+        &[
+            "train",
+            "--k",
+            "2",
+            "--out",
+            out,
+            "--input-format",
+            "csv",
+            "-",
+        ],
         "id,body\n1,x\n",
         "no column \"text\"",
     );
@@ -288,13 +342,49 @@ fn train_infer_topics_terms_round_trip() {
     assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 4);
 }
 
-/// Topics on real text: LibreOffice help pages should group by module.
-/// Skips (with a message) without the shared data folder.
+/// Splits a TSV with a header into every fifth row (held out) and the rest.
+fn split_tsv(tsv: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .from_path(tsv)
+        .unwrap();
+    let (train, heldout) = (temp("lo-train.tsv"), temp("lo-heldout.tsv"));
+    let writer = |p: &std::path::Path| {
+        csv::WriterBuilder::new()
+            .delimiter(b'\t')
+            .from_path(p)
+            .unwrap()
+    };
+    let (mut w_train, mut w_held) = (writer(&train), writer(&heldout));
+    let header = reader.headers().unwrap().clone();
+    w_train.write_record(&header).unwrap();
+    w_held.write_record(&header).unwrap();
+    let mut rows = 0;
+    for (i, row) in reader.records().enumerate() {
+        let row = row.unwrap();
+        if i % 5 == 4 {
+            &mut w_held
+        } else {
+            &mut w_train
+        }
+        .write_record(&row)
+        .unwrap();
+        rows += 1;
+    }
+    assert!(rows >= 1000, "{}: only {rows} rows", tsv.display());
+    (train, heldout)
+}
+
+/// Topics on real text: LibreOffice help pages should group by module, and
+/// the model should predict pages it was not trained on. Skips (with a
+/// message) without the shared data folder.
 #[test]
 fn libreoffice_help_topics_follow_modules() {
     let Some(tsv) = common::shared("topics/libreoffice_help.tsv") else {
         return;
     };
+    // Held-out likelihood is measured on pages the model never saw.
+    let (train_tsv, heldout_tsv) = split_tsv(&tsv);
     let model = temp("lo.jtm");
     let o = bin()
         .args([
@@ -310,7 +400,7 @@ fn libreoffice_help_topics_follow_modules() {
             "--out",
         ])
         .arg(&model)
-        .arg(&tsv)
+        .arg(&train_tsv)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -318,7 +408,7 @@ fn libreoffice_help_topics_follow_modules() {
         .args(["eval", "--label-field", "module", "--model"])
         .arg(&model)
         .arg("--input")
-        .arg(&tsv)
+        .arg(&heldout_tsv)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -42,7 +42,7 @@ let worker, prior;
 before(async () => {
   fs.writeFileSync(`${tmp}/corpus.txt`, CORPUS.join('\n') + '\n');
   run(['train', '--k', String(K), '--iterations', '30', '--seed', '5', '--min-df', '1', '--max-df', '1.0',
-    '--format', 'text', '--out', `${tmp}/model.jtm`, `${tmp}/corpus.txt`]);
+    '--input-format', 'text', '--out', `${tmp}/model.jtm`, `${tmp}/corpus.txt`]);
   run(['package', '--out', `${tmp}/pkg`, '--gcs-prefix', 'gs://jatopic-test/badinput', '--dataset', 'test-project.jatopic',
     '--model', `${tmp}/model.jtm`, '--library', library]);
   worker = loadPackage(`${tmp}/pkg`).createWorker({ timeoutMs: 0 });
@@ -88,7 +88,7 @@ async function assertConsistent(s) {
 // The CLI on the same text must give the same tokens, terms and topics
 // (rows whose text is one valid UTF-8 line).
 async function assertCliAgrees(s, { analyzed, terms, theta }) {
-  const [native] = ndjson(run(['tokenize', '--format', 'json'], s + '\n'));
+  const [native] = ndjson(run(['tokenize', '--output', 'json'], s + '\n'));
   assert.deepEqual(analyzed, native.map((t) => ({
     surface: t.surface, start: t.start + 1, length: t.end - t.start,
     pos1: t.pos[0], pos2: t.pos[1], pos3: t.pos[2], pos4: t.pos[3],
@@ -96,8 +96,8 @@ async function assertCliAgrees(s, { analyzed, terms, theta }) {
     base_form: t.base_form, known: t.known,
   })));
   const doc = JSON.stringify({ id: 'x', text: s }) + '\n';
-  assert.deepEqual(ndjson(run(['terms', '--format', 'ndjson', '--model', `${tmp}/model.jtm`, '-'], doc))[0].terms, terms);
-  assert.deepEqual(ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/model.jtm`, '-'], doc))[0].topics, theta);
+  assert.deepEqual(ndjson(run(['terms', '--input-format', 'ndjson', '--model', `${tmp}/model.jtm`, '-'], doc))[0].terms, terms);
+  assert.deepEqual(ndjson(run(['infer', '--input-format', 'ndjson', '--model', `${tmp}/model.jtm`, '-'], doc))[0].topics, theta);
 }
 
 const surfaces = (analyzed) => analyzed.map((t) => t.surface);
@@ -146,7 +146,7 @@ const ROWS = [
         assert.deepEqual(await worker.call('ja_topics_from_terms', [[s]]), prior);
       }
       // The CLI is MeCab: only U+3000 and U+00A0 make tokens.
-      const [native] = ndjson(run(['tokenize', '--format', 'json'], ' \t\u3000\u00a0 \n'));
+      const [native] = ndjson(run(['tokenize', '--output', 'json'], ' \t\u3000\u00a0 \n'));
       assert.deepEqual(native.map((t) => [t.surface, t.pos[0]]), [['\u3000', '記号'], ['\u00a0', '記号']]);
     },
   },

@@ -52,14 +52,14 @@ if (SKIP) console.log(`# browser test skipped: ${SKIP}`);
 
 function nativeInfer(model, texts) {
   const input = texts.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
-  const out = execFileSync(BIN, ['infer', '--format', 'ndjson', '--output', 'ndjson', '--id-field', 'id', '--model', model, '-'], { input, encoding: 'utf8' });
+  const out = execFileSync(BIN, ['infer', '--input-format', 'ndjson', '--output', 'ndjson', '--id-field', 'id', '--model', model, '-'], { input, encoding: 'utf8' });
   const rows = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, texts.length, 'jatopic infer: one row per text');
   return rows.map((r) => r.topics);
 }
 
 function nativeSurfaces(texts) {
-  const out = execFileSync(BIN, ['tokenize', '--format', 'json'], { input: texts.join('\n') + '\n', encoding: 'utf8' });
+  const out = execFileSync(BIN, ['tokenize', '--output', 'json'], { input: texts.join('\n') + '\n', encoding: 'utf8' });
   const rows = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, texts.length, 'jatopic tokenize: one row per line');
   return rows.map((tokens) => tokens.map((t) => t.surface));

@@ -40,7 +40,7 @@ test('bundle output equals the native CLI on the golden sentences', () => {
     const text = fs.readFileSync(`${root}tests/golden/${name}.txt`, 'utf8');
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    const native = execFileSync(nativeBin, ['tokenize', '--format', 'json'], { input: text, maxBuffer: 1 << 28 })
+    const native = execFileSync(nativeBin, ['tokenize', '--output', 'json'], { input: text, maxBuffer: 1 << 28 })
       .toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
     assert.equal(native.length, lines.length, name);
     for (let i = 0; i < lines.length; i++) {

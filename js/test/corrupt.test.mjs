@@ -33,7 +33,7 @@ function trainModel(seed) {
   ].join('\n') + '\n');
   const out = path.join(dir, 'model.jtm');
   execFileSync(nativeBin, ['train', '--k', '2', '--iterations', '20', '--min-df', '1', '--max-df', '1.0',
-    '--seed', String(seed), '--format', 'text', '--out', out, corpus], { stdio: 'pipe' });
+    '--seed', String(seed), '--input-format', 'text', '--out', out, corpus], { stdio: 'pipe' });
   return new Uint8Array(fs.readFileSync(out));
 }
 const goodModel = trainModel(1);

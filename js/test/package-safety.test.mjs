@@ -43,7 +43,7 @@ before(() => {
   fs.writeFileSync(`${tmp}/docs.ndjson`, docs.join('\n') + '\n');
   fs.writeFileSync(`${tmp}/stop.txt`, STOPWORDS.join('\n') + '\n');
   modelFile = `${tmp}/model.jtm`;
-  run(['train', '--k', '3', '--iterations', '30', '--min-df', '1', '--max-df', '1.0', '--format', 'ndjson', '--terms-field', 'terms',
+  run(['train', '--k', '3', '--iterations', '30', '--min-df', '1', '--max-df', '1.0', '--input-format', 'ndjson', '--terms-field', 'terms',
     '--stopwords', `${tmp}/stop.txt`, '--out', modelFile, `${tmp}/docs.ndjson`]);
   pkgDir = `${tmp}/pkg`;
   run(packageArgs(pkgDir, {}, modelFile));
@@ -181,7 +181,7 @@ test('the packaged functions work, and hostile terms and stop words come back in
   // equal `jatopic infer` on the same terms, bit for bit.
   const prior = await worker.call('ja_topics_from_terms', [[]]);
   const docs = TERMS.map((t, i) => JSON.stringify({ id: String(i), terms: [t] })).join('\n') + '\n';
-  const native = ndjson(run(['infer', '--format', 'ndjson', '--terms-field', 'terms', '--model', modelFile, '-'], docs));
+  const native = ndjson(run(['infer', '--input-format', 'ndjson', '--terms-field', 'terms', '--model', modelFile, '-'], docs));
   for (let i = 0; i < TERMS.length; i++) {
     const theta = await worker.call('ja_topics_from_terms', [[TERMS[i]]]);
     assert.deepEqual(theta, native[i].topics, JSON.stringify(TERMS[i]));

@@ -29,11 +29,11 @@ before(() => {
   // Two small models over our own golden sentences: the default term pipeline,
   // and one without normalisation/lower-casing and with extra stop words.
   run(['train', '--k', '6', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
-    '--format', 'text', '--out', `${tmp}/m1.jtm`, ...goldenFiles]);
+    '--input-format', 'text', '--out', `${tmp}/m1.jtm`, ...goldenFiles]);
   fs.writeFileSync(`${tmp}/stop.txt`, '作品\n販売\n');
   run(['train', '--k', '4', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
     '--no-normalize', '--no-lowercase', '--stopwords', `${tmp}/stop.txt`,
-    '--format', 'text', '--out', `${tmp}/m2.jtm`, ...goldenFiles]);
+    '--input-format', 'text', '--out', `${tmp}/m2.jtm`, ...goldenFiles]);
   for (const [dir, model] of [['pkg', 'm1'], ['pkg2', 'm2']]) {
     run(['package', '--out', `${tmp}/${dir}`, '--gcs-prefix', 'gs://jatopic-test/pkg', '--dataset', 'test-project.jatopic',
       '--model', `${tmp}/${model}.jtm`, '--library', library]);
@@ -51,7 +51,7 @@ async function sandboxAll(w, name, rows) {
 }
 
 function nativeTokens(textLines) {
-  return ndjson(run(['tokenize', '--format', 'json'], textLines.join('\n') + '\n'));
+  return ndjson(run(['tokenize', '--output', 'json'], textLines.join('\n') + '\n'));
 }
 
 function assertAnalyzeMatches(textLines, analyzed, native, label) {
@@ -89,7 +89,7 @@ test('every library file fits BigQuery; the tokenizer is one file', () => {
 
 test('ja_tokenize and ja_analyze equal the native CLI on the golden sentences', async () => {
   const native = nativeTokens(goldenLines);
-  const wakati = run(['tokenize', '--format', 'wakati'], goldenLines.join('\n') + '\n').split('\n');
+  const wakati = run(['tokenize', '--output', 'wakati'], goldenLines.join('\n') + '\n').split('\n');
   const tokenized = await sandboxAll(worker, 'ja_tokenize', goldenLines.map((l) => [l]));
   for (let i = 0; i < goldenLines.length; i++) {
     assert.deepEqual(tokenized[i], native[i].map((t) => t.surface), goldenLines[i]);
@@ -124,15 +124,15 @@ test('ja_tokenize, ja_analyze and ja_topics equal the native CLI on 10,000 dev l
   for (let i = 0; i < dev.length; i++) if (JSON.stringify(tokenized[i]) !== JSON.stringify(native[i].map((x) => x.surface))) differences++;
   assert.equal(differences, 0);
   const docs = dev.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
-  const inferred = ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  const inferred = ndjson(run(['infer', '--input-format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
   const topics = await sandboxAll(worker, 'ja_topics', dev.map((l) => [l]));
   for (let i = 0; i < dev.length; i++) assert.deepEqual(topics[i], inferred[i].topics, dev[i]);
 });
 
 test('ja_terms, ja_topics and ja_top_topics equal jatopic terms/infer bit for bit', async () => {
   const docs = goldenLines.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
-  const terms = ndjson(run(['terms', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
-  const inferred = ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  const terms = ndjson(run(['terms', '--input-format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
+  const inferred = ndjson(run(['infer', '--input-format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs));
   for (let i = 0; i < goldenLines.length; i++) {
     const text = goldenLines[i];
     assert.deepEqual(await worker.call('ja_terms', [text]), terms[i].terms, text);
@@ -151,7 +151,7 @@ test('a model is served with the term pipeline it was trained with', async () =>
   const texts = ['ＬＥＤライト付きの作品をＯＮＬＩＮＥで販売', 'Handmade マグカップ　ＳＩＺＥ Ｍ', ...goldenLines.slice(0, 40)];
   const docs = texts.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
   for (const [w, model] of [[worker, 'm1'], [w2, 'm2']]) {
-    const native = ndjson(run(['terms', '--format', 'ndjson', '--model', `${tmp}/${model}.jtm`, '-'], docs));
+    const native = ndjson(run(['terms', '--input-format', 'ndjson', '--model', `${tmp}/${model}.jtm`, '-'], docs));
     for (let i = 0; i < texts.length; i++) assert.deepEqual(await w.call('ja_terms', [texts[i]]), native[i].terms, `${model}: ${texts[i]}`);
   }
   const info2 = JSON.parse(run(['topics', '--model', `${tmp}/m2.jtm`, '--output', 'json']).split('\n')[0]);

@@ -24,7 +24,7 @@ before(() => {
   // A small model over our own golden sentences, packaged with the current bundle.
   const golden = ['titles', 'news', 'edge'].map((n) => `${root}tests/golden/${n}.txt`);
   execFileSync(bin, ['train', '--k', '6', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
-    '--format', 'text', '--out', `${tmp}/m.jtm`, ...golden]);
+    '--input-format', 'text', '--out', `${tmp}/m.jtm`, ...golden]);
   execFileSync(bin, ['package', '--out', `${tmp}/pkg`, '--gcs-prefix', 'gs://jatopic-test/soak', '--dataset', 'test-project.jatopic',
     '--model', `${tmp}/m.jtm`, '--library', library], { stdio: 'ignore' });
 });

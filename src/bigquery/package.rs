@@ -624,7 +624,7 @@ fn package_readme(
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    crate::topic::commands::write_atomically(&dir.join(name).to_string_lossy(), bytes)
+    crate::io::output::write_atomically(&dir.join(name).to_string_lossy(), bytes)
 }
 
 /// SHA-256 of `data` as lowercase hex (FIPS 180-4; here to avoid a dependency).

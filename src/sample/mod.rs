@@ -152,7 +152,7 @@ pub fn generate(cfg: &SampleConfig) -> Result<Sample> {
 pub fn write_sample(dir: &Path, sample: &Sample, cfg: &SampleConfig) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
     let write = |name: &str, text: String| {
-        crate::topic::commands::write_atomically(&dir.join(name).to_string_lossy(), text.as_bytes())
+        crate::io::output::write_atomically(&dir.join(name).to_string_lossy(), text.as_bytes())
     };
     write("items.ndjson", items_ndjson(&sample.items))?;
     write("views.ndjson", views_ndjson(&sample.views))?;

@@ -4,21 +4,45 @@
 use std::path::PathBuf;
 
 /// A file or folder under the shared data folder (`$JATOPIC_SHARED`, else
-/// `../shared`), or `None` after printing why the test is skipped.
+/// `../shared`), or `None` after printing why the test is skipped. With
+/// `JATOPIC_REQUIRE_SHARED=1` (set by `make test` when the folder exists) a
+/// missing path fails the test instead: there, every data test must run.
 pub fn shared(relative: &str) -> Option<PathBuf> {
     let root = std::env::var("JATOPIC_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")));
     let path = root.join(relative);
     if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (set JATOPIC_SHARED to the shared data folder)",
-            path.display()
-        );
-        None
+        return Some(path);
     }
+    let why = format!(
+        "{} not found (set JATOPIC_SHARED to the shared data folder)",
+        path.display()
+    );
+    assert!(
+        std::env::var("JATOPIC_REQUIRE_SHARED").as_deref() != Ok("1"),
+        "JATOPIC_REQUIRE_SHARED=1 but {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
+/// Whether the external command `name` runs (`name --version`); when it does
+/// not, prints why the test is skipped, or fails the test under
+/// `JATOPIC_REQUIRE_TOOLS=1` (set by `make test`, whose set-up installs them).
+pub fn tool(name: &str) -> bool {
+    let runs = std::process::Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !runs {
+        assert!(
+            std::env::var("JATOPIC_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "JATOPIC_REQUIRE_TOOLS=1 but `{name} --version` does not run (make setup installs it)"
+        );
+        eprintln!("SKIPPED: {name} is not installed (make setup)");
+    }
+    runs
 }
 
 /// Asserts that `tokens` tile `text`: in order, only whitespace between and

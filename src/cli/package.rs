@@ -1,0 +1,96 @@
+//! `jatopic package`: the BigQuery UDF package.
+
+use clap::Args;
+use jatopic::bigquery::package::{write_package, PackageOptions};
+use jatopic::error::InFile;
+use jatopic::{Error, Result};
+
+/// Write the BigQuery UDF package: library files, create_functions.sql, manifest.json, deploy.sh
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  jatopic package --out pkg --gcs-prefix gs://BUCKET/jatopic --dataset PROJECT.DATASET --model model.jtm
+  sh pkg/deploy.sh
+
+Every library file is at most 1,000,000 bytes (BigQuery's limit); a model
+too large for one file is split. --count-bits and --min-count make the model
+files smaller and report the quantisation error.")]
+pub struct PackageArgs {
+    /// Output directory
+    #[arg(long, value_name = "DIR")]
+    out: String,
+    /// Where the library files will live (gs://BUCKET/PATH)
+    #[arg(long, value_name = "gs://BUCKET/PATH")]
+    gcs_prefix: String,
+    /// PROJECT.DATASET of the persistent functions
+    #[arg(long, value_name = "PROJECT.DATASET")]
+    dataset: String,
+    /// A topic model: adds ja_terms, ja_topics, ja_top_topics, …
+    #[arg(long, value_name = "MODEL.jtm")]
+    model: Option<String>,
+    /// CREATE TEMP FUNCTION instead of persistent functions
+    #[arg(long)]
+    temp: bool,
+    /// Prefix of every function name
+    #[arg(long, value_name = "PREFIX", default_value = "ja_")]
+    function_prefix: String,
+    /// Round model counts to N significant bits
+    #[arg(long, value_name = "N")]
+    count_bits: Option<u32>,
+    /// Drop model counts below N
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    min_count: u32,
+    /// The tokenizer library built by `make wasm`
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "build/jatopic-tokenizer.js"
+    )]
+    library: String,
+}
+
+pub fn run(args: PackageArgs) -> Result<()> {
+    let opts = PackageOptions {
+        gcs_prefix: args.gcs_prefix,
+        dataset: args.dataset,
+        temp: args.temp,
+        function_prefix: args.function_prefix,
+        count_bits: args.count_bits,
+        min_count: args.min_count,
+    };
+    let library = &args.library;
+    let tokenizer_js = std::fs::read(library).map_err(|e| {
+        Error::Io(format!(
+            "{library}: {e} (build the tokenizer library with `make wasm`, or pass --library FILE)"
+        ))
+    })?;
+    let model_bytes = match &args.model {
+        Some(p) => Some(std::fs::read(p).in_file(p)?),
+        None => None,
+    };
+    let out = &args.out;
+    let report = write_package(
+        std::path::Path::new(out),
+        &tokenizer_js,
+        model_bytes.as_deref(),
+        &opts,
+    )
+    .map_err(|e| match (e, &args.model) {
+        (e @ Error::Format(_), Some(p)) => e.in_file(p),
+        (e, _) => e,
+    })?;
+    let total: usize = report.libraries.iter().map(|l| l.bytes).sum();
+    for l in &report.libraries {
+        eprintln!("jatopic: {out}/{} {} bytes -> {}", l.path, l.bytes, l.uri);
+    }
+    eprintln!(
+        "jatopic: {} library files, {total} bytes in total; functions: {}",
+        report.libraries.len(),
+        report.functions.join(", ")
+    );
+    if let Some(q) = &report.quantisation {
+        eprintln!("jatopic: model quantisation: {q}");
+    }
+    eprintln!("jatopic: install with: sh {out}/deploy.sh");
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! `jatopic terms`: documents as the terms training sees.
+
+use super::input_args::InputArgs;
+use clap::Args;
+use jatopic::topic::corpus::{document_terms, LazyTokenizer};
+use jatopic::topic::files::load_model;
+use jatopic::Result;
+use std::io::Write;
+
+/// Print each document's terms as training sees them (NDJSON `{"id","terms"}`)
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  jatopic terms items.ndjson > terms.ndjson
+  jatopic terms --model model.jtm --known-only items.ndjson
+
+With --model the model's stored term pipeline is used (as `infer` does).")]
+pub struct TermsArgs {
+    /// Use this model's term pipeline
+    #[arg(long, value_name = "MODEL.jtm")]
+    model: Option<String>,
+    /// Keep only terms in the model's vocabulary
+    #[arg(long, requires = "model")]
+    known_only: bool,
+    #[command(flatten)]
+    reader: InputArgs,
+    /// Input files (`-` for stdin)
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct DocumentTerms<'a> {
+    id: &'a str,
+    terms: Vec<&'a str>,
+}
+
+pub fn run(args: TermsArgs) -> Result<()> {
+    let model = args.model.as_deref().map(load_model).transpose()?;
+    let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
+    let known_only = if args.known_only {
+        model.as_ref()
+    } else {
+        None
+    };
+    let (docs, terms, _) = document_terms(
+        &LazyTokenizer::default(),
+        &config,
+        &args.inputs,
+        &args.reader.options(),
+    )?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (doc, t) in docs.iter().zip(&terms) {
+        let row = DocumentTerms {
+            id: &doc.id,
+            terms: t
+                .iter()
+                .map(String::as_str)
+                .filter(|w| known_only.is_none_or(|m| m.term_id(w).is_some()))
+                .collect(),
+        };
+        writeln!(out, "{}", super::json_out::line(&row))?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `jatopic tokenize`: one analysis per input line, as MeCab's wakati,
+//! MeCab's format, or JSON tokens.
+
+use super::dict_info::DictArgs;
+use clap::{Args, ValueEnum};
+use jatopic::tokenizer::json;
+use jatopic::{Options, Result};
+use std::io::{BufRead, BufWriter, Write};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenizeOutput {
+    /// Surfaces separated by spaces (MeCab's `-Owakati`)
+    Wakati,
+    /// MeCab's default output: surface, tab, features; `EOS` after each line
+    Mecab,
+    /// A JSON array of tokens per line (offsets in code points)
+    Json,
+}
+
+/// Tokenize UTF-8 text from stdin, one result per input line
+#[derive(Args)]
+#[command(after_help = "\
+Examples:
+  echo '手作りの革財布を販売しています。' | jatopic tokenize
+  jatopic tokenize --output json < titles.txt > tokens.ndjson
+
+Output line (or EOS block) N is always input line N; a line that is not
+valid UTF-8 gets an empty result and a warning on stderr.")]
+pub struct TokenizeArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "wakati")]
+    output: TokenizeOutput,
+    /// Normalise width first (full-width ASCII, half-width katakana); offsets
+    /// still point into the original text
+    #[arg(long)]
+    normalize: bool,
+    #[command(flatten)]
+    dict: DictArgs,
+}
+
+pub fn run(args: TokenizeArgs) -> Result<()> {
+    let opts = Options {
+        normalize: args.normalize,
+    };
+    let tok = args.dict.load()?;
+    let stdin = std::io::stdin().lock();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let (mut lines, mut skipped) = (0u64, 0u64);
+    for (n, line) in stdin.split(b'\n').enumerate() {
+        let mut line = line?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        lines += 1;
+        // A skipped line still gets its (empty) result, so that output line
+        // (or EOS block) N is always input line N.
+        let text = std::str::from_utf8(&line).unwrap_or_else(|_| {
+            eprintln!("jatopic: line {}: invalid UTF-8, skipped", n + 1);
+            skipped += 1;
+            ""
+        });
+        let tokens = tok.tokenize_with(text, opts);
+        match args.output {
+            TokenizeOutput::Wakati => {
+                let words: Vec<&str> = tokens.iter().map(|t| t.surface).collect();
+                writeln!(out, "{}", words.join(" "))?;
+            }
+            TokenizeOutput::Mecab => {
+                for t in &tokens {
+                    writeln!(
+                        out,
+                        "{}\t{},{},{},{},{},{},{}",
+                        t.surface,
+                        t.pos[0],
+                        t.pos[1],
+                        t.pos[2],
+                        t.pos[3],
+                        t.conjugation[0],
+                        t.conjugation[1],
+                        t.mecab_base()
+                    )?;
+                }
+                writeln!(out, "EOS")?;
+            }
+            TokenizeOutput::Json => writeln!(out, "{}", json::tokens(&tokens))?,
+        }
+    }
+    out.flush()?;
+    if skipped > 0 {
+        eprintln!("jatopic: {lines} lines read, {skipped} skipped (invalid UTF-8)");
+    }
+    Ok(())
+}

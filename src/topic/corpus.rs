@@ -1,0 +1,158 @@
+//! From documents to term ids: the tokenizer loaded on first use, the
+//! parallel term pipeline over read documents, the interned corpus that
+//! training reads (no term strings kept per document) and the vocabulary
+//! filter.
+
+use crate::io::input::{read_documents, Content, Document, InputOptions, ReadStats};
+use crate::topic::terms::TermConfig;
+use crate::{Result, Tokenizer};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The tokenizer, loaded on first use: pre-tokenized input (`--terms-field`)
+/// never pays for decompressing the dictionary.
+#[derive(Default)]
+pub struct LazyTokenizer(std::sync::OnceLock<Result<Tokenizer>>);
+
+impl LazyTokenizer {
+    /// The tokenizer, loading it if needed.
+    pub fn get(&self) -> Result<&Tokenizer> {
+        self.0
+            .get_or_init(crate::default_tokenizer)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Vocabulary filter, as gensim's `filter_extremes`.
+#[derive(Debug, Clone)]
+pub struct VocabFilter {
+    /// Drop terms in fewer documents than this.
+    pub min_df: u64,
+    /// Drop terms in more than this fraction of documents.
+    pub max_df: f64,
+    /// Keep at most this many (most frequent by document frequency); 0 = all.
+    pub keep_n: u64,
+}
+
+/// Reads documents and turns them into terms with `config` (in parallel; order kept).
+pub fn document_terms(
+    tok: &LazyTokenizer,
+    config: &TermConfig,
+    paths: &[String],
+    input: &InputOptions,
+) -> Result<(Vec<Document>, Vec<Vec<String>>, ReadStats)> {
+    let (mut docs, stats) = read_documents(paths, input, &mut |m| eprintln!("jatopic: {m}"))?;
+    // The content moves into the terms (no copy); ids and labels stay.
+    let terms: Vec<Vec<String>> = docs
+        .par_iter_mut()
+        .map(
+            |d| match std::mem::replace(&mut d.content, Content::Terms(Vec::new())) {
+                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                Content::Terms(t) => Ok(t),
+            },
+        )
+        .collect::<Result<_>>()?;
+    Ok((docs, terms, stats))
+}
+
+/// Documents as ids into a growing table of distinct terms: each document is
+/// reduced to integers as soon as it is read, so the corpus text is never in
+/// memory as strings (training's peak memory).
+#[derive(Default)]
+pub struct InternedCorpus {
+    /// Distinct terms, by first appearance.
+    pub terms: Vec<String>,
+    index: HashMap<String, u32>,
+    /// Each document's terms as indices into `terms`.
+    pub docs: Vec<Vec<u32>>,
+    pending: Vec<Content>,
+}
+
+impl InternedCorpus {
+    /// Documents buffered before they are tokenized together (in parallel).
+    const BATCH: usize = 2048;
+
+    /// Adds a document (tokenized with `config` later, in batches).
+    pub fn push(
+        &mut self,
+        content: Content,
+        tok: &LazyTokenizer,
+        config: &TermConfig,
+    ) -> Result<()> {
+        self.pending.push(content);
+        if self.pending.len() >= Self::BATCH {
+            self.flush(tok, config)?;
+        }
+        Ok(())
+    }
+
+    /// Tokenizes and interns the buffered documents, in order.
+    pub fn flush(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending);
+        let terms: Vec<Vec<String>> = batch
+            .into_par_iter()
+            .map(|c| match c {
+                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                Content::Terms(t) => Ok(t),
+            })
+            .collect::<Result<_>>()?;
+        for doc in terms {
+            let ids = doc
+                .into_iter()
+                .map(|t| match self.index.get(&t) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.terms.len() as u32;
+                        self.index.insert(t.clone(), i);
+                        self.terms.push(t);
+                        i
+                    }
+                })
+                .collect();
+            self.docs.push(ids);
+        }
+        Ok(())
+    }
+
+    /// Applies the vocabulary filter: returns the vocabulary (by document
+    /// frequency, then term) and rewrites `docs` to its ids, dropping other terms.
+    pub fn filter(&mut self, filter: &VocabFilter) -> Vec<String> {
+        let mut df = vec![0u64; self.terms.len()];
+        let mut seen: Vec<u32> = Vec::new();
+        for d in &self.docs {
+            seen.clear();
+            seen.extend_from_slice(d);
+            seen.sort_unstable();
+            seen.dedup();
+            seen.iter().for_each(|&t| df[t as usize] += 1);
+        }
+        let n_docs = self.docs.iter().filter(|d| !d.is_empty()).count() as f64;
+        let mut keep: Vec<u32> = (0..self.terms.len() as u32)
+            .filter(|&t| {
+                df[t as usize] >= filter.min_df && df[t as usize] as f64 <= filter.max_df * n_docs
+            })
+            .collect();
+        keep.sort_by(|&a, &b| {
+            df[b as usize]
+                .cmp(&df[a as usize])
+                .then(self.terms[a as usize].cmp(&self.terms[b as usize]))
+        });
+        if filter.keep_n > 0 {
+            keep.truncate(filter.keep_n as usize);
+        }
+        let mut new_id = vec![u32::MAX; self.terms.len()];
+        for (i, &t) in keep.iter().enumerate() {
+            new_id[t as usize] = i as u32;
+        }
+        for d in &mut self.docs {
+            d.retain_mut(|t| {
+                *t = new_id[*t as usize];
+                *t != u32::MAX
+            });
+        }
+        keep.into_iter()
+            .map(|t| std::mem::take(&mut self.terms[t as usize]))
+            .collect()
+    }
+}
