@@ -22,7 +22,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak fuzz dict golden clean
+.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -104,6 +104,25 @@ lint:
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	$(CARGO) clippy --locked --lib --target $(WASM_TARGET) --no-default-features -- -D warnings
 
+# Data-dependent tests: with $(SHARED) present every one of them must run
+# (JATOPIC_REQUIRE_SHARED=1 turns a skip into a failure); without it they
+# skip, and `make test` says so loudly. Tools the set-up installs (mecab,
+# Chromium, root for the tmpfs test) must be there: JATOPIC_REQUIRE_TOOLS=1.
+export JATOPIC_SHARED := $(abspath $(SHARED))
+export JATOPIC_REQUIRE_TOOLS := 1
+ifneq ($(wildcard $(SHARED)/corpus/dev),)
+export JATOPIC_REQUIRE_SHARED := 1
+endif
+
+test-shared-notice:
+	@if [ -z "$$JATOPIC_REQUIRE_SHARED" ]; then \
+	  echo "== NOTE: $(SHARED) not found: the tests on the shared corpus will be SKIPPED (set SHARED=DIR)"; \
+	else echo "== shared data: $(JATOPIC_SHARED) (every data test must run)"; fi
+
+# The set-up against a registry that lags (stand-in tools; seconds).
+test-setup:
+	bash tests/setup/lagging_registry.sh
+
 test-rust:
 	$(CARGO) test --locked --release
 
@@ -117,7 +136,7 @@ web-test: build wasm setup-js
 	$(NODE) js/build-web.mjs --package $(TEST_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
 
 test-js: wasm web-test
-	JATOPIC_REQUIRE_BROWSER=1 $(NODE) --test js/test/
+	JATOPIC_REQUIRE_BROWSER=1 $(NODE) --test js/test/*.test.mjs
 
 test-sql: setup-py web-test
 	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
@@ -126,7 +145,7 @@ test-sql: setup-py web-test
 test-demo: setup-py build wasm
 	$(PY_SQL) -m pytest tests/demo -q
 
-test: setup lint test-rust test-js test-sql test-demo
+test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-demo
 	@echo "== all tests passed"
 
 bench: setup build wasm

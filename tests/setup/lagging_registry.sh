@@ -9,6 +9,13 @@ cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/log"
+# A copy of what the set-up reads, so the real js/node_modules and venvs are never touched.
+tree="$work/tree"
+mkdir -p "$tree/js" "$tree/scripts"
+cp Makefile "$tree/"
+cp js/package.json js/package-lock.json "$tree/js/"
+cp scripts/requirements-sql.txt "$tree/scripts/"
+cd "$tree"
 
 # PATH: system directories and rustup only — no wasm-bindgen from ~/.cargo/bin.
 ln -s "$(command -v rustup)" "$work/bin/rustup"
@@ -30,6 +37,7 @@ cat > "$work/npm" <<STUB
 #!/usr/bin/env bash
 echo "npm \$*" >> "$work/log/npm"
 [ "\$1" = ci ] && { echo "npm error notarget No matching version found" >&2; exit 1; }
+mkdir -p node_modules
 exit 0
 STUB
 cat > "$work/python3" <<STUB
