@@ -101,6 +101,18 @@ async function assertCliAgrees(s, { analyzed, terms, theta }) {
 }
 
 const surfaces = (analyzed) => analyzed.map((t) => t.surface);
+
+// The reference itself, for the rows documented "as MeCab": `mecab` (the
+// set-up installs it) on one line, as [surface, first POS field] per token.
+function mecab(line) {
+  const out = execFileSync('mecab', [], { input: line + '\n', encoding: 'utf8' });
+  assert.ok(out.endsWith('EOS\n'), out);
+  return out.slice(0, -'EOS\n'.length).split('\n').filter((l) => l !== '').map((l) => {
+    const tab = l.indexOf('\t');
+    return [l.slice(0, tab), l.slice(tab + 1).split(',')[0]];
+  });
+}
+const asMecab = (analyzed) => analyzed.map((t) => [t.surface, t.pos1]);
 const LIMIT_MESSAGE = (fn, chars, units, limit) => new RegExp(`^${fn}: the text is ${chars} characters \\(${units} UTF-16 units\\); the limit is ${limit} UTF-16 units\\. Split it before calling ${fn}, e\\.g\\. SUBSTR\\(text, 1, ${limit / 2}\\), SUBSTR\\(text, ${limit / 2 + 1}, ${limit / 2}\\), \\.\\.\\. \\(${limit / 2} characters always fit\\)`);
 
 const CLI_SAME = 'same terms and topics as SQL, bit for bit';
@@ -148,6 +160,7 @@ const ROWS = [
       // The CLI is MeCab: only U+3000 and U+00A0 make tokens.
       const [native] = ndjson(run(['tokenize', '--output', 'json'], ' \t\u3000\u00a0 \n'));
       assert.deepEqual(native.map((t) => [t.surface, t.pos[0]]), [['\u3000', '記号'], ['\u00a0', '記号']]);
+      assert.deepEqual(mecab(' \t\u3000\u00a0 '), [['\u3000', '記号'], ['\u00a0', '記号']]);
     },
   },
   {
@@ -213,6 +226,7 @@ const ROWS = [
       const s = 'a\u0007b\u001b[0m東京\tに\r行く\u007f\u0085\u000b';
       const r = await assertConsistent(s);
       assert.deepEqual(surfaces(r.analyzed), ['a', '\u0007', 'b', '\u001b', '[', '0', 'm', '東京', 'に', '\r', '行く', '\u007f\u0085']);
+      assert.deepEqual(asMecab(r.analyzed), mecab(s));
       assert.deepEqual(r.terms, ['a', 'b', 'm', '東京', '行く']);
       await assertCliAgrees(s, r);
     },
@@ -236,6 +250,7 @@ const ROWS = [
       const s = '👨\u200d👩\u200d👧が好き❤\ufe0fと☺\ufe0e';
       const r = await assertConsistent(s);
       assert.deepEqual(surfaces(r.analyzed), ['👨', '\u200d', '👩', '\u200d', '👧', 'が', '好き', '❤', '\ufe0f', 'と', '☺', '\ufe0e']);
+      assert.deepEqual(asMecab(r.analyzed), mecab(s));
       assert.deepEqual(r.analyzed.slice(0, 5).map((t) => [t.start, t.length]), [[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
       assert.deepEqual(r.terms, ['好き']);
       await assertCliAgrees(s, r);
@@ -248,6 +263,7 @@ const ROWS = [
       const s = 'か\u3099ぎ\u0301e\u0301\u0301';
       const r = await assertConsistent(s);
       assert.deepEqual(surfaces(r.analyzed), ['か', '\u3099ぎ', '\u0301', 'e', '\u0301\u0301']);
+      assert.deepEqual(asMecab(r.analyzed), mecab(s));
       assert.deepEqual(r.terms, ['\u3099ぎ', 'e']);
       await assertCliAgrees(s, r);
     },

@@ -81,7 +81,8 @@ test('a one-megabyte row works and memory stays small', () => {
   const n = vm.runInContext('jatopic.wakati(text).length', context);
   assert.ok(n > 100000);
   const bytes = vm.runInContext('jatopic.memoryBytes()', context);
-  assert.ok(bytes <= 64 * 1024 * 1024, `wasm memory ${bytes} bytes`);
+  // The documented target: peak wasm memory ≤ 32 MB (measured 15.1 MB).
+  assert.ok(bytes <= 32e6, `wasm memory ${bytes} bytes`);
 });
 
 test('random strings (lone surrogates, controls, emoji, marks) never throw and tokens tile the input', () => {

@@ -86,11 +86,13 @@ test('the script: a short run writes its report and table', () => {
   const out = `${tmp}/report/report.json`;
   const r = spawnSync(process.execPath, [script, '--package', `${tmp}/pkg`, '--functions', 'ja_topics',
     '--rows', '20000', '--chunk', '1000', '--out', out], { encoding: 'utf8' });
-  // Exit status 1 would be a missed target; a short run's throughput ratio is
-  // at the mercy of other processes, so only the memory verdict is checked here.
-  assert.ok(r.status === 0 || r.status === 1, r.stderr + r.stdout);
   assert.match(r.stdout, /\| ja_topics \| [\d,]+ → [\d,]+ B \(/);
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  // The exit status is the report's verdict: 1 exactly when a target was
+  // missed. A short run's throughput ratio is at the mercy of other
+  // processes, so a throughput miss is the only one tolerated below.
+  const problems = verdict(report.functions[0]);
+  assert.equal(r.status, problems.length ? 1 : 0, r.stderr + r.stdout);
   assert.equal(report.functions[0].rows, 20_000);
   assert.equal(report.model.k, 6);
   assert.deepEqual(verdict(report.functions[0]).filter((p) => !/throughput/.test(p)), []);

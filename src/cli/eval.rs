@@ -105,6 +105,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     };
     let read = |p: &str| std::fs::read_to_string(p).in_file(p);
     let a = compare(&tok, &read(text)?, &read(reference)?);
+    a.check_paired(reference)?;
     print_agreement("text", &a);
     Ok(())
 }

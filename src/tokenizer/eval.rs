@@ -22,6 +22,10 @@ pub struct Agreement {
     pub base: u64,
     /// Lines whose reference could not be aligned with the text (skipped).
     pub misaligned: u64,
+    /// Lines of text without a reference analysis, plus reference analyses
+    /// without a line: the reference does not belong to the text (the
+    /// callers refuse the comparison then).
+    pub unpaired: u64,
 }
 
 impl Agreement {
@@ -57,6 +61,18 @@ impl Agreement {
         self.pos_full += o.pos_full;
         self.base += o.base;
         self.misaligned += o.misaligned;
+        self.unpaired += o.unpaired;
+    }
+
+    /// An error unless every line of the text had exactly one reference analysis.
+    pub fn check_paired(&self, what: &str) -> crate::Result<()> {
+        if self.unpaired == 0 {
+            return Ok(());
+        }
+        Err(crate::Error::Input(format!(
+            "{what}: the reference analyses and the text do not pair up ({} lines or analyses without a partner, {} lines compared): is the reference MeCab's output for exactly this text?",
+            self.unpaired, self.lines
+        )))
     }
 }
 
@@ -71,9 +87,17 @@ struct RefToken<'a> {
 /// output for the same lines (`mecab < text`).
 pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
     let mut a = Agreement::default();
-    let mut blocks = mecab_output.split("EOS\n");
+    let mut blocks: Vec<&str> = mecab_output.split("EOS\n").collect();
+    // After the last "EOS\n" comes the empty rest of the output.
+    if blocks.last() == Some(&"") {
+        blocks.pop();
+    }
+    let mut blocks = blocks.into_iter();
     for line in text.lines() {
-        let Some(block) = blocks.next() else { break };
+        let Some(block) = blocks.next() else {
+            a.unpaired += 1;
+            continue;
+        };
         a.lines += 1;
         let Some(reference) = align(line, block) else {
             a.misaligned += 1;
@@ -102,6 +126,7 @@ pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
             }
         }
     }
+    a.unpaired += blocks.count() as u64;
     a
 }
 
@@ -164,15 +189,59 @@ pub fn compare_corpus(
         let input = text.clone();
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let output = child.wait_with_output()?;
-        writer
+        let written = writer
             .join()
-            .map_err(|_| Error::Io("mecab writer thread".into()))??;
+            .map_err(|_| Error::Io("mecab writer thread".into()))?;
+        // A mecab that failed explains a broken pipe: report its failure first.
+        if !output.status.success() {
+            return Err(Error::Io(format!(
+                "{mecab} failed on {} ({}): {}",
+                path.display(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        written?;
         let reference = String::from_utf8_lossy(&output.stdout);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push((stem, compare(tok, &text, &reference)));
+        let agreement = compare(tok, &text, &reference);
+        agreement.check_paired(&format!("{mecab} on {}", path.display()))?;
+        out.push((stem, agreement));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MECAB: &str = "猫\t名詞,一般,*,*,*,*,猫,ネコ,ネコ\nEOS\n";
+
+    #[test]
+    fn a_reference_that_runs_out_or_runs_over_is_refused() {
+        let tok = crate::default_tokenizer().unwrap();
+        let paired = compare(&tok, "猫\n", MECAB);
+        assert_eq!((paired.lines, paired.matched, paired.unpaired), (1, 1, 0));
+        assert!(paired.check_paired("t").is_ok());
+        let short = compare(&tok, "猫\n猫\n", MECAB);
+        assert_eq!(short.unpaired, 1);
+        let long = compare(&tok, "猫\n", &MECAB.repeat(3));
+        assert_eq!(long.unpaired, 2);
+        let e = long.check_paired("ref.mecab").unwrap_err();
+        assert!(e.to_string().contains("ref.mecab: the reference analyses and the text do not pair up"), "{e}");
+    }
+
+    #[test]
+    fn a_failing_mecab_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("jatopic-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.txt"), "猫\n").unwrap();
+        let tok = crate::default_tokenizer().unwrap();
+        // `false` reads nothing, prints nothing and exits 1.
+        let e = compare_corpus(&tok, &dir, "false").unwrap_err();
+        assert!(e.to_string().contains("false failed on"), "{e}");
+    }
 }

@@ -165,7 +165,11 @@ mod tests {
             normalize: false,
             ..TermConfig::default()
         };
-        assert!(raw.terms(&tok, "ﾋﾟｱｽ").iter().all(|t| t.contains('ﾋ')));
+        // Without normalisation the half-width word stays as written (and is a term).
+        let unnormalised = raw.terms(&tok, "ﾋﾟｱｽ");
+        assert!(!unnormalised.is_empty());
+        assert!(unnormalised.iter().all(|t| t.contains('ﾋ')), "{unnormalised:?}");
+        assert_ne!(unnormalised, c.terms(&tok, "ﾋﾟｱｽ"));
     }
 
     #[test]
