@@ -231,7 +231,11 @@ mod tests {
         let long = compare(&tok, "猫\n", &MECAB.repeat(3));
         assert_eq!(long.unpaired, 2);
         let e = long.check_paired("ref.mecab").unwrap_err();
-        assert!(e.to_string().contains("ref.mecab: the reference analyses and the text do not pair up"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("ref.mecab: the reference analyses and the text do not pair up"),
+            "{e}"
+        );
     }
 
     #[test]

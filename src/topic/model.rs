@@ -625,6 +625,9 @@ mod tests {
         assert_eq!(a, m.infer(&[0, 1, 0]));
         assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!(a[0] > 0.9, "{a:?}");
+        // Pinned bit for bit: the UDFs must give exactly these numbers too.
+        let bits: Vec<u64> = a.iter().map(|x| x.to_bits()).collect();
+        assert_eq!(bits, [4_606_900_426_672_251_962, 4_584_672_695_080_041_558]);
         assert_eq!(m.infer(&[]), vec![0.5, 0.5]);
     }
 

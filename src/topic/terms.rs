@@ -168,7 +168,10 @@ mod tests {
         // Without normalisation the half-width word stays as written (and is a term).
         let unnormalised = raw.terms(&tok, "ﾋﾟｱｽ");
         assert!(!unnormalised.is_empty());
-        assert!(unnormalised.iter().all(|t| t.contains('ﾋ')), "{unnormalised:?}");
+        assert!(
+            unnormalised.iter().all(|t| t.contains('ﾋ')),
+            "{unnormalised:?}"
+        );
         assert_ne!(unnormalised, c.terms(&tok, "ﾋﾟｱｽ"));
     }
 

@@ -615,6 +615,14 @@ mod tests {
             assert_eq!(n, expect);
         }
         assert!(t.log_likelihood.is_finite() && t.log_likelihood < 0.0);
+        // Pinned: a change to the sampler, its random numbers or the
+        // sharding changes every model trained with a seed; it must be deliberate.
+        let counts: Vec<u8> = t.word_topic.iter().flat_map(|c| c.to_le_bytes()).collect();
+        assert_eq!(
+            crate::artifact::bytes::fnv1a64(&counts),
+            0x84cd_68f5_9c09_6309
+        );
+        assert_eq!(t.log_likelihood.to_bits(), 13_838_028_208_438_827_780);
     }
 
     #[test]
