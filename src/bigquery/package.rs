@@ -8,8 +8,9 @@
 //! are constants of this module.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::json::push_str;
 use crate::topic::model::Model;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -332,6 +333,49 @@ fn sql_type_list(args: &[(&str, &str)]) -> String {
         .join(", ")
 }
 
+/// `manifest.json`: what the package holds, for the sandbox
+/// (js/bq-sandbox.mjs), the web demo and deploy checks.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: &'a str,
+    jatopic_version: &'a str,
+    dataset: &'a str,
+    gcs_prefix: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantisation: Option<&'a str>,
+    files: Vec<ManifestFile<'a>>,
+    functions: Vec<ManifestFunction>,
+}
+
+/// One library file of the manifest.
+#[derive(Serialize)]
+struct ManifestFile<'a> {
+    path: &'a str,
+    bytes: usize,
+    sha256: &'a str,
+    uri: &'a str,
+}
+
+/// One function of the manifest, as `create_functions.sql` defines it.
+#[derive(Serialize)]
+struct ManifestFunction {
+    name: String,
+    sql_name: String,
+    temp: bool,
+    arguments: Vec<ManifestArgument>,
+    returns: &'static str,
+    libraries: Vec<String>,
+    body: &'static str,
+}
+
+/// One argument of a manifest function.
+#[derive(Serialize)]
+struct ManifestArgument {
+    name: &'static str,
+    #[serde(rename = "type")]
+    sql_type: &'static str,
+}
+
 /// Writes the package to `out`. `tokenizer_js` is the bundle built by
 /// `make wasm`; `model` the `.jtm` bytes, if any.
 pub fn write_package(
@@ -481,67 +525,44 @@ pub fn write_package(
             f.returns,
             f.body
         );
-        let mut m = String::from("{\"name\":");
-        push_str(&mut m, &name);
-        m.push_str(",\"sql_name\":");
-        push_str(&mut m, &sql_name);
-        let _ = write!(m, ",\"temp\":{},\"arguments\":[", opts.temp);
-        for (i, (n, t)) in f.arguments.iter().enumerate() {
-            if i > 0 {
-                m.push(',');
-            }
-            m.push_str("{\"name\":");
-            push_str(&mut m, n);
-            m.push_str(",\"type\":");
-            push_str(&mut m, t);
-            m.push('}');
-        }
-        m.push_str("],\"returns\":");
-        push_str(&mut m, f.returns);
-        m.push_str(",\"libraries\":[");
-        for (i, l) in libs.iter().enumerate() {
-            if i > 0 {
-                m.push(',');
-            }
-            push_str(&mut m, &l.uri);
-        }
-        m.push_str("],\"body\":");
-        push_str(&mut m, f.body);
-        m.push('}');
+        let m = ManifestFunction {
+            name: name.clone(),
+            sql_name: sql_name.clone(),
+            temp: opts.temp,
+            arguments: f
+                .arguments
+                .iter()
+                .map(|&(name, sql_type)| ManifestArgument { name, sql_type })
+                .collect(),
+            returns: f.returns,
+            libraries: libs.iter().map(|l| l.uri.clone()).collect(),
+            body: f.body,
+        };
         manifest_functions.push(m);
         names.push(name);
     }
     write(out, "create_functions.sql", sql.as_bytes())?;
 
-    let mut manifest = format!("{{\n  \"format\": \"{MANIFEST_FORMAT}\",\n  \"jatopic_version\": ");
-    push_str(&mut manifest, env!("CARGO_PKG_VERSION"));
-    manifest.push_str(",\n  \"dataset\": ");
-    push_str(&mut manifest, &opts.dataset);
-    manifest.push_str(",\n  \"gcs_prefix\": ");
-    push_str(&mut manifest, &gcs);
-    if let Some(q) = &quantisation {
-        manifest.push_str(",\n  \"quantisation\": ");
-        push_str(&mut manifest, q);
-    }
-    manifest.push_str(",\n  \"files\": [\n");
-    for (i, l) in libraries.iter().enumerate() {
-        manifest.push_str("    {\"path\": ");
-        push_str(&mut manifest, &l.path);
-        let _ = write!(
-            manifest,
-            ", \"bytes\": {}, \"sha256\": \"{}\", \"uri\": ",
-            l.bytes, l.sha256
-        );
-        push_str(&mut manifest, &l.uri);
-        manifest.push_str(if i + 1 < libraries.len() {
-            "},\n"
-        } else {
-            "}\n"
-        });
-    }
-    manifest.push_str("  ],\n  \"functions\": [\n    ");
-    manifest.push_str(&manifest_functions.join(",\n    "));
-    manifest.push_str("\n  ]\n}\n");
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT,
+        jatopic_version: env!("CARGO_PKG_VERSION"),
+        dataset: &opts.dataset,
+        gcs_prefix: &gcs,
+        quantisation: quantisation.as_deref(),
+        files: libraries
+            .iter()
+            .map(|l| ManifestFile {
+                path: &l.path,
+                bytes: l.bytes,
+                sha256: &l.sha256,
+                uri: &l.uri,
+            })
+            .collect(),
+        functions: manifest_functions,
+    };
+    let mut manifest = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Error::Input(format!("manifest.json: {e}")))?;
+    manifest.push('\n');
     write(out, "manifest.json", manifest.as_bytes())?;
 
     // The package directory, whatever its name (a leading '-', a trailing
@@ -627,69 +648,14 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     crate::topic::commands::write_atomically(&dir.join(name).to_string_lossy(), bytes)
 }
 
-/// SHA-256 of `data` as lowercase hex (FIPS 180-4; here to avoid a dependency).
+/// SHA-256 of `data` as lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
-    for block in msg.chunks_exact(64) {
-        let mut w = [0u32; 64];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
-        for i in 0..64 {
-            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
-            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            let t2 = s0.wrapping_add(maj);
-            hh = g;
-            g = f;
-            f = e;
-            e = d.wrapping_add(t1);
-            d = c;
-            c = b;
-            b = a;
-            a = t1.wrapping_add(t2);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    h.iter().map(|x| format!("{x:08x}")).collect()
+    Sha256::digest(data)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 #[cfg(test)]
