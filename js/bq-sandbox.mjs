@@ -14,10 +14,19 @@
 // - each library file is evaluated once per worker, in declared order (shared
 //   files once per worker, keyed by gs:// URI); each body is compiled once as
 //   `function(<args>) { <body> }`;
-// - argument encodings (STRING→string, INT64→decimal string, FLOAT64→number,
-//   BOOL→boolean, ARRAY→Array, STRUCT→object, NULL→null; values are created in
-//   the worker's realm) and result conversion against the declared type,
-//   including "Array cannot have a null element"; Promises are awaited;
+// - BigQuery's rules for CREATE FUNCTION (see DDL_RULES, each quoting the
+//   documentation): a definition BigQuery would refuse is refused when the
+//   package loads, with BigQuery's reason — INT64 or ANY TYPE arguments of a
+//   JavaScript UDF, a missing RETURNS, library paths, counts and sizes, name
+//   and STRUCT limits, periods in TEMP names, references between functions;
+// - argument encodings (STRING→string, FLOAT64→number, BOOL→boolean,
+//   ARRAY→Array, STRUCT→object, NULL→null; values are created in the worker's
+//   realm) and result conversion against the declared type (INT64 results from
+//   a Number or a String), including "Array cannot have a null element";
+//   Promises are awaited;
+// - SQL functions of the one shape jatopic writes, `AS (f(arg, CAST(arg AS
+//   type), literal, ...))` with f a JavaScript function of the same package
+//   (how ja_top_topics keeps its INT64 argument);
 // - documented limits: library file size, inline body size, resources and code
 //   bytes per query; a per-call time limit and a memory cap (tracked
 //   WebAssembly.Memory bytes + the worker's JS heap); a timeout or memory error
@@ -53,25 +62,28 @@ import { fileURLToPath } from 'node:url';
 import { Worker as Thread, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { StringDecoder } from 'node:string_decoder';
 
-// BigQuery's documented JavaScript UDF limits
-// (https://cloud.google.com/bigquery/quotas#udf_limits and
-// https://cloud.google.com/bigquery/docs/user-defined-functions#limits).
+// The UDF contract (function names, types, limits), shared with the packager
+// (src/bigquery/package.rs) and the SQL pipeline (scripts/sql_pipeline.py).
+const CONTRACT_FILE = fileURLToPath(new URL('../src/bigquery/udf_contract.json', import.meta.url));
+/** The parsed contract file. */
+export const CONTRACT = JSON.parse(fs.readFileSync(CONTRACT_FILE, 'utf8'));
+const LIMITS = CONTRACT.limits;
 /** Maximum size of each external code resource (library file): 1 MB. */
-export const MAX_LIBRARY_BYTES = 1_000_000;
+export const MAX_LIBRARY_BYTES = LIMITS.library_file_bytes;
 /** Maximum size of each inline code blob (function body): 32 KB. */
-export const MAX_INLINE_BODY_BYTES = 32 * 1024;
+export const MAX_INLINE_BODY_BYTES = LIMITS.inline_body_bytes;
 /** Maximum number of JavaScript UDF resources (inline blobs + external files) in a query. */
-export const MAX_RESOURCES = 50;
-/** Maximum cumulative size of the code resources of a query: 5 MB. */
-export const MAX_TOTAL_CODE_BYTES = 5_000_000;
+export const MAX_RESOURCES = LIMITS.query_resources;
+/** jatopic's budget for the code one query loads (see limit_sources in the contract). */
+export const MAX_TOTAL_CODE_BYTES = LIMITS.query_code_bytes;
 /** Output of a UDF per row: "approximately 5 MB or less" (we measure the row's BigQuery data size). */
-export const DEFAULT_MAX_OUTPUT_BYTES = 5_000_000;
+export const DEFAULT_MAX_OUTPUT_BYTES = LIMITS.row_output_bytes;
 /** Our per-call time limit (BigQuery's is undocumented; calls "taking too long" fail). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Our per-worker memory cap (BigQuery's is undocumented: "out of memory" failures). */
 export const DEFAULT_MEMORY_MB = 256;
 
-/** Every failure is a SandboxError; `code` says which rule (LIMIT, TIMEOUT, MEMORY, TYPE, UDF, LIBRARY, OUTPUT, PACKAGE, SQL). */
+/** Every failure is a SandboxError; `code` says which rule (DDL, LIMIT, TIMEOUT, MEMORY, TYPE, UDF, LIBRARY, OUTPUT, PACKAGE, SQL). */
 export class SandboxError extends Error {
   constructor(code, message, extra = {}) {
     super(message);
@@ -173,10 +185,14 @@ class Cursor {
 // ---------------------------------------------------------------- SQL types
 
 const SCALARS = { STRING: 'STRING', INT64: 'INT64', INT: 'INT64', INTEGER: 'INT64', BIGINT: 'INT64', SMALLINT: 'INT64', TINYINT: 'INT64', BYTEINT: 'INT64', FLOAT64: 'FLOAT64', BOOL: 'BOOL', BOOLEAN: 'BOOL' };
+// BigQuery types this sandbox cannot emulate: parsed (so that BigQuery's own
+// rule about them is the one reported), refused by checkDefinitions.
+const OTHER_TYPES = ['BYTES', 'NUMERIC', 'BIGNUMERIC', 'DECIMAL', 'BIGDECIMAL', 'DATE', 'TIMESTAMP', 'JSON', 'DATETIME', 'TIME', 'GEOGRAPHY', 'INTERVAL', 'RANGE'];
 
-// type := ARRAY<type> | STRUCT<[name] type, ...> | STRING | INT64 | FLOAT64 | BOOL (+ aliases)
+// type := ARRAY<type> | STRUCT<[name] type, ...> | STRING | INT64 | FLOAT64 | BOOL (+ aliases) | ANY TYPE | another BigQuery type
 function parseTypeAt(cur) {
   const t = cur.peek(), word = t?.type === 'ident' ? t.value.toUpperCase() : '';
+  if (word === 'ANY' && cur.isWord('TYPE', 1)) { cur.i += 2; return { kind: 'ANY' }; }
   if (word === 'ARRAY') {
     cur.i++; cur.expectPunct('<');
     const element = parseTypeAt(cur);
@@ -198,6 +214,12 @@ function parseTypeAt(cur) {
     cur.i++;
     return { kind: 'STRUCT', fields };
   }
+  if (OTHER_TYPES.includes(word)) {
+    cur.i++;
+    if (word === 'RANGE') { cur.expectPunct('<'); parseTypeAt(cur); cur.expectPunct('>'); }
+    if (cur.isPunct('(')) cur.fail('parameterized types are not supported');
+    return { kind: 'OTHER', name: word };
+  }
   if (!SCALARS[word]) cur.fail(t?.type === 'ident' ? `type ${t.value} is not supported by bq-sandbox (STRING, INT64, FLOAT64, BOOL, ARRAY, STRUCT)` : `expected a type, found ${cur.show()}`);
   cur.i++;
   if (cur.isPunct('(')) cur.fail('parameterized types are not supported');
@@ -216,15 +238,193 @@ export function parseType(text, label = 'type') {
 export function formatType(t) {
   if (t.kind === 'ARRAY') return `ARRAY<${formatType(t.element)}>`;
   if (t.kind === 'STRUCT') return `STRUCT<${t.fields.map((f) => `${f.name} ${formatType(f.type)}`).join(', ')}>`;
-  return t.kind;
+  if (t.kind === 'ANY') return 'ANY TYPE';
+  return t.kind === 'OTHER' ? t.name : t.kind;
+}
+
+// ------------------------------------------------------ BigQuery's DDL rules
+
+// Where BigQuery documents each rule that makes it refuse a CREATE FUNCTION
+// statement; a refusal here quotes the rule (checked when a package loads,
+// as BigQuery checks create_functions.sql before a query can use it).
+const UDF_PAGE = 'https://cloud.google.com/bigquery/docs/user-defined-functions';
+const QUOTAS_PAGE = 'https://cloud.google.com/bigquery/quotas#udf_limits';
+/** BigQuery's documented rules for CREATE FUNCTION: where, and the documentation's words. */
+export const DDL_RULES = {
+  int64Argument: { doc: `${UDF_PAGE}#supported-javascript-udf-data-types`,
+    quote: 'Because JavaScript does not support a 64-bit integer type, INT64 is unsupported as an input type for JavaScript UDFs. Instead, use FLOAT64 to represent integer values as a number, or STRING to represent integer values as a string.' },
+  jsType: { doc: `${UDF_PAGE}#supported-javascript-udf-data-types`,
+    quote: 'Some SQL types have a direct mapping to JavaScript types, but others don\'t. (The table lists ARRAY, BOOL, BYTES, FLOAT64, NUMERIC, BIGNUMERIC, STRING, STRUCT, TIMESTAMP, DATE and JSON.)' },
+  // The templated-parameter section is the SQL UDFs' own; JavaScript UDFs get
+  // their argument types from the declaration (the type table above).
+  anyTypeArgument: { doc: `${UDF_PAGE}#templated-sql-udf-parameters`,
+    quote: 'Templated SQL UDF parameters: A parameter with a type equal to ANY TYPE can match more than one argument type when the function is called.' },
+  anyTypeReturn: { doc: `${UDF_PAGE}#templated-sql-udf-parameters`,
+    quote: 'The function return type cannot be ANY TYPE. It must be either omitted, which means to be automatically determined based on sql_expression, or an explicit type.' },
+  // Only a SQL body has a result type to infer; a JavaScript body has none.
+  jsReturns: { doc: 'https://cloud.google.com/bigquery/docs/reference/standard-sql/data-definition-language#create_function_statement',
+    quote: 'In BigQuery SQL UDF, return data type is optional. BigQuery infers the result type of the function from the SQL function body when a query calls the function.' },
+  libraryOption: { doc: `${UDF_PAGE}#include-javascript-libraries`,
+    quote: 'You can extend your JavaScript UDFs using the OPTIONS section. This section lets you specify external code libraries for the UDF.' },
+  libraryFile: { doc: QUOTAS_PAGE, quote: 'Maximum size of each external code resource: 1 MB. The maximum size of each JavaScript code resource is one MB.' },
+  inlineBody: { doc: QUOTAS_PAGE, quote: 'Maximum size of inline code blob: 32 KB. An inline code blob in a UDF can be up to 32 KB in size.' },
+  resources: { doc: QUOTAS_PAGE, quote: 'Maximum JavaScript UDF resources per query: 50 resources. A query job can have up to 50 JavaScript UDF resources, such as inline code blobs or external files.' },
+  libraries: { doc: QUOTAS_PAGE, quote: 'Maximum number of JavaScript libraries in a CREATE FUNCTION statement: 50 libraries.' },
+  libraryPath: { doc: QUOTAS_PAGE, quote: 'Maximum length of included JavaScript library paths: 5,000 characters. The path for a JavaScript library included in a UDF can be up to 5,000 characters long.' },
+  nameLength: { doc: QUOTAS_PAGE, quote: 'Maximum length of a UDF name: 256 characters. A UDF name can be up to 256 characters long.' },
+  argumentCount: { doc: QUOTAS_PAGE, quote: 'Maximum number of arguments: 256 arguments. A UDF can have up to 256 arguments.' },
+  argumentNameLength: { doc: QUOTAS_PAGE, quote: 'Maximum length of an argument name: 128 characters. A UDF argument name can be up to 128 characters long.' },
+  structDepth: { doc: QUOTAS_PAGE, quote: 'Maximum depth of a STRUCT type argument or output: 15 levels. A STRUCT type UDF argument or output can be up to 15 levels deep.' },
+  structFields: { doc: QUOTAS_PAGE, quote: 'Maximum number of fields in STRUCT type arguments or output per UDF: 1,024 fields. A UDF can have up to 1024 fields in STRUCT type arguments and output.' },
+  tempName: { doc: `${UDF_PAGE}#limitations`, quote: 'When creating a temporary UDF, function_name cannot contain periods.' },
+  tempReference: { doc: `${UDF_PAGE}#limitations`, quote: 'Views and persistent UDFs cannot reference temporary UDFs.' },
+  qualifiedReference: { doc: `${UDF_PAGE}#limitations`,
+    quote: 'When referencing a persistent UDF from another persistent UDF or a logical view, you must qualify the name with the dataset.' },
+};
+// The numbers of the rules above that only the quotas page holds (the
+// package-wide ones, shared with the packager, are in the contract).
+const MAX_LIBRARIES_PER_FUNCTION = 50, MAX_LIBRARY_PATH_CHARS = 5000, MAX_NAME_CHARS = 256, MAX_ARGUMENTS = 256,
+  MAX_ARGUMENT_NAME_CHARS = 128, MAX_STRUCT_DEPTH = 15, MAX_STRUCT_FIELDS = 1024;
+// The JavaScript UDF type table, as types this sandbox parses.
+const JS_TYPES = new Set(['ARRAY', 'BOOL', 'BYTES', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'DECIMAL', 'BIGDECIMAL', 'STRING', 'STRUCT', 'TIMESTAMP', 'DATE', 'JSON']);
+
+/** A refusal of a definition: what is wrong, then BigQuery's rule and where it is written. */
+function refuse(fn, rule, what, code = 'DDL') {
+  fail(code, `${fn.where}: function ${fn.name}: ${what}. BigQuery: "${rule.quote}" (${rule.doc})`, { rule });
+}
+
+// Every type inside `t` (itself included) with its STRUCT nesting depth.
+function* typesIn(t, depth = 0) {
+  yield [t, depth];
+  if (t.kind === 'ARRAY') yield* typesIn(t.element, depth);
+  if (t.kind === 'STRUCT') for (const f of t.fields) yield* typesIn(f.type, depth + 1);
+}
+
+// SQL function bodies: expr := name | literal | CAST(expr AS type) | fn(expr, ...).
+function parseSqlExpr(cur) {
+  const t = cur.peek();
+  if (!t) cur.fail('expected an expression, found end of input');
+  if (t.type === 'number') { cur.i++; return /^\d+$/.test(t.value) ? { k: 'lit', type: { kind: 'INT64' }, value: t.value } : { k: 'lit', type: { kind: 'FLOAT64' }, value: Number(t.value) }; }
+  if (t.type === 'string') { cur.i++; return { k: 'lit', type: { kind: 'STRING' }, value: t.value }; }
+  if (cur.isWord('NULL')) { cur.i++; return { k: 'lit', type: null, value: null }; }
+  if (cur.isWord('TRUE') || cur.isWord('FALSE')) { cur.i++; return { k: 'lit', type: { kind: 'BOOL' }, value: t.value.toUpperCase() === 'TRUE' }; }
+  if (cur.isWord('CAST') && cur.peek(1)?.type === 'punct' && cur.peek(1).value === '(') {
+    cur.i += 2;
+    const expr = parseSqlExpr(cur);
+    cur.expectWord('AS');
+    const to = parseTypeAt(cur);
+    cur.expectPunct(')');
+    return { k: 'cast', expr, to };
+  }
+  const parts = [];
+  do parts.push(...cur.name('an expression').split('.')); while (cur.punct('.'));
+  if (!cur.punct('(')) {
+    if (parts.length > 1) cur.fail(`${parts.join('.')}: only argument names, literals, CAST and calls of the package's functions are emulated`, t);
+    return { k: 'arg', name: parts[0] };
+  }
+  const args = [];
+  while (!cur.punct(')')) { if (args.length) cur.expectPunct(','); args.push(parseSqlExpr(cur)); }
+  return { k: 'call', parts, args };
+}
+
+const CASTS = new Set(['INT64>FLOAT64', 'FLOAT64>INT64', 'STRING>INT64', 'STRING>FLOAT64', 'INT64>STRING']);
+
+// A SQL function's body → { callee, args } (the shape jatopic writes), types
+// checked against the callee's declaration as BigQuery checks them.
+function compileSqlBody(fn, byName) {
+  const cur = new Cursor(fn.body, `${fn.where}: function ${fn.name}: the SQL body`);
+  const expr = parseSqlExpr(cur);
+  if (cur.peek()) cur.fail(`unexpected ${cur.show()} after the expression`);
+  if (expr.k !== 'call') fail('SQL', `${fn.where}: function ${fn.name}: bq-sandbox emulates SQL bodies that call one JavaScript function of the package, not ${fn.body.trim().slice(0, 60)}`);
+  const callee = byName.get(expr.parts[expr.parts.length - 1]);
+  if (!callee || callee.language !== 'js') fail('SQL', `${fn.where}: function ${fn.name}: ${expr.parts.join('.')} is not a JavaScript function of this package (bq-sandbox emulates no other calls)`);
+  if (!fn.temp && callee.temp) refuse(fn, DDL_RULES.tempReference, `the persistent function calls the TEMP function ${callee.name}`);
+  if (!fn.temp && expr.parts.length < 2) refuse(fn, DDL_RULES.qualifiedReference, `it calls ${callee.name} without its dataset`);
+  const typeOf = (e) => {
+    if (e.k === 'lit') return e.type;
+    if (e.k === 'arg') {
+      const a = fn.args.find((x) => x.name === e.name);
+      if (!a) fail('SQL', `${fn.where}: function ${fn.name}: unknown name ${e.name} in the SQL body`);
+      return a.type;
+    }
+    if (e.k === 'cast') {
+      const from = typeOf(e.expr);
+      if (from && formatType(from) !== formatType(e.to) && !CASTS.has(`${formatType(from)}>${formatType(e.to)}`)) {
+        fail('SQL', `${fn.where}: function ${fn.name}: CAST from ${formatType(from)} to ${formatType(e.to)} is not emulated by bq-sandbox`);
+      }
+      e.from = from;
+      return e.to;
+    }
+    return fail('SQL', `${fn.where}: function ${fn.name}: nested calls are not emulated by bq-sandbox`);
+  };
+  if (expr.args.length !== callee.args.length) fail('SQL', `${fn.where}: function ${fn.name}: ${callee.name} takes ${callee.args.length} argument(s), the body passes ${expr.args.length}`);
+  expr.args.forEach((e, k) => {
+    const got = typeOf(e), want = callee.args[k].type;
+    // BigQuery coerces INT64 to FLOAT64 in a call; nothing else implicitly.
+    if (got && formatType(got) !== formatType(want) && !(got.kind === 'INT64' && want.kind === 'FLOAT64')) {
+      fail('SQL', `${fn.where}: function ${fn.name}: argument ${k + 1} of ${callee.name} is ${formatType(want)}, the body passes ${formatType(got)}`);
+    }
+    if (got?.kind === 'INT64' && want.kind === 'FLOAT64') expr.args[k] = { k: 'cast', expr: e, from: got, to: want };
+  });
+  if (fn.returns && formatType(fn.returns) !== formatType(callee.returns)) {
+    fail('SQL', `${fn.where}: function ${fn.name}: RETURNS ${formatType(fn.returns)}, but its body returns ${formatType(callee.returns)}`);
+  }
+  return { callee: callee.name, args: expr.args };
+}
+
+/**
+ * Refuses what BigQuery would refuse in these CREATE FUNCTION definitions
+ * (DDL_RULES) and prepares the SQL functions' bodies (fn.sql). Each function
+ * carries `where` (its statement or manifest entry) for the messages.
+ */
+export function checkDefinitions(fns) {
+  const byName = new Map(fns.map((f) => [f.name, f]));
+  for (const fn of fns) {
+    const js = fn.language === 'js', persistent = !fn.temp;
+    if (fn.temp && fn.sqlName.replace(/`/g, '').includes('.')) refuse(fn, DDL_RULES.tempName, `the TEMP function is named ${fn.sqlName}`);
+    if (persistent && fn.name.length > MAX_NAME_CHARS) refuse(fn, DDL_RULES.nameLength, `its name has ${fn.name.length} characters`);
+    if (persistent && fn.args.length > MAX_ARGUMENTS) refuse(fn, DDL_RULES.argumentCount, `it has ${fn.args.length} arguments`);
+    let fields = 0;
+    for (const [role, type] of [...fn.args.map((a) => [`argument ${a.name}`, a.type]), ['RETURNS', fn.returns]]) {
+      if (!type) continue;
+      for (const [t, depth] of typesIn(type)) {
+        if (persistent && depth > MAX_STRUCT_DEPTH) refuse(fn, DDL_RULES.structDepth, `${role} nests STRUCTs ${depth} levels deep`);
+        if (t.kind === 'STRUCT') fields += t.fields.length;
+        if (role === 'RETURNS' && t.kind === 'ANY') refuse(fn, DDL_RULES.anyTypeReturn, 'it declares RETURNS ANY TYPE');
+        if (js && role !== 'RETURNS' && t.kind === 'INT64') {
+          refuse(fn, DDL_RULES.int64Argument, `${role} is ${formatType(type)}, an INT64 input of a JavaScript UDF (take FLOAT64 or STRING, or keep INT64 in a SQL function that casts and calls the JavaScript one)`);
+        }
+        if (js && role !== 'RETURNS' && t.kind === 'ANY') refuse(fn, DDL_RULES.anyTypeArgument, `${role} is ANY TYPE, a templated parameter, which only SQL UDFs take`);
+        if (js && t.kind === 'OTHER' && !JS_TYPES.has(t.name)) refuse(fn, DDL_RULES.jsType, `${role} is ${formatType(type)}; ${t.name} has no JavaScript encoding`);
+        if (t.kind === 'OTHER') fail('SQL', `${fn.where}: function ${fn.name}: ${role}: type ${t.name} is not supported by bq-sandbox (STRING, INT64, FLOAT64, BOOL, ARRAY, STRUCT)`);
+      }
+    }
+    if (persistent && fields > MAX_STRUCT_FIELDS) refuse(fn, DDL_RULES.structFields, `its arguments and result have ${fields} STRUCT fields`);
+    if (persistent) {
+      const long = fn.args.find((a) => a.name.length > MAX_ARGUMENT_NAME_CHARS);
+      if (long) refuse(fn, DDL_RULES.argumentNameLength, `argument ${long.name.slice(0, 20)}… has ${long.name.length} characters`);
+    }
+    if (js) {
+      if (!fn.returns) refuse(fn, DDL_RULES.jsReturns, 'a JavaScript UDF has no RETURNS clause (there is no SQL body to infer its type from)');
+      if (persistent && fn.libraries.length > MAX_LIBRARIES_PER_FUNCTION) refuse(fn, DDL_RULES.libraries, `it lists ${fn.libraries.length} libraries`, 'LIMIT');
+      const path = fn.libraries.find((l) => l.length > MAX_LIBRARY_PATH_CHARS);
+      if (persistent && path) refuse(fn, DDL_RULES.libraryPath, `the library path ${path.slice(0, 40)}… has ${path.length} characters`, 'LIMIT');
+      const n = Buffer.byteLength(fn.body, 'utf8');
+      if (n > MAX_INLINE_BODY_BYTES) refuse(fn, DDL_RULES.inlineBody, `its inline JavaScript body is ${n} bytes, more than ${MAX_INLINE_BODY_BYTES} (move code into a library file)`, 'LIMIT');
+    } else if (fn.libraries.length) refuse(fn, DDL_RULES.libraryOption, 'a SQL function lists libraries');
+  }
+  for (const fn of fns) if (fn.language === 'sql') fn.sql = compileSqlBody(fn, byName);
+  for (const fn of fns) if (fn.language === 'sql' && !fn.returns) fn.returns = byName.get(fn.sql.callee).returns;
+  return fns;
 }
 
 // ------------------------------------------------------- create_functions.sql
 
 /**
  * Parses `CREATE [OR REPLACE] [TEMP|TEMPORARY] FUNCTION [IF NOT EXISTS] name(args)
- * RETURNS type [[NOT] DETERMINISTIC] LANGUAGE js [OPTIONS(library=...)] AS "body"
- * [OPTIONS(...)]` statements into function descriptors.
+ * [RETURNS type] { [[NOT] DETERMINISTIC] LANGUAGE js [OPTIONS(library=...)] AS "body"
+ * | AS (sql_expression) } [OPTIONS(...)]` statements into function descriptors,
+ * then applies BigQuery's rules (checkDefinitions).
  */
 export function parseCreateFunctions(sql, label = 'create_functions.sql') {
   const cur = new Cursor(sql, label);
@@ -256,7 +456,10 @@ export function parseCreateFunctions(sql, label = 'create_functions.sql') {
     if (cur.word('IF')) { cur.expectWord('NOT'); cur.expectWord('EXISTS'); }
     const start = cur.peek(), parts = [];
     do parts.push(...cur.name('a function name').split('.')); while (cur.punct('.'));
-    const fn = { name: parts[parts.length - 1], sqlName: sql.slice(start.pos, cur.peek(-1).end), temp, args: [], returns: null, libraries: [], body: null };
+    const fn = {
+      name: parts[parts.length - 1], sqlName: sql.slice(start.pos, cur.peek(-1).end), temp, args: [], returns: null, libraries: [], body: null,
+      where: `${label} statement ${cur.stmt} (${where(sql, start.pos)})`,
+    };
     cur.expectPunct('(');
     while (!cur.punct(')')) {
       if (fn.args.length) cur.expectPunct(',');
@@ -264,17 +467,29 @@ export function parseCreateFunctions(sql, label = 'create_functions.sql') {
       if (fn.args.some((a) => a.name === name)) cur.fail(`duplicate argument ${name}`);
       fn.args.push({ name, type: parseTypeAt(cur) });
     }
-    if (!cur.word('RETURNS')) cur.fail(`expected RETURNS (JavaScript UDFs must declare their return type), found ${cur.show()}`);
-    fn.returns = parseTypeAt(cur);
+    if (cur.word('RETURNS')) fn.returns = parseTypeAt(cur);
     for (;;) {
       if (cur.word('NOT')) cur.expectWord('DETERMINISTIC');
       else if (cur.word('DETERMINISTIC')) continue;
       else if (cur.word('LANGUAGE')) {
         const lang = cur.name('a language');
-        if (lang.toLowerCase() !== 'js') cur.fail(`only LANGUAGE js functions can be emulated, found ${lang}`, cur.peek(-1));
+        if (lang.toLowerCase() !== 'js') cur.fail(`only LANGUAGE js functions (and SQL functions, AS (expression)) can be emulated, found ${lang}`, cur.peek(-1));
         fn.language = 'js';
       } else if (cur.word('OPTIONS')) options(fn);
       else if (cur.word('AS')) {
+        if (fn.language !== 'js' && cur.isPunct('(')) {
+          // A SQL function: the expression between the parentheses, kept as text.
+          const open = cur.peek();
+          cur.i++;
+          for (let depth = 1; depth > 0; cur.i++) {
+            if (!cur.peek()) cur.fail('unterminated ( of the SQL body', open);
+            if (cur.isPunct('(')) depth++;
+            else if (cur.isPunct(')')) depth--;
+          }
+          fn.language = 'sql';
+          fn.body = sql.slice(open.end, cur.peek(-1).pos).trim();
+          continue;
+        }
         if (cur.peek()?.type !== 'string') cur.fail(`expected the JavaScript body as a string literal, found ${cur.show()}`);
         fn.body = cur.take('string');
       } else break;
@@ -284,7 +499,7 @@ export function parseCreateFunctions(sql, label = 'create_functions.sql') {
     if (cur.peek() && !cur.punct(';')) cur.fail(`expected ';' after the statement, found ${cur.show()}`);
     fns.push(fn);
   }
-  return fns;
+  return checkDefinitions(fns);
 }
 
 // -------------------------------------------------------------- the package
@@ -296,7 +511,10 @@ function readManifest(file) {
   // SandboxError naming the field, never a TypeError further on.
   const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isObject(m)) fail('PACKAGE', `${file}: must hold a JSON object, found ${JSON.stringify(m)}`);
-  if (m.format !== 'jatopic-package/1') fail('PACKAGE', `${file}: format is ${JSON.stringify(m.format)}, expected "jatopic-package/1"`);
+  // Format 1: every function is JavaScript (no "language" field).
+  if (m.format !== CONTRACT.manifest_format && m.format !== 'jatopic-package/1') {
+    fail('PACKAGE', `${file}: format is ${JSON.stringify(m.format)}, expected ${JSON.stringify(CONTRACT.manifest_format)} (or "jatopic-package/1")`);
+  }
   if (m.gcs_prefix !== undefined && typeof m.gcs_prefix !== 'string') fail('PACKAGE', `${file}: "gcs_prefix" must be a string`);
   if (m.files !== undefined && !(Array.isArray(m.files) && m.files.every((f) => isObject(f) && typeof f.uri === 'string'))) {
     fail('PACKAGE', `${file}: "files" must be an array of objects with a string "uri"`);
@@ -304,8 +522,13 @@ function readManifest(file) {
   if (!Array.isArray(m.functions)) fail('PACKAGE', `${file}: "functions" must be an array`);
   const fns = m.functions.map((f, i) => {
     const label = `${file}: functions[${i}]`;
-    if (!isObject(f) || typeof f.name !== 'string' || typeof f.body !== 'string' || typeof f.returns !== 'string' || !Array.isArray(f.arguments) || !Array.isArray(f.libraries)) {
+    if (!isObject(f) || typeof f.name !== 'string' || typeof f.body !== 'string' || !Array.isArray(f.arguments) || !Array.isArray(f.libraries)) {
       fail('PACKAGE', `${label}: needs name, arguments, returns, libraries and body`);
+    }
+    // A missing RETURNS is BigQuery's to refuse (checkDefinitions), as in SQL.
+    if (f.returns !== undefined && f.returns !== null && typeof f.returns !== 'string') fail('PACKAGE', `${label} (${f.name}): "returns" must be a type string`);
+    if (f.language !== undefined && !(f.language === 'js' || (f.language === 'sql' && m.format !== 'jatopic-package/1'))) {
+      fail('PACKAGE', `${label} (${f.name}): "language" must be "js" or "sql", found ${JSON.stringify(f.language)}`);
     }
     if (!f.libraries.every((l) => typeof l === 'string')) fail('PACKAGE', `${label} (${f.name}): "libraries" must be an array of strings`);
     if (f.sql_name !== undefined && typeof f.sql_name !== 'string') fail('PACKAGE', `${label} (${f.name}): "sql_name" must be a string`);
@@ -313,12 +536,12 @@ function readManifest(file) {
       if (!isObject(a) || typeof a.name !== 'string' || typeof a.type !== 'string') fail('PACKAGE', `${label} (${f.name}): arguments[${k}] needs a string name and type`);
     });
     return {
-      name: f.name, sqlName: f.sql_name || f.name, temp: !!f.temp, libraries: f.libraries, body: f.body,
+      name: f.name, sqlName: f.sql_name || f.name, temp: !!f.temp, libraries: f.libraries, body: f.body, language: f.language ?? 'js', where: label,
       args: f.arguments.map((a) => ({ name: a.name, type: parseType(a.type, `${label} (${f.name}) argument ${a.name}`) })),
-      returns: parseType(f.returns, `${label} (${f.name}) RETURNS`),
+      returns: typeof f.returns === 'string' ? parseType(f.returns, `${label} (${f.name}) RETURNS`) : null,
     };
   });
-  return { manifest: m, fns };
+  return { manifest: m, fns: checkDefinitions(fns) };
 }
 
 // gs:// URI → local file: --gcs-map prefixes first, then the manifest's
@@ -346,28 +569,26 @@ function resolveUri(uri, dir, gcsPrefix, gcsMap) {
   return path.join(dir, parts[parts.length - 1]);
 }
 
-// The rules BigQuery applies to the code resources of one query.
+// The rules BigQuery applies to the code resources of one query (DDL_RULES;
+// the total is jatopic's budget, see limit_sources in the contract). The
+// inline body limit is checkDefinitions'.
 function checkLimits(fns, libs) {
   let bytes = 0;
+  const cite = (rule) => `BigQuery: "${rule.quote}" (${rule.doc})`;
   for (const lib of libs.values()) {
     if (lib.bytes > MAX_LIBRARY_BYTES) {
-      fail('LIMIT', `library ${lib.uri} is ${lib.bytes} bytes; BigQuery allows at most ${MAX_LIBRARY_BYTES} bytes per library file (shrink it or split it into several files)`);
+      fail('LIMIT', `library ${lib.uri} is ${lib.bytes} bytes; BigQuery allows at most ${MAX_LIBRARY_BYTES} bytes per library file (shrink it or split it into several files). ${cite(DDL_RULES.libraryFile)}`);
     }
     bytes += lib.bytes;
   }
-  for (const fn of fns) {
-    const n = Buffer.byteLength(fn.body, 'utf8');
-    if (n > MAX_INLINE_BODY_BYTES) {
-      fail('LIMIT', `function ${fn.name}: its inline JavaScript body is ${n} bytes; BigQuery allows at most ${MAX_INLINE_BODY_BYTES} bytes (move code into a library file)`);
-    }
-    bytes += n;
-  }
-  const resources = libs.size + fns.length;
+  const bodies = fns.filter((f) => f.language === 'js');
+  for (const fn of bodies) bytes += Buffer.byteLength(fn.body, 'utf8');
+  const resources = libs.size + bodies.length;
   if (resources > MAX_RESOURCES) {
-    fail('LIMIT', `${resources} code resources (${libs.size} library files + ${fns.length} function bodies); BigQuery allows at most ${MAX_RESOURCES} per query (load fewer functions together or merge library files)`);
+    fail('LIMIT', `${resources} code resources (${libs.size} library files + ${bodies.length} function bodies); BigQuery allows at most ${MAX_RESOURCES} per query (load fewer functions together or merge library files). ${cite(DDL_RULES.resources)}`);
   }
   if (bytes > MAX_TOTAL_CODE_BYTES) {
-    fail('LIMIT', `${bytes} bytes of JavaScript (libraries + bodies); BigQuery allows at most ${MAX_TOTAL_CODE_BYTES} per query (load fewer functions together or shrink the libraries)`);
+    fail('LIMIT', `${bytes} bytes of JavaScript (libraries + bodies); jatopic allows at most ${MAX_TOTAL_CODE_BYTES} per query, its budget: the total BigQuery's quotas page once listed (load fewer functions together or shrink the libraries)`);
   }
 }
 
@@ -400,6 +621,8 @@ export function loadPackage(target, opts = {}) {
   if (opts.functions) {
     const wanted = [].concat(opts.functions);
     for (const n of wanted) if (!fns.some((f) => f.name === n)) fail('PACKAGE', `no function ${n} in the package (have: ${fns.map((f) => f.name).join(', ')})`);
+    // A SQL function's query also loads the JavaScript function it calls.
+    for (const f of fns) if (wanted.includes(f.name) && f.sql) wanted.push(f.sql.callee);
     fns = fns.filter((f) => wanted.includes(f.name));
   }
   const files = new Map((manifest?.files || []).map((f) => [f.uri, f]));
@@ -447,12 +670,13 @@ function toInt64(t, v, p) {
   return b;
 }
 
-// NDJSON input value → the JavaScript value BigQuery passes (validated).
+// NDJSON input value → the JavaScript value BigQuery passes (validated). INT64
+// reaches only SQL functions (checkDefinitions refuses it for JavaScript), as a BigInt.
 function encodeArg(t, v, p) {
   if (v === null) return null;
   switch (t.kind) {
     case 'STRING': return typeof v === 'string' ? v : typeError(t, v, p);
-    case 'INT64': return (typeof v === 'number' || typeof v === 'string') ? toInt64(t, v, p).toString() : typeError(t, v, p);
+    case 'INT64': return (typeof v === 'number' || typeof v === 'string') ? toInt64(t, v, p) : typeError(t, v, p);
     case 'FLOAT64':
       if (typeof v === 'number') return v;
       return ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : typeError(t, v, p);
@@ -465,7 +689,40 @@ function encodeArg(t, v, p) {
       for (const k of Object.keys(v)) if (!t.fields.some((f) => f.name === k)) fail('TYPE', `${join(p, k)}: no such STRUCT field`);
       return Object.fromEntries(t.fields.map((f) => [f.name, Object.hasOwn(v, f.name) ? encodeArg(f.type, v[f.name], join(p, f.name)) : null]));
     }
+    case 'ANY': return fail('TYPE', `${p}: ANY TYPE arguments are not emulated by bq-sandbox`);
   }
+}
+
+// CAST of a scalar as BigQuery converts it (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_functions#cast);
+// the pairs are CASTS (checked when the package loads). FLOAT64 → INT64 rounds
+// halfway cases away from zero; what does not fit is an error, as in BigQuery.
+function castValue(v, from, to, p) {
+  if (v === null || from === null || formatType(from) === formatType(to)) return v;
+  const bad = (why) => fail('TYPE', `${p}: CAST(${preview(v)} AS ${formatType(to)}): ${why}`);
+  switch (`${formatType(from)}>${formatType(to)}`) {
+    case 'INT64>FLOAT64': return Number(v);
+    case 'INT64>STRING': return v.toString();
+    case 'FLOAT64>INT64': {
+      if (!Number.isFinite(v)) return bad('not a finite number');
+      const r = BigInt(Math.sign(v) * Math.round(Math.abs(v)));
+      return r < INT64_MIN || r > INT64_MAX ? bad('out of the INT64 range') : r;
+    }
+    case 'STRING>INT64': return /^\s*[+-]?\d+\s*$/.test(v) ? toInt64(to, v, p) : bad('bad INT64 value');
+    default: { // STRING>FLOAT64
+      const text = v.trim(), special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+      if (special) return /nan/i.test(special[2]) ? NaN : special[1] === '-' ? -Infinity : Infinity;
+      const x = text === '' ? NaN : Number(text);
+      return Number.isNaN(x) ? bad('bad FLOAT64 value') : x;
+    }
+  }
+}
+
+// A SQL function's body for one row of its (encoded) argument values → the
+// values passed to the JavaScript function it calls.
+function evalSqlArg(e, fn, values) {
+  if (e.k === 'lit') return e.type?.kind === 'INT64' ? BigInt(e.value) : e.value;
+  if (e.k === 'arg') return values[fn.args.findIndex((a) => a.name === e.name)];
+  return castValue(evalSqlArg(e.expr, fn, values), e.from, e.to, `CAST in ${fn.name}`);
 }
 
 // Upper bound of the BigQuery data size of the result being converted, summed
@@ -959,15 +1216,22 @@ export function createWorker(pkg, opts = {}) {
     return out;
   }
 
+  // A row of a SQL function → the argument values of the JavaScript function it calls.
+  function encodeSqlRow(fn, args) {
+    const values = encodeRow(fn, args);
+    return fn.sql.args.map((e) => evalSqlArg(e, fn, values));
+  }
+
   // Rows in order; `first` numbers them in messages (null: no row number).
+  // A SQL function's rows run as rows of the JavaScript function it calls.
   async function run(name, rows, first, json = false) {
-    const fn = byName.get(name), encoded = [];
+    const fn = byName.get(name), target = fn?.sql ? byName.get(fn.sql.callee) : fn, encoded = [];
     let bad = null;
     for (let i = 0; i < rows.length; i++) {
-      try { encoded.push(encodeRow(fn, rows[i])); } catch (e) { bad = failure(e, i); break; }
+      try { encoded.push(fn?.sql ? encodeSqlRow(fn, rows[i]) : encodeRow(fn, rows[i])); } catch (e) { bad = failure(e, i); break; }
     }
     // The rows before a malformed one still run: one of them may fail first.
-    const r = encoded.length ? await exec.run(fn, encoded, json) : { results: [], error: null };
+    const r = encoded.length ? await exec.run(target, encoded, json) : { results: [], error: null };
     calls += r.results.length + (r.error ? 1 : 0);
     const e = r.error ?? bad;
     if (!e) return r.results;
@@ -1025,8 +1289,8 @@ export async function main(argv, io = { stdin: process.stdin, stdout: process.st
   } catch (e) { if (!(e instanceof SandboxError)) throw e; say(e.message); return 1; }
   if (o.list) {
     for (const f of pkg.functions) {
-      io.stdout.write(`${f.temp ? 'TEMP ' : ''}${f.name}(${f.args.map((a) => `${a.name} ${formatType(a.type)}`).join(', ')}) RETURNS ${formatType(f.returns)}\n`);
-      io.stdout.write(`    ${f.sqlName}; libraries: ${f.libraries.join(', ') || '(none)'}\n`);
+      io.stdout.write(`${f.temp ? 'TEMP ' : ''}${f.name}(${f.args.map((a) => `${a.name} ${formatType(a.type)}`).join(', ')}) RETURNS ${formatType(f.returns)}${f.sql ? ' (SQL)' : ''}\n`);
+      io.stdout.write(`    ${f.sqlName}; ${f.sql ? `calls ${f.sql.callee}` : `libraries: ${f.libraries.join(', ') || '(none)'}`}\n`);
     }
     return 0;
   }

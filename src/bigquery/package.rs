@@ -9,23 +9,101 @@
 
 use crate::error::{Error, Result};
 use crate::topic::model::Model;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// BigQuery's limit for one library file (bytes).
-pub const FILE_BUDGET: usize = 1_000_000;
-/// BigQuery's limit for an inline function body (bytes).
-pub const BODY_BUDGET: usize = 32 * 1024;
-/// Code resources one query may load: planned total (bytes).
-pub const TOTAL_BUDGET: usize = 5_000_000;
-/// Code resources one query may load: count.
-pub const RESOURCE_LIMIT: usize = 50;
-/// Manifest format; bump when a field changes meaning or is removed.
-pub const MANIFEST_FORMAT: &str = "jatopic-package/1";
-/// File name of the tokenizer library inside a package.
-pub const TOKENIZER_FILE: &str = "jatopic-tokenizer.js";
+/// The UDF contract (names, SQL types, bodies, limits), shared with the
+/// sandbox (js/bq-sandbox.mjs) and the SQL pipeline (scripts/sql_pipeline.py).
+const CONTRACT_JSON: &str = include_str!("udf_contract.json");
+
+/// `udf_contract.json`, parsed.
+#[derive(Debug, Deserialize)]
+pub struct Contract {
+    /// `format` of manifest.json.
+    pub manifest_format: String,
+    /// File name of the tokenizer library inside a package.
+    pub tokenizer_file: String,
+    /// Size and length limits.
+    pub limits: Limits,
+    /// Every function a package can hold, in the order they are written
+    /// (a function another one calls comes first).
+    pub functions: Vec<Function>,
+}
+
+/// The limits of the contract (`limit_sources` in the file says whose each is).
+#[derive(Debug, Deserialize)]
+pub struct Limits {
+    /// One library file (bytes).
+    pub library_file_bytes: usize,
+    /// One inline function body (bytes).
+    pub inline_body_bytes: usize,
+    /// Code resources (library files + bodies) one query may load.
+    pub query_resources: usize,
+    /// Code one query may load (bytes): jatopic's planning budget.
+    pub query_code_bytes: usize,
+}
+
+/// One SQL function of the package.
+#[derive(Debug, Deserialize)]
+pub struct Function {
+    /// Name without prefix (`tokenize`, `analyze`, ...).
+    pub name: String,
+    /// `js`, or `sql` for a function defined by a SQL expression.
+    pub language: Language,
+    /// The arguments, with their SQL types.
+    pub arguments: Vec<Argument>,
+    /// SQL return type.
+    pub returns: String,
+    /// JavaScript body, or the SQL expression; `{function:NAME}` stands for
+    /// the SQL name of the package's function NAME.
+    pub body: String,
+    /// How the function uses the model.
+    pub model: ModelUse,
+}
+
+/// The language of a function body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// `LANGUAGE js`, with the package's library files.
+    Js,
+    /// `AS (expression)`, calling other functions of the package.
+    Sql,
+}
+
+/// One argument of a function.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Argument {
+    /// Argument name.
+    pub name: String,
+    /// SQL type.
+    #[serde(rename = "type")]
+    pub sql_type: String,
+}
+
+/// Whether a function needs the model's library files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelUse {
+    /// Tokenizer only.
+    None,
+    /// Uses the model when the package has one (its term pipeline), else defaults.
+    Optional,
+    /// Only in packages with a model.
+    Required,
+}
+
+/// The UDF contract (parsed once).
+pub fn contract() -> Result<&'static Contract> {
+    static CONTRACT: std::sync::OnceLock<std::result::Result<Contract, String>> =
+        std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| serde_json::from_str(CONTRACT_JSON).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::Input(format!("src/bigquery/udf_contract.json: {e}")))
+}
 
 /// What to package.
 #[derive(Debug, Clone)]
@@ -43,82 +121,6 @@ pub struct PackageOptions {
     /// Drop model counts below this (0 or 1 = keep all).
     pub min_count: u32,
 }
-
-/// One SQL function of the package.
-#[derive(Debug, Clone)]
-pub struct Function {
-    /// Name without prefix (`tokenize`, `analyze`, ...).
-    pub name: &'static str,
-    /// `(name, SQL type)` of each argument.
-    pub arguments: &'static [(&'static str, &'static str)],
-    /// SQL return type.
-    pub returns: &'static str,
-    /// JavaScript body; `{prefix}` is replaced by the function prefix.
-    pub body: &'static str,
-    /// How the function uses the model.
-    pub model: ModelUse,
-}
-
-/// Whether a function needs the model's library files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelUse {
-    /// Tokenizer only.
-    None,
-    /// Uses the model when the package has one (its term pipeline), else defaults.
-    Optional,
-    /// Only in packages with a model.
-    Required,
-}
-
-/// The struct `ja_analyze` returns per token.
-pub const ANALYZE_TYPE: &str = "ARRAY<STRUCT<surface STRING, start INT64, length INT64, pos1 STRING, pos2 STRING, pos3 STRING, pos4 STRING, conjugation_type STRING, conjugation_form STRING, base_form STRING, known BOOL>>";
-
-/// Every function a package can hold, in the order they are written.
-pub const FUNCTIONS: &[Function] = &[
-    Function {
-        name: "tokenize",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<STRING>",
-        body: "return jatopic.sql.ja_tokenize(text);",
-        model: ModelUse::None,
-    },
-    Function {
-        name: "analyze",
-        arguments: &[("text", "STRING")],
-        returns: ANALYZE_TYPE,
-        body: "return jatopic.sql.ja_analyze(text);",
-        model: ModelUse::None,
-    },
-    Function {
-        name: "terms",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<STRING>",
-        body: "return jatopic.sql.ja_terms(text);",
-        // Without a model: the default term pipeline (for the first export).
-        model: ModelUse::Optional,
-    },
-    Function {
-        name: "topics",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<FLOAT64>",
-        body: "return jatopic.sql.ja_topics(text);",
-        model: ModelUse::Required,
-    },
-    Function {
-        name: "top_topics",
-        arguments: &[("text", "STRING"), ("n", "INT64")],
-        returns: "ARRAY<STRUCT<topic INT64, weight FLOAT64>>",
-        body: "return jatopic.sql.ja_top_topics(text, n);",
-        model: ModelUse::Required,
-    },
-    Function {
-        name: "topics_from_terms",
-        arguments: &[("terms", "ARRAY<STRING>")],
-        returns: "ARRAY<FLOAT64>",
-        body: "return jatopic.sql.ja_topics_from_terms(terms);",
-        model: ModelUse::Required,
-    },
-];
 
 /// A written file of the package.
 #[derive(Debug, Clone)]
@@ -326,9 +328,9 @@ pub fn quantisation_error(exact: &Model, approx: &Model) -> (f64, f64) {
     (sum / n.max(1) as f64, worst)
 }
 
-fn sql_type_list(args: &[(&str, &str)]) -> String {
+fn sql_type_list(args: &[Argument]) -> String {
     args.iter()
-        .map(|(n, t)| format!("{n} {t}"))
+        .map(|a| format!("{} {}", a.name, a.sql_type))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -362,18 +364,11 @@ struct ManifestFunction {
     name: String,
     sql_name: String,
     temp: bool,
-    arguments: Vec<ManifestArgument>,
+    language: Language,
+    arguments: &'static [Argument],
     returns: &'static str,
     libraries: Vec<String>,
-    body: &'static str,
-}
-
-/// One argument of a manifest function.
-#[derive(Serialize)]
-struct ManifestArgument {
-    name: &'static str,
-    #[serde(rename = "type")]
-    sql_type: &'static str,
+    body: String,
 }
 
 /// Writes the package to `out`. `tokenizer_js` is the bundle built by
@@ -387,6 +382,10 @@ pub fn write_package(
     validate_dataset(&opts.dataset)?;
     validate_prefix(&opts.function_prefix)?;
     let gcs = validate_gcs_prefix(&opts.gcs_prefix)?;
+    let contract = contract()?;
+    let limits = &contract.limits;
+    let file_budget = limits.library_file_bytes;
+    let tokenizer_file = contract.tokenizer_file.as_str();
     if !tokenizer_js.starts_with(b"// jatopic ")
         || !tokenizer_js.windows(12).any(|w| w == b"var jatopic ")
     {
@@ -394,14 +393,14 @@ pub fn write_package(
             "the tokenizer library is not a jatopic bundle (build it with `make wasm`, or pass --library build/jatopic-tokenizer.js)".into(),
         ));
     }
-    if tokenizer_js.len() > FILE_BUDGET {
+    if tokenizer_js.len() > file_budget {
         return Err(Error::Input(format!(
-            "the tokenizer library is {} bytes, {} over BigQuery's {FILE_BUDGET}-byte limit for one library file",
+            "the tokenizer library is {} bytes, {} over BigQuery's {file_budget}-byte limit for one library file",
             tokenizer_js.len(),
-            tokenizer_js.len() - FILE_BUDGET
+            tokenizer_js.len() - file_budget
         )));
     }
-    let mut files: Vec<(String, Vec<u8>)> = vec![(TOKENIZER_FILE.into(), tokenizer_js.to_vec())];
+    let mut files: Vec<(String, Vec<u8>)> = vec![(tokenizer_file.into(), tokenizer_js.to_vec())];
     let mut quantisation = None;
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
@@ -434,10 +433,10 @@ pub fn write_package(
         let mut rest: &[u8] = &model_bytes;
         let mut parts: Vec<String> = Vec::new();
         while !rest.is_empty() {
-            let mut take = rest.len().min((FILE_BUDGET - 600) * 7 / 8);
+            let mut take = rest.len().min((file_budget - 600) * 7 / 8);
             let text = loop {
                 let text = encode7(&rest[..take]);
-                if text.len() + 600 <= FILE_BUDGET {
+                if text.len() + 600 <= file_budget {
                     break text;
                 }
                 take = take * 99 / 100;
@@ -448,29 +447,30 @@ pub fn write_package(
         let n = parts.len();
         for (i, part) in parts.iter().enumerate() {
             let text = format!(
-                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {TOKENIZER_FILE}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
+                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {tokenizer_file}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
                 i + 1
             );
             files.push((format!("jatopic-model-{}.js", i + 1), text.into_bytes()));
         }
     }
     for (name, bytes) in &files {
-        if bytes.len() > FILE_BUDGET {
+        if bytes.len() > file_budget {
             return Err(Error::Input(format!(
-                "{name} would be {} bytes, {} over the {FILE_BUDGET}-byte library-file limit",
+                "{name} would be {} bytes, {} over the {file_budget}-byte library-file limit",
                 bytes.len(),
-                bytes.len() - FILE_BUDGET
+                bytes.len() - file_budget
             )));
         }
     }
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     // Each function body counts as one more resource.
-    if total > TOTAL_BUDGET || files.len() + 1 > RESOURCE_LIMIT {
+    let total_budget = limits.query_code_bytes;
+    if total > total_budget || files.len() + 1 > limits.query_resources {
         let model_total: usize = files[1..].iter().map(|(_, b)| b.len()).sum();
         return Err(Error::Input(format!(
-            "the package needs {total} bytes in {} library files, {} bytes over the {TOTAL_BUDGET}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
+            "the package needs {total} bytes in {} library files, {} bytes over the {total_budget}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
             files.len(),
-            total.saturating_sub(TOTAL_BUDGET)
+            total.saturating_sub(total_budget)
         )));
     }
 
@@ -486,10 +486,19 @@ pub fn write_package(
         });
     }
 
-    let functions: Vec<&Function> = FUNCTIONS
+    let functions: Vec<&Function> = contract
+        .functions
         .iter()
         .filter(|f| model_file.is_some() || f.model != ModelUse::Required)
         .collect();
+    let sql_name_of = |name: &str| {
+        let name = format!("{}{name}", opts.function_prefix);
+        if opts.temp {
+            name
+        } else {
+            format!("`{}.{name}`", opts.dataset)
+        }
+    };
     let mut sql = format!(
         "-- jatopic {} BigQuery functions. Generated by `jatopic package`; do not edit.\n-- Upload the library files first (see deploy.sh). Offsets are characters (code points).\n",
         env!("CARGO_PKG_VERSION")
@@ -498,53 +507,77 @@ pub fn write_package(
     let mut names = Vec::new();
     for f in &functions {
         let name = format!("{}{}", opts.function_prefix, f.name);
-        let sql_name = if opts.temp {
-            name.clone()
-        } else {
-            format!("`{}.{name}`", opts.dataset)
+        let sql_name = sql_name_of(&f.name);
+        let libs: Vec<&PackageFile> = match f.language {
+            Language::Sql => Vec::new(),
+            Language::Js => libraries
+                .iter()
+                .filter(|l| f.model != ModelUse::None || l.path == tokenizer_file)
+                .collect(),
         };
-        let libs: Vec<&PackageFile> = libraries
-            .iter()
-            .filter(|l| f.model != ModelUse::None || l.path == TOKENIZER_FILE)
-            .collect();
-        if f.body.len() > BODY_BUDGET || f.body.contains("\"\"\"") {
+        // `{function:NAME}`: a function written before this one (BigQuery
+        // checks a SQL body's calls when it creates the function).
+        let mut body = f.body.clone();
+        for earlier in &functions {
+            if earlier.name == f.name {
+                break;
+            }
+            body = body.replace(
+                &format!("{{function:{}}}", earlier.name),
+                &sql_name_of(&earlier.name),
+            );
+        }
+        if body.contains("{function:")
+            || body.len() > limits.inline_body_bytes
+            || body.contains("\"\"\"")
+        {
             return Err(Error::Input(format!(
                 "function body of {name} cannot be written"
             )));
         }
-        let lib_list = libs
-            .iter()
-            .map(|l| format!("\"{}\"", l.uri))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = write!(
-            sql,
-            "\nCREATE {} {sql_name}({})\nRETURNS {}\nLANGUAGE js\nOPTIONS (library = [{lib_list}])\nAS r\"\"\"\n{}\n\"\"\";\n",
-            if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
-            sql_type_list(f.arguments),
-            f.returns,
-            f.body
-        );
-        let m = ManifestFunction {
-            name: name.clone(),
-            sql_name: sql_name.clone(),
-            temp: opts.temp,
-            arguments: f
-                .arguments
-                .iter()
-                .map(|&(name, sql_type)| ManifestArgument { name, sql_type })
-                .collect(),
-            returns: f.returns,
-            libraries: libs.iter().map(|l| l.uri.clone()).collect(),
-            body: f.body,
+        let kind = if opts.temp {
+            "TEMP FUNCTION"
+        } else {
+            "OR REPLACE FUNCTION"
         };
-        manifest_functions.push(m);
+        let arguments = sql_type_list(&f.arguments);
+        match f.language {
+            Language::Js => {
+                let lib_list = libs
+                    .iter()
+                    .map(|l| format!("\"{}\"", l.uri))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = write!(
+                    sql,
+                    "\nCREATE {kind} {sql_name}({arguments})\nRETURNS {}\nLANGUAGE js\nOPTIONS (library = [{lib_list}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
+                    f.returns,
+                );
+            }
+            Language::Sql => {
+                let _ = write!(
+                    sql,
+                    "\nCREATE {kind} {sql_name}({arguments})\nRETURNS {}\nAS (\n  {body}\n);\n",
+                    f.returns,
+                );
+            }
+        }
+        manifest_functions.push(ManifestFunction {
+            name: name.clone(),
+            sql_name,
+            temp: opts.temp,
+            language: f.language,
+            arguments: &f.arguments,
+            returns: &f.returns,
+            libraries: libs.iter().map(|l| l.uri.clone()).collect(),
+            body,
+        });
         names.push(name);
     }
     write(out, "create_functions.sql", sql.as_bytes())?;
 
     let manifest = Manifest {
-        format: MANIFEST_FORMAT,
+        format: &contract.manifest_format,
         jatopic_version: env!("CARGO_PKG_VERSION"),
         dataset: &opts.dataset,
         gcs_prefix: &gcs,
@@ -592,7 +625,7 @@ pub fn write_package(
     write(
         out,
         "README.md",
-        package_readme(opts, &libraries, &names, quantisation.as_deref()).as_bytes(),
+        package_readme(opts, &libraries, &names, quantisation.as_deref(), file_budget).as_bytes(),
     )?;
     Ok(PackageReport {
         libraries,
@@ -606,9 +639,10 @@ fn package_readme(
     libs: &[PackageFile],
     names: &[String],
     quantisation: Option<&str>,
+    file_budget: usize,
 ) -> String {
     let mut r = format!(
-        "# jatopic BigQuery functions\n\nGenerated by `jatopic package` (jatopic {}).\n\n## Install\n\n    sh deploy.sh\n\nuploads the library files to `{}` and runs `create_functions.sql` to create the functions in `{}`.\n\n## Files\n\n| file | bytes (limit {FILE_BUDGET}) |\n|---|---:|\n",
+        "# jatopic BigQuery functions\n\nGenerated by `jatopic package` (jatopic {}).\n\n## Install\n\n    sh deploy.sh\n\nuploads the library files to `{}` and runs `create_functions.sql` to create the functions in `{}`.\n\n## Files\n\n| file | bytes (limit {file_budget}) |\n|---|---:|\n",
         env!("CARGO_PKG_VERSION"),
         opts.gcs_prefix.trim_end_matches('/'),
         opts.dataset
@@ -791,7 +825,7 @@ mod tests {
         assert!(parts.len() >= 2, "{} parts", parts.len());
         let mut joined = Vec::new();
         for (i, p) in parts.iter().enumerate() {
-            assert!(p.bytes <= FILE_BUDGET);
+            assert!(p.bytes <= contract().unwrap().limits.library_file_bytes);
             let text = std::fs::read_to_string(dir.join(&p.path)).unwrap();
             let call = text.lines().last().unwrap();
             assert!(call.starts_with(&format!("jatopic.addModelPart({i}, {}, ", parts.len())));
