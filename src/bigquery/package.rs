@@ -95,14 +95,40 @@ pub enum ModelUse {
     Required,
 }
 
-/// The UDF contract (parsed once).
+/// The UDF contract (parsed and checked once).
 pub fn contract() -> Result<&'static Contract> {
     static CONTRACT: std::sync::OnceLock<std::result::Result<Contract, String>> =
         std::sync::OnceLock::new();
     CONTRACT
-        .get_or_init(|| serde_json::from_str(CONTRACT_JSON).map_err(|e| e.to_string()))
+        .get_or_init(|| parse_contract(CONTRACT_JSON))
         .as_ref()
         .map_err(|e| Error::Input(format!("src/bigquery/udf_contract.json: {e}")))
+}
+
+/// Parses a contract and refuses what BigQuery would refuse in the DDL
+/// written from it (the sandbox, js/bq-sandbox.mjs, checks the same rules on
+/// the package, quoting BigQuery's documentation).
+fn parse_contract(json: &str) -> std::result::Result<Contract, String> {
+    let contract: Contract = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    // INT64 and its aliases, as words of a type (no field of ours is named so).
+    const INT64_NAMES: [&str; 7] = [
+        "INT64", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
+    ];
+    for f in contract.functions.iter().filter(|f| f.language == Language::Js) {
+        for a in &f.arguments {
+            let int64 = a
+                .sql_type
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .any(|w| INT64_NAMES.contains(&w.to_ascii_uppercase().as_str()));
+            if int64 || a.sql_type.to_ascii_uppercase().contains("ANY TYPE") {
+                return Err(format!(
+                    "function {}: argument {} {}: BigQuery refuses INT64 and ANY TYPE arguments of JavaScript UDFs (take FLOAT64 or STRING, or a SQL function that casts)",
+                    f.name, a.name, a.sql_type
+                ));
+            }
+        }
+    }
+    Ok(contract)
 }
 
 /// What to package.
@@ -713,6 +739,32 @@ mod tests {
     }
 
     #[test]
+    fn the_contract_is_valid_and_its_javascript_functions_take_no_int64() {
+        let c = contract().unwrap();
+        assert_eq!(c.manifest_format, "jatopic-package/2");
+        assert_eq!(c.limits.library_file_bytes, 1_000_000);
+        assert_eq!(c.limits.inline_body_bytes, 32 * 1024);
+        let top = c.functions.iter().find(|f| f.name == "top_topics").unwrap();
+        assert_eq!(top.language, Language::Sql);
+        assert_eq!(top.arguments[1].sql_type, "INT64");
+        // The same file with the JavaScript function taking INT64 is refused.
+        let broken = CONTRACT_JSON.replacen(
+            r#"{"name": "n", "type": "FLOAT64"}"#,
+            r#"{"name": "n", "type": "INT64"}"#,
+            1,
+        );
+        assert_ne!(broken, CONTRACT_JSON);
+        let e = parse_contract(&broken).unwrap_err();
+        assert!(e.contains("function top_topics_js: argument n INT64"), "{e}");
+        let any = CONTRACT_JSON.replacen(
+            r#"{"name": "n", "type": "FLOAT64"}"#,
+            r#"{"name": "n", "type": "ANY TYPE"}"#,
+            1,
+        );
+        assert!(parse_contract(&any).is_err());
+    }
+
+    #[test]
     fn identifiers_are_validated() {
         assert!(validate_dataset("my-project.jatopic_1").is_ok());
         assert!(validate_dataset("example.com:my-project.ds").is_ok());
@@ -1077,7 +1129,40 @@ mod tests {
             vec![1000, 0, 7, 0]
         );
         assert_eq!(q.word_topic, vec![1024, 0, 8, 3]);
-        let (mean, worst) = quantisation_error(&m, &m);
-        assert!((mean - 1.0).abs() < 1e-12 && (worst - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantisation_error_scores_the_quantised_model_against_the_exact_one() {
+        // Two topics over four words, each topic owning two words.
+        let exact = Model::new(
+            crate::topic::terms::TermConfig::default(),
+            vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            vec![0.1, 0.1],
+            0.01,
+            vec![900, 5, 700, 9, 6, 800, 11, 600],
+            Default::default(),
+        )
+        .unwrap();
+        let (same_mean, same_worst) = quantisation_error(&exact, &exact);
+        assert_eq!((same_mean, same_worst), (1.0, 1.0));
+        // 3 bits change the counts a little: the topics stay, not bit for bit.
+        let (mean3, worst3) = quantisation_error(&exact, &quantise_counts(&exact, 3, 0).unwrap());
+        assert!(mean3 < 1.0 && worst3 < 1.0, "{mean3} {worst3}");
+        assert!(mean3 > 0.9999 && worst3 > 0.999, "{mean3} {worst3}");
+        // Topics swapped (a quantiser that mixed up the layout) score low.
+        let swapped = Model::new(
+            exact.terms.clone(),
+            exact.vocab.clone(),
+            exact.alpha.clone(),
+            exact.beta,
+            exact.word_topic.chunks(2).flat_map(|c| [c[1], c[0]]).collect(),
+            exact.info.clone(),
+        )
+        .unwrap();
+        let (mean_swapped, _) = quantisation_error(&exact, &swapped);
+        assert!(mean_swapped < 0.95, "{mean_swapped}");
+        // Dropping every count (a broken quantiser) is far from the exact topics.
+        let (mean0, _) = quantisation_error(&exact, &quantise_counts(&exact, 31, 10_000).unwrap());
+        assert!(mean0 < 0.98, "{mean0}");
     }
 }
