@@ -114,7 +114,11 @@ fn parse_contract(json: &str) -> std::result::Result<Contract, String> {
     const INT64_NAMES: [&str; 7] = [
         "INT64", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
     ];
-    for f in contract.functions.iter().filter(|f| f.language == Language::Js) {
+    for f in contract
+        .functions
+        .iter()
+        .filter(|f| f.language == Language::Js)
+    {
         for a in &f.arguments {
             let int64 = a
                 .sql_type
@@ -651,7 +655,14 @@ pub fn write_package(
     write(
         out,
         "README.md",
-        package_readme(opts, &libraries, &names, quantisation.as_deref(), file_budget).as_bytes(),
+        package_readme(
+            opts,
+            &libraries,
+            &names,
+            quantisation.as_deref(),
+            file_budget,
+        )
+        .as_bytes(),
     )?;
     Ok(PackageReport {
         libraries,
@@ -755,7 +766,10 @@ mod tests {
         );
         assert_ne!(broken, CONTRACT_JSON);
         let e = parse_contract(&broken).unwrap_err();
-        assert!(e.contains("function top_topics_js: argument n INT64"), "{e}");
+        assert!(
+            e.contains("function top_topics_js: argument n INT64"),
+            "{e}"
+        );
         let any = CONTRACT_JSON.replacen(
             r#"{"name": "n", "type": "FLOAT64"}"#,
             r#"{"name": "n", "type": "ANY TYPE"}"#,
@@ -1155,7 +1169,11 @@ mod tests {
             exact.vocab.clone(),
             exact.alpha.clone(),
             exact.beta,
-            exact.word_topic.chunks(2).flat_map(|c| [c[1], c[0]]).collect(),
+            exact
+                .word_topic
+                .chunks(2)
+                .flat_map(|c| [c[1], c[0]])
+                .collect(),
             exact.info.clone(),
         )
         .unwrap();
