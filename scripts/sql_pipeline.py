@@ -173,20 +173,56 @@ def placeholders(sql_text: str) -> list[str]:
 # UDFs: signatures and evaluators
 # --------------------------------------------------------------------------
 
-ANALYZE_TYPE = (
-    "STRUCT(surface VARCHAR, start BIGINT, length BIGINT, pos1 VARCHAR, pos2 VARCHAR, "
-    "pos3 VARCHAR, pos4 VARCHAR, conjugation_type VARCHAR, conjugation_form VARCHAR, "
-    "base_form VARCHAR, known BOOLEAN)[]"
-)
-# Function name without prefix -> (DuckDB argument types, DuckDB return type),
-# mirroring the BigQuery signatures of `jatopic package` (src/bigquery/package.rs).
+# The UDF contract (names and BigQuery types), shared with `jatopic package`
+# (src/bigquery/package.rs) and the sandbox (js/bq-sandbox.mjs).
+CONTRACT_FILE = REPO / "src" / "bigquery" / "udf_contract.json"
+CONTRACT = json.loads(CONTRACT_FILE.read_text(encoding="utf-8"))
+
+_DUCKDB_SCALARS = {"STRING": "VARCHAR", "INT64": "BIGINT", "FLOAT64": "DOUBLE", "BOOL": "BOOLEAN"}
+
+
+def duckdb_type(bigquery_type: str) -> str:
+    """A BigQuery type of the contract as DuckDB spells it:
+    ``ARRAY<STRUCT<topic INT64, weight FLOAT64>>`` -> ``STRUCT(topic BIGINT, weight DOUBLE)[]``."""
+    tokens = re.findall(r"[A-Za-z_][A-Za-z0-9_]*|[<>,]", bigquery_type)
+    pos = 0
+
+    def take(expected: str | None = None) -> str:
+        nonlocal pos
+        if pos >= len(tokens) or (expected is not None and tokens[pos] != expected):
+            raise ValueError(f"{CONTRACT_FILE}: cannot read the type {bigquery_type!r}")
+        pos += 1
+        return tokens[pos - 1]
+
+    def parse() -> str:
+        word = take().upper()
+        if word == "ARRAY":
+            take("<")
+            element = parse()
+            take(">")
+            return f"{element}[]"
+        if word == "STRUCT":
+            take("<")
+            fields = []
+            while True:
+                name = take()
+                fields.append(f"{name} {parse()}")
+                if take() == ">":
+                    return f"STRUCT({', '.join(fields)})"
+        if word not in _DUCKDB_SCALARS:
+            raise ValueError(f"{CONTRACT_FILE}: type {word} has no DuckDB counterpart here")
+        return _DUCKDB_SCALARS[word]
+
+    out = parse()
+    if pos != len(tokens):
+        raise ValueError(f"{CONTRACT_FILE}: cannot read the type {bigquery_type!r}")
+    return out
+
+
+# Function name without prefix -> (DuckDB argument types, DuckDB return type).
 UDF_SIGNATURES: dict[str, tuple[list[str], str]] = {
-    "tokenize": (["VARCHAR"], "VARCHAR[]"),
-    "analyze": (["VARCHAR"], ANALYZE_TYPE),
-    "terms": (["VARCHAR"], "VARCHAR[]"),
-    "topics": (["VARCHAR"], "DOUBLE[]"),
-    "top_topics": (["VARCHAR", "BIGINT"], "STRUCT(topic BIGINT, weight DOUBLE)[]"),
-    "topics_from_terms": (["VARCHAR[]"], "DOUBLE[]"),
+    f["name"]: ([duckdb_type(a["type"]) for a in f["arguments"]], duckdb_type(f["returns"]))
+    for f in CONTRACT["functions"]
 }
 DEFAULT_PREFIX = "ja_"
 

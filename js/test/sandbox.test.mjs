@@ -18,7 +18,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bq-sandbox-test-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 let seq = 0;
 
-// Writes a package: libs {file: source}; functions [{name, args: [[name, TYPE]], returns, libraries: [file], body}].
+// Writes a package: libs {file: source}; functions [{name, args: [[name, TYPE]], returns, libraries: [file], body,
+// language ('js' by default; 'sql': body is the expression), temp}].
 function makePackage(libs, functions, { hash = true } = {}) {
   const dir = path.join(tmp, `pkg${++seq}`);
   fs.mkdirSync(dir);
@@ -28,9 +29,9 @@ function makePackage(libs, functions, { hash = true } = {}) {
     return { path: file, bytes: Buffer.byteLength(source), sha256, uri: `${PREFIX}/${file}` };
   });
   const manifest = {
-    format: 'jatopic-package/1', jatopic_version: '0.1.0', dataset: 'p.d', gcs_prefix: PREFIX, files,
+    format: 'jatopic-package/2', jatopic_version: '0.1.0', dataset: 'p.d', gcs_prefix: PREFIX, files,
     functions: functions.map((f) => ({
-      name: f.name, sql_name: `\`p.d.${f.name}\``, temp: false,
+      name: f.name, sql_name: f.temp ? f.name : `\`p.d.${f.name}\``, temp: !!f.temp, language: f.language || 'js',
       arguments: (f.args || []).map(([name, type]) => ({ name, type })), returns: f.returns,
       libraries: (f.libraries || []).map((l) => `${PREFIX}/${l}`), body: f.body,
     })),
@@ -102,21 +103,25 @@ test('libraries are evaluated once per worker, in declared order, shared between
   assert.deepEqual(await pkg.createWorker().call('f2', []), ['a', 'c']);
 });
 
-test('argument encodings: INT64 as strings, NULL as null, realm-native arrays and objects', async () => {
+test('argument encodings: NULL as null, realm-native arrays and objects; INT64 reaches SQL functions only', async () => {
   const pkg = loadPackage(makePackage({}, [
-    { name: 'kind', args: [['n', 'INT64'], ['x', 'FLOAT64'], ['b', 'BOOL'], ['s', 'STRING']], returns: 'STRING',
+    { name: 'kind_js', args: [['n', 'STRING'], ['x', 'FLOAT64'], ['b', 'BOOL'], ['s', 'STRING']], returns: 'STRING',
       body: 'return [n, x, b, s].map((v) => v === null ? "null" : typeof v + ":" + v).join(" ");' },
-    { name: 'shape', args: [['a', 'ARRAY<STRUCT<k STRING, n INT64>>']], returns: 'STRING',
+    { name: 'kind', language: 'sql', args: [['n', 'INT64'], ['x', 'FLOAT64'], ['b', 'BOOL'], ['s', 'STRING']], returns: 'STRING',
+      body: '`p.d.kind_js`(CAST(n AS STRING), x, b, s)' },
+    { name: 'shape', args: [['a', 'ARRAY<STRUCT<k STRING, n FLOAT64>>']], returns: 'STRING',
       body: 'return [a instanceof Array, a[0] instanceof Object, typeof a[0].n, a[1].k, Object.getPrototypeOf(a[0]) === Object.prototype].join();' },
   ]));
   const w = pkg.createWorker();
   assert.equal(await w.call('kind', [42, 1.5, true, 'é']), 'string:42 number:1.5 boolean:true string:é');
+  // INT64 beyond 2^53 stays exact through CAST(... AS STRING).
   assert.equal(await w.call('kind', ['9007199254740993', 'NaN', false, '']), 'string:9007199254740993 number:NaN boolean:false string:');
   assert.equal(await w.call('kind', { n: null, x: null, b: null, s: null }), 'null null null null');
-  assert.equal(await w.call('shape', [[{ k: 'x', n: 1 }, { n: 2 }]]), 'true,true,string,,true');
+  assert.equal(await w.call('shape', [[{ k: 'x', n: 1 }, { n: 2 }]]), 'true,true,number,,true');
   await rejectsAsync(w.call('kind', [1, 1, true, 5]), 'TYPE', /^kind: argument s: expected STRING, got 5$/);
   await rejectsAsync(w.call('kind', [1.5, 1, true, '']), 'TYPE', /argument n: expected INT64, got 1.5/);
   await rejectsAsync(w.call('kind', ['1e3', 1, true, '']), 'TYPE', /argument n: expected INT64/);
+  await rejectsAsync(w.call('kind_js', [1, 1, true, '']), 'TYPE', /argument n: expected STRING, got 1/);
   await rejectsAsync(w.call('kind', { n: 1, x: 1, b: true }), 'TYPE', /missing argument s/);
   await rejectsAsync(w.call('shape', [[{ k: 'x' }, null]]), 'TYPE', /argument a\[1\]: Array cannot have a null element/);
   await rejectsAsync(w.call('shape', [[{ k: 1 }]]), 'TYPE', /argument a\[0\]\.k: expected STRING, got 1/);
@@ -155,14 +160,14 @@ test('result conversion against the declared type', async () => {
 });
 
 test('per-row output limit: the BigQuery data size of the result', async () => {
-  const w = single({}, { args: [['n', 'INT64']], returns: 'STRING', body: 'return "x".repeat(Number(n));' }).createWorker({ maxOutputBytes: 100 });
+  const w = single({}, { args: [['n', 'FLOAT64']], returns: 'STRING', body: 'return "x".repeat(n);' }).createWorker({ maxOutputBytes: 100 });
   assert.equal((await w.call('f', [98])).length, 98); // 2 + 98 bytes
   await rejectsAsync(w.call('f', [99]), 'OUTPUT', /^f: the result is 101 bytes .*about 5 MB per row/);
   // UTF-8 bytes, not characters; INT64/FLOAT64 8 bytes, BOOL 1, NULL 0, arrays and structs the sum.
   const pkg = loadPackage(makePackage({}, [
-    { name: 'ja', args: [['n', 'INT64']], returns: 'STRING', body: 'return "あ".repeat(Number(n));' },
-    { name: 'mixed', args: [['n', 'INT64']], returns: 'ARRAY<STRUCT<s STRING, i INT64, x FLOAT64, b BOOL>>',
-      body: 'return Array.from({ length: Number(n) }, () => ({ s: "ab", i: 1, x: 0.5, b: true }));' },
+    { name: 'ja', args: [['n', 'FLOAT64']], returns: 'STRING', body: 'return "あ".repeat(n);' },
+    { name: 'mixed', args: [['n', 'FLOAT64']], returns: 'ARRAY<STRUCT<s STRING, i INT64, x FLOAT64, b BOOL>>',
+      body: 'return Array.from({ length: n }, () => ({ s: "ab", i: 1, x: 0.5, b: true }));' },
   ]));
   const v = pkg.createWorker({ maxOutputBytes: 95 });
   assert.equal(await v.call('ja', [31]), 'あ'.repeat(31)); // 2 + 93
@@ -225,10 +230,10 @@ test('time limit: a library that never finishes loading; another callMany queued
 });
 
 test('batches: call() and callMany() agree, with and without the time limit; errors name the right row', async () => {
-  const body = 'if (s === "throw") throw new RangeError("bad " + s); if (s === "int") return "12.5"; return s === null ? null : [s.length, s.toUpperCase(), Number(n) * 2];';
-  const pkg = loadPackage(makePackage({}, [{ name: 'g', args: [['s', 'STRING'], ['n', 'INT64']], returns: 'STRUCT<len INT64, up STRING, twice INT64>',
+  const body = 'if (s === "throw") throw new RangeError("bad " + s); if (s === "int") return "12.5"; return s === null ? null : [s.length, s.toUpperCase(), n * 2];';
+  const pkg = loadPackage(makePackage({}, [{ name: 'g', args: [['s', 'STRING'], ['n', 'FLOAT64']], returns: 'STRUCT<len INT64, up STRING, twice INT64>',
     body: `var r = (function () { ${body} })(); return r && (typeof r === "string" ? r : { len: r[0], up: r[1], twice: r[2] });` }]));
-  const rows = Array.from({ length: 600 }, (_, i) => (i % 7 === 3 ? [null, i] : { s: `é${i}`, n: String(i) }));
+  const rows = Array.from({ length: 600 }, (_, i) => (i % 7 === 3 ? [null, i] : { s: `é${i}`, n: i }));
   const expected = rows.map((r, i) => (i % 7 === 3 ? null : { len: String(i).length + 1, up: `É${i}`, twice: 2 * i }));
   for (const timeoutMs of [0, 1000]) {
     const w = pkg.createWorker({ timeoutMs });
@@ -248,7 +253,7 @@ test('batches: call() and callMany() agree, with and without the time limit; err
     assert.equal(e.message, 'g row 11: expected STRUCT, got "12.5"');
     // A malformed row: the rows before it run first, and an earlier failure wins.
     e = await w.callMany('g', [['a', 1], ['b', 'x'], ['c', 1]]).catch((x) => x);
-    assert.equal(e.message, 'g row 2: argument n: expected INT64, got "x"');
+    assert.equal(e.message, 'g row 2: argument n: expected FLOAT64, got "x"');
     assert.deepEqual(e.results, [{ len: 1, up: 'A', twice: 2 }]);
     e = await w.callMany('g', [['throw', 1], ['b', 'x']]).catch((x) => x);
     assert.match(e.message, /^g row 1: RangeError/);
@@ -297,11 +302,11 @@ test('WebAssembly memories count against the memory cap; the wrapper is invisibl
     var mem = new WebAssembly.Memory({ initial: 1 });
     var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     var later = WebAssembly.instantiate(bytes);`;
-  const body = `if (n === "-1") return later.then((r) => [r.instance instanceof WebAssembly.Instance, r.module instanceof WebAssembly.Module].join());
-    mem.grow(Number(n));
+  const body = `if (n === -1) return later.then((r) => [r.instance instanceof WebAssembly.Instance, r.module instanceof WebAssembly.Module].join());
+    mem.grow(n);
     return [mem instanceof WebAssembly.Memory, mem.constructor === WebAssembly.Memory, inst instanceof WebAssembly.Instance,
       inst.exports.mem instanceof WebAssembly.Memory, WebAssembly.Memory.name, Object.getPrototypeOf(mem) === WebAssembly.Memory.prototype].join();`;
-  const pkg = single({ 'w.js': lib }, { args: [['n', 'INT64']], returns: 'STRING', body });
+  const pkg = single({ 'w.js': lib }, { args: [['n', 'FLOAT64']], returns: 'STRING', body });
   const w = pkg.createWorker({ memoryMb: 24 });
   assert.equal(await w.call('f', [0]), 'true,true,true,true,Memory,true');
   assert.equal(w.stats().wasmMemoryBytes, 3 * 65536);
@@ -342,13 +347,15 @@ return lib.analyze(text); // "\\n" stays raw
 """;
 
 /* the --temp variant */
-CREATE TEMP FUNCTION ja_count(items ARRAY<STRING>, n INT64, w FLOAT64, flag BOOLEAN)
+CREATE TEMP FUNCTION ja_count(items ARRAY<STRING>, n FLOAT64, w FLOAT64, flag BOOLEAN)
 RETURNS INT64 NOT DETERMINISTIC LANGUAGE js
-AS 'return items.length + Number(n) + \\'\\'.length;' OPTIONS (library = 'gs://bucket/path/two.js', description = "x");
+AS 'return items.length + n + \\'\\'.length;' OPTIONS (library = 'gs://bucket/path/two.js', description = "x");
+
+CREATE TEMP FUNCTION ja_count_int(items ARRAY<STRING>, n INT64) AS (ja_count(items, n, 0.5, NULL));
 `;
 
 test('create_functions.sql: TEMP, nested STRUCT types, options, string forms', () => {
-  const [a, b] = parseCreateFunctions(SQL);
+  const [a, b, c] = parseCreateFunctions(SQL);
   assert.equal(a.name, 'ja_analyze');
   assert.equal(a.sqlName, '`my-project.my_dataset.ja_analyze`');
   assert.equal(a.temp, false);
@@ -359,19 +366,25 @@ test('create_functions.sql: TEMP, nested STRUCT types, options, string forms', (
   assert.equal(a.body, '\nreturn lib.analyze(text); // "\\n" stays raw\n');
   assert.equal(b.name, 'ja_count');
   assert.equal(b.temp, true);
-  assert.deepEqual(b.args.map((x) => `${x.name} ${formatType(x.type)}`), ['items ARRAY<STRING>', 'n INT64', 'w FLOAT64', 'flag BOOL']);
-  assert.equal(b.body, "return items.length + Number(n) + ''.length;");
+  assert.deepEqual(b.args.map((x) => `${x.name} ${formatType(x.type)}`), ['items ARRAY<STRING>', 'n FLOAT64', 'w FLOAT64', 'flag BOOL']);
+  assert.equal(b.body, "return items.length + n + ''.length;");
   assert.deepEqual(b.libraries, ['gs://bucket/path/two.js']);
+  // A SQL function: its body is the expression, its type the call's.
+  assert.equal(c.language, 'sql');
+  assert.equal(c.body, 'ja_count(items, n, 0.5, NULL)');
+  assert.equal(formatType(c.returns), 'INT64');
+  assert.equal(c.sql.callee, 'ja_count');
   assert.deepEqual(parseType('array<struct<`x` int64>>'), { kind: 'ARRAY', element: { kind: 'STRUCT', fields: [{ name: 'x', type: { kind: 'INT64' } }] } });
 });
 
 test('create_functions.sql: errors name the statement and position', () => {
-  const bad = (sql, re) => rejects(() => parseCreateFunctions(sql), 'SQL', re);
-  bad(`${SQL}\nCREATE FUNCTION f(x STRING) LANGUAGE js AS "";`, /statement 3 \(line 15, column 29\): expected RETURNS/);
+  const bad = (sql, re, code = 'SQL') => rejects(() => parseCreateFunctions(sql), code, re);
+  bad(`${SQL}\nCREATE FUNCTION f(x STRING) LANGUAGE js AS "";`, /statement 4 \(line 17, column 17\): function f: a JavaScript UDF has no RETURNS clause/, 'DDL');
   bad('CREATE FUNCTION f(x ARRAY<ARRAY<INT64>>) RETURNS INT64 LANGUAGE js AS "";', /statement 1 \(line 1, column 21\): ARRAY<ARRAY/);
   bad('CREATE FUNCTION f(x BYTES) RETURNS INT64 LANGUAGE js AS "";', /type BYTES is not supported/);
   bad('CREATE FUNCTION f(x STRING) RETURNS STRUCT<a INT64 LANGUAGE js AS "";', /expected ',', found 'LANGUAGE'/);
-  bad('CREATE FUNCTION f(x STRING) RETURNS INT64 AS (1);', /expected the JavaScript body as a string literal/);
+  bad('CREATE FUNCTION f(x STRING) RETURNS INT64 LANGUAGE js AS (1);', /expected the JavaScript body as a string literal/);
+  bad('CREATE FUNCTION f(x STRING) RETURNS INT64 AS (1);', /bq-sandbox emulates SQL bodies that call one JavaScript function of the package, not 1/);
   bad('CREATE FUNCTION f() RETURNS INT64 LANGUAGE python AS "";', /only LANGUAGE js/);
   bad('CREATE FUNCTION f() RETURNS INT64 LANGUAGE js AS """x;', /\(line 1, column 50\): unterminated string/);
   bad('SELECT 1;', /statement 1 .*expected CREATE/);
@@ -389,13 +402,15 @@ test('SQL-only packages map gs:// URIs to the package directory', async () => {
   const w = pkg.createWorker();
   assert.deepEqual(await w.call('ja_analyze', ['猫']),
     [{ surface: '猫', start: 3, length: null, pos1: null, known: true, sub: { a: [0.5], _field_2: null } }]);
-  assert.equal(await w.call('ja_count', [['a', 'b'], '40', 0, null]), 42);
+  assert.equal(await w.call('ja_count', [['a', 'b'], 40, 0, null]), 42);
+  assert.equal(await w.call('ja_count_int', [['a', 'b'], '40']), 42);
   assert.equal(loadPackage(path.join(dir, 'create_functions.sql'), { functions: ['ja_count'] }).functions.length, 1);
 });
 
 test('CLI: NDJSON round trip, --list, the failing row', () => {
   const dir = makePackage({ 'l.js': 'var lib = { split: (s) => s.split(" ") };' }, [
-    { name: 'words', args: [['text', 'STRING'], ['n', 'INT64']], libraries: ['l.js'], returns: 'ARRAY<STRING>', body: 'return text === null ? null : lib.split(text).slice(0, Number(n));' },
+    { name: 'words_js', args: [['text', 'STRING'], ['n', 'FLOAT64']], libraries: ['l.js'], returns: 'ARRAY<STRING>', body: 'return text === null ? null : lib.split(text).slice(0, n);' },
+    { name: 'words', language: 'sql', args: [['text', 'STRING'], ['n', 'INT64']], returns: 'ARRAY<STRING>', body: '`p.d.words_js`(text, CAST(n AS FLOAT64))' },
   ]);
   const input = path.join(dir, 'rows.ndjson');
   fs.writeFileSync(input, '["a b c", 2]\n\n{"text": "x y", "n": "5"}\n[null, 1]\n');
@@ -413,9 +428,10 @@ test('CLI: NDJSON round trip, --list, the failing row', () => {
 
   r = run(['--package', dir, '--list']);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'words(text STRING, n INT64) RETURNS ARRAY<STRING>\n    `p.d.words`; libraries: gs://bkt/pkg/l.js\n');
+  assert.equal(r.stdout, 'words_js(text STRING, n FLOAT64) RETURNS ARRAY<STRING>\n    `p.d.words_js`; libraries: gs://bkt/pkg/l.js\n'
+    + 'words(text STRING, n INT64) RETURNS ARRAY<STRING> (SQL)\n    `p.d.words`; calls words_js\n');
 
   r = run(['--package', dir, '--function', 'nope', '--input', input]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /no function nope in the package \(have: words\)/);
+  assert.match(r.stderr, /no function nope in the package \(have: words_js, words\)/);
 });

@@ -8,23 +8,136 @@
 //! are constants of this module.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::json::push_str;
 use crate::topic::model::Model;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// BigQuery's limit for one library file (bytes).
-pub const FILE_BUDGET: usize = 1_000_000;
-/// BigQuery's limit for an inline function body (bytes).
-pub const BODY_BUDGET: usize = 32 * 1024;
-/// Code resources one query may load: planned total (bytes).
-pub const TOTAL_BUDGET: usize = 5_000_000;
-/// Code resources one query may load: count.
-pub const RESOURCE_LIMIT: usize = 50;
-/// Manifest format; bump when a field changes meaning or is removed.
-pub const MANIFEST_FORMAT: &str = "jatopic-package/1";
-/// File name of the tokenizer library inside a package.
-pub const TOKENIZER_FILE: &str = "jatopic-tokenizer.js";
+/// The UDF contract (names, SQL types, bodies, limits), shared with the
+/// sandbox (js/bq-sandbox.mjs) and the SQL pipeline (scripts/sql_pipeline.py).
+const CONTRACT_JSON: &str = include_str!("udf_contract.json");
+
+/// `udf_contract.json`, parsed.
+#[derive(Debug, Deserialize)]
+pub struct Contract {
+    /// `format` of manifest.json.
+    pub manifest_format: String,
+    /// File name of the tokenizer library inside a package.
+    pub tokenizer_file: String,
+    /// Size and length limits.
+    pub limits: Limits,
+    /// Every function a package can hold, in the order they are written
+    /// (a function another one calls comes first).
+    pub functions: Vec<Function>,
+}
+
+/// The limits of the contract (`limit_sources` in the file says whose each is).
+#[derive(Debug, Deserialize)]
+pub struct Limits {
+    /// One library file (bytes).
+    pub library_file_bytes: usize,
+    /// One inline function body (bytes).
+    pub inline_body_bytes: usize,
+    /// Code resources (library files + bodies) one query may load.
+    pub query_resources: usize,
+    /// Code one query may load (bytes): jatopic's planning budget.
+    pub query_code_bytes: usize,
+    /// The longest text the functions take (UTF-16 units).
+    pub text_utf16_units: usize,
+    /// The longest text `analyze` takes (UTF-16 units).
+    pub analyze_text_utf16_units: usize,
+}
+
+/// One SQL function of the package.
+#[derive(Debug, Deserialize)]
+pub struct Function {
+    /// Name without prefix (`tokenize`, `analyze`, ...).
+    pub name: String,
+    /// `js`, or `sql` for a function defined by a SQL expression.
+    pub language: Language,
+    /// The arguments, with their SQL types.
+    pub arguments: Vec<Argument>,
+    /// SQL return type.
+    pub returns: String,
+    /// JavaScript body, or the SQL expression; `{function:NAME}` stands for
+    /// the SQL name of the package's function NAME.
+    pub body: String,
+    /// How the function uses the model.
+    pub model: ModelUse,
+}
+
+/// The language of a function body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// `LANGUAGE js`, with the package's library files.
+    Js,
+    /// `AS (expression)`, calling other functions of the package.
+    Sql,
+}
+
+/// One argument of a function.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Argument {
+    /// Argument name.
+    pub name: String,
+    /// SQL type.
+    #[serde(rename = "type")]
+    pub sql_type: String,
+}
+
+/// Whether a function needs the model's library files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelUse {
+    /// Tokenizer only.
+    None,
+    /// Uses the model when the package has one (its term pipeline), else defaults.
+    Optional,
+    /// Only in packages with a model.
+    Required,
+}
+
+/// The UDF contract (parsed and checked once).
+pub fn contract() -> Result<&'static Contract> {
+    static CONTRACT: std::sync::OnceLock<std::result::Result<Contract, String>> =
+        std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| parse_contract(CONTRACT_JSON))
+        .as_ref()
+        .map_err(|e| Error::Input(format!("src/bigquery/udf_contract.json: {e}")))
+}
+
+/// Parses a contract and refuses what BigQuery would refuse in the DDL
+/// written from it (the sandbox, js/bq-sandbox.mjs, checks the same rules on
+/// the package, quoting BigQuery's documentation).
+fn parse_contract(json: &str) -> std::result::Result<Contract, String> {
+    let contract: Contract = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    // INT64 and its aliases, as words of a type (no field of ours is named so).
+    const INT64_NAMES: [&str; 7] = [
+        "INT64", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
+    ];
+    for f in contract
+        .functions
+        .iter()
+        .filter(|f| f.language == Language::Js)
+    {
+        for a in &f.arguments {
+            let int64 = a
+                .sql_type
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .any(|w| INT64_NAMES.contains(&w.to_ascii_uppercase().as_str()));
+            if int64 || a.sql_type.to_ascii_uppercase().contains("ANY TYPE") {
+                return Err(format!(
+                    "function {}: argument {} {}: BigQuery refuses INT64 and ANY TYPE arguments of JavaScript UDFs (take FLOAT64 or STRING, or a SQL function that casts)",
+                    f.name, a.name, a.sql_type
+                ));
+            }
+        }
+    }
+    Ok(contract)
+}
 
 /// What to package.
 #[derive(Debug, Clone)]
@@ -42,82 +155,6 @@ pub struct PackageOptions {
     /// Drop model counts below this (0 or 1 = keep all).
     pub min_count: u32,
 }
-
-/// One SQL function of the package.
-#[derive(Debug, Clone)]
-pub struct Function {
-    /// Name without prefix (`tokenize`, `analyze`, ...).
-    pub name: &'static str,
-    /// `(name, SQL type)` of each argument.
-    pub arguments: &'static [(&'static str, &'static str)],
-    /// SQL return type.
-    pub returns: &'static str,
-    /// JavaScript body; `{prefix}` is replaced by the function prefix.
-    pub body: &'static str,
-    /// How the function uses the model.
-    pub model: ModelUse,
-}
-
-/// Whether a function needs the model's library files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelUse {
-    /// Tokenizer only.
-    None,
-    /// Uses the model when the package has one (its term pipeline), else defaults.
-    Optional,
-    /// Only in packages with a model.
-    Required,
-}
-
-/// The struct `ja_analyze` returns per token.
-pub const ANALYZE_TYPE: &str = "ARRAY<STRUCT<surface STRING, start INT64, length INT64, pos1 STRING, pos2 STRING, pos3 STRING, pos4 STRING, conjugation_type STRING, conjugation_form STRING, base_form STRING, known BOOL>>";
-
-/// Every function a package can hold, in the order they are written.
-pub const FUNCTIONS: &[Function] = &[
-    Function {
-        name: "tokenize",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<STRING>",
-        body: "return jatopic.sql.ja_tokenize(text);",
-        model: ModelUse::None,
-    },
-    Function {
-        name: "analyze",
-        arguments: &[("text", "STRING")],
-        returns: ANALYZE_TYPE,
-        body: "return jatopic.sql.ja_analyze(text);",
-        model: ModelUse::None,
-    },
-    Function {
-        name: "terms",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<STRING>",
-        body: "return jatopic.sql.ja_terms(text);",
-        // Without a model: the default term pipeline (for the first export).
-        model: ModelUse::Optional,
-    },
-    Function {
-        name: "topics",
-        arguments: &[("text", "STRING")],
-        returns: "ARRAY<FLOAT64>",
-        body: "return jatopic.sql.ja_topics(text);",
-        model: ModelUse::Required,
-    },
-    Function {
-        name: "top_topics",
-        arguments: &[("text", "STRING"), ("n", "INT64")],
-        returns: "ARRAY<STRUCT<topic INT64, weight FLOAT64>>",
-        body: "return jatopic.sql.ja_top_topics(text, n);",
-        model: ModelUse::Required,
-    },
-    Function {
-        name: "topics_from_terms",
-        arguments: &[("terms", "ARRAY<STRING>")],
-        returns: "ARRAY<FLOAT64>",
-        body: "return jatopic.sql.ja_topics_from_terms(terms);",
-        model: ModelUse::Required,
-    },
-];
 
 /// A written file of the package.
 #[derive(Debug, Clone)]
@@ -325,11 +362,47 @@ pub fn quantisation_error(exact: &Model, approx: &Model) -> (f64, f64) {
     (sum / n.max(1) as f64, worst)
 }
 
-fn sql_type_list(args: &[(&str, &str)]) -> String {
+fn sql_type_list(args: &[Argument]) -> String {
     args.iter()
-        .map(|(n, t)| format!("{n} {t}"))
+        .map(|a| format!("{} {}", a.name, a.sql_type))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `manifest.json`: what the package holds, for the sandbox
+/// (js/bq-sandbox.mjs), the web demo and deploy checks.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: &'a str,
+    jatopic_version: &'a str,
+    dataset: &'a str,
+    gcs_prefix: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantisation: Option<&'a str>,
+    files: Vec<ManifestFile<'a>>,
+    functions: Vec<ManifestFunction>,
+}
+
+/// One library file of the manifest.
+#[derive(Serialize)]
+struct ManifestFile<'a> {
+    path: &'a str,
+    bytes: usize,
+    sha256: &'a str,
+    uri: &'a str,
+}
+
+/// One function of the manifest, as `create_functions.sql` defines it.
+#[derive(Serialize)]
+struct ManifestFunction {
+    name: String,
+    sql_name: String,
+    temp: bool,
+    language: Language,
+    arguments: &'static [Argument],
+    returns: &'static str,
+    libraries: Vec<String>,
+    body: String,
 }
 
 /// Writes the package to `out`. `tokenizer_js` is the bundle built by
@@ -343,6 +416,10 @@ pub fn write_package(
     validate_dataset(&opts.dataset)?;
     validate_prefix(&opts.function_prefix)?;
     let gcs = validate_gcs_prefix(&opts.gcs_prefix)?;
+    let contract = contract()?;
+    let limits = &contract.limits;
+    let file_budget = limits.library_file_bytes;
+    let tokenizer_file = contract.tokenizer_file.as_str();
     if !tokenizer_js.starts_with(b"// jatopic ")
         || !tokenizer_js.windows(12).any(|w| w == b"var jatopic ")
     {
@@ -350,14 +427,14 @@ pub fn write_package(
             "the tokenizer library is not a jatopic bundle (build it with `make wasm`, or pass --library build/jatopic-tokenizer.js)".into(),
         ));
     }
-    if tokenizer_js.len() > FILE_BUDGET {
+    if tokenizer_js.len() > file_budget {
         return Err(Error::Input(format!(
-            "the tokenizer library is {} bytes, {} over BigQuery's {FILE_BUDGET}-byte limit for one library file",
+            "the tokenizer library is {} bytes, {} over BigQuery's {file_budget}-byte limit for one library file",
             tokenizer_js.len(),
-            tokenizer_js.len() - FILE_BUDGET
+            tokenizer_js.len() - file_budget
         )));
     }
-    let mut files: Vec<(String, Vec<u8>)> = vec![(TOKENIZER_FILE.into(), tokenizer_js.to_vec())];
+    let mut files: Vec<(String, Vec<u8>)> = vec![(tokenizer_file.into(), tokenizer_js.to_vec())];
     let mut quantisation = None;
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
@@ -390,10 +467,10 @@ pub fn write_package(
         let mut rest: &[u8] = &model_bytes;
         let mut parts: Vec<String> = Vec::new();
         while !rest.is_empty() {
-            let mut take = rest.len().min((FILE_BUDGET - 600) * 7 / 8);
+            let mut take = rest.len().min((file_budget - 600) * 7 / 8);
             let text = loop {
                 let text = encode7(&rest[..take]);
-                if text.len() + 600 <= FILE_BUDGET {
+                if text.len() + 600 <= file_budget {
                     break text;
                 }
                 take = take * 99 / 100;
@@ -404,29 +481,30 @@ pub fn write_package(
         let n = parts.len();
         for (i, part) in parts.iter().enumerate() {
             let text = format!(
-                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {TOKENIZER_FILE}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
+                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {tokenizer_file}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
                 i + 1
             );
             files.push((format!("jatopic-model-{}.js", i + 1), text.into_bytes()));
         }
     }
     for (name, bytes) in &files {
-        if bytes.len() > FILE_BUDGET {
+        if bytes.len() > file_budget {
             return Err(Error::Input(format!(
-                "{name} would be {} bytes, {} over the {FILE_BUDGET}-byte library-file limit",
+                "{name} would be {} bytes, {} over the {file_budget}-byte library-file limit",
                 bytes.len(),
-                bytes.len() - FILE_BUDGET
+                bytes.len() - file_budget
             )));
         }
     }
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     // Each function body counts as one more resource.
-    if total > TOTAL_BUDGET || files.len() + 1 > RESOURCE_LIMIT {
+    let total_budget = limits.query_code_bytes;
+    if total > total_budget || files.len() + 1 > limits.query_resources {
         let model_total: usize = files[1..].iter().map(|(_, b)| b.len()).sum();
         return Err(Error::Input(format!(
-            "the package needs {total} bytes in {} library files, {} bytes over the {TOTAL_BUDGET}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
+            "the package needs {total} bytes in {} library files, {} bytes over the {total_budget}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
             files.len(),
-            total.saturating_sub(TOTAL_BUDGET)
+            total.saturating_sub(total_budget)
         )));
     }
 
@@ -442,10 +520,19 @@ pub fn write_package(
         });
     }
 
-    let functions: Vec<&Function> = FUNCTIONS
+    let functions: Vec<&Function> = contract
+        .functions
         .iter()
         .filter(|f| model_file.is_some() || f.model != ModelUse::Required)
         .collect();
+    let sql_name_of = |name: &str| {
+        let name = format!("{}{name}", opts.function_prefix);
+        if opts.temp {
+            name
+        } else {
+            format!("`{}.{name}`", opts.dataset)
+        }
+    };
     let mut sql = format!(
         "-- jatopic {} BigQuery functions. Generated by `jatopic package`; do not edit.\n-- Upload the library files first (see deploy.sh). Offsets are characters (code points).\n",
         env!("CARGO_PKG_VERSION")
@@ -454,94 +541,95 @@ pub fn write_package(
     let mut names = Vec::new();
     for f in &functions {
         let name = format!("{}{}", opts.function_prefix, f.name);
-        let sql_name = if opts.temp {
-            name.clone()
-        } else {
-            format!("`{}.{name}`", opts.dataset)
+        let sql_name = sql_name_of(&f.name);
+        let libs: Vec<&PackageFile> = match f.language {
+            Language::Sql => Vec::new(),
+            Language::Js => libraries
+                .iter()
+                .filter(|l| f.model != ModelUse::None || l.path == tokenizer_file)
+                .collect(),
         };
-        let libs: Vec<&PackageFile> = libraries
-            .iter()
-            .filter(|l| f.model != ModelUse::None || l.path == TOKENIZER_FILE)
-            .collect();
-        if f.body.len() > BODY_BUDGET || f.body.contains("\"\"\"") {
+        // `{function:NAME}`: a function written before this one (BigQuery
+        // checks a SQL body's calls when it creates the function).
+        let mut body = f.body.clone();
+        for earlier in &functions {
+            if earlier.name == f.name {
+                break;
+            }
+            body = body.replace(
+                &format!("{{function:{}}}", earlier.name),
+                &sql_name_of(&earlier.name),
+            );
+        }
+        if body.contains("{function:")
+            || body.len() > limits.inline_body_bytes
+            || body.contains("\"\"\"")
+        {
             return Err(Error::Input(format!(
                 "function body of {name} cannot be written"
             )));
         }
-        let lib_list = libs
-            .iter()
-            .map(|l| format!("\"{}\"", l.uri))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = write!(
-            sql,
-            "\nCREATE {} {sql_name}({})\nRETURNS {}\nLANGUAGE js\nOPTIONS (library = [{lib_list}])\nAS r\"\"\"\n{}\n\"\"\";\n",
-            if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
-            sql_type_list(f.arguments),
-            f.returns,
-            f.body
-        );
-        let mut m = String::from("{\"name\":");
-        push_str(&mut m, &name);
-        m.push_str(",\"sql_name\":");
-        push_str(&mut m, &sql_name);
-        let _ = write!(m, ",\"temp\":{},\"arguments\":[", opts.temp);
-        for (i, (n, t)) in f.arguments.iter().enumerate() {
-            if i > 0 {
-                m.push(',');
+        let kind = if opts.temp {
+            "TEMP FUNCTION"
+        } else {
+            "OR REPLACE FUNCTION"
+        };
+        let arguments = sql_type_list(&f.arguments);
+        match f.language {
+            Language::Js => {
+                let lib_list = libs
+                    .iter()
+                    .map(|l| format!("\"{}\"", l.uri))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = write!(
+                    sql,
+                    "\nCREATE {kind} {sql_name}({arguments})\nRETURNS {}\nLANGUAGE js\nOPTIONS (library = [{lib_list}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
+                    f.returns,
+                );
             }
-            m.push_str("{\"name\":");
-            push_str(&mut m, n);
-            m.push_str(",\"type\":");
-            push_str(&mut m, t);
-            m.push('}');
-        }
-        m.push_str("],\"returns\":");
-        push_str(&mut m, f.returns);
-        m.push_str(",\"libraries\":[");
-        for (i, l) in libs.iter().enumerate() {
-            if i > 0 {
-                m.push(',');
+            Language::Sql => {
+                let _ = write!(
+                    sql,
+                    "\nCREATE {kind} {sql_name}({arguments})\nRETURNS {}\nAS (\n  {body}\n);\n",
+                    f.returns,
+                );
             }
-            push_str(&mut m, &l.uri);
         }
-        m.push_str("],\"body\":");
-        push_str(&mut m, f.body);
-        m.push('}');
-        manifest_functions.push(m);
+        manifest_functions.push(ManifestFunction {
+            name: name.clone(),
+            sql_name,
+            temp: opts.temp,
+            language: f.language,
+            arguments: &f.arguments,
+            returns: &f.returns,
+            libraries: libs.iter().map(|l| l.uri.clone()).collect(),
+            body,
+        });
         names.push(name);
     }
     write(out, "create_functions.sql", sql.as_bytes())?;
 
-    let mut manifest = format!("{{\n  \"format\": \"{MANIFEST_FORMAT}\",\n  \"jatopic_version\": ");
-    push_str(&mut manifest, env!("CARGO_PKG_VERSION"));
-    manifest.push_str(",\n  \"dataset\": ");
-    push_str(&mut manifest, &opts.dataset);
-    manifest.push_str(",\n  \"gcs_prefix\": ");
-    push_str(&mut manifest, &gcs);
-    if let Some(q) = &quantisation {
-        manifest.push_str(",\n  \"quantisation\": ");
-        push_str(&mut manifest, q);
-    }
-    manifest.push_str(",\n  \"files\": [\n");
-    for (i, l) in libraries.iter().enumerate() {
-        manifest.push_str("    {\"path\": ");
-        push_str(&mut manifest, &l.path);
-        let _ = write!(
-            manifest,
-            ", \"bytes\": {}, \"sha256\": \"{}\", \"uri\": ",
-            l.bytes, l.sha256
-        );
-        push_str(&mut manifest, &l.uri);
-        manifest.push_str(if i + 1 < libraries.len() {
-            "},\n"
-        } else {
-            "}\n"
-        });
-    }
-    manifest.push_str("  ],\n  \"functions\": [\n    ");
-    manifest.push_str(&manifest_functions.join(",\n    "));
-    manifest.push_str("\n  ]\n}\n");
+    let manifest = Manifest {
+        format: &contract.manifest_format,
+        jatopic_version: env!("CARGO_PKG_VERSION"),
+        dataset: &opts.dataset,
+        gcs_prefix: &gcs,
+        quantisation: quantisation.as_deref(),
+        files: libraries
+            .iter()
+            .map(|l| ManifestFile {
+                path: &l.path,
+                bytes: l.bytes,
+                sha256: &l.sha256,
+                uri: &l.uri,
+            })
+            .collect(),
+        functions: manifest_functions,
+    };
+    let mut manifest = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Error::Input(format!("manifest.json: {e}")))?;
+    manifest.push('\n');
     write(out, "manifest.json", manifest.as_bytes())?;
 
     // The package directory, whatever its name (a leading '-', a trailing
@@ -571,7 +659,7 @@ pub fn write_package(
     write(
         out,
         "README.md",
-        package_readme(opts, &libraries, &names, quantisation.as_deref()).as_bytes(),
+        package_readme(opts, &libraries, &names, quantisation.as_deref(), limits).as_bytes(),
     )?;
     Ok(PackageReport {
         libraries,
@@ -585,9 +673,11 @@ fn package_readme(
     libs: &[PackageFile],
     names: &[String],
     quantisation: Option<&str>,
+    limits: &Limits,
 ) -> String {
+    let file_budget = limits.library_file_bytes;
     let mut r = format!(
-        "# jatopic BigQuery functions\n\nGenerated by `jatopic package` (jatopic {}).\n\n## Install\n\n    sh deploy.sh\n\nuploads the library files to `{}` and runs `create_functions.sql` to create the functions in `{}`.\n\n## Files\n\n| file | bytes (limit {FILE_BUDGET}) |\n|---|---:|\n",
+        "# jatopic BigQuery functions\n\nGenerated by `jatopic package` (jatopic {}).\n\n## Install\n\n    sh deploy.sh\n\nuploads the library files to `{}` and runs `create_functions.sql` to create the functions in `{}`.\n\n## Files\n\n| file | bytes (limit {file_budget}) |\n|---|---:|\n",
         env!("CARGO_PKG_VERSION"),
         opts.gcs_prefix.trim_end_matches('/'),
         opts.dataset
@@ -609,10 +699,12 @@ fn package_readme(
     let p = &opts.function_prefix;
     let _ = write!(
         r,
-        "\nExample:\n\n```sql\nSELECT title, {}(title) AS words, {}(title) AS tokens\nFROM `{}.listings`\n```\n\nNULL gives NULL; empty or whitespace-only text gives an empty array. Positions (`start`, `length` of {p}analyze) are characters, as `SUBSTR` counts them (start is 1-based). Texts longer than 1,000,000 UTF-16 units (50,000 for {p}analyze) are rejected with an error: split them first.\n",
+        "\nExample:\n\n```sql\nSELECT title, {}(title) AS words, {}(title) AS tokens\nFROM `{}.listings`\n```\n\nNULL gives NULL; empty or whitespace-only text gives an empty array. Positions (`start`, `length` of {p}analyze) are characters, as `SUBSTR` counts them (start is 1-based). Texts longer than {} UTF-16 units ({} for {p}analyze) are rejected with an error: split them first.\n",
         q(&format!("{p}tokenize")),
         q(&format!("{p}analyze")),
-        opts.dataset
+        opts.dataset,
+        thousands(limits.text_utf16_units),
+        thousands(limits.analyze_text_utf16_units),
     );
     if let Some(qn) = quantisation {
         let _ = write!(
@@ -623,73 +715,31 @@ fn package_readme(
     r
 }
 
+/// `1000000` as `1,000,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() * 4 / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     crate::io::output::write_atomically(&dir.join(name).to_string_lossy(), bytes)
 }
 
-/// SHA-256 of `data` as lowercase hex (FIPS 180-4; here to avoid a dependency).
+/// SHA-256 of `data` as lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2,
-    ];
-    let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
-    let mut msg = data.to_vec();
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
-    for block in msg.chunks_exact(64) {
-        let mut w = [0u32; 64];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
-        for i in 0..64 {
-            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-            let ch = (e & f) ^ (!e & g);
-            let t1 = hh
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
-            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-            let maj = (a & b) ^ (a & c) ^ (b & c);
-            let t2 = s0.wrapping_add(maj);
-            hh = g;
-            g = f;
-            f = e;
-            e = d.wrapping_add(t1);
-            d = c;
-            c = b;
-            b = a;
-            a = t1.wrapping_add(t2);
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    h.iter().map(|x| format!("{x:08x}")).collect()
+    Sha256::digest(data)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 #[cfg(test)]
@@ -710,6 +760,43 @@ mod tests {
             sha256_hex(&[b'a'; 1000]),
             "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
         );
+    }
+
+    #[test]
+    fn the_contract_is_valid_and_its_javascript_functions_take_no_int64() {
+        let c = contract().unwrap();
+        assert_eq!(c.manifest_format, "jatopic-package/2");
+        assert_eq!(c.limits.library_file_bytes, 1_000_000);
+        assert_eq!(c.limits.inline_body_bytes, 32 * 1024);
+        let top = c.functions.iter().find(|f| f.name == "top_topics").unwrap();
+        assert_eq!(top.language, Language::Sql);
+        assert_eq!(top.arguments[1].sql_type, "INT64");
+        // The same file with the JavaScript function taking INT64 is refused.
+        let broken = CONTRACT_JSON.replacen(
+            r#"{"name": "n", "type": "FLOAT64"}"#,
+            r#"{"name": "n", "type": "INT64"}"#,
+            1,
+        );
+        assert_ne!(broken, CONTRACT_JSON);
+        let e = parse_contract(&broken).unwrap_err();
+        assert!(
+            e.contains("function top_topics_js: argument n INT64"),
+            "{e}"
+        );
+        let any = CONTRACT_JSON.replacen(
+            r#"{"name": "n", "type": "FLOAT64"}"#,
+            r#"{"name": "n", "type": "ANY TYPE"}"#,
+            1,
+        );
+        assert!(parse_contract(&any).is_err());
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(50_000), "50,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]
@@ -825,7 +912,7 @@ mod tests {
         assert!(parts.len() >= 2, "{} parts", parts.len());
         let mut joined = Vec::new();
         for (i, p) in parts.iter().enumerate() {
-            assert!(p.bytes <= FILE_BUDGET);
+            assert!(p.bytes <= contract().unwrap().limits.library_file_bytes);
             let text = std::fs::read_to_string(dir.join(&p.path)).unwrap();
             let call = text.lines().last().unwrap();
             assert!(call.starts_with(&format!("jatopic.addModelPart({i}, {}, ", parts.len())));
@@ -1077,7 +1164,44 @@ mod tests {
             vec![1000, 0, 7, 0]
         );
         assert_eq!(q.word_topic, vec![1024, 0, 8, 3]);
-        let (mean, worst) = quantisation_error(&m, &m);
-        assert!((mean - 1.0).abs() < 1e-12 && (worst - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantisation_error_scores_the_quantised_model_against_the_exact_one() {
+        // Two topics over four words, each topic owning two words.
+        let exact = Model::new(
+            crate::topic::terms::TermConfig::default(),
+            vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            vec![0.1, 0.1],
+            0.01,
+            vec![900, 5, 700, 9, 6, 800, 11, 600],
+            Default::default(),
+        )
+        .unwrap();
+        let (same_mean, same_worst) = quantisation_error(&exact, &exact);
+        assert_eq!((same_mean, same_worst), (1.0, 1.0));
+        // 3 bits change the counts a little: the topics stay, not bit for bit.
+        let (mean3, worst3) = quantisation_error(&exact, &quantise_counts(&exact, 3, 0).unwrap());
+        assert!(mean3 < 1.0 && worst3 < 1.0, "{mean3} {worst3}");
+        assert!(mean3 > 0.9999 && worst3 > 0.999, "{mean3} {worst3}");
+        // Topics swapped (a quantiser that mixed up the layout) score low.
+        let swapped = Model::new(
+            exact.terms.clone(),
+            exact.vocab.clone(),
+            exact.alpha.clone(),
+            exact.beta,
+            exact
+                .word_topic
+                .chunks(2)
+                .flat_map(|c| [c[1], c[0]])
+                .collect(),
+            exact.info.clone(),
+        )
+        .unwrap();
+        let (mean_swapped, _) = quantisation_error(&exact, &swapped);
+        assert!(mean_swapped < 0.95, "{mean_swapped}");
+        // Dropping every count (a broken quantiser) is far from the exact topics.
+        let (mean0, _) = quantisation_error(&exact, &quantise_counts(&exact, 31, 10_000).unwrap());
+        assert!(mean0 < 0.98, "{mean0}");
     }
 }

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -657,7 +658,44 @@ def test_cli_end_to_end(tmp_path, capsys):
 # ----------------------------------------------------------------------------
 
 
+def _decode7(data: str) -> bytes:
+    """The inverse of the packager's 7-bit text encoding (src/bigquery/package.rs
+    encode7): 7 bits per character, U+0100+v for values not written raw."""
+    acc = bits = 0
+    out = bytearray()
+    for ch in data:
+        c = ord(ch)
+        acc = ((acc << 7) | (c if c < 128 else c - 256)) & 0x7FFF
+        bits += 7
+        if bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+    return bytes(out)
+
+
+def _model_of_package(package: Path) -> bytes:
+    """The .jtm model inside a package, read from its jatopic-model-N.js parts."""
+    parts = {}
+    for f in package.glob("jatopic-model-*.js"):
+        call = f.read_text(encoding="utf-8").rstrip("\n").split("\n")[-1]
+        m = re.fullmatch(r"jatopic\.addModelPart\((\d+), (\d+), (\d+), '(.*)'\);", call)
+        assert m, f"{f}: unexpected model part"
+        parts[int(m.group(1))] = _decode7(m.group(4))[: int(m.group(3))]
+    assert parts and sorted(parts) == list(range(len(parts))), f"{package}: model parts {sorted(parts)}"
+    return b"".join(parts[i] for i in sorted(parts))
+
+
+def _jatopic_binary() -> Path:
+    for profile in ("release", "debug"):
+        b = REPO / "target" / profile / "jatopic"
+        if b.exists():
+            return b
+    pytest.fail("no target/release/jatopic or target/debug/jatopic (cargo build)")
+
+
 def test_real_sandbox_item_topics(request, tmp_path):
+    """item_topics through SQL -> DuckDB -> the sandbox's ja_topics (wasm), against
+    the native CLI's `jatopic infer` with the package's model: another code path."""
     package = request.config.getoption("--package")
     if not package:
         pytest.skip("no --package / JATOPIC_PACKAGE: real-sandbox test skipped")
@@ -669,10 +707,16 @@ def test_real_sandbox_item_topics(request, tmp_path):
         got = {r["item_id"]: r for r in runner.table_rows("jatopic.item_topics")}
     finally:
         runner.close()
+    model = tmp_path / "package-model.jtm"
+    model.write_bytes(_model_of_package(Path(package)))
     texts = [item_text(t, d) for _, t, d, _ in ITEMS]
-    direct = sp.udf_values(package, "ja_topics", [[t] for t in texts])
+    docs = "".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
+    proc = subprocess.run([str(_jatopic_binary()), "infer", "--format", "ndjson", "--model", str(model), "-"],
+                          input=docs, capture_output=True, text=True, encoding="utf-8", check=True)
+    native = [json.loads(line)["topics"] for line in proc.stdout.splitlines() if line.strip()]
+    assert len(native) == len(texts)
     ks = set()
-    for (item_id, *_), text, v in zip(ITEMS, texts, direct):
+    for (item_id, *_), v in zip(ITEMS, native):
         row = got[item_id]
         assert close(row["topics"], v), item_id
         assert abs(sum(row["topics"]) - 1) <= 1e-6
