@@ -3,7 +3,9 @@
 //! text, which decides what to prune.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::dictionary::{CharCategory, CharRange, DictionarySource};
+use crate::tokenizer::dictionary::{
+    CharCategory, CharRange, DictionarySource, LexiconEntry, UnknownWord,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -225,7 +227,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         })?;
         let id: u16 = parse_int(f[1], "id", "unk.def", i + 1)?;
         let cost: i16 = parse_int(f[3], "cost", "unk.def", i + 1)?;
-        src.unknown[c].push((id, cost));
+        src.unknown[c].push(UnknownWord { id, cost });
     }
     // Lexicon.
     let mut csvs: Vec<_> = std::fs::read_dir(dir)?
@@ -268,8 +270,12 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             if proper && !opts.keep_unseen_proper_nouns && !katakana && !seen.contains(f[0]) {
                 continue;
             }
-            src.lexicon
-                .push((f[0].to_string(), id, cost, f[10].to_string()));
+            src.lexicon.push(LexiconEntry {
+                surface: f[0].to_string(),
+                id,
+                cost,
+                base: f[10].to_string(),
+            });
         }
     }
     Ok(src)
