@@ -553,4 +553,74 @@ mod tests {
         assert_eq!(unit_at, [0, 1, 3, 4, 5]);
         assert_eq!(decode_utf16(&[]), (vec![], vec![0]));
     }
+
+    /// Analyses with the tiny fixture dictionary (tests/fixtures/tiny-ipadic,
+    /// whose README derives each expectation from its costs).
+    #[cfg(feature = "cli")]
+    mod fixture_dictionary {
+        use crate::tokenizer::fixture::{analysis, tokenizer};
+
+        #[test]
+        fn the_cheapest_path_wins_not_the_longest_first_match() {
+            let tok = tokenizer();
+            assert_eq!(analysis(&tok, "東京都"), ["東/名詞/東", "京都/名詞/京都"]);
+        }
+
+        #[test]
+        fn a_connection_cost_turns_the_choice_around() {
+            let tok = tokenizer();
+            assert_eq!(
+                analysis(&tok, "東京都に"),
+                ["東京/名詞/東京", "都/名詞/都", "に/助詞/に"]
+            );
+        }
+
+        #[test]
+        fn conjugated_forms_are_stem_plus_ending() {
+            let tok = tokenizer();
+            assert_eq!(analysis(&tok, "行った"), ["行っ/動詞/行く", "た/助動詞/た"]);
+            assert_eq!(analysis(&tok, "行く"), ["行く/動詞/行く"]);
+            let tokens = tok.tokenize("行った");
+            assert_eq!(tokens[0].conjugation, ["五段・カ行促音便", "連用タ接続"]);
+            assert!(tokens[0].known);
+        }
+
+        #[test]
+        fn unknown_words_follow_their_character_category() {
+            let tok = tokenizer();
+            // KATAKANA invokes unknown words even where the lexicon has テレ.
+            assert_eq!(analysis(&tok, "テレビ"), ["テレビ/名詞/*"]);
+            // KANJI: no grouping, words of up to 2 characters.
+            assert_eq!(analysis(&tok, "猫犬"), ["猫犬/名詞/*"]);
+            // ALPHA and NUMERIC group their runs.
+            assert_eq!(analysis(&tok, "abc123"), ["abc/名詞/*", "123/名詞/*"]);
+            let tokens = tok.tokenize("abc123");
+            assert_eq!(tokens[1].pos, ["名詞", "数", "*", "*"]);
+            assert!(!tokens[1].known);
+        }
+
+        #[test]
+        fn whitespace_is_skipped_and_offsets_are_code_points() {
+            let tok = tokenizer();
+            let spans: Vec<_> = tok
+                .tokenize(" 東京\tに ")
+                .iter()
+                .map(|t| (t.surface, t.start, t.end))
+                .collect();
+            assert_eq!(spans, [("東京", 1, 3), ("に", 4, 5)]);
+        }
+
+        #[test]
+        fn connection_counts_cover_every_evaluation() {
+            // 東京都: BOS → 東, 東京; 東 → 京, 京都; 東京 → 都 and 京 → 都.
+            let tok = tokenizer();
+            let counts = tok.connection_counts(["東京都"].into_iter());
+            let n = tok.dictionary().features.len();
+            let mut expected = vec![0; n * n];
+            for (prev, next) in [(0, 1), (0, 2), (1, 1), (1, 2), (2, 1), (1, 1)] {
+                expected[prev * n + next] += 1;
+            }
+            assert_eq!(counts, expected);
+        }
+    }
 }

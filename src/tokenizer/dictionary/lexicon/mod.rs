@@ -260,4 +260,28 @@ mod tests {
         assert_eq!(entries[..2], [e(2, 90), e(0, 40)]);
         assert_eq!(entries[4], e(1, 10));
     }
+
+    /// Lookups in the tiny fixture dictionary (tests/fixtures/tiny-ipadic).
+    #[cfg(feature = "cli")]
+    #[test]
+    fn lookup_finds_entries_shortest_first_and_forms_after_their_stem() {
+        let dict = crate::tokenizer::fixture::dictionary();
+        let lookup = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            let mut found = Vec::new();
+            dict.lexicon.lookup(&chars, |len, id, cost, base| {
+                found.push((len, id, cost, dict.base_form(base)))
+            });
+            found
+        };
+        assert_eq!(lookup("東京都"), [(1, 1, 4000, None), (2, 2, 3000, None)]);
+        // 行っ: stem 行 of the lemma 行く plus the ending っ.
+        assert_eq!(lookup("行った"), [(2, 5, 2000, Some("行く"))]);
+        // た: a lemma whose one form has an empty ending.
+        assert_eq!(lookup("た"), [(1, 6, 500, Some("た"))]);
+        assert_eq!(lookup("猫"), []);
+        assert_eq!(dict.surface_count(), 7);
+        assert_eq!(dict.entry_count(), 7);
+        assert_eq!(dict.lemma_count(), (2, 2));
+    }
 }
