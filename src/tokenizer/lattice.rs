@@ -236,8 +236,9 @@ trait ConnectionObserver {
     /// cheapest per class), and no best predecessor is reused between
     /// nodes: each connection is evaluated, as the counts must see.
     const EVERY_PREDECESSOR: bool;
-    /// The connections from each of `predecessors` to a node of context id `next`.
-    fn evaluated(&mut self, predecessors: &[Predecessor], next: u16);
+    /// The connections from each of `predecessors` (nodes of `nodes`) to a
+    /// node of context id `next`.
+    fn evaluated(&mut self, predecessors: &[Predecessor], nodes: &[Node], next: u16);
 }
 
 /// Analysis: nothing is observed.
@@ -246,7 +247,7 @@ struct NotCounted;
 impl ConnectionObserver for NotCounted {
     const EVERY_PREDECESSOR: bool = false;
     #[inline(always)]
-    fn evaluated(&mut self, _: &[Predecessor], _: u16) {}
+    fn evaluated(&mut self, _: &[Predecessor], _: &[Node], _: u16) {}
 }
 
 /// How often each (previous id, next id) connection is evaluated.
@@ -260,9 +261,10 @@ struct ConnectionCounts {
 #[cfg(feature = "cli")]
 impl ConnectionObserver for ConnectionCounts {
     const EVERY_PREDECESSOR: bool = true;
-    fn evaluated(&mut self, predecessors: &[Predecessor], next: u16) {
+    fn evaluated(&mut self, predecessors: &[Predecessor], nodes: &[Node], next: u16) {
         for p in predecessors {
-            self.counts[usize::from(p.id) * self.n_ids + usize::from(next)] += 1;
+            let prev = nodes[p.node as usize].id;
+            self.counts[usize::from(prev) * self.n_ids + usize::from(next)] += 1;
         }
     }
 }
@@ -322,8 +324,6 @@ struct Predecessor {
     cost: i32,
     /// Index into `Lattice::nodes`.
     node: u32,
-    /// Context id.
-    id: u16,
 }
 
 impl Lattice {
@@ -395,7 +395,6 @@ impl Lattice {
                 row: u32::from(dict.connector.right_class[l.id as usize]),
                 cost: l.cost,
                 node: i,
-                id: l.id,
             };
             let same_class = match O::EVERY_PREDECESSOR {
                 true => None,
@@ -457,7 +456,7 @@ impl Lattice {
             self.best_by_class[col] = (self.stamp, best.0, best.1);
             best
         };
-        observer.evaluated(&self.left, id);
+        observer.evaluated(&self.left, &self.nodes, id);
         if best.1 == NONE {
             return;
         }
