@@ -38,7 +38,7 @@ fn format_error(e: Error) -> String {
 
 #[test]
 fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
-    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, paradigm shapes).
+    // Panicked with "index out of bounds" (then src/tokenizer/dictionary.rs; now lexicon/paradigms.rs, paradigm shapes).
     let file = dict_file(include_bytes!("fuzz/dict_load-paradigm-without-shapes"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(
@@ -49,7 +49,7 @@ fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
 
 #[test]
 fn dictionary_with_a_lemma_but_no_paradigms_is_an_error() {
-    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, lemmas' paradigms).
+    // Panicked with "index out of bounds" (then src/tokenizer/dictionary.rs; now lexicon/paradigms.rs, lemmas' paradigms).
     let file = dict_file(include_bytes!("fuzz/dict_load-lemma-without-paradigms"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(

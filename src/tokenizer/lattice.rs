@@ -120,7 +120,10 @@ impl Tokenizer {
     /// another form (the wasm layer keeps it as a JS string). Offsets index
     /// `text`. See [`RawToken`].
     pub fn analyze(&self, text: &[char], opts: Options) -> Vec<RawToken> {
-        // One scratch per thread: no lattice allocations per call.
+        // One scratch per thread: no lattice allocations per call, for
+        // callers that share one `&Tokenizer` across threads (the CLI's
+        // rayon loops). A caller with a loop of its own passes its buffers
+        // explicitly to `analyze_with` (the wasm layer, the fuzz targets).
         thread_local! {
             static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
         }
