@@ -417,3 +417,23 @@ fn kmeans(v: &[Vec<f32>], w: &[Vec<f32>], k: usize) -> Vec<usize> {
     }
     class
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_in_another_encoding_is_named() {
+        let dir = std::env::temp_dir().join(format!("jatopic-builder-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // 東 in EUC-JP: not UTF-8.
+        std::fs::write(dir.join("matrix.def"), b"1 1\n0 0 \xc5\xec\n").unwrap();
+        let opts = BuildOptions {
+            encoding: SourceEncoding::Utf8,
+            ..Default::default()
+        };
+        let err = build(&dir, &HashSet::new(), &opts).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("matrix.def: not valid UTF-8"), "{err}");
+    }
+}

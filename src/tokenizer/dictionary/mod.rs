@@ -1,8 +1,8 @@
 //! The dictionary: IPADIC-derived, split along MeCab's components — part-of-
-//! speech features per context id ([`features`]), connection costs
-//! ([`connector`]), character categories ([`character`]), unknown-word rules
-//! ([`unknown`]) and the lexicon with its trie ([`lexicon`]) — each with
-//! its reader and writer side by side.
+//! speech features per context id (`features.rs`), connection costs
+//! (`connector.rs`), character categories ([`character`]), unknown-word
+//! rules ([`unknown`]) and the lexicon with its trie (`lexicon/`) — each
+//! with its reader and writer side by side.
 //!
 //! # File format (`*.jtd`)
 //! The artifact frame ([`crate::artifact::frame`], described by [`FORMAT`]:
