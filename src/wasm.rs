@@ -11,7 +11,6 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static TOKENIZER: OnceCell<Tokenizer> = const { OnceCell::new() };
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
     /// The term pipeline without a model, built once rather than per call.
     static DEFAULT_TERMS: TermConfig = TermConfig::default();
@@ -45,6 +44,8 @@ pub fn init() -> Result<(), JsError> {
 struct Exchange {
     units: Vec<u16>,
     numbers: Vec<u32>,
+    /// The lattice's buffers, reused by every call.
+    scratch: Scratch,
 }
 
 thread_local! {
@@ -124,8 +125,7 @@ fn analyze_units(
         let x = &mut *x.borrow_mut();
         let (chars, unit_at) = decode_utf16(&x.units);
         with_tokenizer(|tok| {
-            let tokens = SCRATCH
-                .with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
+            let tokens = tok.analyze_with(&chars, Options { normalize }, &mut x.scratch);
             x.numbers.clear();
             x.numbers.reserve(tokens.len() * width);
             for t in &tokens {

@@ -2,15 +2,10 @@
 //! exactly as the targets frame them: each must now be a clear error, not a
 //! panic or a model that answers with infinities.
 
-use jatopic::artifact::bytes::fnv1a64;
+use jatopic::artifact::lzma::Compression;
 use jatopic::io::input::{read_documents, InputFormat, InputOptions};
 use jatopic::topic::model::Model;
 use jatopic::{Dictionary, Error};
-
-/// `payload` in a valid LZMA stream, as the fuzz targets wrap it.
-fn lzma(payload: &[u8]) -> Vec<u8> {
-    jatopic::artifact::compress::lzma_preset(payload, 0).unwrap()
-}
 
 /// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
 /// (u16 LE), stored section, payload, framed under a correct header.
@@ -19,16 +14,9 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
     assert_eq!(mode & 1, 1, "a framed input");
     let n = (u16::from_le_bytes([rest[0], rest[1]]) as usize).min(rest.len() - 2);
     let (stored, payload) = rest[2..].split_at(n);
-    let mut check = stored.to_vec();
-    check.extend_from_slice(payload);
-    let mut file = jatopic::tokenizer::dictionary::MAGIC.to_vec();
-    file.extend_from_slice(&jatopic::tokenizer::dictionary::FORMAT_VERSION.to_le_bytes());
-    file.extend_from_slice(&(stored.len() as u32).to_le_bytes());
-    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    file.extend_from_slice(&fnv1a64(&check).to_le_bytes());
-    file.extend_from_slice(stored);
-    file.extend_from_slice(&lzma(payload));
-    file
+    jatopic::tokenizer::dictionary::FORMAT
+        .write(stored, payload, Compression::preset(0))
+        .unwrap()
 }
 
 /// fuzz/fuzz_targets/model_load.rs: mode byte, then (odd mode) the payload,
@@ -36,12 +24,9 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
 fn model_file(input: &[u8]) -> Vec<u8> {
     let (mode, payload) = input.split_first().unwrap();
     assert_eq!(mode & 1, 1, "a framed input");
-    let mut file = jatopic::topic::model::MAGIC.to_vec();
-    file.extend_from_slice(&jatopic::topic::model::FORMAT_VERSION.to_le_bytes());
-    file.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    file.extend_from_slice(&fnv1a64(payload).to_le_bytes());
-    file.extend_from_slice(&lzma(payload));
-    file
+    jatopic::topic::model::FORMAT
+        .write(&[], payload, Compression::preset(0))
+        .unwrap()
 }
 
 fn format_error(e: Error) -> String {
@@ -53,7 +38,7 @@ fn format_error(e: Error) -> String {
 
 #[test]
 fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
-    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, paradigm shapes).
+    // Panicked with "index out of bounds" (then src/tokenizer/dictionary.rs; now lexicon/paradigms.rs, paradigm shapes).
     let file = dict_file(include_bytes!("fuzz/dict_load-paradigm-without-shapes"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(
@@ -64,7 +49,7 @@ fn dictionary_with_a_paradigm_but_no_shapes_is_an_error() {
 
 #[test]
 fn dictionary_with_a_lemma_but_no_paradigms_is_an_error() {
-    // Panicked with "index out of bounds" (src/tokenizer/dictionary.rs, lemmas' paradigms).
+    // Panicked with "index out of bounds" (then src/tokenizer/dictionary.rs; now lexicon/paradigms.rs, lemmas' paradigms).
     let file = dict_file(include_bytes!("fuzz/dict_load-lemma-without-paradigms"));
     let message = format_error(Dictionary::from_bytes(&file).unwrap_err());
     assert!(

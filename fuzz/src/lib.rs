@@ -42,13 +42,6 @@ pub fn assert_tiles(text: &str, tokens: &[Token]) {
     );
 }
 
-/// `payload` as a valid `.lzma` stream (as the artifact writers make it, at
-/// the fastest preset), so that a mutated payload still decompresses and
-/// reaches the parser.
-pub fn lzma_wrap(payload: &[u8]) -> Vec<u8> {
-    jatopic::artifact::compress::lzma_preset(payload, 0).expect("compressing into memory cannot fail")
-}
-
 /// Writes `data` to this process's scratch file for `extension` (in
 /// `/dev/shm`, memory, where available; overwritten by every execution) and
 /// returns its path: the input readers take paths.

@@ -1,7 +1,9 @@
-//! Binary artifacts (dictionaries `.jtd`, models `.jtm`): the byte codec
-//! every record uses ([`bytes`]: varints, strings, checked reads, LZMA
-//! decoding) and, natively, LZMA encoding ([`compress`]).
+//! Binary artifacts (dictionaries `.jtd`, models `.jtm`): the file frame
+//! they share ([`frame`]: magic, version, checksum, stored section and
+//! compressed payload), the byte codec every record uses ([`bytes`]:
+//! varints, strings, checked reads) and LZMA ([`lzma`]: decoding everywhere,
+//! encoding natively).
 
 pub mod bytes;
-#[cfg(feature = "cli")]
-pub mod compress;
+pub mod frame;
+pub mod lzma;

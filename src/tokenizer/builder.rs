@@ -1,9 +1,11 @@
 //! Builds the compressed dictionary from IPADIC's source files (EUC-JP, as
-//! Debian's `mecab-ipadic` installs them) and MeCab's analysis of training
-//! text, which decides what to prune.
+//! Debian's `mecab-ipadic` installs them, or UTF-8) and MeCab's analysis of
+//! training text, which decides what to prune.
 
 use crate::error::{Error, Result};
-use crate::tokenizer::dictionary::{CharCategory, CharRange, DictionarySource};
+use crate::tokenizer::dictionary::{
+    CharCategory, CharRange, DictionarySource, LexiconEntry, UnknownWord,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -16,6 +18,19 @@ pub struct BuildOptions {
     pub matrix_quantum: i64,
     /// Word costs are rounded to multiples of this.
     pub word_quantum: i64,
+    /// The source files' encoding.
+    pub encoding: SourceEncoding,
+}
+
+/// The encoding of IPADIC's source files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SourceEncoding {
+    /// As Debian's `mecab-ipadic` installs them (and as IPADIC is released).
+    #[default]
+    EucJp,
+    /// As `mecab-ipadic-utf8` has them, and the test fixtures
+    /// (`tests/fixtures/tiny-ipadic`), which stay readable as text.
+    Utf8,
 }
 
 impl Default for BuildOptions {
@@ -24,12 +39,18 @@ impl Default for BuildOptions {
             keep_unseen_proper_nouns: false,
             matrix_quantum: 64,
             word_quantum: 8,
+            encoding: SourceEncoding::EucJp,
         }
     }
 }
 
-fn read_euc_jp(path: &Path) -> Result<String> {
+/// The text of one source file.
+fn read_source(path: &Path, encoding: SourceEncoding) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+    if encoding == SourceEncoding::Utf8 {
+        return String::from_utf8(bytes)
+            .map_err(|_| Error::Format(format!("{}: not valid UTF-8", path.display())));
+    }
     let (text, _, had_errors) = encoding_rs::EUC_JP.decode(&bytes);
     if had_errors {
         return Err(Error::Format(format!(
@@ -103,7 +124,7 @@ pub fn read_training_output(
 pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<DictionarySource> {
     let mut src = DictionarySource::default();
     // Matrix.
-    let matrix_text = read_euc_jp(&dir.join("matrix.def"))?;
+    let matrix_text = read_source(&dir.join("matrix.def"), opts.encoding)?;
     let mut lines = matrix_text.lines();
     let head: Vec<usize> = lines
         .next()
@@ -136,7 +157,10 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
     }
     // Features per context id, from left-id.def ("id pos1,...,cform,base-if-lexicalised").
     src.features = vec![Default::default(); n];
-    for (i, l) in read_euc_jp(&dir.join("left-id.def"))?.lines().enumerate() {
+    for (i, l) in read_source(&dir.join("left-id.def"), opts.encoding)?
+        .lines()
+        .enumerate()
+    {
         let Some((id, feat)) = l.split_once(' ') else {
             continue;
         };
@@ -150,7 +174,10 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
     // Character categories.
     let mut cat_index: HashMap<String, usize> = HashMap::new();
     let mut per_char: Vec<(u32, u8)> = vec![(1, 0); 0x10000];
-    for (i, l) in read_euc_jp(&dir.join("char.def"))?.lines().enumerate() {
+    for (i, l) in read_source(&dir.join("char.def"), opts.encoding)?
+        .lines()
+        .enumerate()
+    {
         let l = l.split('#').next().unwrap_or("").trim();
         if l.is_empty() {
             continue;
@@ -215,7 +242,10 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
     }
     // Unknown-word templates.
     src.unknown = vec![Vec::new(); src.categories.len()];
-    for (i, l) in read_euc_jp(&dir.join("unk.def"))?.lines().enumerate() {
+    for (i, l) in read_source(&dir.join("unk.def"), opts.encoding)?
+        .lines()
+        .enumerate()
+    {
         let f: Vec<&str> = l.split(',').collect();
         if f.len() < 4 {
             continue;
@@ -225,7 +255,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         })?;
         let id: u16 = parse_int(f[1], "id", "unk.def", i + 1)?;
         let cost: i16 = parse_int(f[3], "cost", "unk.def", i + 1)?;
-        src.unknown[c].push((id, cost));
+        src.unknown[c].push(UnknownWord { id, cost });
     }
     // Lexicon.
     let mut csvs: Vec<_> = std::fs::read_dir(dir)?
@@ -244,7 +274,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for (i, l) in read_euc_jp(&path)?.lines().enumerate() {
+        for (i, l) in read_source(&path, opts.encoding)?.lines().enumerate() {
             let f: Vec<&str> = l.split(',').collect();
             if f.len() < 11 {
                 return Err(Error::Format(format!(
@@ -268,8 +298,12 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             if proper && !opts.keep_unseen_proper_nouns && !katakana && !seen.contains(f[0]) {
                 continue;
             }
-            src.lexicon
-                .push((f[0].to_string(), id, cost, f[10].to_string()));
+            src.lexicon.push(LexiconEntry {
+                surface: f[0].to_string(),
+                id,
+                cost,
+                base: f[10].to_string(),
+            });
         }
     }
     Ok(src)
@@ -382,4 +416,24 @@ fn kmeans(v: &[Vec<f32>], w: &[Vec<f32>], k: usize) -> Vec<usize> {
         }
     }
     class
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_in_another_encoding_is_named() {
+        let dir = std::env::temp_dir().join(format!("jatopic-builder-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // 東 in EUC-JP: not UTF-8.
+        std::fs::write(dir.join("matrix.def"), b"1 1\n0 0 \xc5\xec\n").unwrap();
+        let opts = BuildOptions {
+            encoding: SourceEncoding::Utf8,
+            ..Default::default()
+        };
+        let err = build(&dir, &HashSet::new(), &opts).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("matrix.def: not valid UTF-8"), "{err}");
+    }
 }

@@ -109,7 +109,7 @@ impl Tokenizer {
                     end: t.end,
                     pos: [&f[0], &f[1], &f[2], &f[3]],
                     conjugation: [&f[4], &f[5]],
-                    base_form: self.dict.bases.get(t.base as usize).unwrap_or(surface),
+                    base_form: self.dict.base_form(t.base).unwrap_or(surface),
                     known: t.base != UNKNOWN,
                 }
             })
@@ -120,7 +120,10 @@ impl Tokenizer {
     /// another form (the wasm layer keeps it as a JS string). Offsets index
     /// `text`. See [`RawToken`].
     pub fn analyze(&self, text: &[char], opts: Options) -> Vec<RawToken> {
-        // One scratch per thread: no lattice allocations per call.
+        // One scratch per thread: no lattice allocations per call, for
+        // callers that share one `&Tokenizer` across threads (the CLI's
+        // rayon loops). A caller with a loop of its own passes its buffers
+        // explicitly to `analyze_with` (the wasm layer, the fuzz targets).
         thread_local! {
             static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
         }
@@ -152,7 +155,7 @@ impl Tokenizer {
         let mut piece_start = 0;
         while piece_start < chars.len() {
             let piece_end = piece_end(chars, piece_start, &self.dict);
-            lattice.run(&self.dict, &chars[piece_start..piece_end]);
+            lattice.run(&self.dict, &chars[piece_start..piece_end], &mut NotCounted);
             lattice.best_path();
             for n in &lattice.path {
                 out.push(RawToken {
@@ -169,7 +172,7 @@ impl Tokenizer {
 
     /// Base form number `index` of [`RawToken::base`].
     pub fn base_form(&self, index: u32) -> Option<&str> {
-        self.dict.bases.get(index as usize)
+        self.dict.base_form(index)
     }
 }
 
@@ -209,18 +212,63 @@ pub struct RawToken {
 #[cfg(feature = "cli")]
 impl Tokenizer {
     /// For each (previous id, next id), how many times Viterbi evaluates that
-    /// connection while analysing `lines` (row-major, ids × ids).
+    /// connection while analysing `lines` (row-major, ids × ids), over every
+    /// node (not only the cheapest per class): the dictionary builder
+    /// weights matrix compression by it.
     pub fn connection_counts<'a>(&self, lines: impl Iterator<Item = &'a str>) -> Vec<u32> {
         let n = self.dict.features.len();
-        let mut lattice = Lattice {
-            connection_counts: Some(vec![0; n * n]),
-            ..Default::default()
+        let mut counts = ConnectionCounts {
+            n_ids: n,
+            counts: vec![0; n * n],
         };
+        let mut lattice = Lattice::default();
         for line in lines {
             let chars: Vec<char> = line.chars().take(MAX_PIECE_CHARS).collect();
-            lattice.run(&self.dict, &chars);
+            lattice.run(&self.dict, &chars, &mut counts);
         }
-        lattice.connection_counts.unwrap_or_default()
+        counts.counts
+    }
+}
+
+/// What the lattice reports about the connections it evaluates: analysis
+/// reports nothing ([`NotCounted`], which compiles away), the dictionary
+/// builder counts them ([`ConnectionCounts`]). A type parameter rather than
+/// a run-time flag, so the analysis loop carries no trace of the counting.
+trait ConnectionObserver {
+    /// Every node ending at a position is a predecessor (not only the
+    /// cheapest per class), and no best predecessor is reused between
+    /// nodes: each connection is evaluated, as the counts must see.
+    const EVERY_PREDECESSOR: bool;
+    /// The connections from each of `predecessors` (nodes of `nodes`) to a
+    /// node of context id `next`.
+    fn evaluated(&mut self, predecessors: &[Predecessor], nodes: &[Node], next: u16);
+}
+
+/// Analysis: nothing is observed.
+struct NotCounted;
+
+impl ConnectionObserver for NotCounted {
+    const EVERY_PREDECESSOR: bool = false;
+    #[inline(always)]
+    fn evaluated(&mut self, _: &[Predecessor], _: &[Node], _: u16) {}
+}
+
+/// How often each (previous id, next id) connection is evaluated.
+#[cfg(feature = "cli")]
+struct ConnectionCounts {
+    n_ids: usize,
+    /// Row-major, ids × ids.
+    counts: Vec<u32>,
+}
+
+#[cfg(feature = "cli")]
+impl ConnectionObserver for ConnectionCounts {
+    const EVERY_PREDECESSOR: bool = true;
+    fn evaluated(&mut self, predecessors: &[Predecessor], nodes: &[Node], next: u16) {
+        for p in predecessors {
+            let prev = nodes[p.node as usize].id;
+            self.counts[usize::from(prev) * self.n_ids + usize::from(next)] += 1;
+        }
     }
 }
 
@@ -238,7 +286,7 @@ fn piece_end(chars: &[char], start: usize, dict: &Dictionary) -> usize {
         .or_else(|| {
             window
                 .iter()
-                .rposition(|&c| dict.char_info(c).1 == dict.space_category)
+                .rposition(|&c| dict.char_info(c).1 == dict.chars.space_category)
         });
     match cut {
         Some(i) => start + MAX_PIECE_CHARS / 2 + i + 1,
@@ -259,26 +307,34 @@ struct Lattice {
     end_head: Vec<u32>,
     /// Category mask and primary category of each character.
     info: Vec<(u32, u8)>,
-    /// Candidate predecessors at the current position: (matrix row offset,
-    /// path cost, node index, context id). Only the cheapest node per
-    /// right-context class is kept, since connection costs depend on the class only.
-    left: Vec<(u32, i32, u32, u16)>,
+    /// Candidate predecessors at the current position. Only the cheapest
+    /// node per right-context class is kept, since connection costs depend
+    /// on the class only.
+    left: Vec<Predecessor>,
     /// Per left-context class, the best predecessor at the current position
     /// (valid when the stamp equals `stamp`): candidates sharing a class share it.
     best_by_class: Vec<(u32, i32, u32)>,
     stamp: u32,
     path: Vec<Node>,
-    /// When set, counts how often each (previous id, next id) connection is
-    /// evaluated; the dictionary builder uses it to weight matrix compression.
-    connection_counts: Option<Vec<u32>>,
+}
+
+/// A node ending at the current position, as a candidate predecessor.
+#[derive(Clone, Copy)]
+struct Predecessor {
+    /// Its right-context class: the row of the class matrix.
+    row: u32,
+    /// Cost of the best path up to and including it.
+    cost: i32,
+    /// Index into `Lattice::nodes`.
+    node: u32,
 }
 
 impl Lattice {
-    fn run(&mut self, dict: &Dictionary, text: &[char]) {
+    fn run<O: ConnectionObserver>(&mut self, dict: &Dictionary, text: &[char], observer: &mut O) {
         self.info.clear();
         self.info.extend(text.iter().map(|&c| dict.char_info(c)));
         // Trailing whitespace belongs to no token; EOS follows the last non-space.
-        let space_mask = 1u32 << dict.space_category;
+        let space_mask = 1u32 << dict.chars.space_category;
         let mut len = text.len();
         while len > 0 && self.info[len - 1].0 & space_mask != 0 {
             len -= 1;
@@ -308,40 +364,49 @@ impl Lattice {
             if begin == len {
                 continue;
             }
-            self.gather_left(dict, pos);
-            self.lookup(dict, text, begin, len);
+            self.gather_left::<O>(dict, pos);
+            self.lookup(dict, text, begin, len, observer);
         }
         // EOS.
-        self.gather_left(dict, len);
-        let eos_class = dict.left_class[0] as usize;
+        self.gather_left::<O>(dict, len);
+        let connector = &dict.connector;
+        let eos_class = connector.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
-        for &(row, cost, idx, _) in &self.left {
-            let c =
-                cost + dict.cost_code(dict.matrix[eos_class * dict.n_right_classes + row as usize]);
+        for l in &self.left {
+            let code = connector.matrix[eos_class * connector.n_right_classes + l.row as usize];
+            let c = l.cost + connector.cost_code(code);
             if c < best.0 {
-                best = (c, idx);
+                best = (c, l.node);
             }
         }
         self.nodes[0].prev = best.1; // node 0 doubles as EOS's back-pointer holder
     }
 
     /// Collects the nodes ending at `pos` as predecessors.
-    fn gather_left(&mut self, dict: &Dictionary, pos: usize) {
+    fn gather_left<O: ConnectionObserver>(&mut self, dict: &Dictionary, pos: usize) {
         self.left.clear();
         self.stamp = self.stamp.wrapping_add(1);
-        if self.best_by_class.len() != dict.n_left_classes || self.stamp == 0 {
-            self.best_by_class = vec![(0, 0, NONE); dict.n_left_classes];
+        let n_left_classes = dict.connector.n_left_classes;
+        if self.best_by_class.len() != n_left_classes || self.stamp == 0 {
+            self.best_by_class = vec![(0, 0, NONE); n_left_classes];
             self.stamp = 1;
         }
-        let counting = self.connection_counts.is_some();
         let mut i = self.end_head[pos];
         while i != NONE {
             let l = &self.nodes[i as usize];
-            let row = u32::from(dict.right_class[l.id as usize]);
-            match self.left.iter_mut().find(|e| e.0 == row && !counting) {
-                Some(e) if l.cost < e.1 => *e = (row, l.cost, i, l.id),
+            let candidate = Predecessor {
+                row: u32::from(dict.connector.right_class[l.id as usize]),
+                cost: l.cost,
+                node: i,
+            };
+            let same_class = match O::EVERY_PREDECESSOR {
+                true => None,
+                false => self.left.iter_mut().find(|e| e.row == candidate.row),
+            };
+            match same_class {
+                Some(e) if l.cost < e.cost => *e = candidate,
                 Some(_) => {}
-                None => self.left.push((row, l.cost, i, l.id)),
+                None => self.left.push(candidate),
             }
             i = l.next_same_end;
         }
@@ -360,34 +425,41 @@ impl Lattice {
     }
 
     #[inline]
-    fn add(&mut self, dict: &Dictionary, start: usize, end: usize, id: u16, wcost: i16, base: u32) {
-        let col = dict.left_class[id as usize] as usize;
+    #[allow(clippy::too_many_arguments)]
+    fn add<O: ConnectionObserver>(
+        &mut self,
+        dict: &Dictionary,
+        start: usize,
+        end: usize,
+        id: u16,
+        wcost: i16,
+        base: u32,
+        observer: &mut O,
+    ) {
+        let connector = &dict.connector;
+        let col = connector.left_class[id as usize] as usize;
         let cached = self.best_by_class[col];
-        let best = if cached.0 == self.stamp && self.connection_counts.is_none() {
+        let best = if cached.0 == self.stamp && !O::EVERY_PREDECESSOR {
             (cached.1, cached.2)
         } else {
-            let column = &dict.matrix[col * dict.n_right_classes..][..dict.n_right_classes];
+            let n_rows = connector.n_right_classes;
+            let column = &connector.matrix[col * n_rows..][..n_rows];
             // The cheapest predecessor, the first of equals, as the least
             // (cost, place) key: a branch on each comparison would be mispredicted often.
             let mut least = i64::MAX;
-            for (place, &(row, cost, _, _)) in self.left.iter().enumerate() {
+            for (place, l) in self.left.iter().enumerate() {
                 // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
-                let c = cost + dict.cost_code(column[row as usize]);
+                let c = l.cost + connector.cost_code(column[l.row as usize]);
                 least = least.min(i64::from(c) << 32 | place as i64);
             }
             let best = match self.left.get((least & 0xFFFF_FFFF) as usize) {
-                Some(l) if least != i64::MAX => ((least >> 32) as i32, l.2),
+                Some(l) if least != i64::MAX => ((least >> 32) as i32, l.node),
                 _ => (i32::MAX, NONE),
             };
             self.best_by_class[col] = (self.stamp, best.0, best.1);
             best
         };
-        if let Some(counts) = &mut self.connection_counts {
-            let n = dict.features.len();
-            for &(_, _, _, left_id) in &self.left {
-                counts[usize::from(left_id) * n + usize::from(id)] += 1;
-            }
-        }
+        observer.evaluated(&self.left, &self.nodes, id);
         if best.1 == NONE {
             return;
         }
@@ -406,21 +478,28 @@ impl Lattice {
 
     /// MeCab's `Tokenizer::lookup`: lexicon matches at `begin`, then unknown
     /// words by the character category's rules.
-    fn lookup(&mut self, dict: &Dictionary, text: &[char], begin: usize, len: usize) {
+    fn lookup<O: ConnectionObserver>(
+        &mut self,
+        dict: &Dictionary,
+        text: &[char],
+        begin: usize,
+        len: usize,
+        observer: &mut O,
+    ) {
         let mut found = false;
-        dict.lookup(&text[begin..len], |l, id, cost, base| {
-            self.add(dict, begin, begin + l, id, cost, base);
+        dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
+            self.add(dict, begin, begin + l, id, cost, base, observer);
             found = true;
         });
         let (mask0, cat) = self.info[begin];
-        let category = &dict.categories[cat as usize];
+        let category = &dict.chars.categories[cat as usize];
         if found && !category.invoke {
             return;
         }
         let mut added = false;
-        let unknown = |this: &mut Self, end: usize, added: &mut bool| {
-            for &(id, cost) in &dict.unknown[cat as usize] {
-                this.add(dict, begin, end, id, cost, UNKNOWN);
+        let unknown = |this: &mut Self, end: usize, added: &mut bool, observer: &mut O| {
+            for u in &dict.unknown[cat as usize] {
+                this.add(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
             }
             *added = true;
         };
@@ -441,7 +520,7 @@ impl Lattice {
                 p += 1;
             }
             if p - begin - 1 <= MAX_GROUPING {
-                unknown(self, p, &mut added);
+                unknown(self, p, &mut added, observer);
             }
             // A scan cut short ends beyond every length the loop below reaches.
             if p < limit || limit == len {
@@ -451,14 +530,14 @@ impl Lattice {
         // Unknown words of 1..=length characters of the same category.
         for p in (begin + 1..=len).take(category.length as usize) {
             if p != group_end {
-                unknown(self, p, &mut added);
+                unknown(self, p, &mut added, observer);
             }
             if p == len || self.info[p].0 & mask0 == 0 {
                 break;
             }
         }
         if !found && !added {
-            unknown(self, begin + 1, &mut added);
+            unknown(self, begin + 1, &mut added, observer);
         }
     }
 }
@@ -475,5 +554,75 @@ mod tests {
         assert_eq!(chars, ['a', '\u{20BB7}', '\u{FFFD}', 'b']);
         assert_eq!(unit_at, [0, 1, 3, 4, 5]);
         assert_eq!(decode_utf16(&[]), (vec![], vec![0]));
+    }
+
+    /// Analyses with the tiny fixture dictionary (tests/fixtures/tiny-ipadic,
+    /// whose README derives each expectation from its costs).
+    #[cfg(feature = "cli")]
+    mod fixture_dictionary {
+        use crate::tokenizer::fixture::{analysis, tokenizer};
+
+        #[test]
+        fn the_cheapest_path_wins_not_the_longest_first_match() {
+            let tok = tokenizer();
+            assert_eq!(analysis(&tok, "東京都"), ["東/名詞/東", "京都/名詞/京都"]);
+        }
+
+        #[test]
+        fn a_connection_cost_turns_the_choice_around() {
+            let tok = tokenizer();
+            assert_eq!(
+                analysis(&tok, "東京都に"),
+                ["東京/名詞/東京", "都/名詞/都", "に/助詞/に"]
+            );
+        }
+
+        #[test]
+        fn conjugated_forms_are_stem_plus_ending() {
+            let tok = tokenizer();
+            assert_eq!(analysis(&tok, "行った"), ["行っ/動詞/行く", "た/助動詞/た"]);
+            assert_eq!(analysis(&tok, "行く"), ["行く/動詞/行く"]);
+            let tokens = tok.tokenize("行った");
+            assert_eq!(tokens[0].conjugation, ["五段・カ行促音便", "連用タ接続"]);
+            assert!(tokens[0].known);
+        }
+
+        #[test]
+        fn unknown_words_follow_their_character_category() {
+            let tok = tokenizer();
+            // KATAKANA invokes unknown words even where the lexicon has テレ.
+            assert_eq!(analysis(&tok, "テレビ"), ["テレビ/名詞/*"]);
+            // KANJI: no grouping, words of up to 2 characters.
+            assert_eq!(analysis(&tok, "猫犬"), ["猫犬/名詞/*"]);
+            // ALPHA and NUMERIC group their runs.
+            assert_eq!(analysis(&tok, "abc123"), ["abc/名詞/*", "123/名詞/*"]);
+            let tokens = tok.tokenize("abc123");
+            assert_eq!(tokens[1].pos, ["名詞", "数", "*", "*"]);
+            assert!(!tokens[1].known);
+        }
+
+        #[test]
+        fn whitespace_is_skipped_and_offsets_are_code_points() {
+            let tok = tokenizer();
+            let spans: Vec<_> = tok
+                .tokenize(" 東京\tに ")
+                .iter()
+                .map(|t| (t.surface, t.start, t.end))
+                .collect();
+            assert_eq!(spans, [("東京", 1, 3), ("に", 4, 5)]);
+        }
+
+        #[test]
+        fn connection_counts_cover_every_evaluation() {
+            // 東京都: BOS → 東, 東京; 東 → 京, 京都; 東京 → 都 and 京 → 都.
+            let tok = tokenizer();
+            let counts = tok.connection_counts(["東京都"].into_iter());
+            let n = tok.dictionary().features.len();
+            let mut expected = vec![0; n * n];
+            for (prev, next) in [(0, 1), (0, 2), (1, 1), (1, 2), (2, 1), (1, 1)] {
+                expected[prev * n + next] += 1;
+            }
+            assert_eq!(counts, expected);
+        }
     }
 }

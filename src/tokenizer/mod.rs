@@ -16,6 +16,8 @@ pub mod normalize;
 pub mod builder;
 #[cfg(feature = "cli")]
 pub mod eval;
+#[cfg(all(test, feature = "cli"))]
+mod fixture;
 
 pub use lattice::{
     decode_utf16, Options, RawToken, Scratch, Token, Tokenizer, BASE_IS_SURFACE, MAX_PIECE_CHARS,

@@ -2,15 +2,12 @@
 //! wasm32 (no threads, no I/O): the BigQuery UDFs run this same code.
 //!
 //! # File format (`*.jtm`)
-//! ```text
-//! magic    "JATOPIC-LDA\n"  12 bytes
-//! version  u16 LE           FORMAT_VERSION
-//! length   u32 LE           length of the decompressed payload
-//! checksum u64 LE           FNV-1a 64 of the decompressed payload
-//! payload  .lzma stream     see `Model::payload` and `bytes::unlzma`
-//! ```
+//! The artifact frame ([`crate::artifact::frame`], described by [`FORMAT`]:
+//! magic `"JATOPIC-LDA\n"`, no stored section) around the payload of
+//! `Model::payload`.
 
 use crate::artifact::bytes::{fnv1a64, Reader};
+use crate::artifact::frame::Format;
 use crate::error::{Error, Result};
 use crate::tokenizer::json;
 use crate::tokenizer::Tokenizer;
@@ -26,7 +23,16 @@ pub const INFER_ITERATIONS: usize = 50;
 /// than this in a sweep: proportions are then within ~1e-6 / length of the
 /// fixed point, far below any use of them, in a fraction of the sweeps.
 pub const INFER_TOLERANCE: f64 = 1e-6;
-const MAX_PAYLOAD: usize = 1 << 30;
+/// The model file's frame.
+pub const FORMAT: Format = Format {
+    what: "model",
+    magic: MAGIC,
+    version: FORMAT_VERSION,
+    stored_section: false,
+    max_payload: 1 << 30,
+    expected: "a .jtm file written by `jatopic train`",
+    other_version: "retrain the model with this jatopic (`jatopic train`), or use the jatopic version that wrote it",
+};
 
 /// What the model was trained on and how (stored in the file, shown by `jatopic topics`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -436,56 +442,18 @@ impl Model {
     /// Serialises the model (LZMA-compressed).
     #[cfg(feature = "cli")]
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let payload = self.payload();
-        let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(
-            &u32::try_from(payload.len())
-                .map_err(|_| Error::Input("model too large".into()))?
-                .to_le_bytes(),
-        );
-        out.extend_from_slice(&fnv1a64(&payload).to_le_bytes());
         // Preset 6, faster to compress than the dictionary's 9e; the window
-        // is the payload's size either way (`bytes::lzma_window`).
-        out.extend_from_slice(&crate::artifact::compress::lzma_preset(&payload, 6)?);
-        Ok(out)
+        // is the payload's size either way (`lzma::lzma_window`).
+        FORMAT.write(
+            &[],
+            &self.payload(),
+            crate::artifact::lzma::Compression::preset(6),
+        )
     }
 
     /// Parses a model file, validating everything.
     pub fn from_bytes(file: &[u8]) -> Result<Model> {
-        let head = MAGIC.len() + 2 + 4 + 8;
-        if file.len() < head || &file[..MAGIC.len()] != MAGIC {
-            return Err(Error::Format(crate::tokenizer::dictionary::header_problem(
-                file,
-                MAGIC,
-                head,
-                "model",
-                "a .jtm file written by `jatopic train`",
-            )));
-        }
-        let m = MAGIC.len();
-        let version = u16::from_le_bytes([file[m], file[m + 1]]);
-        if version != FORMAT_VERSION {
-            return Err(Error::Format(format!(
-                "model format version {version} is not supported by this jatopic (expects {FORMAT_VERSION}): retrain the model with this jatopic (`jatopic train`), or use the jatopic version that wrote it"
-            )));
-        }
-        let len = u32::from_le_bytes([file[m + 2], file[m + 3], file[m + 4], file[m + 5]]) as usize;
-        let sum = u64::from_le_bytes(file[m + 6..m + 14].try_into().unwrap_or_default());
-        if len > MAX_PAYLOAD {
-            return Err(Error::Format(format!(
-                "model header corrupted: it declares a payload of {len} bytes, over the {MAX_PAYLOAD}-byte limit"
-            )));
-        }
-        let payload = crate::artifact::bytes::unlzma("model", &file[head..], len)?;
-        let hash = fnv1a64(&payload);
-        // Fuzz builds skip the checksum so mutated files reach the parser.
-        if hash != sum && !cfg!(fuzzing) {
-            return Err(Error::Format(format!(
-                "model checksum mismatch: the header says {sum:016x}, the payload hashes to {hash:016x} (file corrupted)"
-            )));
-        }
+        let payload = FORMAT.read(file)?.payload;
         let mut r = Reader::new(&payload, "model");
         let f64_at = |r: &mut Reader| -> Result<f64> {
             let b = r.raw(8)?;

@@ -1,0 +1,287 @@
+//! The lexicon: plain entries, conjugating lemmas with their paradigms, and
+//! the trie over surfaces and stems that finds every word starting at a
+//! text position. The file stores it column by column ([`entries`],
+//! [`paradigms`]); [`layout`] decides, when writing, which words become
+//! lemmas.
+
+pub(crate) mod entries;
+#[cfg(feature = "cli")]
+pub(crate) mod layout;
+pub(crate) mod paradigms;
+pub(crate) mod trie;
+
+use crate::artifact::bytes::Reader;
+#[cfg(feature = "cli")]
+use crate::artifact::bytes::Writer;
+use crate::error::Result;
+use crate::tokenizer::dictionary::connector::Connector;
+use crate::tokenizer::dictionary::strings::{CharTable, StringTable};
+use entries::PlainEntries;
+#[cfg(feature = "cli")]
+use layout::{LexiconLayout, Marks};
+use paradigms::{Form, Lemma, Lemmas, ParadigmForms, Paradigms};
+use trie::{Trie, STEM};
+
+/// One analysis of a surface: context id, word cost and how to get the base form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Context id (IPADIC uses the same id on both sides).
+    pub id: u16,
+    /// Word cost.
+    pub cost: i16,
+    /// Index into the base forms, or `u32::MAX` when the base form is the surface.
+    pub base: u32,
+}
+
+/// One lexicon line of IPADIC: an analysis of a surface.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LexiconEntry {
+    /// The word as written.
+    pub surface: String,
+    /// Context id (IPADIC uses the same id on both sides).
+    pub id: u16,
+    /// Word cost.
+    pub cost: i16,
+    /// Dictionary form.
+    pub base: String,
+}
+
+/// The lexicon, ready for lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lexicon {
+    /// Surfaces and stems, for lookups.
+    trie: Trie,
+    /// Number of distinct surfaces of plain entries.
+    pub(crate) n_surfaces: usize,
+    /// Number of plain entries (their live ones are in the trie's items).
+    pub(crate) n_entries: usize,
+    pub(crate) lemmas: Vec<Lemma>,
+    pub(crate) paradigms: Vec<ParadigmForms>,
+    forms: Vec<Form>,
+    suffix_chars: Vec<char>,
+    /// Base forms that differ from the surface (plain entries, then one per lemma).
+    pub(crate) bases: StringTable,
+}
+
+impl Lexicon {
+    /// Reads the lexicon (context ids below `n_ids`; `limit`, the payload's
+    /// size, bounds every count). With `drop_dead_entries`, lookups skip
+    /// entries that can never be on a best path (see [`live_entries`]).
+    pub(crate) fn read(
+        r: &mut Reader,
+        n_ids: usize,
+        limit: usize,
+        connector: &Connector,
+        drop_dead_entries: bool,
+    ) -> Result<Lexicon> {
+        let table = CharTable::read(r)?;
+        let mut bases = StringTable::default();
+        let mut plain = PlainEntries::read(r, &table, n_ids, limit, &mut bases)?;
+        let wq = plain.word_quantum;
+        let paradigms = Paradigms::read(r, &table, n_ids, limit, wq)?;
+        let lemmas = Lemmas::read(r, &table, &paradigms, limit, wq, &mut bases)?;
+        // The lexicon is the payload's last section.
+        if !r.at_end() {
+            return Err(r.err("trailing bytes after the lexicon"));
+        }
+        let entry_start = &plain.entry_start;
+        let entry_end = if drop_dead_entries {
+            let (left, right) = (&connector.left_class, &connector.right_class);
+            live_entries(&mut plain.entries, entry_start, left, right)
+        } else {
+            entry_start[1..].to_vec()
+        };
+        let trie = Trie::build(
+            &plain.surfaces,
+            &plain.entries,
+            entry_start,
+            &entry_end,
+            &lemmas.stems,
+            &lemmas.lemma_start,
+        )?;
+        Ok(Lexicon {
+            trie,
+            n_surfaces: plain.surfaces.len(),
+            n_entries: plain.entries.len(),
+            lemmas: lemmas.lemmas,
+            paradigms: paradigms.paradigms,
+            forms: paradigms.forms,
+            suffix_chars: paradigms.suffix_chars,
+            bases,
+        })
+    }
+
+    /// Writes `layout` as [`Lexicon::read`] reads it.
+    #[cfg(feature = "cli")]
+    pub(crate) fn write(w: &mut Writer, marks: &mut Marks, layout: &LexiconLayout, n_ids: usize) {
+        let ranks = layout.char_ranks();
+        ranks.write(w);
+        PlainEntries::write(w, marks, layout, &ranks, n_ids);
+        Paradigms::write(w, marks, layout, &ranks);
+        Lemmas::write(w, marks, layout, &ranks);
+    }
+
+    /// Calls `f(length, id, cost, base)` for every lexicon word (plain entry
+    /// or conjugated form) that is a prefix of `text`. `base` indexes
+    /// the base forms or is `u32::MAX` when the base form is the surface.
+    pub(crate) fn lookup(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
+        // Conjugated forms come after every plain entry, shortest stem first:
+        // the order nodes are added in decides ties between equal-cost paths.
+        // Stems matched along the walk wait here (spilling only in a
+        // dictionary with more than 16 nested stems).
+        let mut stems = [(0usize, 0u32, 0u32); 16];
+        let mut n_stems = 0;
+        let mut more_stems = Vec::new();
+        let items = &self.trie.items;
+        self.trie.walk(text, |len, node| {
+            for e in &items[node.item_lo as usize..][..node.n_item as usize] {
+                if e.id != STEM {
+                    f(len, e.id, e.cost, e.base);
+                    continue;
+                }
+                let stem = (len, e.base, e.base + e.cost as u32);
+                match stems.get_mut(n_stems) {
+                    Some(slot) => {
+                        *slot = stem;
+                        n_stems += 1;
+                    }
+                    None => more_stems.push(stem),
+                }
+            }
+        });
+        for &(len, lo, hi) in stems[..n_stems].iter().chain(&more_stems) {
+            self.conjugated_forms(text, len, &self.lemmas[lo as usize..hi as usize], &mut f);
+        }
+    }
+
+    /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`)
+    /// whose ending follows the stem in `text`.
+    fn conjugated_forms(
+        &self,
+        text: &[char],
+        len: usize,
+        lemmas: &[Lemma],
+        f: &mut impl FnMut(usize, u16, i16, u32),
+    ) {
+        let rest = &text[len..];
+        let next = rest.first().copied();
+        let next_bit = next.map_or(0, |c| 1u64 << (c as u32 % 64));
+        for l in lemmas {
+            let p = self.paradigms[l.paradigm as usize];
+            let forms = &self.forms[p.form_lo as usize..][..usize::from(p.n_forms)];
+            let (empty, endings) = forms.split_at(usize::from(p.n_empty));
+            for form in empty {
+                f(len, form.id, l.cost.saturating_add(form.delta), l.base);
+            }
+            // Most lemmas have no ending starting with the next character:
+            // the paradigm's first-character mask rules them out at once.
+            if p.first_chars & next_bit == 0 {
+                continue;
+            }
+            // The endings starting with the next character form one run.
+            let first = |f: &Form| self.suffix_chars.get(f.suffix as usize).copied();
+            let from = endings.partition_point(|f| first(f) < next);
+            for form in endings[from..].iter().take_while(|f| first(f) == next) {
+                let n = usize::from(form.suffix_len);
+                let suffix = &self.suffix_chars[form.suffix as usize..][..n];
+                if n <= rest.len() && suffix.iter().zip(rest).all(|(a, b)| a == b) {
+                    f(len + n, form.id, l.cost.saturating_add(form.delta), l.base);
+                }
+            }
+        }
+    }
+}
+
+/// Moves the entries of each surface that can be on a best path to the
+/// front of its group, keeping their order, and returns where each group's
+/// live entries end (what follows them is left as it was: only the live
+/// ones are copied into the trie).
+///
+/// An entry is dead when another entry of the same surface has the same
+/// left and right classes (so the same best predecessor and the same
+/// successors) and a lower cost, or the same cost and a later place: of two
+/// equal nodes the lattice keeps the one added later. About 8% of lexicon
+/// matches on running text are dead; dropping them changes no analysis.
+fn live_entries(
+    entries: &mut [Entry],
+    entry_start: &[u32],
+    left_class: &[u16],
+    right_class: &[u16],
+) -> Vec<u32> {
+    let classes = |e: &Entry| (left_class[e.id as usize], right_class[e.id as usize]);
+    let mut end = Vec::with_capacity(entry_start.len().saturating_sub(1));
+    let mut live = Vec::new();
+    for w in entry_start.windows(2) {
+        // Most surfaces have one entry.
+        if w[1] - w[0] < 2 {
+            end.push(w[1]);
+            continue;
+        }
+        let group = &mut entries[w[0] as usize..w[1] as usize];
+        live.clear();
+        for (i, e) in group.iter().enumerate() {
+            let beaten = group.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && classes(o) == classes(e)
+                    && (o.cost < e.cost || (o.cost == e.cost && j > i))
+            });
+            if !beaten {
+                live.push(*e);
+            }
+        }
+        group[..live.len()].copy_from_slice(&live);
+        end.push(w[0] + live.len() as u32);
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_entries_are_moved_to_the_front_of_their_group() {
+        let e = |id, cost| Entry {
+            id,
+            cost,
+            base: u32::MAX,
+        };
+        // Ids 0 and 1 share both classes, id 2 has its own left class.
+        let (left, right) = ([0, 0, 1], [0, 0, 0]);
+        let mut entries = vec![
+            e(0, 50), // beaten by the cheaper id-1 entry below
+            e(2, 90), // alone in its classes: live
+            e(1, 40), // beaten by the later entry of equal cost
+            e(0, 40), // live: the later of two equal entries
+            e(1, 10), // second surface, alone: live
+        ];
+        let end = live_entries(&mut entries, &[0, 4, 5], &left, &right);
+        assert_eq!(end, [2, 5]);
+        assert_eq!(entries[..2], [e(2, 90), e(0, 40)]);
+        assert_eq!(entries[4], e(1, 10));
+    }
+
+    /// Lookups in the tiny fixture dictionary (tests/fixtures/tiny-ipadic).
+    #[cfg(feature = "cli")]
+    #[test]
+    fn lookup_finds_entries_shortest_first_and_forms_after_their_stem() {
+        let dict = crate::tokenizer::fixture::dictionary();
+        let lookup = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            let mut found = Vec::new();
+            dict.lexicon.lookup(&chars, |len, id, cost, base| {
+                found.push((len, id, cost, dict.base_form(base)))
+            });
+            found
+        };
+        assert_eq!(lookup("東京都"), [(1, 1, 4000, None), (2, 2, 3000, None)]);
+        // 行っ: stem 行 of the lemma 行く plus the ending っ.
+        assert_eq!(lookup("行った"), [(2, 5, 2000, Some("行く"))]);
+        // た: a lemma whose one form has an empty ending.
+        assert_eq!(lookup("た"), [(1, 6, 500, Some("た"))]);
+        assert_eq!(lookup("猫"), []);
+        assert_eq!(dict.surface_count(), 7);
+        assert_eq!(dict.entry_count(), 7);
+        assert_eq!(dict.lemma_count(), (2, 2));
+    }
+}

@@ -1,0 +1,210 @@
+//! The dictionary: IPADIC-derived, split along MeCab's components — part-of-
+//! speech features per context id (`features.rs`), connection costs
+//! (`connector.rs`), character categories ([`character`]), unknown-word
+//! rules ([`unknown`]) and the lexicon with its trie (`lexicon/`) — each
+//! with its reader and writer side by side.
+//!
+//! # File format (`*.jtd`)
+//! The artifact frame ([`crate::artifact::frame`], described by [`FORMAT`]:
+//! magic `"JATOPIC-DICT\n"`, with a stored section). The stored section is
+//! the connection matrix, one codebook index per cell: it barely
+//! compresses, and LZMA decoding (in wasm, the bulk of cold start) costs
+//! time per decoded byte. The payload holds the other sections, in order:
+//! features, connector classes and codebook, character categories,
+//! unknown-word rules, lexicon. It is column-oriented (each field of every
+//! record stored together) because LZMA compresses homogeneous runs far
+//! better. Every count and index is validated at load; a malformed file
+//! gives [`Error::Format`] naming the problem, never a panic.
+
+pub mod character;
+pub(crate) mod connector;
+pub(crate) mod features;
+pub(crate) mod lexicon;
+pub(crate) mod strings;
+pub mod unknown;
+
+use crate::artifact::bytes::Reader;
+use crate::artifact::frame::Format;
+#[cfg(doc)]
+use crate::error::Error;
+use crate::error::Result;
+use character::CharClasses;
+pub use character::{CharCategory, CharRange};
+use connector::Connector;
+use lexicon::Lexicon;
+pub use lexicon::{Entry, LexiconEntry};
+pub use unknown::UnknownWord;
+
+/// First bytes of every dictionary file.
+pub const MAGIC: &[u8; 13] = b"JATOPIC-DICT\n";
+/// Bump when the payload layout or the meaning of any field changes, so that
+/// old readers reject new files (and vice versa) instead of misreading them.
+pub const FORMAT_VERSION: u16 = 2;
+/// The dictionary file's frame.
+pub const FORMAT: Format = Format {
+    what: "dictionary",
+    magic: MAGIC,
+    version: FORMAT_VERSION,
+    stored_section: true,
+    // Keeps wasm memory bounded.
+    max_payload: 16 << 20,
+    expected: "a .jtd file built by `jatopic build-dict`",
+    other_version:
+        "rebuild it with this jatopic (`make dict`), or use the jatopic version that built it",
+};
+/// Upper bound on context ids (IPADIC has 1,316).
+pub(crate) const MAX_IDS: u64 = 1 << 14;
+
+/// A loaded dictionary, ready for lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dictionary {
+    /// Per context id: pos1, pos2, pos3, pos4, conjugation type, conjugation form.
+    pub features: Vec<[String; 6]>,
+    pub(crate) connector: Connector,
+    pub(crate) chars: CharClasses,
+    /// Unknown-word templates per character category.
+    pub(crate) unknown: Vec<Vec<UnknownWord>>,
+    pub(crate) lexicon: Lexicon,
+}
+
+/// Everything needed to write a dictionary (the builder fills it in).
+#[derive(Debug, Clone, Default)]
+pub struct DictionarySource {
+    /// Per context id: six feature fields.
+    pub features: Vec<[String; 6]>,
+    /// Full connection matrix, `matrix[right_id_of_previous][left_id_of_next]`.
+    pub matrix: Vec<Vec<i16>>,
+    /// Character categories, DEFAULT first.
+    pub categories: Vec<CharCategory>,
+    /// Non-overlapping sorted ranges.
+    pub ranges: Vec<CharRange>,
+    /// Unknown-word templates per category.
+    pub unknown: Vec<Vec<UnknownWord>>,
+    /// Lexicon entries, in any order.
+    pub lexicon: Vec<LexiconEntry>,
+}
+
+/// An index into a collection of `n` items; an error when `n` is 0 (there
+/// is then no valid index, though `uvar_max(n - 1)` would saturate to 0).
+pub(crate) fn index_below(r: &mut Reader, n: usize, field: &str) -> Result<u64> {
+    if n == 0 {
+        return Err(r.err(&format!("a {field} refers to an empty table")));
+    }
+    r.uvar_max(n as u64 - 1, field)
+}
+
+impl Dictionary {
+    /// Parses a `.jtd` file (header, stored section, LZMA payload). Lookups
+    /// skip entries that can never be on a best path (see
+    /// `lexicon::live_entries`).
+    pub fn from_bytes(file: &[u8]) -> Result<Dictionary> {
+        Self::load(file, true)
+    }
+
+    /// [`Dictionary::from_bytes`] with every entry in lookups, even those
+    /// that can never be on a best path: the dictionary builder counts the
+    /// connections Viterbi evaluates over all of them.
+    #[cfg(feature = "cli")]
+    pub fn from_bytes_keeping_all(file: &[u8]) -> Result<Dictionary> {
+        Self::load(file, false)
+    }
+
+    fn load(file: &[u8], drop_dead_entries: bool) -> Result<Dictionary> {
+        let frame = FORMAT.read(file)?;
+        let p = &frame.payload;
+        let mut r = Reader::new(p, "dictionary");
+        let features = features::read(&mut r)?;
+        let n_ids = features.len();
+        if n_ids == 0 {
+            return Err(r.err("no context ids"));
+        }
+        let connector = Connector::read(&mut r, frame.stored, n_ids)?;
+        let chars = CharClasses::read(&mut r)?;
+        let unknown = unknown::read(&mut r, chars.categories.len(), n_ids)?;
+        let lexicon = Lexicon::read(&mut r, n_ids, p.len(), &connector, drop_dead_entries)?;
+        Ok(Dictionary {
+            features,
+            connector,
+            chars,
+            unknown,
+            lexicon,
+        })
+    }
+
+    /// Connection cost from a token with context id `prev` to one with `next`.
+    #[inline]
+    pub fn connection(&self, prev: u16, next: u16) -> i32 {
+        self.connector.cost(prev, next)
+    }
+
+    /// Category mask and primary category of a character.
+    #[inline]
+    pub fn char_info(&self, c: char) -> (u32, u8) {
+        self.chars.info(c)
+    }
+
+    /// Character categories; index 0 is `DEFAULT`.
+    pub fn categories(&self) -> &[CharCategory] {
+        &self.chars.categories
+    }
+
+    /// Number of distinct surfaces of plain (non-conjugating) entries.
+    pub fn surface_count(&self) -> usize {
+        self.lexicon.n_surfaces
+    }
+
+    /// Number of plain lexicon entries.
+    pub fn entry_count(&self) -> usize {
+        self.lexicon.n_entries
+    }
+
+    /// Number of conjugating lemmas and of paradigms.
+    pub fn lemma_count(&self) -> (usize, usize) {
+        (self.lexicon.lemmas.len(), self.lexicon.paradigms.len())
+    }
+
+    /// Base form number `index` (see [`crate::RawToken::base`]).
+    pub(crate) fn base_form(&self, index: u32) -> Option<&str> {
+        self.lexicon.bases.get(index as usize)
+    }
+}
+
+/// Per payload section: name, raw bytes, bytes after LZMA on its own.
+pub type SizeReport = Vec<(&'static str, usize, usize)>;
+
+#[cfg(feature = "cli")]
+impl DictionarySource {
+    /// Serialises and LZMA-compresses the dictionary. `quantum` rounds connection
+    /// costs, `word_quantum` word costs, to multiples of themselves (1 = exact).
+    /// Also returns, per payload section, its raw and separately compressed size
+    /// (the size breakdown reported by `build-dict`).
+    pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, SizeReport)> {
+        use crate::artifact::bytes::Writer;
+        use crate::artifact::lzma::{compress, SMALLEST};
+        let mut w = Writer::default();
+        let mut marks = vec![("features", 0)];
+        features::write(&mut w, &self.features);
+        marks.push(("connection matrix", w.buf.len()));
+        let connector = connector::ConnectorLayout::of(&self.matrix, quantum);
+        connector.write(&mut w);
+        marks.push(("characters + unknown words", w.buf.len()));
+        CharClasses::write(&mut w, &self.categories, &self.ranges);
+        unknown::write(&mut w, &self.unknown);
+        let layout =
+            lexicon::layout::LexiconLayout::of(&self.lexicon, &self.features, word_quantum);
+        Lexicon::write(&mut w, &mut marks, &layout, self.features.len());
+        let payload = w.buf;
+        let mut report = Vec::new();
+        for (k, &(name, start)) in marks.iter().enumerate() {
+            let end = marks.get(k + 1).map_or(payload.len(), |m| m.1);
+            report.push((
+                name,
+                end - start,
+                compress(&payload[start..end], SMALLEST)?.len(),
+            ));
+        }
+        let stored = &connector.stored;
+        report.push(("stored connection costs", stored.len(), stored.len()));
+        Ok((FORMAT.write(stored, &payload, SMALLEST)?, report))
+    }
+}

@@ -1,0 +1,222 @@
+//! The lexicon's string columns: strings stored as ranks into a character
+//! table ([`CharTable`]: frequent characters take one byte, which keeps the
+//! decompressed payload small, and LZMA decoding time grows with it),
+//! front-coded sorted lists ([`SortedStrings`]), group sizes, and the table
+//! that holds the base forms in one allocation ([`StringTable`]). Each
+//! record's reader and writer sit side by side.
+
+use crate::artifact::bytes::Reader;
+#[cfg(feature = "cli")]
+use crate::artifact::bytes::Writer;
+use crate::error::Result;
+#[cfg(feature = "cli")]
+use std::collections::HashMap;
+
+/// The payload's character table: strings store ranks into it.
+pub(crate) struct CharTable {
+    chars: Vec<char>,
+}
+
+impl CharTable {
+    /// Reads the table (one string, most frequent character first).
+    pub(crate) fn read(r: &mut Reader) -> Result<CharTable> {
+        Ok(CharTable {
+            chars: r.str()?.chars().collect(),
+        })
+    }
+
+    /// Reads one string of ranks, appending its characters to `out`.
+    pub(crate) fn read_into(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
+        let n = r.count("string length")?;
+        for _ in 0..n {
+            let rank = r.uvar()? as usize;
+            out.push(
+                *self
+                    .chars
+                    .get(rank)
+                    .ok_or_else(|| r.err("character rank out of range"))?,
+            );
+        }
+        Ok(())
+    }
+
+    /// Reads one string of ranks.
+    pub(crate) fn read_chars(&self, r: &mut Reader) -> Result<Vec<char>> {
+        let mut v = Vec::new();
+        self.read_into(r, &mut v)?;
+        Ok(v)
+    }
+}
+
+/// The writer's side of [`CharTable`]: each character's rank.
+#[cfg(feature = "cli")]
+pub(crate) struct CharRanks {
+    table: Vec<char>,
+    rank: HashMap<char, u64>,
+}
+
+#[cfg(feature = "cli")]
+impl CharRanks {
+    /// The table of every character of `strings`, most frequent first (ties
+    /// by code point).
+    pub(crate) fn of<'s>(strings: impl Iterator<Item = &'s str>) -> CharRanks {
+        let mut freq: HashMap<char, usize> = HashMap::new();
+        strings.for_each(|s| s.chars().for_each(|c| *freq.entry(c).or_default() += 1));
+        let mut by_freq: Vec<(char, usize)> = freq.into_iter().collect();
+        by_freq.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let table: Vec<char> = by_freq.into_iter().map(|(c, _)| c).collect();
+        let rank = table
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u64))
+            .collect();
+        CharRanks { table, rank }
+    }
+
+    /// Writes the table, as [`CharTable::read`] reads it.
+    pub(crate) fn write(&self, w: &mut Writer) {
+        w.str(&self.table.iter().collect::<String>());
+    }
+
+    /// Writes one string of ranks, as [`CharTable::read_into`] reads it.
+    pub(crate) fn write_chars(&self, w: &mut Writer, s: &[char]) {
+        w.uvar(s.len() as u64);
+        s.iter().for_each(|c| w.uvar(self.rank[c]));
+    }
+
+    /// [`CharRanks::write_chars`] of a string.
+    pub(crate) fn write_str(&self, w: &mut Writer, s: &str) {
+        self.write_chars(w, &s.chars().collect::<Vec<_>>());
+    }
+}
+
+/// Sorted, distinct strings (as code points), as stored in the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SortedStrings {
+    chars: Vec<char>,
+    start: Vec<u32>,
+}
+
+impl SortedStrings {
+    /// Reads a front-coded list: count, then (shared prefix length, suffix) per string.
+    pub(crate) fn read(r: &mut Reader, table: &CharTable) -> Result<Self> {
+        let n = r.count("number of strings")?;
+        let mut s = SortedStrings {
+            chars: Vec::new(),
+            start: Vec::with_capacity(n + 1),
+        };
+        s.start.push(0);
+        let mut prev_start = 0usize;
+        for k in 0..n {
+            let shared = r.uvar()? as usize;
+            let start = s.chars.len();
+            if shared > start - prev_start {
+                return Err(r.err("front-coded prefix longer than the previous string"));
+            }
+            s.chars.extend_from_within(prev_start..prev_start + shared);
+            table.read_into(r, &mut s.chars)?;
+            if s.chars.len() == start {
+                return Err(r.err("empty string in a sorted list"));
+            }
+            if k > 0 && s.chars[prev_start..start] >= s.chars[start..] {
+                return Err(r.err("strings are not strictly sorted"));
+            }
+            prev_start = start;
+            s.start.push(s.chars.len() as u32);
+        }
+        Ok(s)
+    }
+
+    /// Writes `list` (sorted, distinct, non-empty) as [`SortedStrings::read`] reads it.
+    #[cfg(feature = "cli")]
+    pub(crate) fn write(w: &mut Writer, ranks: &CharRanks, list: &[Vec<char>]) {
+        w.uvar(list.len() as u64);
+        let mut prev: &[char] = &[];
+        for cur in list {
+            let shared = prev.iter().zip(cur).take_while(|(a, b)| a == b).count();
+            w.uvar(shared as u64);
+            ranks.write_chars(w, &cur[shared..]);
+            prev = cur;
+        }
+    }
+
+    /// The strings of `words`, in that order (tests build tries from them).
+    #[cfg(test)]
+    pub(crate) fn of(words: &[&str]) -> SortedStrings {
+        let mut s = SortedStrings {
+            chars: Vec::new(),
+            start: vec![0],
+        };
+        for w in words {
+            s.chars.extend(w.chars());
+            s.start.push(s.chars.len() as u32);
+        }
+        s
+    }
+
+    /// Number of strings.
+    pub(crate) fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// String number `i`.
+    pub(crate) fn get(&self, i: usize) -> &[char] {
+        &self.chars[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// Reads `n` group sizes and returns their running sums (n + 1 values).
+pub(crate) fn read_group_sizes(r: &mut Reader, n: usize, limit: usize) -> Result<Vec<u32>> {
+    let mut out = Vec::with_capacity(n + 1);
+    out.push(0u32);
+    let mut total = 0usize;
+    for _ in 0..n {
+        let k = r.uvar_max(1 << 12, "group size")? as usize;
+        if k == 0 {
+            return Err(r.err("empty group"));
+        }
+        total += k;
+        if total > limit {
+            return Err(r.err("group sizes exceed the payload size"));
+        }
+        out.push(total as u32);
+    }
+    Ok(out)
+}
+
+/// Writes group sizes as [`read_group_sizes`] reads them (the count is
+/// written, or known, elsewhere).
+#[cfg(feature = "cli")]
+pub(crate) fn write_group_sizes(w: &mut Writer, sizes: impl Iterator<Item = usize>) {
+    sizes.for_each(|n| w.uvar(n as u64));
+}
+
+/// Many strings in one allocation (the base forms: tens of thousands of
+/// small allocations at load would cost more than the strings themselves).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StringTable {
+    text: String,
+    /// End of each string in `text`.
+    ends: Vec<u32>,
+}
+
+impl StringTable {
+    /// Appends the string made of `chars` followed by `tail`.
+    pub(crate) fn push(&mut self, chars: impl Iterator<Item = char>, tail: &str) {
+        self.text.extend(chars);
+        self.text.push_str(tail);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// Number of strings.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// String number `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = i.checked_sub(1).map_or(0, |k| self.ends[k] as usize);
+        self.text.get(start..end)
+    }
+}
