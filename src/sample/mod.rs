@@ -13,10 +13,10 @@
 //! arithmetic only and never iterates over hash maps, so the same config gives
 //! byte-identical files on every platform.
 //!
-//! By concern: [`vocabulary`] (the data files), [`catalog`] (items: titles,
-//! descriptions, prices), [`width`] (half-width kana, full-width digits),
-//! [`browsing`] (popularity, tastes, sessions), [`calendar`] (timestamps) and
-//! [`output`] (NDJSON and README).
+//! By concern: `vocabulary` (the data files), `catalog` (items: titles,
+//! descriptions, prices), `width` (half-width kana, full-width digits),
+//! `browsing` (popularity, tastes, sessions), `calendar` (timestamps) and
+//! `output` (NDJSON and README).
 //!
 //! ```no_run
 //! let cfg = jatopic::sample::SampleConfig { seed: 7, ..Default::default() };
