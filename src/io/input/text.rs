@@ -1,7 +1,7 @@
 //! Plain text: one document per line (raw text, or whitespace-separated
 //! terms when a terms field is asked for); default ids are `<stem>:<line>`.
 
-use super::{for_each_line, split_terms, Content, Document, Sink, Source};
+use super::{for_each_line, split_terms, Content, Row, Sink, Source};
 use crate::error::{Error, Result};
 use std::io::BufRead;
 
@@ -21,20 +21,19 @@ pub(super) fn read(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> R
     }
     let terms = sink.opts.terms_field.is_some();
     for_each_line(reader, src, |line_no, line| {
-        let Ok(text) = std::str::from_utf8(line) else {
-            return sink.malformed(src, line_no, "invalid UTF-8");
+        let row = match std::str::from_utf8(line) {
+            Err(_) => Err("invalid UTF-8".to_string()),
+            Ok(text) if terms => Ok(Content::Terms(split_terms(text, |s| {
+                s.split_whitespace().collect()
+            }))),
+            Ok(text) => Ok(Content::Text(text.to_string())),
         };
-        let content = if terms {
-            Content::Terms(split_terms(text, |s| s.split_whitespace().collect()))
-        } else {
-            Content::Text(text.to_string())
-        };
-        sink.push(Document {
-            id: src.default_id(line_no),
+        let row = row.map(|content| Row {
+            id: None,
             content,
             label: None,
-            source: src.at(line_no),
-        })
+        });
+        sink.row(src, line_no, line_no, row)
     })
 }
 
