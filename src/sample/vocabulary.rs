@@ -21,6 +21,7 @@ const CATEGORIES_FILE: DataFile = (
 
 /// A sub-category: its nouns, prenominal modifiers, sizes, detail sentences
 /// and price range; `materials` and `uses` replace the category's when not empty.
+#[derive(Default)]
 pub(super) struct Style {
     pub slug: &'static str,
     pub nouns: Vec<&'static str>,
@@ -35,6 +36,7 @@ pub(super) struct Style {
 /// A category: its styles and the vocabulary its items share. `weight` is its
 /// relative share of items and of users' tastes; `openings` replaces
 /// [`Shared::default_openings`] when not empty.
+#[derive(Default)]
 pub(super) struct Category {
     pub slug: &'static str,
     pub ja: &'static str,
@@ -142,37 +144,38 @@ fn parse_shared(data: DataFile) -> Result<Shared> {
     let file = data.0;
     let mut shared = Shared::default();
     for e in entries(data)? {
-        let list = match e.key {
-            "poetic_names" => &mut shared.poetic_names,
-            "title_prefixes" => &mut shared.title_prefixes,
-            "shared_tags" => &mut shared.shared_tags,
-            "fallback_tags" => &mut shared.fallback_tags,
-            "occasion_title_forms" => &mut shared.occasion_title_forms,
-            "shared_emoji" => &mut shared.shared_emoji,
-            "default_openings" => &mut shared.default_openings,
-            "occasion_sentences" => &mut shared.occasion_sentences,
-            "closings" => &mut shared.closings,
-            "free_shipping_notes" => &mut shared.free_shipping_notes,
-            other => return Err(malformed(file, e.line, format!("unknown key \"{other}\""))),
+        let mut lists = shared.lists();
+        let Some((_, list)) = lists.iter_mut().find(|(key, _)| *key == e.key) else {
+            return Err(malformed(
+                file,
+                e.line,
+                format!("unknown key \"{}\"", e.key),
+            ));
         };
         list.extend(e.values);
     }
-    let lists = [
-        ("poetic_names", &shared.poetic_names),
-        ("title_prefixes", &shared.title_prefixes),
-        ("shared_tags", &shared.shared_tags),
-        ("fallback_tags", &shared.fallback_tags),
-        ("occasion_title_forms", &shared.occasion_title_forms),
-        ("shared_emoji", &shared.shared_emoji),
-        ("default_openings", &shared.default_openings),
-        ("occasion_sentences", &shared.occasion_sentences),
-        ("closings", &shared.closings),
-        ("free_shipping_notes", &shared.free_shipping_notes),
-    ];
-    if let Some((key, _)) = lists.iter().find(|(_, list)| list.is_empty()) {
+    if let Some((key, _)) = shared.lists().iter().find(|(_, list)| list.is_empty()) {
         return Err(Error::Format(format!("{file}: \"{key}\" is missing")));
     }
     Ok(shared)
+}
+
+impl Shared {
+    /// Every list with its key in `data/shared.tsv`.
+    fn lists(&mut self) -> [(&'static str, &mut Vec<&'static str>); 10] {
+        [
+            ("poetic_names", &mut self.poetic_names),
+            ("title_prefixes", &mut self.title_prefixes),
+            ("shared_tags", &mut self.shared_tags),
+            ("fallback_tags", &mut self.fallback_tags),
+            ("occasion_title_forms", &mut self.occasion_title_forms),
+            ("shared_emoji", &mut self.shared_emoji),
+            ("default_openings", &mut self.default_openings),
+            ("occasion_sentences", &mut self.occasion_sentences),
+            ("closings", &mut self.closings),
+            ("free_shipping_notes", &mut self.free_shipping_notes),
+        ]
+    }
 }
 
 /// The one value of a single-valued key.
@@ -213,16 +216,7 @@ fn parse_categories(data: DataFile) -> Result<Vec<Category>> {
                 e.line,
                 Category {
                     slug: single(file, &e)?,
-                    ja: "",
-                    weight: 0,
-                    styles: Vec::new(),
-                    materials: Vec::new(),
-                    colors: Vec::new(),
-                    features: Vec::new(),
-                    uses: Vec::new(),
-                    phrases: Vec::new(),
-                    emoji: Vec::new(),
-                    openings: Vec::new(),
+                    ..Category::default()
                 },
                 Vec::new(),
             ));
@@ -237,13 +231,7 @@ fn parse_categories(data: DataFile) -> Result<Vec<Category>> {
         if e.key == "style" {
             cat.styles.push(Style {
                 slug: single(file, &e)?,
-                nouns: Vec::new(),
-                mods: Vec::new(),
-                materials: Vec::new(),
-                sizes: Vec::new(),
-                details: Vec::new(),
-                uses: Vec::new(),
-                price: (0, 0),
+                ..Style::default()
             });
             style_lines.push(e.line);
             continue;
