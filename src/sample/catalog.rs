@@ -7,6 +7,7 @@ use super::width::{to_fullwidth_ascii, to_halfwidth_katakana};
 use super::{digits, Item, SampleConfig, STREAM_CATALOG, STREAM_ITEM};
 use crate::rng::{cumulative, Xoshiro256};
 
+/// Bounds of a title's and a description's length, in characters.
 pub(super) const MIN_TITLE: usize = 20;
 pub(super) const MAX_TITLE: usize = 70;
 pub(super) const MIN_DESCRIPTION: usize = 80;
