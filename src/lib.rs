@@ -20,6 +20,8 @@ pub mod bigquery;
 #[cfg(feature = "cli")]
 pub mod io;
 #[cfg(feature = "cli")]
+pub mod rng;
+#[cfg(feature = "cli")]
 pub mod sample;
 
 #[cfg(target_arch = "wasm32")]

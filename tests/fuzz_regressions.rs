@@ -3,7 +3,7 @@
 //! panic or a model that answers with infinities.
 
 use jatopic::artifact::lzma::Compression;
-use jatopic::io::input::{read_documents, InputFormat, InputOptions};
+use jatopic::io::input::{read_documents, InputFormat, InputOptions, DECODER_PANICKED};
 use jatopic::topic::model::Model;
 use jatopic::{Dictionary, Error};
 
@@ -100,14 +100,20 @@ fn truncated_parquet_page_header_does_not_hang() {
     // A hang in the parquet crate: its thrift decoder skips the elements of a
     // list whose declared size is huge, one zero-byte read at a time past the
     // end of the file. Fixed by readers that fail at the end (EndStrictFile).
-    // The minimised fuzz input must read to documents or an error within seconds.
-    assert_parquet_read_finishes_within(include_bytes!("fuzz/read_parquet-thrift-skip-hang"), 10);
+    // The minimised fuzz input must be rejected promptly (the wait for a hang
+    // is long; the CPU time bound is what a regression breaks).
+    assert_parquet_rejected_within(include_bytes!("fuzz/read_parquet-thrift-skip-hang"), 1.0);
 }
 
 /// Reads a `read_parquet` fuzz input (flag byte, then the file) as that
-/// target frames it, on a thread, and fails unless it finishes (documents or
-/// an error) within `secs`.
-fn assert_parquet_read_finishes_within(input: &'static [u8], secs: u64) {
+/// target frames it, on a thread, and fails unless the read ends in the error
+/// for an unreadable file (not a decoder panic caught by the reader) within
+/// `cpu_secs` of the thread's CPU time.
+///
+/// CPU time, counted by the kernel, is the work the read did: unlike a
+/// wall-clock deadline it does not grow when other tests or processes share
+/// the machine. A read that never ends is caught by a generous wall-clock wait.
+fn assert_parquet_rejected_within(input: &'static [u8], cpu_secs: f64) {
     // One directory per call: the tests run in parallel.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -120,6 +126,7 @@ fn assert_parquet_read_finishes_within(input: &'static [u8], secs: u64) {
     std::fs::write(&path, &input[1..]).unwrap();
     let path = path.display().to_string();
     let (tx, rx) = std::sync::mpsc::channel();
+    let reader_path = path.clone();
     std::thread::spawn(move || {
         let opts = InputOptions {
             format: Some(InputFormat::Parquet),
@@ -133,15 +140,66 @@ fn assert_parquet_read_finishes_within(input: &'static [u8], secs: u64) {
             },
             ..InputOptions::default()
         };
-        let _ = tx.send(read_documents(&[path], &opts, &mut |_| {}).is_ok());
+        let started = ThreadCpuClock::start();
+        let result = read_documents(&[reader_path], &opts, &mut |_| {});
+        let _ = tx.send((result.map(|(docs, _)| docs.len()), started.elapsed_secs()));
     });
-    let finished = rx.recv_timeout(std::time::Duration::from_secs(secs));
+    let finished = rx.recv_timeout(std::time::Duration::from_secs(120));
     let _ = std::fs::remove_dir_all(&dir);
+    let Ok((result, used)) = finished else {
+        panic!(
+            "reading a {}-byte corrupt Parquet file did not finish within 120 s",
+            input.len() - 1
+        );
+    };
+    match result {
+        Err(Error::Format(m)) => {
+            assert!(!m.contains(DECODER_PANICKED), "{m}");
+            assert!(
+                m.starts_with(&format!("{path}: not a readable Parquet file: ")),
+                "{m}"
+            );
+        }
+        other => panic!("expected the error for an unreadable file, got {other:?}"),
+    }
     assert!(
-        finished.is_ok(),
-        "reading a {}-byte corrupt Parquet file did not finish within {secs} s",
+        used <= cpu_secs,
+        "reading a {}-byte corrupt Parquet file took {used:.3} s of CPU time (at most {cpu_secs} s)",
         input.len() - 1
     );
+}
+
+/// The CPU time of the calling thread: Linux's per-thread scheduler
+/// statistics, else (elsewhere) wall-clock time.
+enum ThreadCpuClock {
+    Cpu(u64),
+    Wall(std::time::Instant),
+}
+
+impl ThreadCpuClock {
+    /// Nanoseconds the calling thread has run on a CPU (`/proc/thread-self/schedstat`).
+    fn cpu_ns() -> Option<u64> {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        stat.split_whitespace().next()?.parse().ok()
+    }
+
+    fn start() -> ThreadCpuClock {
+        match Self::cpu_ns() {
+            Some(ns) => ThreadCpuClock::Cpu(ns),
+            None => ThreadCpuClock::Wall(std::time::Instant::now()),
+        }
+    }
+
+    /// Seconds since `start`, on the calling thread (the one that started it).
+    fn elapsed_secs(&self) -> f64 {
+        match self {
+            ThreadCpuClock::Cpu(start) => {
+                let now = Self::cpu_ns().expect("schedstat was readable at the start");
+                (now - start) as f64 / 1e9
+            }
+            ThreadCpuClock::Wall(start) => start.elapsed().as_secs_f64(),
+        }
+    }
 }
 
 #[test]
@@ -181,9 +239,9 @@ fn bool_list_in_a_page_header_is_skipped_quickly() {
     // that often without reading, and a file can hold many such lists. Only
     // 1,051 reads reach the file, so no reader wrapper can stop it. Fixed in
     // the crate: vendor/parquet (see its PATCHED.md) reads a byte per boolean
-    // element. Must be rejected in well under a second, as every other
-    // corrupt file of this size is.
-    assert_parquet_read_finishes_within(include_bytes!("fuzz/read_parquet-bool-list-skip-slow"), 1);
+    // element. Must be rejected in well under a second of CPU time, as every
+    // other corrupt file of this size is.
+    assert_parquet_rejected_within(include_bytes!("fuzz/read_parquet-bool-list-skip-slow"), 1.0);
 }
 
 #[test]
@@ -194,8 +252,8 @@ fn bool_list_reached_after_a_misread_field_is_skipped_quickly() {
     // its wire type, so its reading of the bytes after such a field differs
     // from any generic walk, and it met a boolean list the walk never saw.
     // Only fixing the crate's skip bounds it.
-    assert_parquet_read_finishes_within(
+    assert_parquet_rejected_within(
         include_bytes!("fuzz/read_parquet-bool-list-after-desync"),
-        1,
+        1.0,
     );
 }

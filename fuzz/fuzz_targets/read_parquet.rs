@@ -2,11 +2,12 @@
 //! reader takes a path). The first byte picks the column options.
 //!
 //! The parquet crate is not hardened against every corrupt file and may
-//! panic; src/io/input.rs catches that and reports an unreadable file, which is
-//! the documented behaviour. libfuzzer-sys's panic hook would abort on such
-//! a caught panic, so this target installs a silent hook instead: a panic
-//! that escapes `read_documents` still aborts (libfuzzer-sys aborts when
-//! the closure unwinds) and is reported as a crash.
+//! panic; src/io/input/parquet.rs catches that and reports an unreadable file
+//! (its message naming `DECODER_PANICKED`), which is the documented
+//! behaviour. libfuzzer-sys's panic hook would abort on such a caught panic,
+//! so this target installs a silent hook instead: a panic that escapes
+//! `read_documents` still aborts (libfuzzer-sys aborts when the closure
+//! unwinds) and is reported as a crash.
 #![no_main]
 
 use jatopic::io::input::{read_documents, InputFormat};

@@ -36,8 +36,9 @@ pub fn width(input: &[char]) -> (Vec<char>, Vec<usize>) {
     (out, map)
 }
 
-/// Full-width equivalents of U+FF61..U+FF9F.
-const HALF_KANA: [char; 63] = [
+/// Full-width equivalents of U+FF61..U+FF9F (also read in reverse by the
+/// sample generator, which writes half-width katakana).
+pub(crate) const HALF_KANA: [char; 63] = [
     '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
     'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
     'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
@@ -45,7 +46,7 @@ const HALF_KANA: [char; 63] = [
 ];
 
 /// Composes a full-width kana with a following half-width (semi-)voiced mark.
-fn compose(kana: char, mark: Option<char>) -> Option<char> {
+pub(crate) fn compose(kana: char, mark: Option<char>) -> Option<char> {
     let k = kana as u32;
     match mark? {
         '\u{FF9E}' => {

@@ -637,6 +637,15 @@ impl<R: ChunkReader> SerializedPageReader<R> {
         props: ReaderPropertiesPtr,
     ) -> Result<Self> {
         let decompressor = create_codec(meta.compression(), props.codec_options())?;
+        // jatopic patch: `byte_range` asserts what a corrupt footer can break.
+        let start = meta.dictionary_page_offset().unwrap_or(meta.data_page_offset());
+        if start < 0 || meta.compressed_size() < 0 {
+            return Err(general_err!(
+                "column chunk at offset {} with length {}: neither may be negative",
+                start,
+                meta.compressed_size()
+            ));
+        }
         let (start, len) = meta.byte_range();
 
         let state = match page_locations {

@@ -326,6 +326,24 @@ impl<T: DataType> TypedTripletIter<T> {
                 return Ok(false);
             }
 
+            // jatopic patch: a level outside 0..=max (a corrupt page) is an
+            // error here, not an assertion failure in `current_value` later.
+            for (levels, max, what) in [
+                (&self.def_levels, self.max_def_level, "definition"),
+                (&self.rep_levels, self.max_rep_level, "repetition"),
+            ] {
+                let read = levels.as_deref().unwrap_or_default();
+                let read = &read[..levels_read.min(read.len())];
+                if let Some(bad) = read.iter().find(|&&l| l < 0 || l > max) {
+                    return Err(general_err!(
+                        "{} level {} is above the column's maximum {}",
+                        what,
+                        bad,
+                        max
+                    ));
+                }
+            }
+
             // We never read values more than levels
             if levels_read == 0 || values_read == levels_read {
                 // There are no definition levels to read, column is required

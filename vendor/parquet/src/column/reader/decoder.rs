@@ -208,9 +208,11 @@ impl<T: DataType> ColumnValueDecoder for ColumnValueDecoderImpl<T> {
         }
 
         let decoder = if encoding == Encoding::RLE_DICTIONARY {
-            self.decoders[encoding as usize]
-                .as_mut()
-                .expect("Decoder for dict should have been set")
+            // jatopic patch: a dictionary-encoded page without a dictionary
+            // page (a corrupt file) is an error, not a panic.
+            self.decoders[encoding as usize].as_mut().ok_or_else(|| {
+                general_err!("a dictionary-encoded page, but no dictionary page")
+            })?
         } else {
             let slot = encoding as usize;
             if self.decoders[slot].is_none() {
