@@ -240,7 +240,7 @@ pub fn validate_gcs_prefix(prefix: &str) -> Result<String> {
 }
 
 /// 7 bits per character, the inverse of `decode7` in the bundle
-/// (js/bundle.mjs): values that cannot appear raw in a single-quoted JS
+/// (js/runtime/coder7.js): values that cannot appear raw in a single-quoted JS
 /// string are shifted to U+0100+v.
 pub fn encode7(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 7 + 2);
@@ -799,7 +799,7 @@ mod tests {
         }
     }
 
-    /// Decodes as `decode7` in the bundle (js/bundle.mjs) does.
+    /// Decodes as `decode7` in the bundle (js/runtime/coder7.js) does.
     fn decode7(s: &str) -> Vec<u8> {
         let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
         for c in s.chars() {
