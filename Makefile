@@ -12,8 +12,14 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := target/$(WASM_TARGET)/wasm/jatopic.wasm
 BUNDLE := $(BUILD)/jatopic-tokenizer.js
 WASM_OPT := js/node_modules/.bin/wasm-opt
-# Features the Rust wasm32 target emits by default; wasm-opt must accept them.
-WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue
+# The WebAssembly feature floor (js/wasm-floor.mjs says why): the MVP plus sign
+# extension, mutable globals, non-trapping float-to-int and bulk memory. Our
+# crate is compiled for it; wasm-bindgen is told (through the module's
+# target_features section) so that it emits no externref or multi-value; and
+# wasm-opt validates every instruction with only these features enabled, so the
+# build fails when anything (the precompiled std included) goes beyond them.
+WASM_FLOOR_RUSTFLAGS := --config 'target.$(WASM_TARGET).rustflags=["-C","target-cpu=mvp","-C","target-feature=+sign-ext,+mutable-globals,+nontrapping-fptoint,+bulk-memory"]'
+WASM_FEATURES := --mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory
 
 VENV_SQL := $(BUILD)/venv-sql
 PY_SQL := $(VENV_SQL)/bin/python
@@ -70,12 +76,16 @@ $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 build:
 	$(CARGO) build --locked --release
 
-# The wasm module and the single-file bundle (fails when over 1,000,000 bytes).
+# The wasm module and the single-file bundle (fails when over 1,000,000 bytes
+# or beyond the feature floor).
 wasm: setup-rust setup-js
-	$(CARGO) build --locked --target $(WASM_TARGET) --no-default-features --profile wasm
+	$(CARGO) build --locked --target $(WASM_TARGET) --no-default-features --profile wasm $(WASM_FLOOR_RUSTFLAGS)
 	@mkdir -p $(BUILD)/wasm-bindgen
-	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(WASM_RAW)
-	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.wasm
+	$(NODE) js/wasm-floor.mjs set-features $(WASM_RAW) $(BUILD)/wasm-bindgen/jatopic.wasm
+	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(BUILD)/wasm-bindgen/jatopic.wasm
+	$(NODE) js/wasm-floor.mjs strip-features $(BUILD)/wasm-bindgen/jatopic_bg.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
+	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
+	$(NODE) js/wasm-floor.mjs check $(BUILD)/jatopic.wasm
 	$(NODE) js/bundle.mjs $(BUILD)/wasm-bindgen/jatopic.js $(BUILD)/jatopic.wasm $(BUNDLE)
 
 # The main job end to end on a SYNTHETIC sample catalog (scripts/demo.py):

@@ -6,23 +6,60 @@
 
 let compiled = null;
 let bindings = null;
-// Compile and instantiate once per worker, on first use. A failure here
-// (the embedded module or dictionary damaged) names this library file.
+// Milliseconds the first compile + instantiate + dictionary load of this
+// worker took, and the packaged model's load (for jatopic.selftest).
+let initMs = null, modelMs = null;
+// Compile and instantiate once per worker, on first use. A failure names this
+// library file and says which way to go: a damaged copy (its SHA-256 differs
+// from the one recorded at build), an engine too old for the module (a
+// WebAssembly feature it needs is missing), or the dictionary damaged.
 function ready() {
   if (bindings === null) {
+    const started = Date.now();
+    let b;
     try {
       if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
-      const b = makeBindings();
+      b = makeBindings();
       memory = memoryBuffer = null; // a new instance has its own memory
       b.initSync({ module: compiled });
+    } catch (e) {
+      compiled = null;
+      throw new Error(moduleFailure(e));
+    }
+    try {
       b.init();
-      bindings = b;
     } catch (e) {
       throw new Error('jatopic: jatopic-tokenizer.js: ' + String(e && e.message || e).replace(/^jatopic: /, '') +
         ' (the library file is damaged: replace it with a fresh copy from make wasm or jatopic package)');
     }
+    bindings = b;
+    if (initMs === null) initMs = Date.now() - started;
   }
   return bindings;
+}
+// Why the embedded module did not compile or instantiate, as a message.
+function moduleFailure(e) {
+  const problem = String(e && e.message || e).replace(/^jatopic: /, '');
+  const fresh = 'replace it with a fresh copy from make wasm or jatopic package';
+  let bytes;
+  try {
+    bytes = decode7(WASM_TEXT, WASM_BYTES);
+  } catch (d) {
+    return 'jatopic: jatopic-tokenizer.js: ' + d.message.replace(/^jatopic: /, '') + ' (the library file is damaged: ' + fresh + ')';
+  }
+  const digest = sha256(bytes);
+  if (digest !== WASM_SHA256) {
+    return 'jatopic: jatopic-tokenizer.js is damaged: its embedded WebAssembly module has SHA-256 ' + digest +
+      ', not the ' + WASM_SHA256 + ' recorded when it was built (' + problem + '); ' + fresh;
+  }
+  const accepted = wasmFeatures();
+  const missing = WASM_NEEDS.filter((f) => !accepted[f]);
+  if (missing.length > 0) {
+    return 'jatopic: this JavaScript engine is too old for jatopic-tokenizer.js: its WebAssembly lacks ' + missing.join(', ') +
+      ' (the file is intact; the engine said: ' + problem + '). jatopic needs WebAssembly with ' + WASM_NEEDS.join(', ') + ' (V8 of 2020 or later)';
+  }
+  return 'jatopic: jatopic-tokenizer.js: the engine rejected the intact WebAssembly module (' + problem +
+    '); please report it to jatopic with the engine and its version';
 }
 // A trap (a bug in jatopic, or memory exhausted) may leave the instance
 // inconsistent: report it as an Error and start a fresh instance next time.
@@ -205,6 +242,7 @@ function modelReady(b) {
   if (modelParts.length === 0) throw new Error('jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by `jatopic package --model`) after jatopic-tokenizer.js');
   const missing = modelParts.findIndex((p) => p === null);
   if (missing >= 0) throw new Error('jatopic: model part ' + (missing + 1) + ' of ' + modelParts.length + ' is missing from the library list');
+  const started = Date.now();
   const total = modelParts.reduce((n, p) => n + p.bytes, 0);
   const all = new Uint8Array(total);
   let at = 0;
@@ -214,7 +252,9 @@ function modelReady(b) {
   } catch (e) {
     throw new Error('jatopic: ' + what + ' is damaged: ' + e.message.replace(/^jatopic: /, ''));
   }
-  return setModel(b, all, what);
+  const info = setModel(b, all, what);
+  modelMs = Date.now() - started;
+  return info;
 }
 // `what` names the model's source in the error when it is rejected.
 function setModel(b, bytes, what) {
