@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import vm from 'node:vm';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { RUNTIME_FILES, encode7 } from '../bundle.mjs';
 
 const dir = new URL('../runtime/', import.meta.url);
@@ -127,4 +130,88 @@ test('SQL shims: wrong types, the length limits with the SUBSTR hint, lone surro
   calls.length = 0;
   sql.ja_tokenize('a\ud800 \udc00b 😀');
   assert.deepEqual(calls, [['wakati', 'a\ufffd \ufffdb 😀']]);
+});
+
+test('sha256 equals node:crypto on lengths around the block boundaries', () => {
+  const { sha256 } = load(['engine.js'], ['sha256']);
+  let seed = 3;
+  for (const n of [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 1000, 100_003]) {
+    const bytes = Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    assert.equal(sha256(bytes), crypto.createHash('sha256').update(bytes).digest('hex'), `length ${n}`);
+  }
+});
+
+// wasm-opt's flag for each probed feature.
+const WASM_OPT_FLAGS = {
+  'sign-ext': '--enable-sign-ext', 'mutable-globals': '--enable-mutable-globals', 'nontrapping-fptoint': '--enable-nontrapping-float-to-int',
+  'bulk-memory': '--enable-bulk-memory', 'multi-value': '--enable-multivalue', 'reference-types': '--enable-reference-types',
+  'simd': '--enable-simd', 'tail-call': '--enable-tail-call', 'threads': '--enable-threads',
+};
+
+test('each feature probe needs exactly its feature (wasm-opt validates it with that one, rejects it with the MVP)', () => {
+  const { FEATURE_PROBES, FLOOR_FEATURES, REPORTED_FEATURES, wasmFeatures } = load(['engine.js'], ['FEATURE_PROBES', 'FLOOR_FEATURES', 'REPORTED_FEATURES', 'wasmFeatures']);
+  const wasmOpt = new URL('../node_modules/.bin/wasm-opt', import.meta.url).pathname;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jatopic-probe-'));
+  const validates = (file, flags) => {
+    try { execFileSync(wasmOpt, ['--mvp-features', ...flags, file, '-o', path.join(tmp, 'out.wasm')], { stdio: 'pipe' }); return true; } catch { return false; }
+  };
+  assert.deepEqual(Object.keys(FEATURE_PROBES).sort(), [...FLOOR_FEATURES, ...REPORTED_FEATURES].sort());
+  for (const [name, probe] of Object.entries(FEATURE_PROBES)) {
+    const file = path.join(tmp, `${name}.wasm`);
+    fs.writeFileSync(file, probe());
+    assert.equal(validates(file, [WASM_OPT_FLAGS[name]]), true, `${name} with its feature`);
+    assert.equal(validates(file, []), false, `${name} with the MVP only`);
+  }
+  // Node 20's V8 has them all.
+  assert.deepEqual(Object.values(plain(wasmFeatures())).filter((x) => !x), []);
+  fs.rmSync(tmp, { recursive: true });
+});
+
+// The built bundle, evaluated with a WebAssembly whose validate() rejects the
+// probes of `lacking` and whose Module() throws as the engine would.
+const bundleFile = process.env.JATOPIC_BUNDLE || new URL('../../build/jatopic-tokenizer.js', import.meta.url).pathname;
+function bundleWithEngine(source, { lacking = [], compileError = null } = {}) {
+  const context = vm.createContext({});
+  const { FEATURE_PROBES } = load(['engine.js'], ['FEATURE_PROBES']);
+  context.rejected = lacking.map((f) => Array.from(FEATURE_PROBES[f]()).join(','));
+  context.compileError = compileError;
+  vm.runInContext(`(() => {
+    const real = WebAssembly;
+    const stub = Object.create(real);
+    stub.validate = (bytes) => !rejected.includes(Array.from(bytes).join(',')) && real.validate(bytes);
+    stub.Module = function (bytes) { if (compileError) throw new real.CompileError(compileError); return new real.Module(bytes); };
+    globalThis.WebAssembly = stub;
+  })()`, context);
+  vm.runInContext(source, context, { filename: 'jatopic-tokenizer.js' });
+  return context;
+}
+const errorOf = (context, code) => {
+  try { vm.runInContext(code, context); } catch (e) { return e.message; }
+  assert.fail(`${code} did not throw`);
+};
+
+test('an engine lacking a feature of the floor is told it is too old, naming the feature, jatopic and the file', () => {
+  const source = fs.readFileSync(bundleFile, 'utf8');
+  const c = bundleWithEngine(source, { lacking: ['bulk-memory'], compileError: 'WebAssembly.Module(): invalid numeric opcode: 0xfc0a' });
+  const message = errorOf(c, 'jatopic.wakati("東京")');
+  assert.match(message, /^jatopic: this JavaScript engine is too old for jatopic-tokenizer\.js: its WebAssembly lacks bulk-memory \(the file is intact; the engine said: WebAssembly\.Module\(\): invalid numeric opcode: 0xfc0a\)/);
+  assert.doesNotMatch(message, /damaged/);
+  // The self-test says so too, without throwing.
+  const report = plain(vm.runInContext('jatopic.selftest({version: jatopic.version, libraries: [{file: "jatopic-tokenizer.js", sha256: "0"}], sentence: "東京", tokens: ["東京"]})', c));
+  assert.equal(report.ok, false);
+  assert.deepEqual(report.wasm_features_missing, ['bulk-memory']);
+  assert.match(report.reason, /too old for jatopic: its WebAssembly lacks bulk-memory/);
+});
+
+test('a damaged embedded module is told apart by its SHA-256, naming jatopic and the file', () => {
+  const source = fs.readFileSync(bundleFile, 'utf8');
+  const start = source.indexOf("const WASM_TEXT = '") + "const WASM_TEXT = '".length;
+  // The first characters carry the module's magic number: a different one is a damaged copy.
+  const damaged = source.slice(0, start) + 'Ā/' + source.slice(start + 2);
+  const message = errorOf(bundleWithEngine(damaged), 'jatopic.wakati("東京")');
+  assert.match(message, /^jatopic: jatopic-tokenizer\.js is damaged: its embedded WebAssembly module has SHA-256 [0-9a-f]{64}, not the [0-9a-f]{64} recorded when it was built \(.*\); replace it with a fresh copy/);
+  assert.doesNotMatch(message, /too old/);
+  // Intact, with every feature, but rejected anyway: neither damaged nor too old.
+  const odd = errorOf(bundleWithEngine(source, { compileError: 'something else' }), 'jatopic.wakati("東京")');
+  assert.match(odd, /^jatopic: jatopic-tokenizer\.js: the engine rejected the intact WebAssembly module \(something else\); please report it/);
 });
