@@ -689,9 +689,10 @@ fn selftest_function(
     })
     .to_string();
     // The verdict as a word of its own, whatever bq's output format; the
-    // whole struct is printed either way.
+    // whole struct is printed (to stderr) either way. A failed query gives
+    // no verdict, so it fails the same way.
     let deploy_step = format!(
-        "echo 'jatopic: self-test: SELECT {sql_name}()'\nresult=$(bq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)') || {{ echo \"jatopic: the self-test query failed (above); the functions exist but may not work\" >&2; exit 1; }}\nprintf '%s\\n' \"$result\"\ncase \"$result\" in\n  *JATOPIC_SELFTEST_OK*) echo \"jatopic: self-test passed\" ;;\n  *) echo 'jatopic: SELF-TEST FAILED: {sql_name}() returned ok = false; the reason is in the struct above' >&2; exit 1 ;;\nesac\n"
+        "echo 'jatopic: self-test: SELECT {sql_name}()'\nbq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)' | tee /dev/stderr | grep JATOPIC_SELFTEST_OK >/dev/null \\\n  || {{ echo 'jatopic: SELF-TEST FAILED: {sql_name}() did not return ok = true (the struct or the error is above): the functions exist but do not work here' >&2; exit 1; }}\necho 'jatopic: self-test passed'\n"
     );
     Ok(SelftestFunction {
         name,
