@@ -688,11 +688,11 @@ fn selftest_function(
         "body": body,
     })
     .to_string();
-    // The verdict as a word of its own, whatever bq's output format; the
-    // whole struct is printed (to stderr) either way. A failed query gives
-    // no verdict, so it fails the same way.
+    // The verdict as a word of its own, whatever bq's output format, and the
+    // whole struct printed. (The query is a function of its own so that its
+    // flags begin a line, as the other bq call's do.)
     let deploy_step = format!(
-        "echo 'jatopic: self-test: SELECT {sql_name}()'\nbq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)' | tee /dev/stderr | grep JATOPIC_SELFTEST_OK >/dev/null \\\n  || {{ echo 'jatopic: SELF-TEST FAILED: {sql_name}() did not return ok = true (the struct or the error is above): the functions exist but do not work here' >&2; exit 1; }}\necho 'jatopic: self-test passed'\n"
+        "echo 'jatopic: self-test: SELECT {sql_name}()'\nselftest_query() {{\nbq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)'\n}}\nresult=$(selftest_query) || {{ printf '%s\\n' \"$result\" >&2; echo 'jatopic: SELF-TEST FAILED: the query of {sql_name}() failed (the error is above): the functions exist but do not work here' >&2; exit 1; }}\nprintf '%s\\n' \"$result\"\ncase \"$result\" in\n  *JATOPIC_SELFTEST_OK*) echo 'jatopic: self-test passed' ;;\n  *) echo 'jatopic: SELF-TEST FAILED: {sql_name}() returned ok = false; the reason is in the struct above' >&2; exit 1 ;;\nesac\n"
     );
     Ok(SelftestFunction {
         name,
