@@ -26,7 +26,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak fuzz dict golden clean
+.PHONY: help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -71,6 +71,18 @@ $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 	@echo "== python venv $(VENV_SQL) (duckdb, sqlglot, pytest)"
 	python3 -m venv $(VENV_SQL)
 	$(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-sql.txt
+	@touch $@
+
+# Three V8 generations from PyPI for tests/v8 (pinned in
+# scripts/requirements-v8-*.txt; one venv each, as they share the import name
+# py_mini_racer): py-mini-racer 0.4.0 (a V8 of 2020), 0.6.0 (V8 8.9, 2021) and
+# the current mini-racer.
+V8_ENGINES := 2020 2021 current
+setup-v8: $(foreach g,$(V8_ENGINES),$(BUILD)/venv-v8-$(g)/.installed)
+$(BUILD)/venv-v8-%/.installed: scripts/requirements-v8-%.txt
+	@echo "== python venv $(BUILD)/venv-v8-$* ($$(cat $<))"
+	python3 -m venv $(BUILD)/venv-v8-$*
+	$(BUILD)/venv-v8-$*/bin/pip install -q --disable-pip-version-check -r $<
 	@touch $@
 
 build:
@@ -120,6 +132,16 @@ test-js: wasm web-test
 
 test-sql: setup-py web-test
 	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
+
+# The packaged functions in each V8 generation against the CLI (golden lines;
+# 10,000 dev lines when $(SHARED) is there, required with JATOPIC_REQUIRE_SHARED=1),
+# ja_selftest(), and the damaged-file and too-old-engine messages. Every engine
+# runs; the target fails if any did.
+test-v8: setup-v8 web-test
+	@status=0; for g in $(V8_ENGINES); do \
+	  $(BUILD)/venv-v8-$$g/bin/python tests/v8/check_engine.py --engine v8-$$g --package $(TEST_PKG) \
+	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --shared $(SHARED) || status=1; \
+	done; exit $$status
 
 # A smoke run of the whole demo on a tiny sample (seconds) and generator determinism.
 test-demo: setup-py build wasm

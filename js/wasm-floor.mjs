@@ -23,8 +23,6 @@ import vm from 'node:vm';
 
 /** The floor, as LLVM names the features (one list: js/runtime/engine.js, whose probes check them at run time). */
 export const FLOOR = vm.runInNewContext(`${fs.readFileSync(new URL('runtime/engine.js', import.meta.url), 'utf8')}; FLOOR_FEATURES`);
-/** wasm-opt's flags for exactly the floor (everything else disabled). */
-export const WASM_OPT_FLOOR = ['--mvp-features', '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--enable-sign-ext'];
 // LLVM's name for the memory.copy/fill half of bulk memory, implied by it.
 const IMPLIED = new Set(['bulk-memory-opt']);
 

@@ -29,6 +29,9 @@ function ready() {
     try {
       b.init();
     } catch (e) {
+      // jatopic's own errors (the embedded dictionary rejected) say what is
+      // damaged; anything else is the module and its glue disagreeing.
+      if (!/^jatopic: /.test(String(e && e.message))) throw new Error(moduleFailure(e));
       throw new Error('jatopic: jatopic-tokenizer.js: ' + String(e && e.message || e).replace(/^jatopic: /, '') +
         ' (the library file is damaged: replace it with a fresh copy from make wasm or jatopic package)');
     }

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { RUNTIME_FILES, encode7 } from '../bundle.mjs';
+import { beyondFloor, featuresNeeded, setFloorFeatures, stripFeatures, targetFeatures } from '../wasm-floor.mjs';
 
 const dir = new URL('../runtime/', import.meta.url);
 const read = (name) => fs.readFileSync(new URL(name, dir), 'utf8');
@@ -214,4 +215,33 @@ test('a damaged embedded module is told apart by its SHA-256, naming jatopic and
   // Intact, with every feature, but rejected anyway: neither damaged nor too old.
   const odd = errorOf(bundleWithEngine(source, { compileError: 'something else' }), 'jatopic.wakati("東京")');
   assert.match(odd, /^jatopic: jatopic-tokenizer\.js: the engine rejected the intact WebAssembly module \(something else\); please report it/);
+});
+
+test('the floor check: modules beyond the floor are refused by js/wasm-floor.mjs and by wasm-opt with the Makefile\'s flags', () => {
+  const { FEATURE_PROBES, FLOOR_FEATURES } = load(['engine.js'], ['FEATURE_PROBES', 'FLOOR_FEATURES']);
+  const makefile = fs.readFileSync(new URL('../../Makefile', import.meta.url), 'utf8');
+  const flags = /^WASM_FEATURES := (.*)$/m.exec(makefile)[1].trim().split(/\s+/);
+  assert.equal(flags[0], '--mvp-features');
+  const wasmOpt = new URL('../node_modules/.bin/wasm-opt', import.meta.url).pathname;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jatopic-floor-'));
+  const validates = (bytes) => {
+    fs.writeFileSync(`${tmp}/m.wasm`, bytes);
+    try { execFileSync(wasmOpt, [...flags, `${tmp}/m.wasm`, '-o', `${tmp}/out.wasm`], { stdio: 'pipe' }); return true; } catch { return false; }
+  };
+  for (const f of FLOOR_FEATURES) {
+    assert.deepEqual(beyondFloor(FEATURE_PROBES[f]()), [], f);
+    assert.equal(validates(FEATURE_PROBES[f]()), true, f);
+  }
+  assert.deepEqual(beyondFloor(FEATURE_PROBES['multi-value']()), ['type 0: 2 results (multi-value)']);
+  assert.deepEqual(beyondFloor(FEATURE_PROBES['reference-types']()), ['type 0 result 0: externref (reference types)']);
+  assert.deepEqual(beyondFloor(FEATURE_PROBES.simd()), ['type 0 parameter 0: v128 (SIMD)']);
+  assert.deepEqual(featuresNeeded(FEATURE_PROBES['multi-value']()), [...FLOOR_FEATURES, 'multi-value']);
+  for (const f of ['multi-value', 'reference-types', 'simd', 'tail-call', 'threads']) assert.equal(validates(FEATURE_PROBES[f]()), false, f);
+  // The target_features section: rewritten to the floor (what wasm-bindgen reads), or dropped.
+  const probe = FEATURE_PROBES['sign-ext']();
+  const withFloor = setFloorFeatures(stripFeatures(probe));
+  assert.deepEqual(targetFeatures(withFloor), [...FLOOR_FEATURES]);
+  assert.equal(targetFeatures(stripFeatures(withFloor)), null);
+  assert.deepEqual(Buffer.from(stripFeatures(withFloor)), Buffer.from(probe));
+  fs.rmSync(tmp, { recursive: true });
 });
