@@ -664,7 +664,9 @@ fn selftest_function(
     }
     let body = format!("return jatopic.selftest({expected});");
     if body.len() > BODY_BUDGET || body.contains("\"\"\"") {
-        return Err(Error::Input("the body of ja_selftest cannot be written".into()));
+        return Err(Error::Input(
+            "the body of ja_selftest cannot be written".into(),
+        ));
     }
     let name = format!("{}selftest", opts.function_prefix);
     let sql_name = if opts.temp {
