@@ -34,7 +34,9 @@ function selftest(expected) {
       else reasons.push(lib.file + ' (model part ' + i + ' of ' + (expected.libraries.length - 1) + ') was not loaded: list every library file of the package, in order');
     }
     const digest = data === null ? null : sha256(data);
-    if (digest !== null && digest !== lib.sha256) {
+    if (lib.sha256 === null) {
+      reasons.push('the package recorded no checksum for ' + lib.file + ' (a tokenizer library built before jatopic recorded one): rebuild it with make wasm and package again');
+    } else if (digest !== null && digest !== lib.sha256) {
       reasons.push(lib.file + ' is damaged or from another package: its embedded data has SHA-256 ' + digest + ', the package recorded ' + lib.sha256);
     }
     if (i === 0 && digest !== null && digest !== WASM_SHA256) {

@@ -1204,4 +1204,75 @@ mod tests {
         let (mean, worst) = quantisation_error(&m, &m);
         assert!((mean - 1.0).abs() < 1e-12 && (worst - 1.0).abs() < 1e-12);
     }
+
+    /// The `ja_selftest()` body of a package: what the native code gives for
+    /// the fixed inputs, the embedded module's and each model part's SHA-256,
+    /// and the definition over every library file.
+    #[test]
+    fn selftest_carries_the_native_results_and_the_checksums() {
+        let dir = std::env::temp_dir().join(format!("jatopic-selftest-{}", std::process::id()));
+        let digest = "ab".repeat(32);
+        let bundle =
+            format!("// jatopic test\nvar jatopic = {{}};\nconst WASM_SHA256 = '{digest}';\n");
+        let model = bulky_model(50);
+        let report = write_package(&dir, bundle.as_bytes(), Some(&model), &options()).unwrap();
+        assert_eq!(
+            report.functions.last().map(String::as_str),
+            Some("ja_selftest")
+        );
+        let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
+        let at = sql.find("`jatopic-test.unit.ja_selftest`()").unwrap();
+        let definition = &sql[at..];
+        assert!(definition.contains(&format!("RETURNS {SELFTEST_TYPE}\n")));
+        assert!(definition.contains("OPTIONS (library = [\"gs://jatopic-test/unit/jatopic-tokenizer.js\", \"gs://jatopic-test/unit/jatopic-model-1.js\"])"));
+        let body = definition
+            .split("return jatopic.selftest(")
+            .nth(1)
+            .and_then(|b| b.split(");\n").next())
+            .unwrap();
+        let expected: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(expected["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(expected["libraries"][0]["sha256"], digest.as_str());
+        assert_eq!(expected["libraries"][1]["file"], "jatopic-model-1.js");
+        assert_eq!(
+            expected["libraries"][1]["sha256"],
+            sha256_hex(&model).as_str()
+        );
+        let mut inputs = SELFTEST_INPUTS.lines();
+        let (sentence, document) = (inputs.next().unwrap(), inputs.next().unwrap());
+        let tok = crate::default_tokenizer().unwrap();
+        let surfaces: Vec<&str> = tok.tokenize(sentence).iter().map(|t| t.surface).collect();
+        assert!(surfaces.len() > 5, "{surfaces:?}");
+        assert_eq!(expected["sentence"], sentence);
+        assert_eq!(expected["tokens"], serde_json::json!(surfaces));
+        assert_eq!(expected["document"], document);
+        let m = Model::from_bytes(&model).unwrap();
+        let theta = m.infer_text(&tok, document);
+        let topics = expected["topics"].as_array().unwrap();
+        assert_eq!(topics.len(), theta.len().min(SELFTEST_TOP_TOPICS));
+        for t in topics {
+            let k = t[0].as_u64().unwrap() as usize;
+            assert_eq!(t[1].as_f64().unwrap(), theta[k]);
+        }
+        // deploy.sh runs it and stops unless the verdict is ok.
+        let deploy = std::fs::read_to_string(dir.join("deploy.sh")).unwrap();
+        let create = deploy.find("< \"$here/create_functions.sql\"").unwrap();
+        let query = deploy
+            .find("(SELECT `jatopic-test.unit.ja_selftest`() AS s)")
+            .unwrap();
+        assert!(create < query);
+        assert!(deploy.contains("*JATOPIC_SELFTEST_OK*) echo 'jatopic: self-test passed'"));
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        // A bundle from before WASM_SHA256: no recorded checksum (the self-test says so), no model: no topics.
+        let old = b"// jatopic test\nvar jatopic = {};\n";
+        write_package(&dir, old, None, &options()).unwrap();
+        let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
+        assert!(
+            sql.contains("\"libraries\":[{\"file\":\"jatopic-tokenizer.js\",\"sha256\":null}]"),
+            "{sql}"
+        );
+        assert!(!sql.contains("\"topics\""));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
