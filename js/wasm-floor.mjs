@@ -5,6 +5,21 @@
 // SIMD, threads, tail calls, exceptions or GC. Three V8 generations check it
 // in tests/v8/.
 //
+// How (the routes weighed, 2026-12): the stable toolchain's wasm32-unknown-unknown,
+// our crate compiled with `-C target-cpu=mvp` + the floor's features, the
+// precompiled std as it is, the module's target_features section rewritten to
+// the floor before wasm-bindgen (which then emits no externref and no multi-value
+// adapters: wasm-bindgen 0.2.130 has no option for it), and wasm-opt validating
+// every instruction with only the floor enabled — so the build proves the floor
+// each time, std included. Rejected: the wasm32v1-none target (MVP-only std-less
+// target: `cargo check` there gives 307 errors, the crate and lzma-rust2, the
+// dictionary's and model's decompressor, need std; a no_std + alloc rewrite of
+// the wasm-facing library is a project of its own); -Zbuild-std on the nightly
+// (works here: rust-src installs, std rebuilt for the floor, a 440-byte smaller
+// module, no section rewrite) costs a pinned nightly and rust-src on every
+// machine for what the validator already guarantees: the fallback if a stable
+// std ever uses more than the floor (the build then fails and says so).
+//
 //   node js/wasm-floor.mjs set-features IN.wasm OUT.wasm
 //       rewrites the `target_features` custom section (what the linker saw the
 //       objects use, which wasm-bindgen reads to decide whether to emit
