@@ -31,6 +31,7 @@ TEST_PKG := $(BUILD)/web-test-package
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
+	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
