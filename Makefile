@@ -14,19 +14,26 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW := target/$(WASM_TARGET)/wasm/jatopic.wasm
 BUNDLE := $(BUILD)/jatopic-tokenizer.js
 WASM_OPT := js/node_modules/.bin/wasm-opt
-# Features the Rust wasm32 target emits by default; wasm-opt must accept them.
-WASM_FEATURES := --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue
+# The WebAssembly feature floor (js/wasm-floor.mjs says why): the MVP plus sign
+# extension, mutable globals, non-trapping float-to-int and bulk memory. Our
+# crate is compiled for it; wasm-bindgen is told (through the module's
+# target_features section) so that it emits no externref or multi-value; and
+# wasm-opt validates every instruction with only these features enabled, so the
+# build fails when anything (the precompiled std included) goes beyond them.
+WASM_FLOOR_RUSTFLAGS := --config 'target.$(WASM_TARGET).rustflags=["-C","target-cpu=mvp","-C","target-feature=+sign-ext,+mutable-globals,+nontrapping-fptoint,+bulk-memory"]'
+WASM_FEATURES := --mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory
 
 VENV_SQL := $(BUILD)/venv-sql
 PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py build wasm demo serve test lint test-rust test-js test-sql test-demo web-test bench bench-lda bench-udf soak fuzz dict golden clean
+.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
+	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
@@ -78,15 +85,31 @@ $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 	       $(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r $(VENV_SQL)/direct.txt; }
 	@touch $@
 
+# Three V8 generations from PyPI for tests/v8 (pinned in
+# scripts/requirements-v8-*.txt; one venv each, as they share the import name
+# py_mini_racer): py-mini-racer 0.4.0 (a V8 of 2020), 0.6.0 (V8 8.9, 2021) and
+# the current mini-racer.
+V8_ENGINES := 2020 2021 current
+setup-v8: $(foreach g,$(V8_ENGINES),$(BUILD)/venv-v8-$(g)/.installed)
+$(BUILD)/venv-v8-%/.installed: scripts/requirements-v8-%.txt
+	@echo "== python venv $(BUILD)/venv-v8-$* ($$(cat $<))"
+	$(PYTHON) -m venv $(BUILD)/venv-v8-$*
+	$(BUILD)/venv-v8-$*/bin/pip install -q --disable-pip-version-check -r $<
+	@touch $@
+
 build:
 	$(CARGO) build --locked --release
 
-# The wasm module and the single-file bundle (fails when over 1,000,000 bytes).
+# The wasm module and the single-file bundle (fails when over 1,000,000 bytes
+# or beyond the feature floor).
 wasm: setup-rust setup-js
-	$(CARGO) build --locked --target $(WASM_TARGET) --no-default-features --profile wasm
+	$(CARGO) build --locked --target $(WASM_TARGET) --no-default-features --profile wasm $(WASM_FLOOR_RUSTFLAGS)
 	@mkdir -p $(BUILD)/wasm-bindgen
-	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(WASM_RAW)
-	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.wasm
+	$(NODE) js/wasm-floor.mjs set-features $(WASM_RAW) $(BUILD)/wasm-bindgen/jatopic.wasm
+	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(BUILD)/wasm-bindgen/jatopic.wasm
+	$(NODE) js/wasm-floor.mjs strip-features $(BUILD)/wasm-bindgen/jatopic_bg.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
+	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
+	$(NODE) js/wasm-floor.mjs check $(BUILD)/jatopic.wasm
 	$(NODE) js/bundle.mjs $(BUILD)/wasm-bindgen/jatopic.js $(BUILD)/jatopic.wasm $(BUNDLE)
 
 # The main job end to end on a SYNTHETIC sample catalog (scripts/demo.py):
@@ -141,11 +164,21 @@ test-js: wasm web-test
 test-sql: setup-py web-test
 	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
 
+# The packaged functions in each V8 generation against the CLI (golden lines;
+# 10,000 dev lines when $(SHARED) is there, required with JATOPIC_REQUIRE_SHARED=1),
+# ja_selftest(), and the damaged-file and too-old-engine messages. Every engine
+# runs; the target fails if any did.
+test-v8: setup-v8 web-test
+	@status=0; for g in $(V8_ENGINES); do \
+	  $(BUILD)/venv-v8-$$g/bin/python tests/v8/check_engine.py --engine v8-$$g --package $(TEST_PKG) \
+	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --shared $(SHARED) || status=1; \
+	done; exit $$status
+
 # A smoke run of the whole demo on a tiny sample (seconds) and generator determinism.
 test-demo: setup-py build wasm
 	$(PY_SQL) -m pytest tests/demo -q
 
-test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-demo
+test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-demo test-v8
 	@echo "== all tests passed"
 
 bench: setup build wasm

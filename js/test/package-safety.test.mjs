@@ -74,7 +74,7 @@ test('identifiers with quotes, comments, newlines or NUL are refused, naming the
           // the SQL still holds exactly the functions, under the given names.
           const gcsMap = { [manifestOf(out).gcs_prefix]: out };
           const fromSql = loadPackage(`${out}/create_functions.sql`, { gcsMap });
-          assert.deepEqual(fromSql.functions.map((f) => f.name), ['ja_tokenize', 'ja_analyze', 'ja_terms']);
+          assert.deepEqual(fromSql.functions.map((f) => f.name), ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_selftest']);
           if (option === '--dataset') assert.ok(fromSql.functions.every((f) => f.sqlName === `\`${value}.${f.name}\``));
           fs.rmSync(out, { recursive: true });
           continue;
@@ -100,7 +100,7 @@ test('an --out directory with hostile characters: the files never mention it and
   fs.mkdirSync(stubs);
   const log = `${tmp}/calls.log`;
   for (const cmd of ['gcloud', 'bq']) {
-    fs.writeFileSync(`${stubs}/${cmd}`, `#!/bin/sh\nprintf '%s\\0' ${cmd} "$@" >> "${log}"\nprintf '\\1' >> "${log}"\n${cmd === 'bq' ? `cat >> "${log}"\nprintf '\\1' >> "${log}"\n` : ''}`);
+    fs.writeFileSync(`${stubs}/${cmd}`, `#!/bin/sh\nprintf '%s\\0' ${cmd} "$@" >> "${log}"\nprintf '\\1' >> "${log}"\n${cmd === 'bq' ? `cat >> "${log}"\nprintf '\\1' >> "${log}"\n` : ''}${cmd === 'bq' ? 'case "$*" in *ja_selftest*) echo \'[{"verdict":"JATOPIC_SELFTEST_OK"}]\' ;; esac\n' : ''}`);
     fs.chmodSync(`${stubs}/${cmd}`, 0o755);
   }
   const names = HOSTILE.filter((h) => h !== '\0').map((h, i) => `-out${i}${h}`).concat(['-trailing-newline\n', '-x; touch pwned']);
@@ -137,6 +137,11 @@ test('an --out directory with hostile characters: the files never mention it and
         } else {
           assert.deepEqual(calls[2].split('\0').slice(0, -1), ['bq', 'query', '--use_legacy_sql=false']);
           assert.equal(calls[3], fs.readFileSync(`${out}/create_functions.sql`, 'utf8'));
+          // Then the self-test query (no stdin: nothing logged for it).
+          const selftest = calls[4].split('\0').slice(0, -1);
+          assert.deepEqual(selftest.slice(0, 4), ['bq', 'query', '--use_legacy_sql=false', '--format=json']);
+          assert.match(selftest[4], /^SELECT IF\(s\.ok, .* FROM \(SELECT `test-project\.jatopic\.ja_selftest`\(\) AS s\)$/);
+          assert.equal(calls.length, 5);
         }
         assert.ok(!fs.existsSync(path.join(cwd, 'pwned')) && !fs.existsSync(path.join(work, 'pwned')), 'nothing was executed');
       }

@@ -81,7 +81,7 @@ test('every library file fits BigQuery; the tokenizer is one file', () => {
   const tok = m.functions.find((f) => f.name === 'ja_tokenize');
   assert.deepEqual(tok.libraries, ['gs://jatopic-test/pkg/jatopic-tokenizer.js']);
   assert.deepEqual(m.functions.map((f) => f.name),
-    ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_topics', 'ja_top_topics_js', 'ja_top_topics', 'ja_topics_from_terms']);
+    ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_topics', 'ja_top_topics_js', 'ja_top_topics', 'ja_topics_from_terms', 'ja_selftest']);
   // No JavaScript function takes INT64 (BigQuery refuses it); ja_top_topics
   // keeps n INT64 as a SQL function over ja_top_topics_js.
   for (const f of m.functions.filter((x) => x.language === 'js')) for (const a of f.arguments) assert.notEqual(a.type, 'INT64', `${f.name}(${a.name})`);
@@ -265,5 +265,5 @@ test('jatopic package refuses bad identifiers and prefixes with a message saying
   assert.equal(t.status, 0, t.stderr.toString());
   const sql = fs.readFileSync(`${tmp}/temp/create_functions.sql`, 'utf8');
   assert.match(sql, /CREATE TEMP FUNCTION ja_tokenize\(text STRING\)/);
-  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ['ja_tokenize', 'ja_analyze', 'ja_terms']);
+  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ["ja_tokenize", "ja_analyze", "ja_terms", "ja_selftest"]);
 });

@@ -1,0 +1,296 @@
+// The jatopic.* API of the bundle: one wasm instance per worker, compiled
+// and instantiated on first use, the exchange of text and numbers through
+// wasm memory, and the packaged model assembled from its library files.
+// Spliced into the bundle by js/bundle.mjs, which defines VERSION, WASM_TEXT,
+// WASM_BYTES and makeBindings() (wasm-bindgen's glue) around it.
+
+let compiled = null;
+let bindings = null;
+// Milliseconds the first compile + instantiate + dictionary load of this
+// worker took, and the packaged model's load (for jatopic.selftest).
+let initMs = null, modelMs = null;
+// Compile and instantiate once per worker, on first use. A failure names this
+// library file and says which way to go: a damaged copy (its SHA-256 differs
+// from the one recorded at build), an engine too old for the module (a
+// WebAssembly feature it needs is missing), or the dictionary damaged.
+function ready() {
+  if (bindings === null) {
+    const started = Date.now();
+    let b;
+    try {
+      if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
+      b = makeBindings();
+      memory = memoryBuffer = null; // a new instance has its own memory
+      b.initSync({ module: compiled });
+    } catch (e) {
+      compiled = null;
+      throw new Error(moduleFailure(e));
+    }
+    try {
+      b.init();
+    } catch (e) {
+      // jatopic's own errors (the embedded dictionary rejected) say what is
+      // damaged; anything else is the module and its glue disagreeing.
+      if (!/^jatopic: /.test(String(e && e.message))) throw new Error(moduleFailure(e));
+      throw new Error('jatopic: jatopic-tokenizer.js: ' + String(e && e.message || e).replace(/^jatopic: /, '') +
+        ' (the library file is damaged: replace it with a fresh copy from make wasm or jatopic package)');
+    }
+    bindings = b;
+    if (initMs === null) initMs = Date.now() - started;
+  }
+  return bindings;
+}
+// Why the embedded module did not compile or instantiate, as a message.
+function moduleFailure(e) {
+  const problem = String(e && e.message || e).replace(/^jatopic: /, '');
+  const fresh = 'replace it with a fresh copy from make wasm or jatopic package';
+  let bytes;
+  try {
+    bytes = decode7(WASM_TEXT, WASM_BYTES);
+  } catch (d) {
+    return 'jatopic: jatopic-tokenizer.js: ' + d.message.replace(/^jatopic: /, '') + ' (the library file is damaged: ' + fresh + ')';
+  }
+  const digest = sha256(bytes);
+  if (digest !== WASM_SHA256) {
+    return 'jatopic: jatopic-tokenizer.js is damaged: its embedded WebAssembly module has SHA-256 ' + digest +
+      ', not the ' + WASM_SHA256 + ' recorded when it was built (' + problem + '); ' + fresh;
+  }
+  const accepted = wasmFeatures();
+  const missing = WASM_NEEDS.filter((f) => !accepted[f]);
+  if (missing.length > 0) {
+    return 'jatopic: this JavaScript engine is too old for jatopic-tokenizer.js: its WebAssembly lacks ' + missing.join(', ') +
+      ' (the file is intact; the engine said: ' + problem + '). jatopic needs WebAssembly with ' + WASM_NEEDS.join(', ') + ' (V8 of 2020 or later)';
+  }
+  return 'jatopic: jatopic-tokenizer.js: the engine rejected the intact WebAssembly module (' + problem +
+    '); please report it to jatopic with the engine and its version';
+}
+// A trap (a bug in jatopic, or memory exhausted) may leave the instance
+// inconsistent: report it as an Error and start a fresh instance next time.
+function call(f) {
+  const b = ready();
+  try {
+    return f(b);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      bindings = null;
+      model = null;
+      throw new Error('jatopic: internal error in the wasm module (' + e.message + '); please report it with the input');
+    }
+    throw e instanceof Error ? e : new Error(String(e));
+  }
+}
+function text(t, what) {
+  if (typeof t !== 'string') throw new TypeError('jatopic.' + what + ': expected a string, got ' + (t === null ? 'null' : typeof t));
+  return t;
+}
+// The string goes in as UTF-16 code units written straight into wasm
+// memory and comes back as numbers read from there (see input_units in
+// src/wasm.rs): surfaces are slices of the JS string, no UTF-8 conversion
+// happens and nothing is allocated per call but the results themselves.
+let units = new Uint16Array(4096);
+let memory = null, memoryBuffer = null, memory16 = null, memory32 = null;
+function views(b) {
+  if (memory === null) memory = b.wasm_memory();
+  if (memory.buffer !== memoryBuffer) {
+    memoryBuffer = memory.buffer;
+    memory16 = new Uint16Array(memoryBuffer);
+    memory32 = new Uint32Array(memoryBuffer);
+  }
+}
+// Runs analyze_input or segment_input on s; returns [numbers, first index].
+function exchange(b, s, options, segment) {
+  const at = b.input_units(s.length) >>> 1;
+  views(b);
+  for (let i = 0; i < s.length; i++) memory16[at + i] = s.charCodeAt(i);
+  const normalize = !!(options && options.normalize);
+  const n = segment ? b.segment_input(normalize) : b.analyze_input(normalize);
+  const from = b.output_numbers() >>> 2;
+  views(b);
+  return [n, from];
+}
+let features = null;
+function featureTable(b) {
+  if (features === null) {
+    features = JSON.parse(b.features_json()).map((f) => Object.freeze({
+      pos: Object.freeze(f.slice(0, 4)),
+      conjugation: Object.freeze({ type: f[4], form: f[5] }),
+    }));
+  }
+  return features;
+}
+const bases = new Map();
+function baseForm(b, code, surface) {
+  if (code < 2) return surface;
+  let base = bases.get(code);
+  if (base === undefined) {
+    base = b.base_form(code - 2);
+    bases.set(code, base);
+  }
+  return base;
+}
+const jatopicApi = {
+  version: VERSION,
+  /**
+   * Tokens of a string: {surface, start, end, pos[4], conjugation{type, form},
+   * base_form, known}. start/end are code-point offsets. pos and conjugation
+   * objects are shared and frozen. options: {normalize: true} for width
+   * normalisation (offsets still refer to the input).
+   */
+  tokenize(t, options) {
+    const s = text(t, 'tokenize');
+    return call((b) => {
+      const table = featureTable(b);
+      const [n, from] = exchange(b, s, options, false);
+      // Copied out first: base_form() below may grow (and move) wasm memory.
+      const r = memory32.slice(from, from + n);
+      const out = new Array(n / 6);
+      for (let i = 0, k = 0; i < n; i += 6, k++) {
+        const surface = s.slice(r[i + 2], r[i + 3]);
+        const f = table[r[i + 4]];
+        out[k] = {
+          surface, start: r[i], end: r[i + 1], pos: f.pos, conjugation: f.conjugation,
+          base_form: baseForm(b, r[i + 5], surface), known: r[i + 5] !== 1,
+        };
+      }
+      return out;
+    });
+  },
+  /** Surfaces only, as `mecab -Owakati` (an array of strings). */
+  wakati(t, options) {
+    const s = text(t, 'wakati');
+    return call((b) => {
+      const [n, from] = exchange(b, s, options, true);
+      const r = memory32, out = new Array(n / 2);
+      for (let i = from, k = 0; k < out.length; i += 2, k++) out[k] = s.slice(r[i], r[i + 1]);
+      return out;
+    });
+  },
+  /** Loads the dictionary (and the packaged model, if any) now rather than on the first call. */
+  init() { call((b) => { if (modelParts.length > 0) modelReady(b); return null; }); },
+  /** Size of the wasm memory in bytes. */
+  memoryBytes() { return call((b) => b.memory_bytes()); },
+  /**
+   * Registers part `index` (0-based) of `count` of a packaged model
+   * (called by the jatopic-model-*.js library files). The model is decoded
+   * when first used, once every part is present.
+   */
+  addModelPart(index, count, bytes, data) {
+    if (!(index >= 0 && index < count) || modelParts.length > 0 && modelParts.length !== count) {
+      throw new Error('jatopic: model part ' + (index + 1) + ' of ' + count + ' does not match the parts already loaded; list the jatopic-model-*.js files of one package, in order');
+    }
+    if (modelParts.length === 0) modelParts = new Array(count).fill(null);
+    modelParts[index] = { bytes, data };
+    model = null;
+    modelBytes = null;
+  },
+  /** Loads a model from the bytes of a .jtm file (replacing the packaged one); returns its info. */
+  loadModel(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('jatopic.loadModel: expected a Uint8Array with the bytes of a .jtm file');
+    // The old model stays in use if the new one is rejected.
+    return call((b) => {
+      const copy = bytes.slice();
+      const info = setModel(b, copy, 'the model given to jatopic.loadModel (' + copy.length + ' bytes)');
+      modelParts = [];
+      modelBytes = copy;
+      return info;
+    });
+  },
+  /** The loaded model's K, vocabulary size, α, β, term pipeline and training metadata. */
+  modelInfo() { return call((b) => modelReady(b)); },
+  /**
+   * The terms of a string through the model's term pipeline (the default
+   * pipeline when no model is packaged): exactly `jatopic terms [--model]`.
+   */
+  terms(t) {
+    const s = text(t, 'terms');
+    return call((b) => {
+      if (modelParts.length > 0 || modelBytes !== null) modelReady(b);
+      return JSON.parse(b.terms_utf16(units16(s)));
+    });
+  },
+  /** Topic distribution of a string (exactly `jatopic infer`): K numbers summing to 1. */
+  topics(t) {
+    const s = text(t, 'topics');
+    return call((b) => { modelReady(b); return Array.from(b.topics_utf16(units16(s))); });
+  },
+  /** Topic distribution of an array of terms (terms outside the vocabulary are ignored). */
+  topicsFromTerms(terms) {
+    if (!Array.isArray(terms)) throw new TypeError('jatopic.topicsFromTerms: expected an array of strings');
+    return call((b) => { modelReady(b); return topicsFromTerms(b, terms); });
+  },
+  /** The n most probable words of a topic: [{word, weight}]. */
+  topWords(topic, n) {
+    return call((b) => {
+      const info = modelReady(b);
+      if (!(Number.isInteger(topic) && topic >= 0 && topic < info.k)) throw new RangeError('jatopic.topWords: topic must be an integer in [0, ' + info.k + ')');
+      const r = b.top_words(topic, n);
+      const m = r.length / 2;
+      const out = [];
+      for (let i = 0; i < m; i++) out.push({ word: b.vocabulary_term(r[i]), weight: r[m + i] });
+      return out;
+    });
+  },
+};
+// The functions behind the SQL UDFs (NULL handling and BigQuery types); see create_functions.sql.
+jatopicApi.sql = sqlFunctions(jatopicApi);
+let modelParts = [];
+// Bytes given to loadModel, kept to reload after a trap.
+let modelBytes = null;
+// The loaded model's info; null when the wasm instance has no model yet.
+let model = null;
+// Assembles and loads the packaged model on first use (once per worker).
+function modelReady(b) {
+  if (model !== null) return model;
+  if (modelBytes !== null) return setModel(b, modelBytes, 'the model given to jatopic.loadModel');
+  if (modelParts.length === 0) throw new Error('jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by `jatopic package --model`) after jatopic-tokenizer.js');
+  const missing = modelParts.findIndex((p) => p === null);
+  if (missing >= 0) throw new Error('jatopic: model part ' + (missing + 1) + ' of ' + modelParts.length + ' is missing from the library list');
+  const started = Date.now();
+  const total = modelParts.reduce((n, p) => n + p.bytes, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  const what = 'the packaged model (jatopic-model-1.js to jatopic-model-' + modelParts.length + '.js, ' + total + ' bytes)';
+  try {
+    for (const p of modelParts) { all.set(decode7(p.data, p.bytes), at); at += p.bytes; }
+  } catch (e) {
+    throw new Error('jatopic: ' + what + ' is damaged: ' + e.message.replace(/^jatopic: /, ''));
+  }
+  const info = setModel(b, all, what);
+  modelMs = Date.now() - started;
+  return info;
+}
+// `what` names the model's source in the error when it is rejected.
+function setModel(b, bytes, what) {
+  let json;
+  try {
+    json = b.load_model(bytes);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw e;
+    throw new Error('jatopic: ' + what + ' was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+  }
+  const info = JSON.parse(json);
+  const x = b.model_numbers();
+  info.beta = x[0];
+  info.training.max_df = x[1];
+  info.training.log_likelihood = x[2];
+  info.alpha = Array.from(x.subarray(3));
+  model = info;
+  return info;
+}
+function units16(s) {
+  if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));
+  for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+  return units.subarray(0, s.length);
+}
+function topicsFromTerms(b, terms) {
+  let n = 0;
+  for (const t of terms) {
+    if (typeof t !== 'string') throw new TypeError('jatopic.topicsFromTerms: every term must be a string, got ' + (t === null ? 'null' : typeof t));
+    n += t.length;
+  }
+  const all = new Uint16Array(n);
+  const ends = new Uint32Array(terms.length);
+  let at = 0;
+  terms.forEach((t, i) => { for (let j = 0; j < t.length; j++) all[at++] = t.charCodeAt(j); ends[i] = at; });
+  return Array.from(b.topics_from_terms_utf16(all, ends));
+}

@@ -1,0 +1,82 @@
+// The functions behind the SQL UDFs (see create_functions.sql, written by
+// `jatopic package`): BigQuery's NULL handling and types, the input limits
+// and their messages, on top of the jatopic.* API (api.js). Spliced into the
+// bundle by js/bundle.mjs.
+
+// Longest inputs accepted (UTF-16 units): beyond them BigQuery's per-row
+// output limit (≈5 MB) would be exceeded anyway. Callers split with SUBSTR.
+const MAX_TEXT_UNITS = 1000000;
+const MAX_ANALYZE_UNITS = 50000;
+// Whitespace-only rows (U+3000 included, which MeCab would report as a
+// symbol token) give an empty array, as documented for the SQL functions.
+const BLANK = /^\s*$/;
+function sqlText(t, fn, limit) {
+  if (typeof t !== 'string') throw new Error(fn + ': expected a STRING argument, got ' + typeof t);
+  if (t.length > limit) {
+    // LENGTH() in SQL counts characters; a character is 1 or 2 units, so
+    // pieces of limit / 2 characters always fit.
+    const half = limit / 2;
+    throw new Error(fn + ': the text is ' + characters(t) + ' characters (' + t.length + ' UTF-16 units); the limit is ' + limit +
+      ' UTF-16 units. Split it before calling ' + fn + ', e.g. SUBSTR(text, 1, ' + half + '), SUBSTR(text, ' + (half + 1) + ', ' + half + '), ... (' + half + ' characters always fit)');
+  }
+  return wellFormed(t);
+}
+function characters(s) {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) { const p = s.charCodeAt(i - 1); if (p >= 0xd800 && p <= 0xdbff) n--; }
+  }
+  return n;
+}
+// BigQuery strings are valid UTF-8: a lone surrogate (only possible from
+// JS callers) becomes U+FFFD in the input, once, one unit for one (the
+// tokenizer reads it so anyway), so every surface is well formed.
+function wellFormed(s) {
+  return /[\ud800-\udfff]/.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') : s;
+}
+// The n largest weights, ties by topic number (ja_top_topics).
+function topTopics(theta, n) {
+  const order = theta.map((w, k) => k).sort((a, b) => theta[b] - theta[a] || a - b);
+  return order.slice(0, n).map((k) => ({ topic: k, weight: theta[k] }));
+}
+// The jatopic.sql object over `api` (the jatopic.* API, or a stand-in in tests).
+function sqlFunctions(api) {
+  return {
+    ja_tokenize(t) {
+      if (t === null || t === undefined) return null;
+      const s = sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS);
+      return BLANK.test(s) ? [] : api.wakati(s);
+    },
+    ja_analyze(t) {
+      if (t === null || t === undefined) return null;
+      const s = sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS);
+      if (BLANK.test(s)) return [];
+      return api.tokenize(s).map((k) => ({
+        surface: k.surface, start: k.start + 1, length: k.end - k.start,
+        pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
+        conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
+        base_form: k.base_form, known: k.known,
+      }));
+    },
+    ja_terms(t) {
+      if (t === null || t === undefined) return null;
+      return api.terms(sqlText(t, 'ja_terms', MAX_TEXT_UNITS));
+    },
+    ja_topics(t) {
+      if (t === null || t === undefined) return null;
+      return api.topics(sqlText(t, 'ja_topics', MAX_TEXT_UNITS));
+    },
+    ja_top_topics(t, n) {
+      if (t === null || t === undefined || n === null || n === undefined) return null;
+      const count = Number(n);
+      if (!Number.isInteger(count) || count < 0) throw new Error('ja_top_topics: n must be a non-negative integer, got ' + JSON.stringify(n));
+      return topTopics(api.topics(sqlText(t, 'ja_top_topics', MAX_TEXT_UNITS)), count);
+    },
+    ja_topics_from_terms(terms) {
+      if (terms === null || terms === undefined) return null;
+      if (!Array.isArray(terms)) throw new Error('ja_topics_from_terms: expected ARRAY<STRING>');
+      return api.topicsFromTerms(terms);
+    },
+  };
+}

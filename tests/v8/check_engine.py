@@ -1,0 +1,269 @@
+"""The packaged BigQuery functions in one V8 embedding from PyPI, against the CLI.
+
+Run by `make test-v8` with the Python of each engine's venv (they share the
+import name `py_mini_racer`, so one venv each): `py-mini-racer` 0.4.0 (a V8 of
+2020), 0.6.0 (V8 8.9, 2021) and the current `mini-racer`. A second embedding,
+independent of node:vm, as bare as BigQuery's (no TextEncoder, atob, require).
+
+Like js/bq-sandbox.mjs, minimally: the package's library files are evaluated
+once, in the manifest's order, in one context; each function body is compiled
+as `function(<args>) { <body> }` and called with the arguments as BigQuery
+passes them (STRING a string, FLOAT64 a number, INT64 a decimal string).
+
+Checked, on tests/golden/*.txt and on 10,000 lines of ../shared/corpus/dev
+(skipped with a message when absent; JATOPIC_REQUIRE_SHARED=1 makes that a
+failure): ja_tokenize, ja_analyze, ja_terms, ja_topics and ja_top_topics give
+exactly what `jatopic tokenize --format json`, `terms` and `infer` give;
+ja_selftest() is ok; a damaged copy of the tokenizer library and a module
+needing a feature the engine lacks each fail with the message that says so.
+
+usage: python tests/v8/check_engine.py --engine NAME --package DIR --bin JATOPIC --model MODEL.jtm [--shared DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_LINES = 10_000
+BATCH_ROWS = 200
+# ECMAScript's WhiteSpace and LineTerminator (what `\s` matches in the
+# shims): blank rows give an empty array instead of MeCab's symbol tokens.
+JS_SPACE = set("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+
+HARNESS = r"""
+var __udf = {};
+function __define(name, args, body) {
+  __udf[name] = (0, eval)('(function(' + args.join(', ') + ') {\n' + body + '\n})');
+}
+function __run(name, rowsJson) {
+  var rows = JSON.parse(rowsJson), out = [];
+  for (var i = 0; i < rows.length; i++) {
+    try { out.push({ value: __udf[name].apply(null, rows[i]) }); }
+    catch (e) { out.push({ error: String(e && e.message || e) }); }
+  }
+  return JSON.stringify(out);
+}
+"""
+
+
+def mini_racer():
+    try:
+        from py_mini_racer import MiniRacer  # 0.6.0 and mini-racer
+    except ImportError:
+        from py_mini_racer.py_mini_racer import MiniRacer  # 0.4.0
+    return MiniRacer()
+
+
+def engine_version(ctx) -> str:
+    """The PyPI package's version and, where it says, its V8's."""
+    from importlib import metadata
+    package = "unknown"
+    for name in ("mini-racer", "py-mini-racer"):
+        try:
+            package = f"{name} {metadata.version(name)}"
+            break
+        except metadata.PackageNotFoundError:
+            continue
+    v = getattr(ctx, "v8_version", None)
+    try:
+        v8 = v() if callable(v) else v
+        v8 = v8.decode() if isinstance(v8, bytes) else v8
+        if isinstance(v8, str) and v8.startswith("b'"):  # 0.6.0 gives the repr of bytes
+            v8 = v8[2:-1]
+    except Exception:  # noqa: BLE001 - only for the report line
+        v8 = None
+    return f"{package}, V8 {v8 or '(not reported)'}"
+
+
+class Engine:
+    """One context with the package's library files and compiled function bodies."""
+
+    def __init__(self, package: Path, libraries: list[Path] | None = None):
+        self.ctx = mini_racer()
+        manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+        self.functions = {f["name"]: f for f in manifest["functions"]}
+        self.ctx.eval(HARNESS)
+        for lib in libraries or [package / f["path"] for f in manifest["files"]]:
+            self.ctx.eval(lib.read_text(encoding="utf-8"))
+        for f in manifest["functions"]:
+            if f.get("language", "js") != "js":
+                continue
+            self.ctx.eval("__define(%s, %s, %s)" % (json.dumps(f["name"]), json.dumps([a["name"] for a in f["arguments"]]), json.dumps(f["body"])))
+
+    def encode(self, name: str, row: list) -> list:
+        types = [a["type"] for a in self.functions[name]["arguments"]]
+        return [str(v) if t == "INT64" and v is not None else v for v, t in zip(row, types)]
+
+    def call_all(self, name: str, rows: list[list]) -> list[dict]:
+        out: list[dict] = []
+        for i in range(0, len(rows), BATCH_ROWS):
+            batch = [self.encode(name, r) for r in rows[i : i + BATCH_ROWS]]
+            out.extend(json.loads(self.ctx.eval("__run(%s, %s)" % (json.dumps(name), json.dumps(json.dumps(batch))))))
+        return out
+
+    def values(self, name: str, rows: list[list]) -> list:
+        results = self.call_all(name, rows)
+        for row, r in zip(rows, results):
+            if "error" in r:
+                raise AssertionError(f"{name}({str(row)[:80]}) failed: {r['error']}")
+        return [r["value"] for r in results]
+
+
+def cli(binary: str, args: list[str], lines: list[str], ndjson_input: bool) -> list:
+    text = "".join(json.dumps({"id": str(i), "text": l}, ensure_ascii=False) + "\n" for i, l in enumerate(lines)) if ndjson_input else "".join(l + "\n" for l in lines)
+    out = subprocess.run([binary, *args], input=text.encode("utf-8"), capture_output=True, check=True).stdout.decode("utf-8")
+    rows = [json.loads(l) for l in out.split("\n") if l != ""]
+    if len(rows) != len(lines):
+        raise AssertionError(f"jatopic {' '.join(args)} gave {len(rows)} rows for {len(lines)} lines")
+    return rows
+
+
+def expected(binary: str, model: str, lines: list[str]) -> dict:
+    tokens = cli(binary, ["tokenize", "--format", "json"], lines, False)
+    terms = cli(binary, ["terms", "--format", "ndjson", "--model", model, "-"], lines, True)
+    inferred = cli(binary, ["infer", "--format", "ndjson", "--model", model, "--top", "3", "-"], lines, True)
+    blank = [all(c in JS_SPACE for c in l) for l in lines]
+    return {
+        "ja_tokenize": [[] if b else [t["surface"] for t in ts] for b, ts in zip(blank, tokens)],
+        "ja_analyze": [[] if b else [{
+            "surface": t["surface"], "start": t["start"] + 1, "length": t["end"] - t["start"],
+            "pos1": t["pos"][0], "pos2": t["pos"][1], "pos3": t["pos"][2], "pos4": t["pos"][3],
+            "conjugation_type": t["conjugation"]["type"], "conjugation_form": t["conjugation"]["form"],
+            "base_form": t["base_form"], "known": t["known"],
+        } for t in ts] for b, ts in zip(blank, tokens)],
+        "ja_terms": [r["terms"] for r in terms],
+        "ja_topics": [r["topics"] for r in inferred],
+        "ja_top_topics": [r["top_topics"] for r in inferred],
+    }
+
+
+def compare(engine: Engine, label: str, lines: list[str], want: dict) -> list[str]:
+    failures = []
+    for name, rows in [("ja_tokenize", [[l] for l in lines]), ("ja_analyze", [[l] for l in lines]),
+                       ("ja_terms", [[l] for l in lines]), ("ja_topics", [[l] for l in lines]),
+                       ("ja_top_topics", [[l, 3] for l in lines])]:
+        if name not in engine.functions or engine.functions[name].get("language", "js") != "js":
+            print(f"  {label}: {name} is not a JavaScript function of this package: not checked here")
+            continue
+        got = engine.values(name, rows)
+        bad = [i for i, (g, w) in enumerate(zip(got, want[name])) if g != w]
+        print(f"  {label}: {name} {len(lines) - len(bad)} of {len(lines)} rows equal the CLI")
+        if bad:
+            i = bad[0]
+            failures.append(f"{label}: {name} differs from the CLI on {len(bad)} rows; first: line {i + 1} {lines[i][:60]!r}: got {json.dumps(got[i], ensure_ascii=False)[:300]}, CLI {json.dumps(want[name][i], ensure_ascii=False)[:300]}")
+    return failures
+
+
+def dev_lines(shared: Path) -> list[str] | None:
+    # As js/test/package.test.mjs: round-robin over the sources, non-blank lines of at most 2,000 characters.
+    d = shared / "corpus" / "dev"
+    if not d.is_dir():
+        return None
+    sources = [[l for l in p.read_text(encoding="utf-8").split("\n") if l.strip() != "" and len(l) <= 2000] for p in sorted(d.glob("*.txt"))]
+    out: list[str] = []
+    i = 0
+    while len(out) < DEV_LINES and any(i < len(s) for s in sources):
+        for s in sources:
+            if i < len(s) and len(out) < DEV_LINES:
+                out.append(s[i])
+        i += 1
+    return out
+
+
+def variant_bundles(package: Path, work: Path) -> dict[str, Path]:
+    """The tokenizer library damaged (its module's magic number), and one embedding a
+    module that needs multi-value (beyond the floor), written by js/bundle.mjs itself."""
+    work.mkdir(parents=True, exist_ok=True)
+    source = (package / "jatopic-tokenizer.js").read_text(encoding="utf-8")
+    marker = "const WASM_TEXT = '"
+    at = source.index(marker) + len(marker)
+    damaged = work / "damaged" / "jatopic-tokenizer.js"
+    damaged.parent.mkdir(exist_ok=True)
+    damaged.write_text(source[:at] + "\u0100/" + source[at + 2 :], encoding="utf-8")
+    needs = work / "multi-value" / "jatopic-tokenizer.js"
+    needs.parent.mkdir(exist_ok=True)
+    script = """
+import fs from 'node:fs';
+import vm from 'node:vm';
+import { bundle } from '%s/js/bundle.mjs';
+const probes = vm.runInNewContext(fs.readFileSync('%s/js/runtime/engine.js', 'utf8') + '; FEATURE_PROBES');
+const glue = fs.readFileSync('%s/build/wasm-bindgen/jatopic.js', 'utf8');
+fs.writeFileSync(process.argv[1], bundle(glue, Buffer.from(probes['multi-value']()), 'test', ''));
+""" % (ROOT, ROOT, ROOT)
+    subprocess.run([os.environ.get("NODE", "node"), "--input-type=module", "-e", script, str(needs)], check=True)
+    return {"damaged": damaged, "multi-value": needs}
+
+
+def error_of(library: Path) -> str:
+    ctx = mini_racer()
+    ctx.eval(library.read_text(encoding="utf-8"))
+    return ctx.eval("(function () { try { jatopic.wakati('東京'); return 'no error'; } catch (e) { return String(e.message); } })()")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--engine", required=True)
+    p.add_argument("--package", required=True, type=Path)
+    p.add_argument("--bin", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    p.add_argument("--work", type=Path, default=ROOT / "build" / "v8-test")
+    a = p.parse_args()
+    failures: list[str] = []
+    started = time.time()
+    engine = Engine(a.package)
+    print(f"== {a.engine}: {engine_version(engine.ctx)}")
+
+    golden = [l for f in sorted((ROOT / "tests" / "golden").glob("*.txt")) for l in f.read_text(encoding="utf-8").split("\n")[:-1]]
+    failures += compare(engine, "golden", golden, expected(a.bin, a.model, golden))
+    dev = dev_lines(a.shared)
+    if dev is None:
+        message = f"{a.shared}/corpus/dev not found: the 10,000 dev lines are not checked"
+        if os.environ.get("JATOPIC_REQUIRE_SHARED") == "1":
+            failures.append(message + " (JATOPIC_REQUIRE_SHARED=1)")
+        else:
+            print(f"  SKIPPED: {message}")
+    else:
+        failures += compare(engine, "dev", dev, expected(a.bin, a.model, dev))
+
+    report = engine.values("ja_selftest", [[]])[0]
+    print(f"  ja_selftest: ok={report['ok']} features={report['wasm_features']} memory={report['wasm_memory_bytes']} init_ms={report['init_ms']}")
+    if report["ok"] is not True or report["topics_ok"] is not True:
+        failures.append(f"ja_selftest: {json.dumps(report, ensure_ascii=False)}")
+
+    variants = variant_bundles(a.package, a.work / a.engine)
+    damaged = error_of(variants["damaged"])
+    print(f"  damaged library: {damaged[:160]}")
+    if not damaged.startswith("jatopic: jatopic-tokenizer.js is damaged: its embedded WebAssembly module has SHA-256 "):
+        failures.append(f"a damaged tokenizer library gave: {damaged}")
+    lacking = error_of(variants["multi-value"])
+    print(f"  module needing multi-value: {lacking[:160]}")
+    has_multi_value = "multi-value" in report["wasm_features"]
+    if not has_multi_value and not lacking.startswith("jatopic: this JavaScript engine is too old for jatopic-tokenizer.js: its WebAssembly lacks multi-value"):
+        failures.append(f"an engine without multi-value, given a module that needs it, said: {lacking}")
+    if has_multi_value and "jatopic-tokenizer.js" not in lacking:
+        failures.append(f"a module that cannot instantiate gave an error without the file name: {lacking}")
+
+    for f in failures:
+        print(f"FAIL {a.engine}: {f}")
+    print(f"== {a.engine}: {'FAILED' if failures else 'passed'} in {time.time() - started:.1f} s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except Exception:  # noqa: BLE001 - reported, then the hard exit below
+        import traceback
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # mini-racer's V8 threads can keep a normal interpreter exit waiting forever.
+    os._exit(code)
