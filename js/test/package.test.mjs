@@ -223,7 +223,7 @@ test('a --count-bits 4 package keeps the exact topics on the golden lines (cosin
   assert.match(manifest.quantisation, /^counts rounded to 4 significant bits: cosine to the exact model's topics/);
   assert.notEqual(fs.readFileSync(`${tmp}/q4/jatopic-model-1.js`, 'utf8'), fs.readFileSync(`${tmp}/pkg/jatopic-model-1.js`, 'utf8'));
   const docs = goldenLines.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
-  const exact = ndjson(run(['infer', '--format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs)).map((r) => r.topics);
+  const exact = ndjson(run(['infer', '--input-format', 'ndjson', '--model', `${tmp}/m1.jtm`, '-'], docs)).map((r) => r.topics);
   const quantised = await loadPackage(`${tmp}/q4`).createWorker({ timeoutMs: 0 }).callMany('ja_topics', goldenLines.map((l) => [l]));
   const cosine = (a, b) => a.reduce((sum, x, i) => sum + x * b[i], 0) / Math.hypot(...a) / Math.hypot(...b);
   const cosines = quantised.map((v, i) => cosine(v, exact[i]));

@@ -25,7 +25,7 @@ const run = (args) => execFileSync(bin, args, { maxBuffer: 1 << 28 }).toString('
 
 before(() => {
   const golden = ['titles', 'news'].map((n) => `${root}tests/golden/${n}.txt`);
-  run(['train', '--k', '5', '--iterations', '30', '--seed', '4', '--min-df', '1', '--max-df', '1.0', '--format', 'text', '--out', `${tmp}/m.jtm`, ...golden]);
+  run(['train', '--k', '5', '--iterations', '30', '--seed', '4', '--min-df', '1', '--max-df', '1.0', '--input-format', 'text', '--out', `${tmp}/m.jtm`, ...golden]);
   run(['package', '--out', `${tmp}/good`, '--gcs-prefix', GCS, '--dataset', 'test-project.jatopic', '--model', `${tmp}/m.jtm`, '--library', library]);
   run(['package', '--out', `${tmp}/nomodel`, '--gcs-prefix', GCS, '--dataset', 'test-project.jatopic', '--library', library]);
 });

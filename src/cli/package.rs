@@ -17,13 +17,13 @@ too large for one file is split. --count-bits and --min-count make the model
 files smaller and report the quantisation error.")]
 pub struct PackageArgs {
     /// Output directory
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
     out: String,
     /// Where the library files will live (gs://BUCKET/PATH)
-    #[arg(long, value_name = "gs://BUCKET/PATH")]
+    #[arg(long, value_name = "gs://BUCKET/PATH", allow_hyphen_values = true)]
     gcs_prefix: String,
     /// PROJECT.DATASET of the persistent functions
-    #[arg(long, value_name = "PROJECT.DATASET")]
+    #[arg(long, value_name = "PROJECT.DATASET", allow_hyphen_values = true)]
     dataset: String,
     /// A topic model: adds ja_terms, ja_topics, ja_top_topics, …
     #[arg(long, value_name = "MODEL.jtm")]
@@ -32,7 +32,7 @@ pub struct PackageArgs {
     #[arg(long)]
     temp: bool,
     /// Prefix of every function name
-    #[arg(long, value_name = "PREFIX", default_value = "ja_")]
+    #[arg(long, value_name = "PREFIX", default_value = "ja_", allow_hyphen_values = true)]
     function_prefix: String,
     /// Round model counts to N significant bits
     #[arg(long, value_name = "N")]

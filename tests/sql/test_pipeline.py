@@ -711,7 +711,7 @@ def test_real_sandbox_item_topics(request, tmp_path):
     model.write_bytes(_model_of_package(Path(package)))
     texts = [item_text(t, d) for _, t, d, _ in ITEMS]
     docs = "".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
-    proc = subprocess.run([str(_jatopic_binary()), "infer", "--format", "ndjson", "--model", str(model), "-"],
+    proc = subprocess.run([str(_jatopic_binary()), "infer", "--input-format", "ndjson", "--model", str(model), "-"],
                           input=docs, capture_output=True, text=True, encoding="utf-8", check=True)
     native = [json.loads(line)["topics"] for line in proc.stdout.splitlines() if line.strip()]
     assert len(native) == len(texts)

@@ -125,9 +125,9 @@ def cli(binary: str, args: list[str], lines: list[str], ndjson_input: bool) -> l
 
 
 def expected(binary: str, model: str, lines: list[str]) -> dict:
-    tokens = cli(binary, ["tokenize", "--format", "json"], lines, False)
-    terms = cli(binary, ["terms", "--format", "ndjson", "--model", model, "-"], lines, True)
-    inferred = cli(binary, ["infer", "--format", "ndjson", "--model", model, "--top", "3", "-"], lines, True)
+    tokens = cli(binary, ["tokenize", "--output", "json"], lines, False)
+    terms = cli(binary, ["terms", "--input-format", "ndjson", "--model", model, "-"], lines, True)
+    inferred = cli(binary, ["infer", "--input-format", "ndjson", "--model", model, "--top", "3", "-"], lines, True)
     blank = [all(c in JS_SPACE for c in l) for l in lines]
     return {
         "ja_tokenize": [[] if b else [t["surface"] for t in ts] for b, ts in zip(blank, tokens)],
