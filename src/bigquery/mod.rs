@@ -1,5 +1,13 @@
-//! BigQuery packaging: the UDF contract (function names, SQL types, limits)
-//! and `jatopic package`, which writes the library files, DDL, manifest and
-//! deploy script. The wasm bindings those files call are `crate::wasm`.
+//! BigQuery packaging: the UDF contract ([`contract`], from
+//! `udf_contract.json`), the checks of identifiers that reach SQL
+//! ([`names`]), model quantisation ([`quantise`]), `ja_selftest()`
+//! ([`selftest`]), `manifest.json`'s records ([`manifest`]) and `jatopic
+//! package` itself ([`package`]). The wasm bindings the library files call
+//! are `crate::wasm`; their JavaScript runtime is js/runtime/.
 
+pub mod contract;
+pub mod manifest;
+pub mod names;
 pub mod package;
+pub mod quantise;
+pub mod selftest;

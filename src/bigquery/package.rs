@@ -7,145 +7,16 @@
 //! BigQuery's and Cloud Storage's naming rules first, and the function bodies
 //! are constants of this module.
 
+pub use super::contract::{contract, Argument, Contract, Function, Language, Limits, ModelUse};
+use super::manifest::{Manifest, ManifestFile, ManifestFunction};
+pub use super::names::{validate_dataset, validate_gcs_prefix, validate_prefix};
+pub use super::quantise::{quantisation_error, quantise_counts};
+use super::selftest::selftest_function;
 use crate::error::{Error, Result};
 use crate::topic::model::Model;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::path::Path;
-
-/// The UDF contract (names, SQL types, bodies, limits), shared with the
-/// sandbox (js/bq-sandbox.mjs) and the SQL pipeline (scripts/sql_pipeline.py).
-const CONTRACT_JSON: &str = include_str!("udf_contract.json");
-
-/// `udf_contract.json`, parsed.
-#[derive(Debug, Deserialize)]
-pub struct Contract {
-    /// `format` of manifest.json.
-    pub manifest_format: String,
-    /// File name of the tokenizer library inside a package.
-    pub tokenizer_file: String,
-    /// Size and length limits.
-    pub limits: Limits,
-    /// Every function a package can hold, in the order they are written
-    /// (a function another one calls comes first).
-    pub functions: Vec<Function>,
-}
-
-/// The limits of the contract (`limit_sources` in the file says whose each is).
-#[derive(Debug, Deserialize)]
-pub struct Limits {
-    /// One library file (bytes).
-    pub library_file_bytes: usize,
-    /// One inline function body (bytes).
-    pub inline_body_bytes: usize,
-    /// Code resources (library files + bodies) one query may load.
-    pub query_resources: usize,
-    /// Code one query may load (bytes): jatopic's planning budget.
-    pub query_code_bytes: usize,
-    /// The longest text the functions take (UTF-16 units).
-    pub text_utf16_units: usize,
-    /// The longest text `analyze` takes (UTF-16 units).
-    pub analyze_text_utf16_units: usize,
-}
-
-/// One SQL function of the package.
-#[derive(Debug, Deserialize)]
-pub struct Function {
-    /// Name without prefix (`tokenize`, `analyze`, ...).
-    pub name: String,
-    /// `js`, or `sql` for a function defined by a SQL expression.
-    pub language: Language,
-    /// The arguments, with their SQL types.
-    pub arguments: Vec<Argument>,
-    /// SQL return type.
-    pub returns: String,
-    /// JavaScript body, or the SQL expression; `{function:NAME}` stands for
-    /// the SQL name of the package's function NAME.
-    pub body: String,
-    /// How the function uses the model.
-    pub model: ModelUse,
-}
-
-/// The language of a function body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    /// `LANGUAGE js`, with the package's library files.
-    Js,
-    /// `AS (expression)`, calling other functions of the package.
-    Sql,
-}
-
-/// One argument of a function.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Argument {
-    /// Argument name.
-    pub name: String,
-    /// SQL type.
-    #[serde(rename = "type")]
-    pub sql_type: String,
-}
-
-/// Whether a function needs the model's library files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelUse {
-    /// Tokenizer only.
-    None,
-    /// Uses the model when the package has one (its term pipeline), else defaults.
-    Optional,
-    /// Only in packages with a model.
-    Required,
-}
-
-/// The UDF contract (parsed and checked once).
-pub fn contract() -> Result<&'static Contract> {
-    static CONTRACT: std::sync::OnceLock<std::result::Result<Contract, String>> =
-        std::sync::OnceLock::new();
-    CONTRACT
-        .get_or_init(|| parse_contract(CONTRACT_JSON))
-        .as_ref()
-        .map_err(|e| Error::Input(format!("src/bigquery/udf_contract.json: {e}")))
-}
-
-/// Parses a contract and refuses what BigQuery would refuse in the DDL
-/// written from it (the sandbox, js/bq-sandbox.mjs, checks the same rules on
-/// the package, quoting BigQuery's documentation).
-fn parse_contract(json: &str) -> std::result::Result<Contract, String> {
-    let contract: Contract = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    // INT64 and its aliases, as words of a type (no field of ours is named so).
-    const INT64_NAMES: [&str; 7] = [
-        "INT64", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT",
-    ];
-    for f in contract
-        .functions
-        .iter()
-        .filter(|f| f.language == Language::Js)
-    {
-        for a in &f.arguments {
-            let int64 = a
-                .sql_type
-                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .any(|w| INT64_NAMES.contains(&w.to_ascii_uppercase().as_str()));
-            if int64 || a.sql_type.to_ascii_uppercase().contains("ANY TYPE") {
-                return Err(format!(
-                    "function {}: argument {} {}: BigQuery refuses INT64 and ANY TYPE arguments of JavaScript UDFs (take FLOAT64 or STRING, or a SQL function that casts)",
-                    f.name, a.name, a.sql_type
-                ));
-            }
-        }
-    }
-    Ok(contract)
-}
-/// `ja_selftest()`'s fixed inputs (data file, two lines): a sentence to
-/// tokenize and a document whose topics are compared (with a model). Fixed
-/// text, never model text, so nothing of the model reaches SQL as text.
-const SELFTEST_INPUTS: &str = include_str!("selftest.txt");
-/// How many of the fixed document's top topics `ja_selftest()` compares.
-pub const SELFTEST_TOP_TOPICS: usize = 5;
-/// What `ja_selftest()` returns (built by js/runtime/selftest.js).
-pub const SELFTEST_TYPE: &str = "STRUCT<jatopic_version STRING, libraries ARRAY<STRUCT<file STRING, sha256 STRING, expected_sha256 STRING>>, wasm_features ARRAY<STRING>, wasm_features_missing ARRAY<STRING>, wasm_memory_bytes INT64, init_ms INT64, sentence_ok BOOL, topics_ok BOOL, ok BOOL, reason STRING>";
 
 /// What to package.
 #[derive(Debug, Clone)]
@@ -188,102 +59,6 @@ pub struct PackageReport {
     pub quantisation: Option<String>,
 }
 
-/// Checks `project.dataset` (project ids: 6–30 lowercase letters, digits and
-/// hyphens, optionally `domain:`-scoped; dataset names: letters, digits and
-/// underscores, at most 1024).
-pub fn validate_dataset(dataset: &str) -> Result<()> {
-    let bad = |why: &str| {
-        Err(Error::Input(format!(
-            "--dataset {dataset:?}: {why}; expected PROJECT.DATASET, e.g. my-project.jatopic"
-        )))
-    };
-    let Some((project, name)) = dataset.rsplit_once('.') else {
-        return bad("no project (the form is PROJECT.DATASET)");
-    };
-    let project_id = project.rsplit_once(':').map_or(project, |(domain, id)| {
-        if domain.is_empty()
-            || !domain
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-        {
-            ""
-        } else {
-            id
-        }
-    });
-    let id_ok = (6..=30).contains(&project_id.len())
-        && project_id.starts_with(|c: char| c.is_ascii_lowercase())
-        && !project_id.ends_with('-')
-        && project_id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !id_ok {
-        return bad("the project id must be 6–30 lowercase letters, digits or hyphens, starting with a letter");
-    }
-    if name.is_empty()
-        || name.len() > 1024
-        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        return bad("the dataset name must be 1–1024 letters, digits or underscores");
-    }
-    Ok(())
-}
-
-/// Checks a function-name prefix (letters, digits, underscores; starts with a
-/// letter or underscore; the full names stay within 256 characters).
-pub fn validate_prefix(prefix: &str) -> Result<()> {
-    let ok = prefix.len() <= 200
-        && prefix
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !prefix.starts_with(|c: char| c.is_ascii_digit());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Input(format!(
-            "--function-prefix {prefix:?}: use letters, digits and underscores, not starting with a digit (e.g. ja_)"
-        )))
-    }
-}
-
-/// Checks `gs://bucket[/path]` (bucket: 3–63 lowercase letters, digits, `-`,
-/// `_`, `.`, starting and ending with a letter or digit; path: letters,
-/// digits and `-_./`, no empty or `..` segments). Returns it without a
-/// trailing slash.
-pub fn validate_gcs_prefix(prefix: &str) -> Result<String> {
-    let bad = |why: &str| {
-        Err(Error::Input(format!(
-            "--gcs-prefix {prefix:?}: {why}; expected gs://BUCKET/PATH, e.g. gs://my-bucket/jatopic/v1"
-        )))
-    };
-    let Some(rest) = prefix.strip_prefix("gs://") else {
-        return bad("must start with gs://");
-    };
-    let rest = rest.trim_end_matches('/');
-    let (bucket, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !(3..=63).contains(&bucket.len())
-        || !bucket
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
-        || !edge(bucket.chars().next())
-        || !edge(bucket.chars().last())
-    {
-        return bad("the bucket name must be 3–63 lowercase letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
-    }
-    if !path.is_empty()
-        && (!path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-            || path
-                .split('/')
-                .any(|s| s.is_empty() || s == "." || s == ".."))
-    {
-        return bad("the path may only hold letters, digits and '-', '_', '.', '/' with no empty, '.' or '..' segments");
-    }
-    Ok(format!("gs://{rest}"))
-}
-
 /// 7 bits per character, the inverse of `decode7` in the bundle
 /// (js/runtime/coder7.js): values that cannot appear raw in a single-quoted JS
 /// string are shifted to U+0100+v.
@@ -313,104 +88,11 @@ pub fn encode7(bytes: &[u8]) -> String {
     out
 }
 
-/// Rounds every count to `bits` significant bits (1–31) and sets counts
-/// below `min_count` to zero: smaller model files at a measured cost.
-pub fn quantise_counts(model: &Model, bits: u32, min_count: u32) -> Result<Model> {
-    if !(1..=31).contains(&bits) {
-        return Err(Error::Input("--count-bits must be between 1 and 31".into()));
-    }
-    let counts = model
-        .word_topic
-        .iter()
-        .map(|&c| {
-            let width = 32 - c.leading_zeros();
-            if c < min_count {
-                0
-            } else if width <= bits {
-                c
-            } else {
-                let shift = width - bits;
-                // Round to nearest at the kept precision.
-                let r = (u64::from(c) + (1u64 << (shift - 1))) >> shift << shift;
-                u32::try_from(r).unwrap_or(u32::MAX)
-            }
-        })
-        .collect();
-    Model::new(
-        model.terms.clone(),
-        model.vocab.clone(),
-        model.alpha.clone(),
-        model.beta,
-        counts,
-        model.info.clone(),
-    )
-}
-
-/// Mean and worst cosine between two models' inferred topic vectors on
-/// pseudo-documents made of each topic's top words (a quick check of
-/// quantisation; the full check runs on held-out text in the tests).
-pub fn quantisation_error(exact: &Model, approx: &Model) -> (f64, f64) {
-    let (mut sum, mut worst, mut n) = (0.0, 1.0f64, 0usize);
-    for t in 0..exact.k() {
-        for size in [3usize, 10, 30] {
-            let ids: Vec<u32> = exact
-                .top_word_ids(t, size)
-                .iter()
-                .map(|&(w, _)| w)
-                .collect();
-            let (a, b) = (exact.infer(&ids), approx.infer(&ids));
-            let dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
-            let cos = dot / (norm(&a) * norm(&b));
-            sum += cos;
-            worst = worst.min(cos);
-            n += 1;
-        }
-    }
-    (sum / n.max(1) as f64, worst)
-}
-
 fn sql_type_list(args: &[Argument]) -> String {
     args.iter()
         .map(|a| format!("{} {}", a.name, a.sql_type))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `manifest.json`: what the package holds, for the sandbox
-/// (js/bq-sandbox.mjs), the web demo and deploy checks.
-#[derive(Serialize)]
-struct Manifest<'a> {
-    format: &'a str,
-    jatopic_version: &'a str,
-    dataset: &'a str,
-    gcs_prefix: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quantisation: Option<&'a str>,
-    files: Vec<ManifestFile<'a>>,
-    functions: Vec<ManifestFunction>,
-}
-
-/// One library file of the manifest.
-#[derive(Serialize)]
-struct ManifestFile<'a> {
-    path: &'a str,
-    bytes: usize,
-    sha256: &'a str,
-    uri: &'a str,
-}
-
-/// One function of the manifest, as `create_functions.sql` defines it.
-#[derive(Serialize)]
-struct ManifestFunction {
-    name: String,
-    sql_name: String,
-    temp: bool,
-    language: Language,
-    arguments: &'static [Argument],
-    returns: &'static str,
-    libraries: Vec<String>,
-    body: String,
 }
 
 /// Writes the package to `out`. `tokenizer_js` is the bundle built by
@@ -692,107 +374,6 @@ pub fn write_package(
     })
 }
 
-/// `ja_selftest()` as written into the package.
-struct SelftestFunction {
-    name: String,
-    sql: String,
-    manifest: ManifestFunction,
-    /// The lines of deploy.sh that run it and fail loudly unless `ok`.
-    deploy_step: String,
-}
-
-/// `ja_selftest()`: a JS UDF over every library file whose body calls
-/// `jatopic.selftest` (js/runtime/selftest.js) with what the native code
-/// gives now: the SHA-256 of the data each library file embeds (the wasm
-/// module's as recorded in the bundle at `make wasm`, each model part's),
-/// the fixed sentence's surfaces and, with a model, the fixed document's
-/// top topics.
-fn selftest_function(
-    opts: &PackageOptions,
-    tokenizer_js: &[u8],
-    libraries: &[PackageFile],
-    part_digests: &[String],
-    model: Option<&Model>,
-) -> Result<SelftestFunction> {
-    let mut lines = SELFTEST_INPUTS.lines();
-    let (sentence, document) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
-    let tok = crate::default_tokenizer()?;
-    let tokens: Vec<&str> = tok.tokenize(sentence).iter().map(|t| t.surface).collect();
-    // Recorded by js/bundle.mjs; absent from a bundle built before it (the
-    // self-test then says the package recorded no checksum).
-    let marker = b"const WASM_SHA256 = '";
-    let wasm_sha256 = tokenizer_js
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .map(|at| &tokenizer_js[at + marker.len()..])
-        .filter(|hex| hex.len() >= 64 && hex[..64].iter().all(u8::is_ascii_hexdigit))
-        .map(|hex| String::from_utf8_lossy(&hex[..64]).into_owned());
-    let mut files =
-        vec![serde_json::json!({"file": contract()?.tokenizer_file, "sha256": wasm_sha256})];
-    for (lib, digest) in libraries[1..].iter().zip(part_digests) {
-        files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
-    }
-    let mut expected = serde_json::json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "libraries": files,
-        "sentence": sentence,
-        "tokens": tokens,
-    });
-    if let Some(m) = model {
-        let theta = m.infer_text(&tok, document);
-        // As topTopics in js/runtime/sql.js: by weight, ties by topic number.
-        let mut order: Vec<usize> = (0..theta.len()).collect();
-        order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]).then(a.cmp(&b)));
-        let top: Vec<serde_json::Value> = order
-            .iter()
-            .take(SELFTEST_TOP_TOPICS)
-            .map(|&k| serde_json::json!([k, theta[k]]))
-            .collect();
-        expected["document"] = document.into();
-        expected["topics"] = top.into();
-    }
-    let body = format!("return jatopic.selftest({expected});");
-    if body.len() > contract()?.limits.inline_body_bytes || body.contains("\"\"\"") {
-        return Err(Error::Input(
-            "the body of ja_selftest cannot be written".into(),
-        ));
-    }
-    let name = format!("{}selftest", opts.function_prefix);
-    let sql_name = if opts.temp {
-        name.clone()
-    } else {
-        format!("`{}.{name}`", opts.dataset)
-    };
-    let uris: Vec<&str> = libraries.iter().map(|l| l.uri.as_str()).collect();
-    let sql = format!(
-        "\nCREATE {} {sql_name}()\nRETURNS {SELFTEST_TYPE}\nLANGUAGE js\nOPTIONS (library = [{}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
-        if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
-        uris.iter().map(|u| format!("\"{u}\"")).collect::<Vec<_>>().join(", ")
-    );
-    let manifest = ManifestFunction {
-        name: name.clone(),
-        sql_name: sql_name.clone(),
-        temp: opts.temp,
-        language: Language::Js,
-        arguments: &[],
-        returns: SELFTEST_TYPE,
-        libraries: uris.iter().map(|u| u.to_string()).collect(),
-        body,
-    };
-    // The verdict as a word of its own, whatever bq's output format, and the
-    // whole struct printed. (The query is a function of its own so that its
-    // flags begin a line, as the other bq call's do.)
-    let deploy_step = format!(
-        "echo 'jatopic: self-test: SELECT {sql_name}()'\nselftest_query() {{\nbq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)'\n}}\nresult=$(selftest_query) || {{ printf '%s\\n' \"$result\" >&2; echo 'jatopic: SELF-TEST FAILED: the query of {sql_name}() failed (the error is above): the functions exist but do not work here' >&2; exit 1; }}\nprintf '%s\\n' \"$result\"\ncase \"$result\" in\n  *JATOPIC_SELFTEST_OK*) echo 'jatopic: self-test passed' ;;\n  *) echo 'jatopic: SELF-TEST FAILED: {sql_name}() returned ok = false; the reason is in the struct above' >&2; exit 1 ;;\nesac\n"
-    );
-    Ok(SelftestFunction {
-        name,
-        sql,
-        manifest,
-        deploy_step,
-    })
-}
-
 fn package_readme(
     opts: &PackageOptions,
     libs: &[PackageFile],
@@ -870,6 +451,8 @@ pub fn sha256_hex(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bigquery::contract::{parse_contract, CONTRACT_JSON};
+    use crate::bigquery::selftest::{SELFTEST_INPUTS, SELFTEST_TOP_TOPICS, SELFTEST_TYPE};
 
     #[test]
     fn sha256_matches_known_vectors() {

@@ -1,0 +1,120 @@
+//! `ja_selftest()`: the first query to run after deploying. Its body carries
+//! what the native code gives for fixed inputs and the checksums of every
+//! library file; js/runtime/selftest.js compares them with what the engine
+//! loaded and computes, and deploy.sh fails unless `ok`.
+
+use super::contract::{contract, Language};
+use super::manifest::ManifestFunction;
+use super::package::{PackageFile, PackageOptions};
+use crate::error::{Error, Result};
+use crate::topic::model::Model;
+
+/// `ja_selftest()`'s fixed inputs (data file, two lines): a sentence to
+/// tokenize and a document whose topics are compared (with a model). Fixed
+/// text, never model text, so nothing of the model reaches SQL as text.
+pub(crate) const SELFTEST_INPUTS: &str = include_str!("selftest.txt");
+/// How many of the fixed document's top topics `ja_selftest()` compares.
+pub const SELFTEST_TOP_TOPICS: usize = 5;
+/// What `ja_selftest()` returns (built by js/runtime/selftest.js).
+pub const SELFTEST_TYPE: &str = "STRUCT<jatopic_version STRING, libraries ARRAY<STRUCT<file STRING, sha256 STRING, expected_sha256 STRING>>, wasm_features ARRAY<STRING>, wasm_features_missing ARRAY<STRING>, wasm_memory_bytes INT64, init_ms INT64, sentence_ok BOOL, topics_ok BOOL, ok BOOL, reason STRING>";
+
+/// `ja_selftest()` as written into the package.
+pub struct SelftestFunction {
+    pub name: String,
+    pub sql: String,
+    pub manifest: ManifestFunction,
+    /// The lines of deploy.sh that run it and fail loudly unless `ok`.
+    pub deploy_step: String,
+}
+
+/// `ja_selftest()`: a JS UDF over every library file whose body calls
+/// `jatopic.selftest` (js/runtime/selftest.js) with what the native code
+/// gives now: the SHA-256 of the data each library file embeds (the wasm
+/// module's as recorded in the bundle at `make wasm`, each model part's),
+/// the fixed sentence's surfaces and, with a model, the fixed document's
+/// top topics.
+pub fn selftest_function(
+    opts: &PackageOptions,
+    tokenizer_js: &[u8],
+    libraries: &[PackageFile],
+    part_digests: &[String],
+    model: Option<&Model>,
+) -> Result<SelftestFunction> {
+    let mut lines = SELFTEST_INPUTS.lines();
+    let (sentence, document) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    let tok = crate::default_tokenizer()?;
+    let tokens: Vec<&str> = tok.tokenize(sentence).iter().map(|t| t.surface).collect();
+    // Recorded by js/bundle.mjs; absent from a bundle built before it (the
+    // self-test then says the package recorded no checksum).
+    let marker = b"const WASM_SHA256 = '";
+    let wasm_sha256 = tokenizer_js
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .map(|at| &tokenizer_js[at + marker.len()..])
+        .filter(|hex| hex.len() >= 64 && hex[..64].iter().all(u8::is_ascii_hexdigit))
+        .map(|hex| String::from_utf8_lossy(&hex[..64]).into_owned());
+    let mut files =
+        vec![serde_json::json!({"file": contract()?.tokenizer_file, "sha256": wasm_sha256})];
+    for (lib, digest) in libraries[1..].iter().zip(part_digests) {
+        files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
+    }
+    let mut expected = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "libraries": files,
+        "sentence": sentence,
+        "tokens": tokens,
+    });
+    if let Some(m) = model {
+        let theta = m.infer_text(&tok, document);
+        // As topTopics in js/runtime/sql.js: by weight, ties by topic number.
+        let mut order: Vec<usize> = (0..theta.len()).collect();
+        order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]).then(a.cmp(&b)));
+        let top: Vec<serde_json::Value> = order
+            .iter()
+            .take(SELFTEST_TOP_TOPICS)
+            .map(|&k| serde_json::json!([k, theta[k]]))
+            .collect();
+        expected["document"] = document.into();
+        expected["topics"] = top.into();
+    }
+    let body = format!("return jatopic.selftest({expected});");
+    if body.len() > contract()?.limits.inline_body_bytes || body.contains("\"\"\"") {
+        return Err(Error::Input(
+            "the body of ja_selftest cannot be written".into(),
+        ));
+    }
+    let name = format!("{}selftest", opts.function_prefix);
+    let sql_name = if opts.temp {
+        name.clone()
+    } else {
+        format!("`{}.{name}`", opts.dataset)
+    };
+    let uris: Vec<&str> = libraries.iter().map(|l| l.uri.as_str()).collect();
+    let sql = format!(
+        "\nCREATE {} {sql_name}()\nRETURNS {SELFTEST_TYPE}\nLANGUAGE js\nOPTIONS (library = [{}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
+        if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
+        uris.iter().map(|u| format!("\"{u}\"")).collect::<Vec<_>>().join(", ")
+    );
+    let manifest = ManifestFunction {
+        name: name.clone(),
+        sql_name: sql_name.clone(),
+        temp: opts.temp,
+        language: Language::Js,
+        arguments: &[],
+        returns: SELFTEST_TYPE,
+        libraries: uris.iter().map(|u| u.to_string()).collect(),
+        body,
+    };
+    // The verdict as a word of its own, whatever bq's output format, and the
+    // whole struct printed. (The query is a function of its own so that its
+    // flags begin a line, as the other bq call's do.)
+    let deploy_step = format!(
+        "echo 'jatopic: self-test: SELECT {sql_name}()'\nselftest_query() {{\nbq query --use_legacy_sql=false --format=json 'SELECT IF(s.ok, \"JATOPIC_SELFTEST_OK\", \"JATOPIC_SELFTEST_FAILED\") AS verdict, TO_JSON_STRING(s) AS selftest FROM (SELECT {sql_name}() AS s)'\n}}\nresult=$(selftest_query) || {{ printf '%s\\n' \"$result\" >&2; echo 'jatopic: SELF-TEST FAILED: the query of {sql_name}() failed (the error is above): the functions exist but do not work here' >&2; exit 1; }}\nprintf '%s\\n' \"$result\"\ncase \"$result\" in\n  *JATOPIC_SELFTEST_OK*) echo 'jatopic: self-test passed' ;;\n  *) echo 'jatopic: SELF-TEST FAILED: {sql_name}() returned ok = false; the reason is in the struct above' >&2; exit 1 ;;\nesac\n"
+    );
+    Ok(SelftestFunction {
+        name,
+        sql,
+        manifest,
+        deploy_step,
+    })
+}
