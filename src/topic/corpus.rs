@@ -5,6 +5,7 @@
 
 use crate::io::input::{read_documents, Content, Document, InputOptions, ReadStats};
 use crate::topic::terms::TermConfig;
+use crate::topic::train::Docs;
 use crate::{Result, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -64,8 +65,8 @@ pub struct InternedCorpus {
     /// Distinct terms, by first appearance.
     pub terms: Vec<String>,
     index: HashMap<String, u32>,
-    /// Each document's terms as indices into `terms`.
-    pub docs: Vec<Vec<u32>>,
+    /// Each document's terms as indices into `terms`, in one flat array.
+    pub docs: Docs,
     pending: Vec<Content>,
 }
 
@@ -98,29 +99,28 @@ impl InternedCorpus {
             })
             .collect::<Result<_>>()?;
         for doc in terms {
-            let ids = doc
-                .into_iter()
-                .map(|t| match self.index.get(&t) {
-                    Some(&i) => i,
-                    None => {
-                        let i = self.terms.len() as u32;
-                        self.index.insert(t.clone(), i);
-                        self.terms.push(t);
-                        i
-                    }
-                })
-                .collect();
-            self.docs.push(ids);
+            let (index, terms) = (&mut self.index, &mut self.terms);
+            self.docs.push(doc.into_iter().map(|t| match index.get(&t) {
+                Some(&i) => i,
+                None => {
+                    let i = terms.len() as u32;
+                    index.insert(t.clone(), i);
+                    terms.push(t);
+                    i
+                }
+            }));
         }
         Ok(())
     }
 
     /// Applies the vocabulary filter: returns the vocabulary (by document
-    /// frequency, then term) and rewrites `docs` to its ids, dropping other terms.
-    pub fn filter(&mut self, filter: &VocabFilter) -> Vec<String> {
+    /// frequency, then term) and rewrites `docs` in place to its ids, dropping
+    /// other terms and then the documents left without terms (their number is
+    /// the second value).
+    pub fn filter(&mut self, filter: &VocabFilter) -> (Vec<String>, u64) {
         let mut df = vec![0u64; self.terms.len()];
         let mut seen: Vec<u32> = Vec::new();
-        for d in &self.docs {
+        for d in self.docs.iter() {
             seen.clear();
             seen.extend_from_slice(d);
             seen.sort_unstable();
@@ -145,14 +145,11 @@ impl InternedCorpus {
         for (i, &t) in keep.iter().enumerate() {
             new_id[t as usize] = i as u32;
         }
-        for d in &mut self.docs {
-            d.retain_mut(|t| {
-                *t = new_id[*t as usize];
-                *t != u32::MAX
-            });
-        }
-        keep.into_iter()
+        let emptied = self.docs.remap_dropping_empty(&new_id);
+        let vocab = keep
+            .into_iter()
             .map(|t| std::mem::take(&mut self.terms[t as usize]))
-            .collect()
+            .collect();
+        (vocab, emptied)
     }
 }
