@@ -122,13 +122,22 @@ pub fn run(args: TrainArgs) -> Result<()> {
         })?;
     let tok = LazyTokenizer::default();
     let mut corpus = InternedCorpus::default();
-    let stats = for_each_document(
-        &args.inputs,
-        &args.reader.options(),
-        &mut |m| eprintln!("jatopic: {m}"),
-        &mut |d| corpus.push(d.content, &tok, &terms),
-    )?;
-    corpus.flush(&tok, &terms)?;
+    // Raw text is tokenized in batches on every thread the sampler will use.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .map_err(|e| Error::Input(format!("cannot start threads: {e}")))?;
+    let stats = pool.install(|| -> Result<_> {
+        let stats = for_each_document(
+            &args.inputs,
+            &args.reader.options(),
+            &mut |m| eprintln!("jatopic: {m}"),
+            &mut |d| corpus.push(d.content, &tok, &terms),
+        )?;
+        corpus.flush(&tok, &terms)?;
+        Ok(stats)
+    })?;
+    drop(pool);
     let (vocab, empty) = corpus.filter(&filter);
     if vocab.is_empty() {
         return Err(Error::Input(format!(
@@ -197,9 +206,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
         },
     )?;
     bar.finish_and_clear();
+    // The documents are not needed to write the model: free them first.
+    let used = docs.len() as u64;
+    drop(docs);
     let info = TrainingInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        documents: [stats.read, stats.skipped, empty, docs.len() as u64],
+        documents: [stats.read, stats.skipped, empty, used],
         tokens,
         iterations: options.iterations,
         seed: options.seed,

@@ -67,7 +67,10 @@ pub struct InternedCorpus {
     index: HashMap<String, u32>,
     /// Each document's terms as indices into `terms`, in one flat array.
     pub docs: Docs,
+    /// Documents read but not yet tokenized.
     pending: Vec<Content>,
+    /// The previous batch's terms, interned while the next batch is tokenized.
+    tokenized: Vec<Vec<String>>,
 }
 
 impl InternedCorpus {
@@ -83,33 +86,39 @@ impl InternedCorpus {
     ) -> Result<()> {
         self.pending.push(content);
         if self.pending.len() >= Self::BATCH {
-            self.flush(tok, config)?;
+            self.advance(tok, config)?;
         }
         Ok(())
     }
 
-    /// Tokenizes and interns the buffered documents, in order.
+    /// Tokenizes and interns every buffered document, in order.
     pub fn flush(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
+        self.advance(tok, config)?;
+        let last = std::mem::take(&mut self.tokenized);
+        intern(&mut self.index, &mut self.terms, &mut self.docs, last);
+        Ok(())
+    }
+
+    /// Tokenizes the pending batch on the pool's threads while this thread
+    /// interns the batch before it (interning is sequential: ids follow first
+    /// appearance), so interning does not leave the other threads idle.
+    fn advance(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
         let batch = std::mem::take(&mut self.pending);
-        let terms: Vec<Vec<String>> = batch
-            .into_par_iter()
-            .map(|c| match c {
-                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
-                Content::Terms(t) => Ok(t),
-            })
-            .collect::<Result<_>>()?;
-        for doc in terms {
-            let (index, terms) = (&mut self.index, &mut self.terms);
-            self.docs.push(doc.into_iter().map(|t| match index.get(&t) {
-                Some(&i) => i,
-                None => {
-                    let i = terms.len() as u32;
-                    index.insert(t.clone(), i);
-                    terms.push(t);
-                    i
-                }
-            }));
-        }
+        let previous = std::mem::take(&mut self.tokenized);
+        let (index, terms, docs) = (&mut self.index, &mut self.terms, &mut self.docs);
+        let ((), tokenized) = rayon::join(
+            || intern(index, terms, docs, previous),
+            || {
+                batch
+                    .into_par_iter()
+                    .map(|c| match c {
+                        Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                        Content::Terms(t) => Ok(t),
+                    })
+                    .collect::<Result<Vec<Vec<String>>>>()
+            },
+        );
+        self.tokenized = tokenized?;
         Ok(())
     }
 
@@ -151,5 +160,25 @@ impl InternedCorpus {
             .map(|t| std::mem::take(&mut self.terms[t as usize]))
             .collect();
         (vocab, emptied)
+    }
+}
+
+/// Appends `batch`'s documents to `docs` as ids into `terms`, adding new terms.
+fn intern(
+    index: &mut HashMap<String, u32>,
+    terms: &mut Vec<String>,
+    docs: &mut Docs,
+    batch: Vec<Vec<String>>,
+) {
+    for doc in batch {
+        docs.push(doc.into_iter().map(|t| match index.get(&t) {
+            Some(&i) => i,
+            None => {
+                let i = terms.len() as u32;
+                index.insert(t.clone(), i);
+                terms.push(t);
+                i
+            }
+        }));
     }
 }
