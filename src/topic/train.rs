@@ -879,14 +879,14 @@ mod tests {
         // Keep 1 → 0, 4 → 1, 9 → 2, 6 → 3; drop the rest.
         let mut new_id = vec![u32::MAX; 10];
         (new_id[1], new_id[4], new_id[9], new_id[6]) = (0, 1, 2, 3);
-        assert_eq!(docs.remap_dropping_empty(&new_id), 3);
+        assert_eq!(docs.remap_dropping_empty(&new_id), 2);
         assert_eq!(
             docs.iter().collect::<Vec<_>>(),
-            vec![&[0u32, 1][..], &[2, 3][..]]
+            vec![&[0u32, 1][..], &[0][..], &[2, 3][..]]
         );
-        assert_eq!(docs.tokens(), 4);
+        assert_eq!(docs.tokens(), 5);
         // Nothing kept: no documents, and training input stays well-formed.
-        assert_eq!(docs.remap_dropping_empty(&[u32::MAX; 4]), 2);
+        assert_eq!(docs.remap_dropping_empty(&[u32::MAX; 4]), 3);
         assert!(docs.is_empty() && docs.tokens() == 0);
     }
 
