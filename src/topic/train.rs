@@ -297,7 +297,6 @@ pub fn train(
                     }
                 })
         });
-        drop(next);
         // The next state becomes the snapshot; the old snapshot's buffers
         // are reused for the state after it.
         std::mem::swap(&mut wk, &mut next_wk);
@@ -853,7 +852,7 @@ mod tests {
 
     #[test]
     fn flat_documents_keep_each_document() {
-        let nested = vec![vec![3u32, 1, 4], vec![], vec![1, 5], vec![9, 2, 6, 5]];
+        let nested = [vec![3u32, 1, 4], vec![], vec![1, 5], vec![9, 2, 6, 5]];
         let docs = Docs::from(&nested[..]);
         assert_eq!(docs.len(), 4);
         assert_eq!(docs.tokens(), 9);
@@ -868,7 +867,7 @@ mod tests {
 
     #[test]
     fn remapping_drops_tokens_and_the_documents_left_empty() {
-        let nested = vec![
+        let nested = [
             vec![3u32, 1, 4],
             vec![],
             vec![1, 5],
