@@ -28,7 +28,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-udf soak fuzz dict golden clean
+.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -36,6 +36,7 @@ help:
 	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
+	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
@@ -221,6 +222,11 @@ fuzz: setup-js
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build
 	python3 scripts/bench_lda.py --jatopic target/release/jatopic --shared $(SHARED) $(BENCH_LDA_OPTIONS)
+
+# `jatopic train` at 10^6, 10^7 and 10^8 synthetic tokens (K = 100): per-iteration
+# time, tokens/s, peak RSS and bytes/token (BENCH_TRAIN_SCALE_OPTIONS=--sizes 1e6,1e7).
+bench-train-scale: build
+	$(PYTHON) scripts/bench_train_scale.py --binary target/release/jatopic $(BENCH_TRAIN_SCALE_OPTIONS)
 
 # Rebuild the shipped dictionary (see dict/README.md). Needs $(SHARED)/corpus/train.
 dict: setup-apt build

@@ -3,7 +3,7 @@
 
 mod common;
 
-use jatopic::topic::train::{train, TrainOptions};
+use jatopic::topic::train::{train, Docs, TrainOptions};
 use std::process::Command;
 
 /// Small deterministic generator for the synthetic corpora.
@@ -90,7 +90,7 @@ fn recovers_known_topics() {
         iterations: 150,
         ..TrainOptions::default()
     };
-    let t = train(&corpus, v, &opts, 2, 0, &mut |_, _, _| {}).unwrap();
+    let t = train(&Docs::from(&corpus[..]), v, &opts, 2, 0, &mut |_, _, _| {}).unwrap();
     let learned: Vec<Vec<f64>> = (0..k)
         .map(|topic| {
             let col: Vec<f64> = (0..v)

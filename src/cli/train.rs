@@ -122,6 +122,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
         })?;
     let tok = LazyTokenizer::default();
     let mut corpus = InternedCorpus::default();
+    // Raw text is tokenized in batches on all of rayon's global threads (a
+    // pool of --threads here measured slower: the reader on a pool thread
+    // allocates from a secondary malloc arena).
     let stats = for_each_document(
         &args.inputs,
         &args.reader.options(),
@@ -129,7 +132,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         &mut |d| corpus.push(d.content, &tok, &terms),
     )?;
     corpus.flush(&tok, &terms)?;
-    let vocab = corpus.filter(&filter);
+    let (vocab, empty) = corpus.filter(&filter);
     if vocab.is_empty() {
         return Err(Error::Input(format!(
             "no terms left after filtering ({} documents read); lower --min-df or raise --max-df",
@@ -143,11 +146,10 @@ pub fn run(args: TrainArgs) -> Result<()> {
             vocab.len()
         )));
     }
+    // The term table and its index go before sampling allocates.
     let docs = std::mem::take(&mut corpus.docs);
     drop(corpus);
-    let empty = docs.iter().filter(|d| d.is_empty()).count() as u64;
-    let docs: Vec<Vec<u32>> = docs.into_iter().filter(|d| !d.is_empty()).collect();
-    let tokens: u64 = docs.iter().map(|d| d.len() as u64).sum();
+    let tokens = docs.tokens();
     eprintln!(
         "jatopic: documents read {}, skipped (malformed) {}, empty {}, used {}; {} tokens, vocabulary {} terms, K = {}",
         stats.read,
@@ -166,6 +168,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let sampling = std::time::Instant::now();
+    // The time and iteration of the last log line, for the per-iteration time
+    // since then (it includes computing the likelihood once).
+    let mut logged = (std::time::Duration::ZERO, 0u32);
     let trained = train(
         &docs,
         vocab.len(),
@@ -174,11 +179,17 @@ pub fn run(args: TrainArgs) -> Result<()> {
         args.log_every,
         &mut |it, tok_count, ll| {
             bar.set_position(u64::from(it));
-            let rate =
-                tok_count as f64 * f64::from(it) / sampling.elapsed().as_secs_f64().max(1e-9);
+            let elapsed = sampling.elapsed();
+            let rate = tok_count as f64 * f64::from(it) / elapsed.as_secs_f64().max(1e-9);
             bar.set_message(format!("{:.1}M tokens/s", rate / 1e6));
             if let Some(ll) = ll {
-                let line = format!("jatopic: iteration {it}: log-likelihood per token {ll:.4}");
+                let per_iteration =
+                    (elapsed - logged.0).as_secs_f64() / f64::from((it - logged.1).max(1));
+                logged = (elapsed, it);
+                let line = format!(
+                    "jatopic: iteration {it}: log-likelihood per token {ll:.4}; {per_iteration:.3} s per iteration, {:.2}M tokens/s",
+                    tok_count as f64 / per_iteration.max(1e-9) / 1e6
+                );
                 // A hidden bar (stderr not a terminal) drops println: log directly.
                 if bar.is_hidden() {
                     eprintln!("{line}");
@@ -189,9 +200,12 @@ pub fn run(args: TrainArgs) -> Result<()> {
         },
     )?;
     bar.finish_and_clear();
+    // The documents are not needed to write the model: free them first.
+    let used = docs.len() as u64;
+    drop(docs);
     let info = TrainingInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        documents: [stats.read, stats.skipped, empty, docs.len() as u64],
+        documents: [stats.read, stats.skipped, empty, used],
         tokens,
         iterations: options.iterations,
         seed: options.seed,

@@ -5,6 +5,7 @@
 
 use crate::io::input::{read_documents, Content, Document, InputOptions, ReadStats};
 use crate::topic::terms::TermConfig;
+use crate::topic::train::Docs;
 use crate::{Result, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -64,9 +65,12 @@ pub struct InternedCorpus {
     /// Distinct terms, by first appearance.
     pub terms: Vec<String>,
     index: HashMap<String, u32>,
-    /// Each document's terms as indices into `terms`.
-    pub docs: Vec<Vec<u32>>,
+    /// Each document's terms as indices into `terms`, in one flat array.
+    pub docs: Docs,
+    /// Documents read but not yet tokenized.
     pending: Vec<Content>,
+    /// The previous batch's terms, interned while the next batch is tokenized.
+    tokenized: Vec<Vec<String>>,
 }
 
 impl InternedCorpus {
@@ -82,45 +86,50 @@ impl InternedCorpus {
     ) -> Result<()> {
         self.pending.push(content);
         if self.pending.len() >= Self::BATCH {
-            self.flush(tok, config)?;
+            self.advance(tok, config)?;
         }
         Ok(())
     }
 
-    /// Tokenizes and interns the buffered documents, in order.
+    /// Tokenizes and interns every buffered document, in order.
     pub fn flush(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
+        self.advance(tok, config)?;
+        let last = std::mem::take(&mut self.tokenized);
+        intern(&mut self.index, &mut self.terms, &mut self.docs, last);
+        Ok(())
+    }
+
+    /// Tokenizes the pending batch on the pool's threads while this thread
+    /// interns the batch before it (interning is sequential: ids follow first
+    /// appearance), so interning does not leave the other threads idle.
+    fn advance(&mut self, tok: &LazyTokenizer, config: &TermConfig) -> Result<()> {
         let batch = std::mem::take(&mut self.pending);
-        let terms: Vec<Vec<String>> = batch
-            .into_par_iter()
-            .map(|c| match c {
-                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
-                Content::Terms(t) => Ok(t),
-            })
-            .collect::<Result<_>>()?;
-        for doc in terms {
-            let ids = doc
-                .into_iter()
-                .map(|t| match self.index.get(&t) {
-                    Some(&i) => i,
-                    None => {
-                        let i = self.terms.len() as u32;
-                        self.index.insert(t.clone(), i);
-                        self.terms.push(t);
-                        i
-                    }
-                })
-                .collect();
-            self.docs.push(ids);
-        }
+        let previous = std::mem::take(&mut self.tokenized);
+        let (index, terms, docs) = (&mut self.index, &mut self.terms, &mut self.docs);
+        let ((), tokenized) = rayon::join(
+            || intern(index, terms, docs, previous),
+            || {
+                batch
+                    .into_par_iter()
+                    .map(|c| match c {
+                        Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                        Content::Terms(t) => Ok(t),
+                    })
+                    .collect::<Result<Vec<Vec<String>>>>()
+            },
+        );
+        self.tokenized = tokenized?;
         Ok(())
     }
 
     /// Applies the vocabulary filter: returns the vocabulary (by document
-    /// frequency, then term) and rewrites `docs` to its ids, dropping other terms.
-    pub fn filter(&mut self, filter: &VocabFilter) -> Vec<String> {
+    /// frequency, then term) and rewrites `docs` in place to its ids, dropping
+    /// other terms and then the documents left without terms (their number is
+    /// the second value).
+    pub fn filter(&mut self, filter: &VocabFilter) -> (Vec<String>, u64) {
         let mut df = vec![0u64; self.terms.len()];
         let mut seen: Vec<u32> = Vec::new();
-        for d in &self.docs {
+        for d in self.docs.iter() {
             seen.clear();
             seen.extend_from_slice(d);
             seen.sort_unstable();
@@ -145,14 +154,31 @@ impl InternedCorpus {
         for (i, &t) in keep.iter().enumerate() {
             new_id[t as usize] = i as u32;
         }
-        for d in &mut self.docs {
-            d.retain_mut(|t| {
-                *t = new_id[*t as usize];
-                *t != u32::MAX
-            });
-        }
-        keep.into_iter()
+        let emptied = self.docs.remap_dropping_empty(&new_id);
+        let vocab = keep
+            .into_iter()
             .map(|t| std::mem::take(&mut self.terms[t as usize]))
-            .collect()
+            .collect();
+        (vocab, emptied)
+    }
+}
+
+/// Appends `batch`'s documents to `docs` as ids into `terms`, adding new terms.
+fn intern(
+    index: &mut HashMap<String, u32>,
+    terms: &mut Vec<String>,
+    docs: &mut Docs,
+    batch: Vec<Vec<String>>,
+) {
+    for doc in batch {
+        docs.push(doc.into_iter().map(|t| match index.get(&t) {
+            Some(&i) => i,
+            None => {
+                let i = terms.len() as u32;
+                index.insert(t.clone(), i);
+                terms.push(t);
+                i
+            }
+        }));
     }
 }

@@ -62,6 +62,111 @@ pub struct Trained {
     pub log_likelihood: f64,
 }
 
+/// Documents as one contiguous array of term ids with per-document
+/// offsets: 4 bytes a token and 8 a document, instead of a vector per
+/// document (24 bytes of header and an allocation each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Docs {
+    /// Document d's ids are `ids[offsets[d]..offsets[d + 1]]`; starts with 0.
+    offsets: Vec<u64>,
+    ids: Vec<u32>,
+}
+
+impl Docs {
+    /// No documents.
+    pub fn new() -> Docs {
+        Docs {
+            offsets: vec![0],
+            ids: Vec::new(),
+        }
+    }
+
+    /// Appends a document.
+    pub fn push(&mut self, ids: impl IntoIterator<Item = u32>) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.ids.extend(ids);
+        self.offsets.push(self.ids.len() as u64);
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// True without documents.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of tokens in all documents.
+    pub fn tokens(&self) -> u64 {
+        self.ids.len() as u64
+    }
+
+    /// Document `d`'s term ids.
+    pub fn doc(&self, d: usize) -> &[u32] {
+        &self.ids[self.offsets[d] as usize..self.offsets[d + 1] as usize]
+    }
+
+    /// Every document's term ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.offsets
+            .windows(2)
+            .map(|w| &self.ids[w[0] as usize..w[1] as usize])
+    }
+
+    /// Renumbers every id through `new_id` (`u32::MAX` drops the token) and
+    /// removes the documents left empty, in place; returns how many were removed.
+    pub fn remap_dropping_empty(&mut self, new_id: &[u32]) -> u64 {
+        let (mut write, mut kept_docs, mut start) = (0usize, 0usize, 0usize);
+        for d in 0..self.len() {
+            let end = self.offsets[d + 1] as usize;
+            let doc_start = write;
+            for read in start..end {
+                let id = new_id[self.ids[read] as usize];
+                if id != u32::MAX {
+                    self.ids[write] = id;
+                    write += 1;
+                }
+            }
+            start = end;
+            if write > doc_start {
+                kept_docs += 1;
+                self.offsets[kept_docs] = write as u64;
+            }
+        }
+        let removed = (self.len() - kept_docs) as u64;
+        self.offsets.truncate(kept_docs + 1);
+        self.ids.truncate(write);
+        // Give the freed tail back before sampling allocates its own arrays.
+        self.ids.shrink_to_fit();
+        self.offsets.shrink_to_fit();
+        removed
+    }
+
+    /// Document offsets (one more than the documents), for slicing parallel arrays.
+    fn offsets(&self) -> &[u64] {
+        &self.offsets
+    }
+}
+
+impl Default for Docs {
+    fn default() -> Docs {
+        Docs::new()
+    }
+}
+
+impl From<&[Vec<u32>]> for Docs {
+    fn from(docs: &[Vec<u32>]) -> Docs {
+        let mut flat = Docs::new();
+        flat.ids.reserve(docs.iter().map(Vec::len).sum());
+        docs.iter().for_each(|d| flat.push(d.iter().copied()));
+        flat
+    }
+}
+
 /// SplitMix64: small, fast, and enough for sampling.
 #[derive(Clone)]
 struct Rng(u64);
@@ -88,8 +193,12 @@ impl Rng {
 /// log-likelihood per token if computed)` is called after every iteration;
 /// the likelihood is computed every `log_every` iterations and at the end.
 /// `threads` = 0 uses rayon's default.
+///
+/// Memory beyond the documents: 2 bytes a token for the assignments, the
+/// counts twice (the snapshot and the next state) and each running shard's
+/// count changes.
 pub fn train(
-    docs: &[Vec<u32>],
+    docs: &Docs,
     vocab_size: usize,
     opts: &TrainOptions,
     threads: usize,
@@ -106,37 +215,42 @@ pub fn train(
         .num_threads(threads)
         .build()
         .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
-    let tokens: u64 = docs.iter().map(|d| d.len() as u64).sum();
+    let tokens = docs.tokens();
+    let offsets = docs.offsets();
     // Shard boundaries by token count, fixed for the run.
-    let shards = shard_bounds(docs, SHARDS);
-    let mut z: Vec<Vec<u16>> = docs.iter().map(|d| vec![0u16; d.len()]).collect();
+    let shards = shard_bounds(offsets, SHARDS);
+    // Topic assignments, parallel to the documents' ids.
+    let mut z = vec![0u16; docs.ids.len()];
     let mut wk = vec![0u32; vocab_size * k];
     let mut nk = vec![0u64; k];
     // Random initial assignment, one stream per shard.
     for (s, range) in shards.iter().enumerate() {
         let mut rng = Rng::new(opts.seed, u64::MAX, s as u64);
-        for d in range.clone() {
-            for (i, &w) in docs[d].iter().enumerate() {
-                let t = (rng.next() % k as u64) as usize;
-                z[d][i] = t as u16;
-                wk[w as usize * k + t] += 1;
-                nk[t] += 1;
-            }
+        let tokens = offsets[range.start] as usize..offsets[range.end] as usize;
+        for (zi, &w) in z[tokens.clone()].iter_mut().zip(&docs.ids[tokens]) {
+            let t = (rng.next() % k as u64) as usize;
+            *zi = t as u16;
+            wk[w as usize * k + t] += 1;
+            nk[t] += 1;
         }
     }
+    // The counts after this iteration's changes; the snapshot (`wk`, `nk`)
+    // stays fixed while the shards sample.
+    let mut next_wk = wk.clone();
+    let mut next_nk = nk.clone();
     let mut alpha = vec![opts.alpha; k];
     let beta = opts.beta;
     let vbeta = vocab_size as f64 * beta;
     let mut log_likelihood = f64::NAN;
     for it in 0..opts.iterations {
         // Word-major sparse view of the snapshot: for each word its non-zero topics.
-        let (offsets, topics, word_alpha) =
+        let (word_offsets, topics, word_alpha) =
             pool.install(|| sparse_rows(&wk, k, &alpha, &nk, vbeta));
         let snapshot = Snapshot {
             word_alpha: &word_alpha,
             wk: &wk,
             nk: &nk,
-            offsets: &offsets,
+            offsets: &word_offsets,
             topics: &topics,
             k,
             alpha: &alpha,
@@ -144,58 +258,59 @@ pub fn train(
             vbeta,
         };
         // Each shard owns a disjoint slice of z: split it out for parallel mutation.
-        let mut z_shards: Vec<&mut [Vec<u16>]> = Vec::with_capacity(shards.len());
-        let mut rest: &mut [Vec<u16>] = &mut z;
+        let mut z_shards: Vec<&mut [u16]> = Vec::with_capacity(shards.len());
+        let mut rest: &mut [u16] = &mut z;
         for range in &shards {
-            let (head, tail) = rest.split_at_mut(range.len());
+            let len = (offsets[range.end] - offsets[range.start]) as usize;
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
             z_shards.push(head);
             rest = tail;
         }
-        let changes: Vec<Vec<(u32, u16, u16)>> = pool.install(|| {
+        // Count changes commute, so each shard adds its own as soon as it is
+        // done, in whatever order the shards finish: the same counts at any
+        // thread count, and only the running shards' change lists in memory.
+        let next = std::sync::Mutex::new((&mut next_wk, &mut next_nk));
+        pool.install(|| {
             z_shards
                 .into_par_iter()
                 .zip(shards.par_iter())
                 .enumerate()
-                .map(|(s, (zs, range))| {
+                .for_each(|(s, (zs, range))| {
                     let mut rng = Rng::new(opts.seed, u64::from(it), s as u64);
-                    sample_shard(&snapshot, &docs[range.clone()], zs, &mut rng)
-                })
-                .collect()
-        });
-        // Count updates commute, so applying them by word range in parallel
-        // gives the same counts at any thread count.
-        let ranges = pool.current_num_threads().max(1);
-        let words_per_range = vocab_size.div_ceil(ranges).max(1);
-        pool.install(|| {
-            wk.par_chunks_mut(words_per_range * k)
-                .enumerate()
-                .for_each(|(r, block)| {
-                    let first = (r * words_per_range) as u32;
-                    let end = first + (block.len() / k) as u32;
-                    for shard in &changes {
-                        for &(w, old, new) in shard {
-                            if (first..end).contains(&w) {
-                                let row = (w - first) as usize * k;
-                                block[row + old as usize] -= 1;
-                                block[row + new as usize] += 1;
-                            }
-                        }
+                    let changes = sample_shard(
+                        &snapshot,
+                        &offsets[range.start..=range.end],
+                        &docs.ids,
+                        zs,
+                        &mut rng,
+                    );
+                    // A panic elsewhere cannot leave the counts half-updated
+                    // in a way that matters: the pool re-raises it.
+                    let mut guard = next.lock().unwrap_or_else(|e| e.into_inner());
+                    let (next_wk, next_nk) = &mut *guard;
+                    for &(w, old, new) in &changes {
+                        let row = w as usize * k;
+                        next_wk[row + old as usize] -= 1;
+                        next_wk[row + new as usize] += 1;
+                        next_nk[old as usize] -= 1;
+                        next_nk[new as usize] += 1;
                     }
                 })
         });
-        for shard in &changes {
-            for &(_, old, new) in shard {
-                nk[old as usize] -= 1;
-                nk[new as usize] += 1;
-            }
-        }
+        // The next state becomes the snapshot; the old snapshot's buffers
+        // are reused for the state after it.
+        std::mem::swap(&mut wk, &mut next_wk);
+        std::mem::swap(&mut nk, &mut next_nk);
+        next_wk.copy_from_slice(&wk);
+        next_nk.copy_from_slice(&nk);
         if opts.optimize_alpha && it + 1 >= opts.burn_in && (it + 1) % opts.alpha_every.max(1) == 0
         {
-            alpha = optimize_alpha(&z, &alpha, k);
+            alpha = optimize_alpha(offsets, &z, &alpha, k);
         }
         let last = it + 1 == opts.iterations;
         let ll = if last || (log_every > 0 && (it + 1) % log_every == 0) {
-            log_likelihood = pool.install(|| joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k))
+            log_likelihood = pool
+                .install(|| joint_log_likelihood(&wk, &nk, offsets, &z, &alpha, beta, k))
                 / tokens.max(1) as f64;
             Some(log_likelihood)
         } else {
@@ -204,9 +319,11 @@ pub fn train(
         progress(it + 1, tokens, ll);
     }
     if opts.iterations == 0 {
-        log_likelihood = pool.install(|| joint_log_likelihood(&wk, &nk, &z, &alpha, beta, k))
+        log_likelihood = pool
+            .install(|| joint_log_likelihood(&wk, &nk, offsets, &z, &alpha, beta, k))
             / tokens.max(1) as f64;
     }
+    drop(next_wk);
     Ok(Trained {
         word_topic: wk,
         alpha,
@@ -214,22 +331,24 @@ pub fn train(
     })
 }
 
-/// Contiguous document ranges with about equal token counts.
-fn shard_bounds(docs: &[Vec<u32>], n: usize) -> Vec<std::ops::Range<usize>> {
-    let total: usize = docs.iter().map(Vec::len).sum();
+/// Contiguous document ranges with about equal token counts, from the
+/// documents' offsets.
+fn shard_bounds(offsets: &[u64], n: usize) -> Vec<std::ops::Range<usize>> {
+    let docs = offsets.len().saturating_sub(1);
+    let total = offsets.last().copied().unwrap_or(0) as usize;
     let per = total.div_ceil(n).max(1);
     let mut out = Vec::new();
     let (mut start, mut acc) = (0, 0);
-    for (d, doc) in docs.iter().enumerate() {
-        acc += doc.len();
+    for d in 0..docs {
+        acc += (offsets[d + 1] - offsets[d]) as usize;
         if acc >= per {
             out.push(start..d + 1);
             start = d + 1;
             acc = 0;
         }
     }
-    if start < docs.len() || out.is_empty() {
-        out.push(start..docs.len());
+    if start < docs || out.is_empty() {
+        out.push(start..docs);
     }
     out
 }
@@ -322,10 +441,13 @@ impl Snapshot<'_> {
 }
 
 /// Samples one shard; returns the count changes (word, old topic, new topic).
+/// `offsets` are the shard's document offsets into `ids` (one more than its
+/// documents); `z` holds the shard's assignments, from its first token.
 fn sample_shard(
     s: &Snapshot,
-    docs: &[Vec<u32>],
-    z: &mut [Vec<u16>],
+    offsets: &[u64],
+    ids: &[u32],
+    z: &mut [u16],
     rng: &mut Rng,
 ) -> Vec<(u32, u16, u16)> {
     let k = s.k;
@@ -343,7 +465,10 @@ fn sample_shard(
             .collect();
     // Fixed length (no growth check in the hot loop): at most k topics.
     let mut weights: Vec<f64> = vec![0.0; k];
-    for (doc, zd) in docs.iter().zip(z.iter_mut()) {
+    let first = offsets.first().copied().unwrap_or(0);
+    for bounds in offsets.windows(2) {
+        let doc = &ids[bounds[0] as usize..bounds[1] as usize];
+        let zd = &mut z[(bounds[0] - first) as usize..(bounds[1] - first) as usize];
         doc_topics.clear();
         for &t in zd.iter() {
             if ndk[t as usize] == 0 {
@@ -460,27 +585,40 @@ fn sample_shard(
     changes
 }
 
-/// Minka's fixed-point update of an asymmetric α from the document–topic counts.
-fn optimize_alpha(z: &[Vec<u16>], alpha: &[f64], k: usize) -> Vec<f64> {
-    let mut counts: Vec<Vec<u32>> = Vec::with_capacity(z.len());
-    for zd in z {
-        let mut c = vec![0u32; k];
-        zd.iter().for_each(|&t| c[t as usize] += 1);
-        counts.push(c);
-    }
+/// Minka's fixed-point update of an asymmetric α from the document–topic
+/// counts, recounted from `z` (documents by `offsets`) on each step rather
+/// than held (K counts a document would cost more than the corpus). A zero
+/// count adds exactly 0 to a topic's sum, so only non-zero ones are visited.
+fn optimize_alpha(offsets: &[u64], z: &[u16], alpha: &[f64], k: usize) -> Vec<f64> {
     let mut a = alpha.to_vec();
+    let mut counts = vec![0u32; k];
+    let mut doc_topics: Vec<u16> = Vec::with_capacity(k);
+    let mut num = vec![0.0f64; k];
     for _ in 0..20 {
         let sum: f64 = a.iter().sum();
-        let denom: f64 = z
-            .iter()
-            .map(|zd| digamma(zd.len() as f64 + sum) - digamma(sum))
+        let denom: f64 = offsets
+            .windows(2)
+            .map(|b| digamma((b[1] - b[0]) as f64 + sum) - digamma(sum))
             .sum();
+        let digamma_a: Vec<f64> = a.iter().map(|&x| digamma(x)).collect();
+        // Each topic's sum runs over the documents in order, as a sum per topic would.
+        num.iter_mut().for_each(|n| *n = -0.0);
+        for b in offsets.windows(2) {
+            doc_topics.clear();
+            for &t in &z[b[0] as usize..b[1] as usize] {
+                if counts[t as usize] == 0 {
+                    doc_topics.push(t);
+                }
+                counts[t as usize] += 1;
+            }
+            for &t in &doc_topics {
+                let t = t as usize;
+                num[t] += digamma(f64::from(counts[t]) + a[t]) - digamma_a[t];
+                counts[t] = 0;
+            }
+        }
         for t in 0..k {
-            let num: f64 = counts
-                .iter()
-                .map(|c| digamma(f64::from(c[t]) + a[t]) - digamma(a[t]))
-                .sum();
-            a[t] = (a[t] * num / denom).max(1e-4);
+            a[t] = (a[t] * num[t] / denom).max(1e-4);
         }
     }
     a
@@ -491,7 +629,8 @@ fn optimize_alpha(z: &[Vec<u16>], alpha: &[f64], k: usize) -> Vec<f64> {
 fn joint_log_likelihood(
     wk: &[u32],
     nk: &[u64],
-    z: &[Vec<u16>],
+    offsets: &[u64],
+    z: &[u16],
     alpha: &[f64],
     beta: f64,
     k: usize,
@@ -522,12 +661,19 @@ fn joint_log_likelihood(
     ll += word_sums.iter().sum::<f64>();
     let alpha_sum: f64 = alpha.iter().sum();
     let lg_alpha: Vec<f64> = alpha.iter().map(|&a| ln_gamma(a)).collect();
-    let doc_sums: Vec<f64> = z
-        .par_chunks(BLOCK / 64)
-        .map(|docs| {
+    // Blocks of documents: their offsets, overlapping by one.
+    let docs = offsets.len().saturating_sub(1);
+    let doc_blocks: Vec<&[u64]> = (0..docs)
+        .step_by(BLOCK / 64)
+        .map(|d| &offsets[d..=(d + BLOCK / 64).min(docs)])
+        .collect();
+    let doc_sums: Vec<f64> = doc_blocks
+        .par_iter()
+        .map(|bounds| {
             let mut c = vec![0u32; k];
             let mut sum = 0.0;
-            for zd in docs {
+            for b in bounds.windows(2) {
+                let zd = &z[b[0] as usize..b[1] as usize];
                 c.iter_mut().for_each(|x| *x = 0);
                 zd.iter().for_each(|&t| c[t as usize] += 1);
                 sum += ln_gamma(alpha_sum) - ln_gamma(zd.len() as f64 + alpha_sum);
@@ -603,7 +749,7 @@ mod tests {
             iterations: 5,
             ..TrainOptions::default()
         };
-        let t = train(&docs, 30, &opts, 1, 1, &mut |_, _, _| {}).unwrap();
+        let t = train(&Docs::from(&docs[..]), 30, &opts, 1, 1, &mut |_, _, _| {}).unwrap();
         let total: u64 = t.word_topic.iter().map(|&c| u64::from(c)).sum();
         assert_eq!(total, 1000);
         for w in 0..30 {
@@ -635,6 +781,7 @@ mod tests {
             alpha_every: 3,
             ..TrainOptions::default()
         };
+        let docs = Docs::from(&docs[..]);
         let one = train(&docs, 97, &opts, 1, 0, &mut |_, _, _| {}).unwrap();
         for threads in [2, 4] {
             assert_eq!(
@@ -646,8 +793,110 @@ mod tests {
 
     #[test]
     fn alpha_update_is_positive_and_finite() {
-        let z = vec![vec![0u16, 0, 1], vec![1, 1, 1], vec![0, 2, 2]];
-        let a = optimize_alpha(&z, &[0.1, 0.1, 0.1], 3);
+        let z = [0u16, 0, 1, 1, 1, 1, 0, 2, 2];
+        let a = optimize_alpha(&[0, 3, 6, 9], &z, &[0.1, 0.1, 0.1], 3);
         assert!(a.iter().all(|x| x.is_finite() && *x > 0.0), "{a:?}");
+    }
+
+    /// The update as it was written over a dense count vector per document:
+    /// the flat, sparse version must give the same bits.
+    fn optimize_alpha_dense(z: &[Vec<u16>], alpha: &[f64], k: usize) -> Vec<f64> {
+        let counts: Vec<Vec<u32>> = z
+            .iter()
+            .map(|zd| {
+                let mut c = vec![0u32; k];
+                zd.iter().for_each(|&t| c[t as usize] += 1);
+                c
+            })
+            .collect();
+        let mut a = alpha.to_vec();
+        for _ in 0..20 {
+            let sum: f64 = a.iter().sum();
+            let denom: f64 = z
+                .iter()
+                .map(|zd| digamma(zd.len() as f64 + sum) - digamma(sum))
+                .sum();
+            for t in 0..k {
+                let num: f64 = counts
+                    .iter()
+                    .map(|c| digamma(f64::from(c[t]) + a[t]) - digamma(a[t]))
+                    .sum();
+                a[t] = (a[t] * num / denom).max(1e-4);
+            }
+        }
+        a
+    }
+
+    #[test]
+    fn flat_alpha_update_matches_the_dense_one() {
+        let k = 7;
+        // Topic 6 is never used: its sum is zero in both versions.
+        let z: Vec<Vec<u16>> = (0..40)
+            .map(|d| {
+                (0..(d % 9 + 1))
+                    .map(|i| ((d * 5 + i * i) % 6) as u16)
+                    .collect()
+            })
+            .collect();
+        let flat: Vec<u16> = z.iter().flatten().copied().collect();
+        let mut offsets = vec![0u64];
+        z.iter()
+            .for_each(|zd| offsets.push(offsets.last().unwrap() + zd.len() as u64));
+        let start: Vec<f64> = (0..k).map(|t| 0.05 + 0.01 * t as f64).collect();
+        let expected = optimize_alpha_dense(&z, &start, k);
+        let got = optimize_alpha(&offsets, &flat, &start, k);
+        let bits = |a: &[f64]| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&expected));
+        assert_eq!(got[6], 1e-4);
+    }
+
+    #[test]
+    fn flat_documents_keep_each_document() {
+        let nested = [vec![3u32, 1, 4], vec![], vec![1, 5], vec![9, 2, 6, 5]];
+        let docs = Docs::from(&nested[..]);
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs.tokens(), 9);
+        assert_eq!(
+            docs.iter().collect::<Vec<_>>(),
+            nested.iter().map(Vec::as_slice).collect::<Vec<_>>()
+        );
+        assert_eq!(docs.doc(2), &[1, 5]);
+        assert!(Docs::default().is_empty());
+        assert_eq!(Docs::default().iter().count(), 0);
+    }
+
+    #[test]
+    fn remapping_drops_tokens_and_the_documents_left_empty() {
+        let nested = [
+            vec![3u32, 1, 4],
+            vec![],
+            vec![1, 5],
+            vec![9, 2, 6, 5],
+            vec![5],
+        ];
+        let mut docs = Docs::from(&nested[..]);
+        // Keep 1 → 0, 4 → 1, 9 → 2, 6 → 3; drop the rest.
+        let mut new_id = vec![u32::MAX; 10];
+        (new_id[1], new_id[4], new_id[9], new_id[6]) = (0, 1, 2, 3);
+        assert_eq!(docs.remap_dropping_empty(&new_id), 2);
+        assert_eq!(
+            docs.iter().collect::<Vec<_>>(),
+            vec![&[0u32, 1][..], &[0][..], &[2, 3][..]]
+        );
+        assert_eq!(docs.tokens(), 5);
+        // Nothing kept: no documents, and training input stays well-formed.
+        assert_eq!(docs.remap_dropping_empty(&[u32::MAX; 4]), 3);
+        assert!(docs.is_empty() && docs.tokens() == 0);
+    }
+
+    #[test]
+    fn shards_cover_every_document_once() {
+        let nested: Vec<Vec<u32>> = (0..300).map(|d| vec![0; d % 17]).collect();
+        let docs = Docs::from(&nested[..]);
+        let shards = shard_bounds(docs.offsets(), SHARDS);
+        assert_eq!(shards.first().unwrap().start, 0);
+        assert_eq!(shards.last().unwrap().end, 300);
+        assert!(shards.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(shards.len() <= SHARDS + 1);
     }
 }
