@@ -829,10 +829,18 @@ class Runner:
             base_col = vs.args["column_to_search"].name
             q_arg = vs.args.get("query_column_to_search")
             query_col = q_arg.name if q_arg is not None else base_col
-            kw = {}
-            for key in ("top_k", "distance_type", "options"):
+            # Named arguments by their names (sqlglot fills its slots in order).
+            kw = {"top_k": None, "distance_type": None, "options": None}
+            for key in kw:
                 arg = vs.args.get(key)
-                kw[key] = arg.expression if isinstance(arg, exp.Kwarg) else arg
+                if arg is not None and not isinstance(arg, exp.Kwarg):
+                    kw[key] = arg
+            for arg in vs.args.values():
+                if isinstance(arg, exp.Kwarg):
+                    name = arg.this.name.lower()
+                    if name not in kw:
+                        raise TranspileError(f"VECTOR_SEARCH: unknown argument {name}")
+                    kw[name] = arg.expression
             top_k = 10 if kw["top_k"] is None else self._execute(
                 exp.select(kw["top_k"].copy().as_("k")), params).fetchone()[0]
             distance = kw["distance_type"].name.upper() if kw["distance_type"] is not None else "EUCLIDEAN"
