@@ -617,6 +617,87 @@ def infer_type(values: Iterable[Any]) -> str:
     return "VARCHAR"
 
 
+def _digest(args) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(json.dumps(list(args), ensure_ascii=False, default=_json_default)
+                           .encode("utf-8"), digest_size=16).digest()
+
+
+def lookup_record(args, n_args: int, value_json: str) -> str:
+    """One line of a UDF lookup table: the arguments and the value (already JSON)."""
+    head = json.dumps({_ARG.format(i): args[i] for i in range(n_args)}, ensure_ascii=False,
+                      default=_json_default)
+    return head[:-1] + f', "{_VALUE}": {value_json}}}'
+
+
+class ParallelSandbox:
+    """The UDFs in ``workers`` sandbox processes at once, each on a contiguous
+    share of the rows (as BigQuery spreads a UDF over slots); values are
+    streamed from the workers' output files into the lookup file, never held
+    as Python objects. ``calls`` records, per evaluation, each worker's rows,
+    seconds and peak RSS (docs/s per worker in scripts/bench_scale.py)."""
+
+    def __init__(self, workers: int, node: str | None = None, sandbox: Path | str = SANDBOX):
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        self.workers = workers
+        self.node = node or os.environ.get("NODE", "node")
+        self.sandbox = str(sandbox)
+        self.calls: list[dict] = []
+
+    def write_values(self, package_dir, name: str, rows: Sequence[Sequence[Any]], path: str, n_args: int):
+        tmp = tempfile.mkdtemp(prefix="jatopic-sandbox-")
+        try:
+            n = len(rows)
+            bounds = [(n * w // self.workers, n * (w + 1) // self.workers) for w in range(self.workers)]
+            bounds = [b for b in bounds if b[1] > b[0]]
+            procs = {}
+            for w, (lo, hi) in enumerate(bounds):
+                inp, out = os.path.join(tmp, f"in{w}.ndjson"), os.path.join(tmp, f"out{w}.ndjson")
+                with open(inp, "w", encoding="utf-8") as f:
+                    for row in rows[lo:hi]:
+                        f.write(json.dumps(list(row), ensure_ascii=False, default=_json_default) + "\n")
+                err = open(os.path.join(tmp, f"err{w}.txt"), "w")
+                p = subprocess.Popen([self.node, self.sandbox, "--package", str(package_dir), "--function", name,
+                                      "--input", inp, "--output", out], stdout=subprocess.DEVNULL, stderr=err)
+                err.close()
+                procs[p.pid] = (w, lo, hi, out, time.perf_counter())
+            stats = [None] * len(bounds)
+            while procs:
+                pid, status, usage = os.wait4(-1, 0)
+                if pid not in procs:
+                    continue
+                w, lo, hi, out, t0 = procs.pop(pid)
+                code = os.waitstatus_to_exitcode(status)
+                if code != 0:
+                    msg = Path(tmp, f"err{w}.txt").read_text(errors="replace")[-2000:]
+                    for other in procs:
+                        os.kill(other, 15)
+                    raise UDFError(f"{name}: sandbox worker {w} exited {code}: {msg}")
+                stats[w] = {"rows": hi - lo, "seconds": time.perf_counter() - t0,
+                            "max_rss_kb": usage.ru_maxrss}
+            with open(path, "w", encoding="utf-8") as f:
+                for w, (lo, hi) in enumerate(bounds):
+                    with open(os.path.join(tmp, f"out{w}.ndjson"), encoding="utf-8") as values:
+                        count = 0
+                        for row, line in zip(rows[lo:hi], values):
+                            f.write(lookup_record(row, n_args, line.rstrip("\n")) + "\n")
+                            count += 1
+                    if count != hi - lo:
+                        raise UDFError(f"{name}: sandbox worker {w} gave {count} results for {hi - lo} rows")
+            self.calls.append({"function": name, "rows": n, "workers": stats})
+        finally:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def __call__(self, package_dir, name: str, rows: Sequence[Sequence[Any]]) -> list:
+        with tempfile.NamedTemporaryFile("r", suffix=".ndjson", encoding="utf-8") as f:
+            self.write_values(package_dir, name, rows, f.name, len(rows[0]) if rows else 0)
+            return [json.loads(line)[_VALUE] for line in f]
+
+
 class Runner:
     """An embedded DuckDB with the jatopic UDFs available as lookups.
 
@@ -650,7 +731,9 @@ class Runner:
         self.con.execute("SET TimeZone = 'UTC'")
         self.files: dict[str, str] = dict(files or {})  # gs:// URI -> local path
         self._tmp = tempfile.TemporaryDirectory(prefix="jatopic-sql-", dir=workdir)
-        self.cache: dict[str, dict[str, Any]] = defaultdict(dict)  # function -> key -> value
+        # function -> digests of the argument lists already in its lookup table
+        # (digests, not values: a million ja_topics vectors would not fit as objects)
+        self.cache: dict[str, set[bytes]] = defaultdict(set)
         self.evaluator_calls: list[tuple[str, int]] = []  # (function, rows) per call
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {UDF_SCHEMA}")
 
@@ -735,28 +818,29 @@ class Runner:
         cache = self.cache[fn]
         missing, keys = [], set()
         for args in inputs:
-            key = json.dumps(list(args), ensure_ascii=False, default=_json_default)
+            key = _digest(args)
             if key not in cache and key not in keys:
                 keys.add(key)
                 missing.append(list(args))
         if not missing:
             return
         self.evaluator_calls.append((fn, len(missing)))
-        values = self.evaluator(self.package_dir, fn, missing)
-        if len(values) != len(missing):
-            raise UDFError(f"{fn}: {len(values)} values for {len(missing)} inputs")
         n_args = len(UDF_SIGNATURES[fn[len(self.prefix):]][0])
         path = self._tmp_path(f"udf-{fn}.ndjson")
-        with open(path, "w", encoding="utf-8") as f:
-            for args, value in zip(missing, values):
-                rec = {_ARG.format(i): args[i] for i in range(n_args)}
-                rec[_VALUE] = value
-                f.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+        if hasattr(self.evaluator, "write_values"):  # streams its values to the file itself
+            self.evaluator.write_values(self.package_dir, fn, missing, path, n_args)
+        else:
+            values = self.evaluator(self.package_dir, fn, missing)
+            if len(values) != len(missing):
+                raise UDFError(f"{fn}: {len(values)} values for {len(missing)} inputs")
+            with open(path, "w", encoding="utf-8") as f:
+                for args, value in zip(missing, values):
+                    f.write(lookup_record(args, n_args, json.dumps(value, ensure_ascii=False)) + "\n")
         args_t, ret_t = UDF_SIGNATURES[fn[len(self.prefix):]]
         cols = [(_ARG.format(i), t) for i, t in enumerate(args_t)] + [(_VALUE, ret_t)]
         self._create_from_json(self._lookup_table(fn), path, cols, replace=False)
-        for args, value in zip(missing, values):
-            cache[json.dumps(args, ensure_ascii=False, default=_json_default)] = value
+        os.unlink(path)
+        cache.update(keys)
 
     def _udf_calls(self, tree: exp.Expression) -> list[exp.Anonymous]:
         return [n for n in tree.find_all(exp.Anonymous) if n.name.lower() in self.udfs]

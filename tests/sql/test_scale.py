@@ -457,3 +457,18 @@ def test_every_scale_file_exists():
         assert "VECTOR_SEARCH(" in (REPO / "sql" / name).read_text(encoding="utf-8")
     assert re.search(r"MERGE\s", (REPO / "sql" / "item_topics.sql").read_text(encoding="utf-8"))
     assert math.isclose(vse.INDEX_MIN_BYTES, 10 * 1024 * 1024)
+
+
+def test_parallel_sandbox_matches_one_sandbox(request, tmp_path):
+    """ParallelSandbox (the benchmark's evaluator) gives exactly what one sandbox
+    process gives, row for row, with several workers and more workers than rows."""
+    package = request.config.getoption("--package")
+    if not package:
+        pytest.skip("no --package / JATOPIC_PACKAGE: real-sandbox test skipped")
+    rows = [[item_text(t, d)] for _, t, d, _ in ITEMS] + [[None]]
+    want = sp.udf_values(package, "ja_topics", rows)
+    for workers in (3, 20):
+        par = sp.ParallelSandbox(workers)
+        assert par(package, "ja_topics", rows) == want
+        stats = par.calls[-1]["workers"]
+        assert sum(s["rows"] for s in stats) == len(rows) and all(s["seconds"] > 0 for s in stats)
