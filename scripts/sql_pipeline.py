@@ -721,6 +721,7 @@ class Runner:
         self.vector_search = vector_search
         self.exact_engine = exact_engine
         self.vector_indexes: dict[str, dict] = {}  # "dataset.table" -> CREATE VECTOR INDEX parts
+        self.index_min_bytes = vse.INDEX_MIN_BYTES
         self.vector_search_calls: list[vse.SearchCall] = []
         self._vs_counter = 0
         self.evaluator = evaluator
@@ -945,7 +946,7 @@ class Runner:
                 index = None
             call = vse.run_search(self.con, out, keep["base"], base_col, keep["query"], query_col,
                                   int(top_k), indexed=index, mode=self.vector_search, options=options,
-                                  exact_engine=self.exact_engine)
+                                  exact_engine=self.exact_engine, index_min_bytes=self.index_min_bytes)
             self.vector_search_calls.append(call)
             temps.append(out)
             holder = vs.parent

@@ -211,12 +211,14 @@ def parse_options(text) -> dict:
 
 def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, query_col: str,
                top_k: int, *, indexed: dict | None, mode: str, options: dict,
-               exact_engine: str = "sql") -> SearchCall:
+               exact_engine: str = "sql", index_min_bytes: int = INDEX_MIN_BYTES) -> SearchCall:
     """Evaluate one VECTOR_SEARCH into the temp table ``out``.
 
     ``indexed``: the options of CREATE VECTOR INDEX on the base table (None if
     none); ``mode``: "exact" (always brute force) or "index" (the index when
-    BigQuery would use it); ``exact_engine``: "sql" or "numpy".
+    BigQuery would use it); ``exact_engine``: "sql" or "numpy";
+    ``index_min_bytes``: the indexed data below which the search is exact
+    (BigQuery's 10 MB; 0 forces the approximate engine, for measuring recall).
     """
     t0 = time.perf_counter()
     if top_k is None or top_k < 1:
@@ -232,7 +234,7 @@ def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, quer
     if n_b and n_q and dim_b != dim_q:
         raise VectorSearchError(f"VECTOR_SEARCH: base dimension {dim_b} != query dimension {dim_q}")
     use_index = (mode == "index" and indexed is not None and not options.get("use_brute_force")
-                 and n_b * dim_b * 8 >= INDEX_MIN_BYTES)
+                 and n_b * dim_b * 8 >= index_min_bytes)
     if use_index:
         engine = "approximate_scann"
     else:
