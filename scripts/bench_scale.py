@@ -98,14 +98,19 @@ def timed(record: dict, stage: str, fn, log):
 
 def run_child(cmd: list[str]) -> tuple[float, float]:
     """Run a command; (seconds, its peak RSS in MB)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    err = p.stderr.read().decode(errors="replace")
-    p.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-2000:]}")
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".rss") as report:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(sp.peak_rss_command(cmd, report.name), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        err = p.stderr.read().decode(errors="replace")
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {err[-2000:]}")
+        return seconds, sp.peak_rss_kb(report.name, usage) / 1024
 
 
 def make_model(jatopic: str, out: Path, k: int, iterations: int, log) -> Path:
@@ -189,6 +194,7 @@ def bench_size(n: int, a, pkg: Path, out: Path, log) -> dict:
     log(f"   sample: {seconds:.1f} s, peak RSS {rss:.0f} MB")
     sandbox = sp.ParallelSandbox(a.workers)
     runner = sp.Runner(sandbox, str(pkg), vector_search="index", exact_engine="numpy", workdir=str(out))
+    runner.con.execute(f"SET memory_limit = '{a.duckdb_memory}'")
     try:
         pipe = sp.Pipeline(runner)
         as_of = timed(st, "load", lambda: load_sample(runner, pipe, sample), log)
@@ -350,6 +356,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(REPO / "build" / "bench-scale"))
     ap.add_argument("--jatopic", default=str(REPO / "target" / "release" / "jatopic"))
     ap.add_argument("--keep-samples", action="store_true")
+    ap.add_argument("--duckdb-memory", default="8GB", help="DuckDB memory_limit (it spills beyond)")
     a = ap.parse_args(argv)
     out = Path(a.out)
     if a.smoke:

@@ -365,10 +365,17 @@ def parse_vector_index(text: str) -> dict | None:
 def parse_bigquery(sql_text: str) -> list[exp.Expression]:
     """Parse a rendered file as GoogleSQL; refuse statements sqlglot only passes
     through, except CREATE VECTOR INDEX (kept as a command, see ``transpile``)."""
+    import logging
+
+    sqlglot_log = logging.getLogger("sqlglot")
+    level = sqlglot_log.level
+    sqlglot_log.setLevel(logging.ERROR)  # its "falling back to a Command" warning: handled below
     try:
         stmts = [s for s in sqlglot.parse(sql_text, read="bigquery") if s is not None]
     except sqlglot.errors.ParseError as e:
         raise TranspileError(f"sqlglot cannot parse the SQL as BigQuery: {e}") from e
+    finally:
+        sqlglot_log.setLevel(level)
     for s in stmts:
         if isinstance(s, exp.Command) and parse_vector_index(s.sql("bigquery", comments=False)) is None:
             raise TranspileError(f"sqlglot does not understand: {s.sql('bigquery')[:200]}")
@@ -631,6 +638,23 @@ def lookup_record(args, n_args: int, value_json: str) -> str:
     return head[:-1] + f', "{_VALUE}": {value_json}}}'
 
 
+TIME = "/usr/bin/time"
+
+
+def peak_rss_command(cmd: list[str], report: str) -> list[str]:
+    """``cmd`` under GNU time writing its peak RSS (kB) to ``report``, when
+    there is one: a child forked from a large process inherits that process's
+    resident size in ru_maxrss until it execs, so wait4's figure can be wrong."""
+    return [TIME, "-f", "%M", "-o", report, *cmd] if os.access(TIME, os.X_OK) else cmd
+
+
+def peak_rss_kb(report: str, usage) -> int:
+    try:
+        return int(Path(report).read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return usage.ru_maxrss
+
+
 class ParallelSandbox:
     """The UDFs in ``workers`` sandbox processes at once, each on a contiguous
     share of the rows (as BigQuery spreads a UDF over slots); values are
@@ -659,8 +683,10 @@ class ParallelSandbox:
                     for row in rows[lo:hi]:
                         f.write(json.dumps(list(row), ensure_ascii=False, default=_json_default) + "\n")
                 err = open(os.path.join(tmp, f"err{w}.txt"), "w")
-                p = subprocess.Popen([self.node, self.sandbox, "--package", str(package_dir), "--function", name,
-                                      "--input", inp, "--output", out], stdout=subprocess.DEVNULL, stderr=err)
+                cmd = [self.node, self.sandbox, "--package", str(package_dir), "--function", name,
+                       "--input", inp, "--output", out]
+                p = subprocess.Popen(peak_rss_command(cmd, os.path.join(tmp, f"rss{w}.txt")),
+                                     stdout=subprocess.DEVNULL, stderr=err)
                 err.close()
                 procs[p.pid] = (w, lo, hi, out, time.perf_counter())
             stats = [None] * len(bounds)
@@ -676,7 +702,7 @@ class ParallelSandbox:
                         os.kill(other, 15)
                     raise UDFError(f"{name}: sandbox worker {w} exited {code}: {msg}")
                 stats[w] = {"rows": hi - lo, "seconds": time.perf_counter() - t0,
-                            "max_rss_kb": usage.ru_maxrss}
+                            "max_rss_kb": peak_rss_kb(os.path.join(tmp, f"rss{w}.txt"), usage)}
             with open(path, "w", encoding="utf-8") as f:
                 for w, (lo, hi) in enumerate(bounds):
                     with open(os.path.join(tmp, f"out{w}.ndjson"), encoding="utf-8") as values:
@@ -1436,6 +1462,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "render":
         return _render_main(argv[1:])
+    if argv and argv[0] == "model-version":  # the @model_version of item_topics.sql
+        if len(argv) != 2:
+            print("usage: sql_pipeline.py model-version PACKAGE_DIR", file=sys.stderr)
+            return 2
+        try:
+            print(package_model_version(argv[1]))
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        return 0
     ap = argparse.ArgumentParser(description="Run jatopic's BigQuery SQL pipeline on DuckDB.")
     ap.add_argument("--package", help="`jatopic package` directory (UDFs run in js/bq-sandbox.mjs); "
                     "without it a fake pure-Python evaluator stands in")

@@ -20,7 +20,7 @@ and at most ``top_k`` rows per query row. Two engines:
   emulated with ScaNN (the library behind TreeAH): a k-means tree with one
   leaf per ``leaf_node_embedding_count`` (1000) rows, searching
   ``fraction_lists_to_search`` of the leaves with asymmetric hashing, then
-  re-scoring the best ``4 * top_k`` exactly. Needs numpy and scann
+  re-scoring the best ``30 * top_k`` exactly. Needs numpy and scann
   (scripts/requirements-scale.txt).
 
 BigQuery uses an index only when the base is an indexed table with at least
@@ -43,7 +43,7 @@ TREE_AH_LEAF_SIZE = 1000
 # fraction_lists_to_search when a call does not set it (docs/scale.md).
 DEFAULT_FRACTION = 0.05
 # Candidates ScaNN re-scores exactly, per neighbour asked for.
-REORDER_FACTOR = 4
+REORDER_FACTOR = 30
 # Rows fetched from DuckDB per chunk when building numpy matrices.
 CHUNK_ROWS = 50_000
 
