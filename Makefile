@@ -28,7 +28,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
+.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
+	@echo "make bench-scale - the serving SQL at 10^4..10^6 items: time, memory, growth, recall (docs/scale.md)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
@@ -96,6 +97,19 @@ $(BUILD)/venv-v8-%/.installed: scripts/requirements-v8-%.txt
 	@echo "== python venv $(BUILD)/venv-v8-$* ($$(cat $<))"
 	$(PYTHON) -m venv $(BUILD)/venv-v8-$*
 	$(BUILD)/venv-v8-$*/bin/pip install -q --disable-pip-version-check -r $<
+	@touch $@
+
+# numpy, ScaNN and matplotlib beside the SQL harness, for the scale
+# benchmark and its tests (pinned in scripts/requirements-scale.txt).
+VENV_SCALE := $(BUILD)/venv-scale
+setup-scale: $(VENV_SCALE)/.installed
+$(VENV_SCALE)/.installed: scripts/requirements-scale.txt
+	@echo "== python venv $(VENV_SCALE) (duckdb, sqlglot, numpy, scann, matplotlib)"
+	$(PYTHON) -m venv $(VENV_SCALE)
+	$(VENV_SCALE)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-scale.txt \
+	  || { echo "== pip could not install every pin (the registry may lag): installing the direct pins, dependencies resolved against this registry"; \
+	       sed '/^# transitive/,$$d' scripts/requirements-scale.txt > $(VENV_SCALE)/direct.txt; \
+	       $(VENV_SCALE)/bin/pip install -q --disable-pip-version-check -r $(VENV_SCALE)/direct.txt; }
 	@touch $@
 
 build:
@@ -175,11 +189,17 @@ test-v8: setup-v8 web-test
 	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --shared $(SHARED) || status=1; \
 	done; exit $$status
 
+# The scale tests with numpy and ScaNN present (nothing skipped), and the
+# scale benchmark's smoke run at 10^3 items (seconds).
+test-scale: setup-scale build wasm web-test
+	$(VENV_SCALE)/bin/python -m pytest tests/sql/test_scale.py -q --package $(TEST_PKG)
+	$(VENV_SCALE)/bin/python scripts/bench_scale.py --smoke
+
 # A smoke run of the whole demo on a tiny sample (seconds) and generator determinism.
 test-demo: setup-py build wasm
 	$(PY_SQL) -m pytest tests/demo -q
 
-test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-demo test-v8
+test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-scale test-demo test-v8
 	@echo "== all tests passed"
 
 bench: setup build wasm
@@ -218,6 +238,13 @@ SANDBOX_FUZZ_RUNS ?= 1000000
 fuzz: setup-js
 	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) FUZZ_SANITIZER=$(FUZZ_SANITIZER) scripts/fuzz.sh $(FUZZ_TARGETS)
 	$(NODE) js/fuzz/sandbox.fuzz.mjs --runs $(SANDBOX_FUZZ_RUNS)
+
+# The serving SQL at catalogue scale (docs/scale.md): 10^4, 10^5 and 10^6
+# items through the whole pipeline on DuckDB, time and memory per stage, growth
+# exponents, recall of the approximate VECTOR_SEARCH, the old cross joins side
+# by side; results in build/bench-scale/. BENCH_SCALE_OPTIONS=--sizes 10000,100000
+bench-scale: build wasm setup-scale
+	$(VENV_SCALE)/bin/python scripts/bench_scale.py $(BENCH_SCALE_OPTIONS)
 
 # Topic-model training against tomotopy and gensim (venv in build/venv-bench).
 bench-lda: build

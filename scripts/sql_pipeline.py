@@ -64,6 +64,8 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
+import vector_search_emulation as vse
+
 REPO = Path(__file__).resolve().parent.parent
 SQL_DIR = REPO / "sql"
 SANDBOX = REPO / "js" / "bq-sandbox.mjs"
@@ -340,14 +342,42 @@ class Statement:
     overwrite: bool = False
 
 
+# CREATE VECTOR INDEX, which sqlglot only passes through as a command.
+_VECTOR_INDEX = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?VECTOR\s+INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>\w+)\s+"
+    r"ON\s+`(?P<table>[^`]+)`\s*\(\s*(?P<column>\w+)\s*\)\s*"
+    r"(?:STORING\s*\((?P<storing>[^)]*)\)\s*)?OPTIONS\s*\((?P<options>.*)\)\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL)
+_OPTION = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[\w.]+)")
+
+
+def parse_vector_index(text: str) -> dict | None:
+    """``CREATE VECTOR INDEX ... ON `table`(column) OPTIONS(...)`` -> its parts, else None."""
+    m = _VECTOR_INDEX.match(text.strip())
+    if not m:
+        return None
+    options = {k.lower(): v[1:-1] if v[:1] in "'\"" else v for k, v in _OPTION.findall(m.group("options"))}
+    return {"name": m.group("name"), "table": m.group("table"), "column": m.group("column"),
+            "storing": [c.strip() for c in (m.group("storing") or "").split(",") if c.strip()],
+            "options": options}
+
+
 def parse_bigquery(sql_text: str) -> list[exp.Expression]:
-    """Parse a rendered file as GoogleSQL; refuse statements sqlglot only passes through."""
+    """Parse a rendered file as GoogleSQL; refuse statements sqlglot only passes
+    through, except CREATE VECTOR INDEX (kept as a command, see ``transpile``)."""
+    import logging
+
+    sqlglot_log = logging.getLogger("sqlglot")
+    level = sqlglot_log.level
+    sqlglot_log.setLevel(logging.ERROR)  # its "falling back to a Command" warning: handled below
     try:
         stmts = [s for s in sqlglot.parse(sql_text, read="bigquery") if s is not None]
     except sqlglot.errors.ParseError as e:
         raise TranspileError(f"sqlglot cannot parse the SQL as BigQuery: {e}") from e
+    finally:
+        sqlglot_log.setLevel(level)
     for s in stmts:
-        if isinstance(s, exp.Command):
+        if isinstance(s, exp.Command) and parse_vector_index(s.sql("bigquery", comments=False)) is None:
             raise TranspileError(f"sqlglot does not understand: {s.sql('bigquery')[:200]}")
     return stmts
 
@@ -406,8 +436,25 @@ def _fix_unnest_offsets(tree: exp.Expression) -> exp.Expression:
     return tree.transform(fix)
 
 
+# Alias marking ``(SELECT * FROM t AS _jq_whole_table)``, the form a
+# ``VECTOR_SEARCH(TABLE t, ...)`` input takes locally (sqlglot's DuckDB output
+# of ``TABLE t`` inside VECTOR_SEARCH does not parse back).
+WHOLE_TABLE = "_jq_whole_table"
+
+
+def _vector_search_table_inputs(tree: exp.Expression) -> exp.Expression:
+    for vs in list(tree.find_all(exp.VectorSearch)):
+        for key in ("this", "query_table"):
+            node = vs.args.get(key)
+            if isinstance(node, exp.Table):
+                table = node.copy()
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(WHOLE_TABLE)))
+                vs.set(key, exp.Subquery(this=exp.select("*").from_(table)))
+    return tree
+
+
 def _to_duckdb(tree: exp.Expression, udfs: set[str]) -> exp.Expression:
-    tree = _strip_udf_qualifiers(tree.copy(), udfs)
+    tree = _vector_search_table_inputs(_strip_udf_qualifiers(tree.copy(), udfs))
     sql = tree.sql("duckdb", comments=False)
     try:
         duck = sqlglot.parse_one(sql, read="duckdb")
@@ -450,12 +497,19 @@ def transpile(sql_text: str, prefix: str = DEFAULT_PREFIX) -> list[Statement]:
        harness runs and writes to a local file (sqlglot's DuckDB output drops
        the OPTIONS and DuckDB has no EXPORT DATA);
     5. ``LOAD DATA ... FROM FILES(...)`` is done by the harness with
-       ``read_json`` and the declared column types (DuckDB has no LOAD DATA).
+       ``read_json`` and the declared column types (DuckDB has no LOAD DATA);
+    6. ``CREATE VECTOR INDEX`` registers the index with the runner (which
+       decides per VECTOR_SEARCH whether BigQuery would use it), and each
+       ``VECTOR_SEARCH(...)`` is evaluated before its statement and replaced
+       by a table of its output (``Runner.prepare_vector_searches``).
     """
     udfs = _udf_name_set(prefix)
     out: list[Statement] = []
     for stmt in parse_bigquery(sql_text):
-        if isinstance(stmt, exp.Export):
+        if isinstance(stmt, exp.Command):
+            out.append(Statement("vector_index", stmt,
+                                 options=parse_vector_index(stmt.sql("bigquery", comments=False))))
+        elif isinstance(stmt, exp.Export):
             out.append(Statement("export", stmt, _to_duckdb(stmt.this, udfs),
                                  options=_properties(stmt.args.get("options"))))
         elif isinstance(stmt, exp.LoadData):
@@ -570,6 +624,106 @@ def infer_type(values: Iterable[Any]) -> str:
     return "VARCHAR"
 
 
+def _digest(args) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(json.dumps(list(args), ensure_ascii=False, default=_json_default)
+                           .encode("utf-8"), digest_size=16).digest()
+
+
+def lookup_record(args, n_args: int, value_json: str) -> str:
+    """One line of a UDF lookup table: the arguments and the value (already JSON)."""
+    head = json.dumps({_ARG.format(i): args[i] for i in range(n_args)}, ensure_ascii=False,
+                      default=_json_default)
+    return head[:-1] + f', "{_VALUE}": {value_json}}}'
+
+
+TIME = "/usr/bin/time"
+
+
+def peak_rss_command(cmd: list[str], report: str) -> list[str]:
+    """``cmd`` under GNU time writing its peak RSS (kB) to ``report``, when
+    there is one: a child forked from a large process inherits that process's
+    resident size in ru_maxrss until it execs, so wait4's figure can be wrong."""
+    return [TIME, "-f", "%M", "-o", report, *cmd] if os.access(TIME, os.X_OK) else cmd
+
+
+def peak_rss_kb(report: str, usage) -> int:
+    try:
+        return int(Path(report).read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return usage.ru_maxrss
+
+
+class ParallelSandbox:
+    """The UDFs in ``workers`` sandbox processes at once, each on a contiguous
+    share of the rows (as BigQuery spreads a UDF over slots); values are
+    streamed from the workers' output files into the lookup file, never held
+    as Python objects. ``calls`` records, per evaluation, each worker's rows,
+    seconds and peak RSS (docs/s per worker in scripts/bench_scale.py)."""
+
+    def __init__(self, workers: int, node: str | None = None, sandbox: Path | str = SANDBOX):
+        if workers < 1:
+            raise ValueError("workers must be >= 1")
+        self.workers = workers
+        self.node = node or os.environ.get("NODE", "node")
+        self.sandbox = str(sandbox)
+        self.calls: list[dict] = []
+
+    def write_values(self, package_dir, name: str, rows: Sequence[Sequence[Any]], path: str, n_args: int):
+        tmp = tempfile.mkdtemp(prefix="jatopic-sandbox-")
+        try:
+            n = len(rows)
+            bounds = [(n * w // self.workers, n * (w + 1) // self.workers) for w in range(self.workers)]
+            bounds = [b for b in bounds if b[1] > b[0]]
+            procs = {}
+            for w, (lo, hi) in enumerate(bounds):
+                inp, out = os.path.join(tmp, f"in{w}.ndjson"), os.path.join(tmp, f"out{w}.ndjson")
+                with open(inp, "w", encoding="utf-8") as f:
+                    for row in rows[lo:hi]:
+                        f.write(json.dumps(list(row), ensure_ascii=False, default=_json_default) + "\n")
+                err = open(os.path.join(tmp, f"err{w}.txt"), "w")
+                cmd = [self.node, self.sandbox, "--package", str(package_dir), "--function", name,
+                       "--input", inp, "--output", out]
+                p = subprocess.Popen(peak_rss_command(cmd, os.path.join(tmp, f"rss{w}.txt")),
+                                     stdout=subprocess.DEVNULL, stderr=err)
+                err.close()
+                procs[p.pid] = (w, lo, hi, out, time.perf_counter())
+            stats = [None] * len(bounds)
+            while procs:
+                pid, status, usage = os.wait4(-1, 0)
+                if pid not in procs:
+                    continue
+                w, lo, hi, out, t0 = procs.pop(pid)
+                code = os.waitstatus_to_exitcode(status)
+                if code != 0:
+                    msg = Path(tmp, f"err{w}.txt").read_text(errors="replace")[-2000:]
+                    for other in procs:
+                        os.kill(other, 15)
+                    raise UDFError(f"{name}: sandbox worker {w} exited {code}: {msg}")
+                stats[w] = {"rows": hi - lo, "seconds": time.perf_counter() - t0,
+                            "max_rss_kb": peak_rss_kb(os.path.join(tmp, f"rss{w}.txt"), usage)}
+            with open(path, "w", encoding="utf-8") as f:
+                for w, (lo, hi) in enumerate(bounds):
+                    with open(os.path.join(tmp, f"out{w}.ndjson"), encoding="utf-8") as values:
+                        count = 0
+                        for row, line in zip(rows[lo:hi], values):
+                            f.write(lookup_record(row, n_args, line.rstrip("\n")) + "\n")
+                            count += 1
+                    if count != hi - lo:
+                        raise UDFError(f"{name}: sandbox worker {w} gave {count} results for {hi - lo} rows")
+            self.calls.append({"function": name, "rows": n, "workers": stats})
+        finally:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def __call__(self, package_dir, name: str, rows: Sequence[Sequence[Any]]) -> list:
+        with tempfile.NamedTemporaryFile("r", suffix=".ndjson", encoding="utf-8") as f:
+            self.write_values(package_dir, name, rows, f.name, len(rows[0]) if rows else 0)
+            return [json.loads(line)[_VALUE] for line in f]
+
+
 class Runner:
     """An embedded DuckDB with the jatopic UDFs available as lookups.
 
@@ -581,7 +735,21 @@ class Runner:
 
     def __init__(self, evaluator: Evaluator = fake_udf_values, package_dir=None, *,
                  database: str = ":memory:", prefix: str = DEFAULT_PREFIX,
-                 files: dict[str, str] | None = None, workdir: str | None = None):
+                 files: dict[str, str] | None = None, workdir: str | None = None,
+                 vector_search: str = "exact", exact_engine: str = "sql"):
+        if vector_search not in ("exact", "index"):
+            raise ValueError(f"vector_search: 'exact' or 'index', not {vector_search!r}")
+        if exact_engine not in ("sql", "numpy"):
+            raise ValueError(f"exact_engine: 'sql' or 'numpy', not {exact_engine!r}")
+        # VECTOR_SEARCH emulation (scripts/vector_search_emulation.py): "exact"
+        # always searches by brute force; "index" uses the approximate engine
+        # where BigQuery would use the vector index.
+        self.vector_search = vector_search
+        self.exact_engine = exact_engine
+        self.vector_indexes: dict[str, dict] = {}  # "dataset.table" -> CREATE VECTOR INDEX parts
+        self.index_min_bytes = vse.INDEX_MIN_BYTES
+        self.vector_search_calls: list[vse.SearchCall] = []
+        self._vs_counter = 0
         self.evaluator = evaluator
         self.package_dir = package_dir
         self.prefix = prefix
@@ -590,7 +758,9 @@ class Runner:
         self.con.execute("SET TimeZone = 'UTC'")
         self.files: dict[str, str] = dict(files or {})  # gs:// URI -> local path
         self._tmp = tempfile.TemporaryDirectory(prefix="jatopic-sql-", dir=workdir)
-        self.cache: dict[str, dict[str, Any]] = defaultdict(dict)  # function -> key -> value
+        # function -> digests of the argument lists already in its lookup table
+        # (digests, not values: a million ja_topics vectors would not fit as objects)
+        self.cache: dict[str, set[bytes]] = defaultdict(set)
         self.evaluator_calls: list[tuple[str, int]] = []  # (function, rows) per call
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {UDF_SCHEMA}")
 
@@ -675,31 +845,145 @@ class Runner:
         cache = self.cache[fn]
         missing, keys = [], set()
         for args in inputs:
-            key = json.dumps(list(args), ensure_ascii=False, default=_json_default)
+            key = _digest(args)
             if key not in cache and key not in keys:
                 keys.add(key)
                 missing.append(list(args))
         if not missing:
             return
         self.evaluator_calls.append((fn, len(missing)))
-        values = self.evaluator(self.package_dir, fn, missing)
-        if len(values) != len(missing):
-            raise UDFError(f"{fn}: {len(values)} values for {len(missing)} inputs")
         n_args = len(UDF_SIGNATURES[fn[len(self.prefix):]][0])
         path = self._tmp_path(f"udf-{fn}.ndjson")
-        with open(path, "w", encoding="utf-8") as f:
-            for args, value in zip(missing, values):
-                rec = {_ARG.format(i): args[i] for i in range(n_args)}
-                rec[_VALUE] = value
-                f.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+        if hasattr(self.evaluator, "write_values"):  # streams its values to the file itself
+            self.evaluator.write_values(self.package_dir, fn, missing, path, n_args)
+        else:
+            values = self.evaluator(self.package_dir, fn, missing)
+            if len(values) != len(missing):
+                raise UDFError(f"{fn}: {len(values)} values for {len(missing)} inputs")
+            with open(path, "w", encoding="utf-8") as f:
+                for args, value in zip(missing, values):
+                    f.write(lookup_record(args, n_args, json.dumps(value, ensure_ascii=False)) + "\n")
         args_t, ret_t = UDF_SIGNATURES[fn[len(self.prefix):]]
         cols = [(_ARG.format(i), t) for i, t in enumerate(args_t)] + [(_VALUE, ret_t)]
         self._create_from_json(self._lookup_table(fn), path, cols, replace=False)
-        for args, value in zip(missing, values):
-            cache[json.dumps(args, ensure_ascii=False, default=_json_default)] = value
+        os.unlink(path)
+        cache.update(keys)
 
     def _udf_calls(self, tree: exp.Expression) -> list[exp.Anonymous]:
         return [n for n in tree.find_all(exp.Anonymous) if n.name.lower() in self.udfs]
+
+    @staticmethod
+    def _visible_ctes(node: exp.Expression) -> list[exp.CTE]:
+        """The CTEs a node can see: those of enclosing WITH clauses that come
+        before the CTE holding it (and its own SELECT's)."""
+        ctes: list[exp.CTE] = []
+        child, parent = node, node.parent
+        while parent is not None:
+            if isinstance(parent, exp.With):
+                visible = []
+                for cte in parent.expressions:
+                    if cte is child:
+                        break
+                    visible.append(cte)
+                ctes = visible + ctes
+            else:
+                with_ = parent.args.get("with_")
+                if isinstance(with_, exp.With) and with_ is not child:
+                    ctes = list(with_.expressions) + ctes
+            child, parent = parent, parent.parent
+        return ctes
+
+    def _with_visible_ctes(self, select: exp.Expression, anchor: exp.Expression) -> exp.Expression:
+        ctes = self._visible_ctes(anchor)
+        if ctes:
+            needed = _referenced_ctes(select, {c.alias_or_name: c for c in ctes})
+            kept = [c.copy() for c in ctes if c.alias_or_name in needed]
+            if kept:
+                select.set("with_", exp.With(expressions=kept))
+        return select
+
+    def _vector_search_input(self, anchor: exp.VectorSearch, node: exp.Expression) -> tuple[str, str | None]:
+        """(DuckDB SQL selecting the rows of a VECTOR_SEARCH input, "dataset.table" if it is a table)."""
+        if isinstance(node, exp.Subquery):
+            table = node.this.args.get("from_")
+            table = table.this if table is not None else None
+            if isinstance(table, exp.Table) and table.alias == WHOLE_TABLE:  # TABLE t
+                bare = table.copy()
+                bare.set("alias", None)
+                return f"SELECT * FROM {bare.sql('duckdb')}", ".".join(p.name for p in bare.parts)
+            select = node.this.copy()
+            return self._with_visible_ctes(select, anchor).sql("duckdb"), None
+        raise TranspileError(f"VECTOR_SEARCH input must be TABLE t or (SELECT ...): {node.sql('duckdb')[:200]}")
+
+    def prepare_vector_searches(self, tree: exp.Expression, params: dict) -> tuple[exp.Expression, list[str]]:
+        """Evaluate every VECTOR_SEARCH of a statement into a temp table and
+        select from that instead; returns the tree and the temp tables.
+
+        Only the fields of ``query``/``base`` the statement reads are kept
+        (all of them when it reads a whole struct): the output would otherwise
+        carry every vector once per neighbour."""
+        calls = list(tree.find_all(exp.VectorSearch))
+        if not calls:
+            return tree, []
+        fields: dict[str, set[str] | None] = {"query": set(), "base": set()}
+        for col in tree.find_all(exp.Column):
+            parts = [p.name for p in col.parts]
+            if parts and parts[0].lower() in fields and len(parts) >= 2:
+                if fields[parts[0].lower()] is not None:
+                    fields[parts[0].lower()].add(parts[1])
+            elif len(parts) == 1 and parts[0].lower() in fields:
+                fields[parts[0].lower()] = None
+        temps = []
+        for vs in calls:
+            base_sql, base_table = self._vector_search_input(vs, vs.this)
+            query_sql, _ = self._vector_search_input(vs, vs.args["query_table"])
+            base_col = vs.args["column_to_search"].name
+            q_arg = vs.args.get("query_column_to_search")
+            query_col = q_arg.name if q_arg is not None else base_col
+            # Named arguments by their names (sqlglot fills its slots in order).
+            kw = {"top_k": None, "distance_type": None, "options": None}
+            for key in kw:
+                arg = vs.args.get(key)
+                if arg is not None and not isinstance(arg, exp.Kwarg):
+                    kw[key] = arg
+            for arg in vs.args.values():
+                if isinstance(arg, exp.Kwarg):
+                    name = arg.this.name.lower()
+                    if name not in kw:
+                        raise TranspileError(f"VECTOR_SEARCH: unknown argument {name}")
+                    kw[name] = arg.expression
+            top_k = 10 if kw["top_k"] is None else self._execute(
+                exp.select(kw["top_k"].copy().as_("k")), params).fetchone()[0]
+            distance = kw["distance_type"].name.upper() if kw["distance_type"] is not None else "EUCLIDEAN"
+            if distance != "COSINE":
+                raise TranspileError(f"VECTOR_SEARCH: only distance_type => 'COSINE' is emulated, not {distance}")
+            options = vse.parse_options(kw["options"].name if kw["options"] is not None else None)
+            keep = {}
+            for side, sql_text, col in (("base", base_sql, base_col), ("query", query_sql, query_col)):
+                wanted = fields[side]
+                if wanted is not None:
+                    sql_text = (f"SELECT {', '.join(_quote(f) for f in sorted(wanted | {col}))} "
+                                f"FROM ({sql_text})")
+                keep[side] = sql_text
+            self._vs_counter += 1
+            out = f"_jq_vs{self._vs_counter}"
+            index = self.vector_indexes.get(base_table) if base_table else None
+            if index is not None and index["column"] != base_col:
+                index = None
+            call = vse.run_search(self.con, out, keep["base"], base_col, keep["query"], query_col,
+                                  int(top_k), indexed=index, mode=self.vector_search, options=options,
+                                  exact_engine=self.exact_engine, index_min_bytes=self.index_min_bytes)
+            self.vector_search_calls.append(call)
+            temps.append(out)
+            holder = vs.parent
+            replacement = exp.to_table(out)
+            if isinstance(holder, exp.Table):
+                if holder.args.get("alias"):
+                    replacement.set("alias", holder.args["alias"].copy())
+                holder.replace(replacement)
+            else:
+                vs.replace(replacement)
+        return tree, temps
 
     def _prepass(self, call: exp.Anonymous) -> exp.Select:
         """SELECT DISTINCT <call's arguments> over the FROM of the SELECT holding it."""
@@ -810,21 +1094,35 @@ class Runner:
                     self._create_from_json(stmt.table, path, stmt.columns,
                                            replace=stmt.overwrite and i == 0)
                 continue
+            if stmt.kind == "vector_index":
+                spec = stmt.options
+                self.vector_indexes[spec["table"]] = spec
+                continue
             tree = self.prepare_udfs(stmt.duckdb, params)
-            cur = self._execute(tree, params)
-            if stmt.kind == "export":
-                uri = stmt.options.get("uri")
-                target = (exports or {}).get(uri)
-                if target is None:
-                    raise KeyError(f"EXPORT DATA: no local file for {uri}")
-                names = [d[0] for d in cur.description]
-                with open(target, "w", encoding="utf-8") as f:
-                    for row in cur.fetchall():
-                        f.write(to_json_line(dict(zip(names, row))) + "\n")
-            elif isinstance(stmt.bigquery, exp.Query):  # SELECT, UNION...: a result
-                names = [d[0] for d in cur.description]
-                result = [dict(zip(names, row)) for row in cur.fetchall()]
+            tree, temps = self.prepare_vector_searches(tree, params)
+            try:
+                result = self._run_statement(stmt, tree, params, exports)
+            finally:
+                for t in temps:
+                    self.con.execute(f"DROP TABLE IF EXISTS {t}")
         return result
+
+    def _run_statement(self, stmt: Statement, tree: exp.Expression, params: dict,
+                       exports: dict[str, str] | None) -> list[dict] | None:
+        cur = self._execute(tree, params)
+        if stmt.kind == "export":
+            uri = stmt.options.get("uri")
+            target = (exports or {}).get(uri)
+            if target is None:
+                raise KeyError(f"EXPORT DATA: no local file for {uri}")
+            names = [d[0] for d in cur.description]
+            with open(target, "w", encoding="utf-8") as f:
+                for row in cur.fetchall():
+                    f.write(to_json_line(dict(zip(names, row))) + "\n")
+        elif isinstance(stmt.bigquery, exp.Query):  # SELECT, UNION...: a result
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+        return None
 
     def run_file(self, path, identifiers, params=None, exports=None):
         return self.run_sql(Path(path).read_text(encoding="utf-8"), identifiers, params, exports)
@@ -877,6 +1175,7 @@ LOCAL_IDENTIFIERS = {
     "items_table": f"{LOCAL_DATASET}.items",
     "views_table": f"{LOCAL_DATASET}.views",
     "item_topics_table": f"{LOCAL_DATASET}.item_topics",
+    "item_vectors_table": f"{LOCAL_DATASET}.item_vectors",
     "user_topics_table": f"{LOCAL_DATASET}.user_topics",
     "recommendations_table": f"{LOCAL_DATASET}.recommendations",
     "similar_items_table": f"{LOCAL_DATASET}.similar_items",
@@ -896,6 +1195,8 @@ class Params:
     popularity_weight: float = 0.0
     min_similarity: float = 0.0
     boost_weight: float = 0.5
+    personal_weight: float = 0.0
+    candidates: int = 100  # items fetched per user by recommendations.sql (docs/scale.md)
     as_of: dt.datetime | None = None  # default: the latest view of the log
 
     def query_parameters(self, as_of: dt.datetime) -> dict:
@@ -903,7 +1204,25 @@ class Params:
                 "window_days": float(self.window_days), "top_n": int(self.top_n),
                 "popularity_weight": float(self.popularity_weight),
                 "min_similarity": float(self.min_similarity),
-                "boost_weight": float(self.boost_weight)}
+                "boost_weight": float(self.boost_weight),
+                "personal_weight": float(self.personal_weight),
+                "candidates": max(int(self.candidates), int(self.top_n))}
+
+
+def package_model_version(package_dir) -> str:
+    """The @model_version of a `jatopic package` directory: the SHA-256 of its
+    files' SHA-256 digests (manifest.json, in order, one per line), so a new
+    model or tokenizer gives a new version. By hand:
+    ``jq -r '.files[].sha256' manifest.json | sha256sum``."""
+    import hashlib
+
+    manifest = Path(package_dir) / "manifest.json"
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        digests = "".join(f["sha256"] + "\n" for f in files)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{manifest}: cannot read the files' sha256: {e}") from e
+    return hashlib.sha256(digests.encode("ascii")).hexdigest()
 
 
 def _id_type(*columns: Iterable[Any]) -> str:
@@ -921,6 +1240,10 @@ class Pipeline:
         self.ids = dict(LOCAL_IDENTIFIERS)
         self.log = log or (lambda s: None)
         self.item_id_type = "VARCHAR"
+        self.user_id_type = "VARCHAR"
+        # @model_version of item_topics.sql: the package's, or "local" for the fake UDFs.
+        self.model_version = (package_model_version(runner.package_dir)
+                              if runner.package_dir else "local")
 
     def _file(self, name: str) -> Path:
         return self.sql_dir / name
@@ -942,14 +1265,22 @@ class Pipeline:
             self.r.con.execute(f"CREATE OR REPLACE TABLE {self.ids['views_table']} "
                                f"(user_id VARCHAR, item_id {self.item_id_type}, viewed_at TIMESTAMP)")
             return
+        self.user_id_type = _id_type(r.get("user_id") for r in views)
         self.r.load_rows(self.ids["views_table"], views,
-                         types={"item_id": self.item_id_type,
-                                "user_id": _id_type(r.get("user_id") for r in views)},
+                         types={"item_id": self.item_id_type, "user_id": self.user_id_type},
                          timestamps=["viewed_at"])
 
+    def load_candidates(self, candidates: list[dict]):
+        """Search candidates; a missing user_id is an anonymous search (NULL)."""
+        rows = [{**c, "user_id": c.get("user_id")} for c in candidates]
+        self.r.load_rows(self.ids["candidates_table"], rows,
+                         types={"item_id": self.item_id_type, "user_id": self.user_id_type})
+
     def item_topics(self) -> int:
-        """item_topics.sql; the number of items."""
-        return self.run_table("item_topics.sql", "item_topics_table")
+        """item_topics.sql (incremental) then vector_index.sql; the number of items."""
+        n = self.run_table("item_topics.sql", "item_topics_table", {"model_version": self.model_version})
+        self.r.run_file(self._file("vector_index.sql"), self.ids)
+        return n
 
     def user_side(self, params: dict) -> tuple[int, int]:
         """user_topics.sql then recommendations.sql; (users, recommendations)."""
@@ -1009,7 +1340,7 @@ class Pipeline:
             summary["topic_labels"] = self.r.write_table(
                 ids["topic_labels_table"], out / "topic_labels.ndjson", "topic")
         if candidates:
-            self.r.load_rows(ids["candidates_table"], candidates, types={"item_id": self.item_id_type})
+            self.load_candidates(candidates)
             rows = self._timed("search boost", lambda: self.r.run_file(self._file("search_boost.sql"), ids, qp),
                                lambda rows: f"{len(rows)} candidates")
             write_ndjson(out / "search_boost.ndjson", rows)
@@ -1131,6 +1462,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "render":
         return _render_main(argv[1:])
+    if argv and argv[0] == "model-version":  # the @model_version of item_topics.sql
+        if len(argv) != 2:
+            print("usage: sql_pipeline.py model-version PACKAGE_DIR", file=sys.stderr)
+            return 2
+        try:
+            print(package_model_version(argv[1]))
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        return 0
     ap = argparse.ArgumentParser(description="Run jatopic's BigQuery SQL pipeline on DuckDB.")
     ap.add_argument("--package", help="`jatopic package` directory (UDFs run in js/bq-sandbox.mjs); "
                     "without it a fake pure-Python evaluator stands in")
@@ -1143,6 +1484,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--popularity-weight", type=float, default=0.0)
     ap.add_argument("--min-similarity", type=float, default=0.0)
     ap.add_argument("--boost-weight", type=float, default=0.5)
+    ap.add_argument("--personal-weight", type=float, default=0.0,
+                    help="search_boost.sql: share of the user's topics in the boost")
+    ap.add_argument("--recommendation-candidates", type=int, default=Params.candidates,
+                    help="recommendations.sql @candidates: nearest items fetched per user")
+    ap.add_argument("--vector-search", choices=("exact", "index"), default="exact",
+                    help="VECTOR_SEARCH emulation: exact brute force, or the approximate "
+                    "TreeAH stand-in (ScaNN) where BigQuery would use the index")
+    ap.add_argument("--exact-engine", choices=("sql", "numpy"), default="sql",
+                    help="exact VECTOR_SEARCH inside DuckDB or in numpy")
     ap.add_argument("--as-of", help="RFC 3339 end of the window (default: the latest view)")
     ap.add_argument("--topics", help="`jatopic topics --output json` file: also run topic_labels.sql")
     ap.add_argument("--candidates", help="search candidates NDJSON (query_id, query_text, item_id, "
@@ -1163,7 +1513,8 @@ def main(argv: list[str] | None = None) -> int:
         evaluator = fake_udf_values
     params = Params(half_life_days=a.half_life_days, window_days=a.window_days, top_n=a.top_n,
                     popularity_weight=a.popularity_weight, min_similarity=a.min_similarity,
-                    boost_weight=a.boost_weight, as_of=parse_timestamp(a.as_of) if a.as_of else None)
+                    boost_weight=a.boost_weight, personal_weight=a.personal_weight,
+                    candidates=a.recommendation_candidates, as_of=parse_timestamp(a.as_of) if a.as_of else None)
     items, views = read_ndjson(a.items), read_ndjson(a.views)
     candidates = read_ndjson(a.candidates) if a.candidates else None
 
@@ -1171,7 +1522,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     t0 = time.perf_counter()
-    runner = Runner(evaluator, a.package, database=a.db)
+    runner = Runner(evaluator, a.package, database=a.db, vector_search=a.vector_search,
+                    exact_engine=a.exact_engine)
     try:
         pipe = Pipeline(runner, a.sql_dir, log)
         summary = pipe.run(items, views, a.out, params, topics_path=a.topics,

@@ -2,33 +2,41 @@
 --
 -- Identifiers (placeholders in double braces, filled in and validated by
 -- `scripts/sql_pipeline.py render`):
---   item_topics_table    output of item_topics.sql
+--   item_vectors_table   output of item_topics.sql (the vector index's table)
 --   similar_items_table  project.dataset.table to create or replace
 -- Query parameters (bq query --parameter=NAME:TYPE:VALUE):
 --   @top_n           INT64    neighbours per item
 --   @min_similarity  FLOAT64  keep pairs with cosine >= this (0 keeps every
 --                             pair of topic vectors, which are non-negative)
--- Input:  item_topics_table (items with an empty or all-zero vector are skipped).
+-- Input:  item_vectors_table (items with an empty or all-zero vector are not
+--         in it: they have no neighbours and are nobody's neighbour).
 -- Output: similar_items_table, up to @top_n rows per item:
 --   item_id, rank (INT64, 1 = most similar), similar_item_id, score (cosine
 --   similarity of the two topic vectors); an item is never its own neighbour;
 --   equal scores are ordered by similar_item_id ascending.
--- Cost: compares every pair of items (n^2); for catalogues beyond ~10^5 items
--- use a vector index (CREATE VECTOR INDEX + VECTOR_SEARCH) instead.
+-- Cost: one VECTOR_SEARCH of every item against the vector index
+-- (vector_index.sql) with top_k = @top_n + 1 (the item itself is usually its
+-- own nearest neighbour): linear in the catalogue for a fixed
+-- fraction_lists_to_search. Against the exact all-pairs ranking
+-- (docs/scale.md): with the index, a neighbour the approximate search misses
+-- is replaced by the next one found (recall measured in docs/scale.md);
+-- without it (brute force, small tables) the result is the same except that
+-- among items tied at the @top_n-th score BigQuery may fetch any of them
+-- (the local emulation and the old query take the smallest item_id).
 CREATE OR REPLACE TABLE `{{similar_items_table}}` AS
-WITH vectors AS (
-  SELECT item_id, topics
-  FROM `{{item_topics_table}}`
-  WHERE (SELECT SUM(x * x) FROM UNNEST(topics) AS x) > 0
-),
-pairs AS (
+WITH neighbours AS (
   SELECT
-    a.item_id,
-    b.item_id AS similar_item_id,
-    1 - COSINE_DISTANCE(a.topics, b.topics) AS score
-  FROM vectors AS a
-  CROSS JOIN vectors AS b
-  WHERE a.item_id != b.item_id
+    query.item_id AS item_id,
+    base.item_id AS similar_item_id,
+    1 - distance AS score
+  FROM VECTOR_SEARCH(
+    TABLE `{{item_vectors_table}}`, 'topics',
+    (SELECT item_id, topics FROM `{{item_vectors_table}}`), 'topics',
+    top_k => @top_n + 1,
+    distance_type => 'COSINE',
+    options => '{"fraction_lists_to_search": 0.05}'
+  )
+  WHERE query.item_id != base.item_id
 ),
 ranked AS (
   SELECT
@@ -36,7 +44,7 @@ ranked AS (
     similar_item_id,
     score,
     ROW_NUMBER() OVER (PARTITION BY item_id ORDER BY score DESC, similar_item_id ASC) AS rank
-  FROM pairs
+  FROM neighbours
   WHERE score >= @min_similarity
 )
 SELECT item_id, rank, similar_item_id, score

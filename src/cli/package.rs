@@ -32,7 +32,12 @@ pub struct PackageArgs {
     #[arg(long)]
     temp: bool,
     /// Prefix of every function name
-    #[arg(long, value_name = "PREFIX", default_value = "ja_", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        default_value = "ja_",
+        allow_hyphen_values = true
+    )]
     function_prefix: String,
     /// Round model counts to N significant bits
     #[arg(long, value_name = "N")]

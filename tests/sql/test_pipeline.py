@@ -359,7 +359,8 @@ def test_render_checks_every_placeholder():
 
 def test_render_cli(capsys):
     rc = sp.main(["render", str(REPO / "sql" / "item_topics.sql"), "--set", "dataset=my-project.udfs",
-                  "--set", "items_table=my-project.shop.items", "--set", "item_topics_table=my-project.shop.it"])
+                  "--set", "items_table=my-project.shop.items", "--set", "item_topics_table=my-project.shop.it",
+                  "--set", "item_vectors_table=my-project.shop.iv"])
     assert rc == 0
     out = capsys.readouterr().out
     assert "`my-project.udfs`.ja_topics(" in out and "{{" not in out
@@ -533,7 +534,8 @@ def test_similar_items(pipe, top_n, min_sim):
 @pytest.mark.parametrize("boost_weight", [0.0, 0.5, 2.0])
 def test_search_boost(pipe, boost_weight):
     pipe.item_topics()
-    pipe.r.load_rows("jatopic.candidates", CANDIDATES, types={"item_id": pipe.item_id_type})
+    pipe.r.run_file(sp.SQL_DIR / "user_topics.sql", pipe.ids, params())
+    pipe.load_candidates(CANDIDATES)
     rows = pipe.r.run_file(sp.SQL_DIR / "search_boost.sql", pipe.ids, params(boost_weight=boost_weight))
     want = ref_search(CANDIDATES, ITEM_VECS, boost_weight)
     got = defaultdict(list)
