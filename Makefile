@@ -65,6 +65,15 @@ setup-rust:
 	       $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force --quiet; }; \
 	fi
 
+# pip into venv $(1) from requirements file $(2): every pin, or, when the
+# registry lags, the pins above "# transitive" with the rest resolved afresh.
+define pip_install_pins
+$(1)/bin/pip install -q --disable-pip-version-check -r $(2) \
+	  || { echo "== pip could not install every pin (the registry may lag): installing the direct pins, dependencies resolved against this registry"; \
+	       sed '/^# transitive/,$$d' $(2) > $(1)/direct.txt; \
+	       $(1)/bin/pip install -q --disable-pip-version-check -r $(1)/direct.txt; }
+endef
+
 # Every pinned install tries the exact lock first, then, when the registry
 # this machine reaches lacks a pinned transitive patch release (registries lag
 # the public ones), the same direct pins with their dependencies resolved
@@ -81,10 +90,7 @@ setup-py: $(VENV_SQL)/.installed
 $(VENV_SQL)/.installed: scripts/requirements-sql.txt
 	@echo "== python venv $(VENV_SQL) (duckdb, sqlglot, pytest)"
 	$(PYTHON) -m venv $(VENV_SQL)
-	$(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-sql.txt \
-	  || { echo "== pip could not install every pin (the registry may lag): installing the direct pins, dependencies resolved against this registry"; \
-	       sed '/^# transitive/,$$d' scripts/requirements-sql.txt > $(VENV_SQL)/direct.txt; \
-	       $(VENV_SQL)/bin/pip install -q --disable-pip-version-check -r $(VENV_SQL)/direct.txt; }
+	$(call pip_install_pins,$(VENV_SQL),scripts/requirements-sql.txt)
 	@touch $@
 
 # Three V8 generations from PyPI for tests/v8 (pinned in
@@ -106,10 +112,7 @@ setup-scale: $(VENV_SCALE)/.installed
 $(VENV_SCALE)/.installed: scripts/requirements-scale.txt
 	@echo "== python venv $(VENV_SCALE) (duckdb, sqlglot, numpy, scann, matplotlib)"
 	$(PYTHON) -m venv $(VENV_SCALE)
-	$(VENV_SCALE)/bin/pip install -q --disable-pip-version-check -r scripts/requirements-scale.txt \
-	  || { echo "== pip could not install every pin (the registry may lag): installing the direct pins, dependencies resolved against this registry"; \
-	       sed '/^# transitive/,$$d' scripts/requirements-scale.txt > $(VENV_SCALE)/direct.txt; \
-	       $(VENV_SCALE)/bin/pip install -q --disable-pip-version-check -r $(VENV_SCALE)/direct.txt; }
+	$(call pip_install_pins,$(VENV_SCALE),scripts/requirements-scale.txt)
 	@touch $@
 
 build:
