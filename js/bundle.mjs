@@ -8,8 +8,15 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { featuresNeeded } from './wasm-floor.mjs';
 
+// The UDF contract (src/bigquery/udf_contract.json) is the one copy of the
+// limits: the library-file budget checked here and the text limits the SQL
+// shims (runtime/sql.js) enforce, which the bundle defines from it.
+export const CONTRACT = JSON.parse(fs.readFileSync(new URL('../src/bigquery/udf_contract.json', import.meta.url), 'utf8'));
 // BigQuery's limit for one library file.
-export const FILE_BUDGET = 1_000_000;
+export const FILE_BUDGET = CONTRACT.limits.library_file_bytes;
+// What runtime/sql.js expects the bundle to define before it.
+export const CONTRACT_PRELUDE = `const MAX_TEXT_UNITS = ${CONTRACT.limits.text_utf16_units};\n` +
+  `const MAX_ANALYZE_UNITS = ${CONTRACT.limits.analyze_text_utf16_units};\n`;
 
 // 7 bits per character. Values that cannot appear raw in a single-quoted JS
 // string (or are awkward in a text file) are shifted to U+0100+v, a 2-byte
@@ -73,7 +80,7 @@ return wasm_bindgen;
 // from an engine too old for it by these).
 const WASM_NEEDS = ${JSON.stringify(featuresNeeded(wasm))};
 const WASM_SHA256 = '${crypto.createHash('sha256').update(wasm).digest('hex')}';
-${runtime}const WASM_BYTES = ${wasm.length};
+${CONTRACT_PRELUDE}${runtime}const WASM_BYTES = ${wasm.length};
 const WASM_TEXT = '${encode7(wasm)}';
 return jatopicApi;
 })();

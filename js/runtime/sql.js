@@ -3,10 +3,10 @@
 // and their messages, on top of the jatopic.* API (api.js). Spliced into the
 // bundle by js/bundle.mjs.
 
-// Longest inputs accepted (UTF-16 units): beyond them BigQuery's per-row
-// output limit (≈5 MB) would be exceeded anyway. Callers split with SUBSTR.
-const MAX_TEXT_UNITS = 1000000;
-const MAX_ANALYZE_UNITS = 50000;
+// MAX_TEXT_UNITS and MAX_ANALYZE_UNITS, the longest inputs accepted (UTF-16
+// units; beyond them BigQuery's per-row output limit, ≈5 MB, would be
+// exceeded anyway; callers split with SUBSTR), are defined before this file
+// by the bundle from the UDF contract (js/bundle.mjs, CONTRACT_PRELUDE).
 // Whitespace-only rows (U+3000 included, which MeCab would report as a
 // symbol token) give an empty array, as documented for the SQL functions.
 const BLANK = /^\s*$/;

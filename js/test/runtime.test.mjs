@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { RUNTIME_FILES, encode7 } from '../bundle.mjs';
+import { CONTRACT, CONTRACT_PRELUDE, RUNTIME_FILES, encode7 } from '../bundle.mjs';
 import { beyondFloor, featuresNeeded, setFloorFeatures, stripFeatures, targetFeatures } from '../wasm-floor.mjs';
 
 const dir = new URL('../runtime/', import.meta.url);
@@ -22,7 +22,7 @@ const plain = (x) => JSON.parse(JSON.stringify(x));
 // as the bundle does, and returns the named bindings.
 function load(files, names) {
   const context = vm.createContext({});
-  return vm.runInContext(`(function () { 'use strict';\n${files.map(read).join('\n')}\nreturn {${names.join(', ')}}; })()`, context);
+  return vm.runInContext(`(function () { 'use strict';\n${CONTRACT_PRELUDE}${files.map(read).join('\n')}\nreturn {${names.join(', ')}}; })()`, context);
 }
 
 test('every runtime file is in the splice list and parses as a script on its own', () => {
@@ -119,10 +119,21 @@ test('SQL shims: 1-based character starts, top topics by weight then topic, n as
   assert.throws(() => sql.ja_top_topics('x', 1.5), /n must be a non-negative integer/);
 });
 
+test('SQL shims: ja_analyze returns exactly the STRUCT fields the UDF contract declares, in order', () => {
+  const { sql } = sqlOver();
+  const returns = CONTRACT.functions.find((f) => f.name === 'analyze').returns;
+  const declared = /^ARRAY<STRUCT<(.*)>>$/.exec(returns)[1].split(',').map((field) => field.trim().split(' ')[0]);
+  assert.ok(declared.length > 5, returns);
+  assert.deepEqual(Object.keys(plain(sql.ja_analyze('東京'))[0]), declared);
+});
+
 test('SQL shims: wrong types, the length limits with the SUBSTR hint, lone surrogates made well formed', () => {
   const { sql, calls, MAX_TEXT_UNITS, MAX_ANALYZE_UNITS } = sqlOver();
   assert.throws(() => sql.ja_tokenize(5), { message: 'ja_tokenize: expected a STRING argument, got number' });
   assert.throws(() => sql.ja_topics_from_terms('a'), { message: 'ja_topics_from_terms: expected ARRAY<STRING>' });
+  // The limits come from the contract, the one copy shared with Rust and Python.
+  assert.equal(MAX_ANALYZE_UNITS, CONTRACT.limits.analyze_text_utf16_units);
+  assert.equal(MAX_TEXT_UNITS, CONTRACT.limits.text_utf16_units);
   assert.equal(MAX_ANALYZE_UNITS, 50000);
   assert.throws(() => sql.ja_analyze('😀'.repeat(MAX_ANALYZE_UNITS / 2) + 'a'),
     { message: 'ja_analyze: the text is 25001 characters (50001 UTF-16 units); the limit is 50000 UTF-16 units. Split it before calling ja_analyze, e.g. SUBSTR(text, 1, 25000), SUBSTR(text, 25001, 25000), ... (25000 characters always fit)' });
@@ -202,7 +213,26 @@ test('an engine lacking a feature of the floor is told it is too old, naming the
   assert.equal(report.ok, false);
   assert.deepEqual(report.wasm_features_missing, ['bulk-memory']);
   assert.match(report.reason, /too old for jatopic: its WebAssembly lacks bulk-memory/);
+  // The struct has exactly the fields the UDF contract declares ja_selftest() returns.
+  assert.deepEqual(Object.keys(report), structFields(CONTRACT.selftest_returns));
 });
+
+// The top-level field names of a BigQuery STRUCT<...> type.
+function structFields(type) {
+  const inner = /^STRUCT<(.*)>$/.exec(type)[1];
+  const fields = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i <= inner.length; i++) {
+    const c = inner[i];
+    if (c === '<') depth++;
+    else if (c === '>') depth--;
+    else if ((c === ',' && depth === 0) || i === inner.length) {
+      fields.push(inner.slice(start, i).trim().split(' ')[0]);
+      start = i + 1;
+    }
+  }
+  return fields;
+}
 
 test('a damaged embedded module is told apart by its SHA-256, naming jatopic and the file', () => {
   const source = fs.readFileSync(bundleFile, 'utf8');

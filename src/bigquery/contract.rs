@@ -17,6 +17,8 @@ pub struct Contract {
     pub manifest_format: String,
     /// File name of the tokenizer library inside a package.
     pub tokenizer_file: String,
+    /// What `ja_selftest()` returns (the struct js/runtime/selftest.js builds).
+    pub selftest_returns: String,
     /// Size and length limits.
     pub limits: Limits,
     /// Every function a package can hold, in the order they are written

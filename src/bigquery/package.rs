@@ -452,7 +452,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::bigquery::contract::{parse_contract, CONTRACT_JSON};
-    use crate::bigquery::selftest::{SELFTEST_INPUTS, SELFTEST_TOP_TOPICS, SELFTEST_TYPE};
+    use crate::bigquery::selftest::{SELFTEST_INPUTS, SELFTEST_TOP_TOPICS};
 
     #[test]
     fn sha256_matches_known_vectors() {
@@ -931,7 +931,10 @@ mod tests {
         let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
         let at = sql.find("`jatopic-test.unit.ja_selftest`()").unwrap();
         let definition = &sql[at..];
-        assert!(definition.contains(&format!("RETURNS {SELFTEST_TYPE}\n")));
+        let returns = &crate::bigquery::contract::contract()
+            .unwrap()
+            .selftest_returns;
+        assert!(definition.contains(&format!("RETURNS {returns}\n")));
         assert!(definition.contains("OPTIONS (library = [\"gs://jatopic-test/unit/jatopic-tokenizer.js\", \"gs://jatopic-test/unit/jatopic-model-1.js\"])"));
         let body = definition
             .split("return jatopic.selftest(")

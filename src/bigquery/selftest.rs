@@ -15,8 +15,6 @@ use crate::topic::model::Model;
 pub(crate) const SELFTEST_INPUTS: &str = include_str!("selftest.txt");
 /// How many of the fixed document's top topics `ja_selftest()` compares.
 pub const SELFTEST_TOP_TOPICS: usize = 5;
-/// What `ja_selftest()` returns (built by js/runtime/selftest.js).
-pub const SELFTEST_TYPE: &str = "STRUCT<jatopic_version STRING, libraries ARRAY<STRUCT<file STRING, sha256 STRING, expected_sha256 STRING>>, wasm_features ARRAY<STRING>, wasm_features_missing ARRAY<STRING>, wasm_memory_bytes INT64, init_ms INT64, sentence_ok BOOL, topics_ok BOOL, ok BOOL, reason STRING>";
 
 /// `ja_selftest()` as written into the package.
 pub struct SelftestFunction {
@@ -83,6 +81,8 @@ pub fn selftest_function(
             "the body of ja_selftest cannot be written".into(),
         ));
     }
+    let contract = contract()?;
+    let returns = &contract.selftest_returns;
     let name = format!("{}selftest", opts.function_prefix);
     let sql_name = if opts.temp {
         name.clone()
@@ -91,7 +91,7 @@ pub fn selftest_function(
     };
     let uris: Vec<&str> = libraries.iter().map(|l| l.uri.as_str()).collect();
     let sql = format!(
-        "\nCREATE {} {sql_name}()\nRETURNS {SELFTEST_TYPE}\nLANGUAGE js\nOPTIONS (library = [{}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
+        "\nCREATE {} {sql_name}()\nRETURNS {returns}\nLANGUAGE js\nOPTIONS (library = [{}])\nAS r\"\"\"\n{body}\n\"\"\";\n",
         if opts.temp { "TEMP FUNCTION" } else { "OR REPLACE FUNCTION" },
         uris.iter().map(|u| format!("\"{u}\"")).collect::<Vec<_>>().join(", ")
     );
@@ -101,7 +101,7 @@ pub fn selftest_function(
         temp: opts.temp,
         language: Language::Js,
         arguments: &[],
-        returns: SELFTEST_TYPE,
+        returns: &contract.selftest_returns,
         libraries: uris.iter().map(|u| u.to_string()).collect(),
         body,
     };
