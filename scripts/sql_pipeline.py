@@ -749,6 +749,9 @@ class Runner:
         self.vector_indexes: dict[str, dict] = {}  # "dataset.table" -> CREATE VECTOR INDEX parts
         self.index_min_bytes = vse.INDEX_MIN_BYTES
         self.vector_search_calls: list[vse.SearchCall] = []
+        # Exact searches only: search this many query rows (recall references at sizes
+        # where all-pairs brute force is too slow; None = every row).
+        self.exact_query_sample: int | None = None
         self._vs_counter = 0
         self.evaluator = evaluator
         self.package_dir = package_dir
@@ -972,7 +975,8 @@ class Runner:
                 index = None
             call = vse.run_search(self.con, out, keep["base"], base_col, keep["query"], query_col,
                                   int(top_k), indexed=index, mode=self.vector_search, options=options,
-                                  exact_engine=self.exact_engine, index_min_bytes=self.index_min_bytes)
+                                  exact_engine=self.exact_engine, index_min_bytes=self.index_min_bytes,
+                                  query_sample=self.exact_query_sample if self.vector_search == "exact" else None)
             self.vector_search_calls.append(call)
             temps.append(out)
             holder = vs.parent

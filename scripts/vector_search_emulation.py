@@ -211,14 +211,17 @@ def parse_options(text) -> dict:
 
 def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, query_col: str,
                top_k: int, *, indexed: dict | None, mode: str, options: dict,
-               exact_engine: str = "sql", index_min_bytes: int = INDEX_MIN_BYTES) -> SearchCall:
+               exact_engine: str = "sql", index_min_bytes: int = INDEX_MIN_BYTES,
+               query_sample: int | None = None) -> SearchCall:
     """Evaluate one VECTOR_SEARCH into the temp table ``out``.
 
     ``indexed``: the options of CREATE VECTOR INDEX on the base table (None if
     none); ``mode``: "exact" (always brute force) or "index" (the index when
     BigQuery would use it); ``exact_engine``: "sql" or "numpy";
     ``index_min_bytes``: the indexed data below which the search is exact
-    (BigQuery's 10 MB; 0 forces the approximate engine, for measuring recall).
+    (BigQuery's 10 MB; 0 forces the approximate engine, for measuring recall);
+    ``query_sample``: search only this many query rows, a fixed pseudo-random
+    choice (exact recall references where all-pairs brute force is too slow).
     """
     t0 = time.perf_counter()
     if top_k is None or top_k < 1:
@@ -226,6 +229,13 @@ def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, quer
     btab, qtab = f"{out}_b", f"{out}_q"
     bcols = number_rows(con, btab, base_sql)
     qcols = number_rows(con, qtab, query_sql)
+    if query_sample is not None:
+        # The same rows for the same input (hash of the row number), renumbered from 0.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {qtab}_s AS SELECT row_number() OVER (ORDER BY _jq_row) - 1 "
+                    f"AS _jq_row, * EXCLUDE (_jq_row) FROM (SELECT * FROM {qtab} ORDER BY hash(_jq_row), _jq_row "
+                    f"LIMIT {int(query_sample)})")
+        con.execute(f"DROP TABLE {qtab}")
+        con.execute(f"ALTER TABLE {qtab}_s RENAME TO {qtab}")
     for cols, col, what in ((bcols, base_col, "base"), (qcols, query_col, "query")):
         if col not in cols:
             raise VectorSearchError(f"VECTOR_SEARCH {what}: no column '{col}' (has {cols})")

@@ -164,6 +164,29 @@ def test_numpy_engines_match_the_sql_engine(pipe):
     assert hits / (200 * 10) >= 0.9
 
 
+def test_exact_search_on_a_query_sample_is_the_full_search_restricted(pipe):
+    """The recall reference above --exact-max: the same rows as the full exact
+    search for the sampled queries, the same sample on every run, and no more."""
+    pipe.item_topics()
+    pipe.r.run_file(sp.SQL_DIR / "similar_items.sql", pipe.ids, params(top_n=3))
+    full = defaultdict(list)
+    for r in pipe.r.table_rows("jatopic.similar_items", "item_id, rank"):
+        full[r["item_id"]].append(r["similar_item_id"])
+    samples = []
+    for _ in range(2):
+        pipe.r.exact_query_sample = 3
+        pipe.r.run_file(sp.SQL_DIR / "similar_items.sql", pipe.ids, params(top_n=3))
+        pipe.r.exact_query_sample = None
+        got = defaultdict(list)
+        for r in pipe.r.table_rows("jatopic.similar_items", "item_id, rank"):
+            got[r["item_id"]].append(r["similar_item_id"])
+        assert pipe.r.vector_search_calls[-1].query_rows == 3
+        assert 0 < len(got) <= 3 < len(full)
+        assert all(got[k] == full[k] for k in got)
+        samples.append(sorted(got))
+    assert samples[0] == samples[1]
+
+
 # ----------------------------------------------------------------------------
 # Recommendations and similar items on VECTOR_SEARCH
 # ----------------------------------------------------------------------------
