@@ -258,24 +258,32 @@ def hbar_chart(rows: list[dict], *, width=640, bar_h=26, gap=12, x_max=None, bud
     return svg(width, height, out, label)
 
 
-def column_chart(cols: list[dict], *, width=520, height=300, value_fmt=str, y_label="", label="column chart") -> str:
-    """cols: {label, value, colour, note}: one labelled column each, value on top."""
-    left, right, top, bottom = 58, 12, 34, 52
-    pw, ph = width - left - right, height - top - bottom
-    vmax = max(c["value"] for c in cols) * 1.12 or 1
+def value_axis(out: list, left, pw, top, ph, vmax, default_step, label_gap, tick_label):
+    """Appends a vertical value axis's grid lines and tick labels to ``out``
+    (ticks from 0 past ``vmax``) and returns the value-to-y function."""
     yt = ticks(0, vmax, 4)
-    step = yt[1] - yt[0] if len(yt) > 1 else 1
+    step = yt[1] - yt[0] if len(yt) > 1 else default_step
     vmax = max(vmax, yt[-1])
-    slot = pw / len(cols)
-    bw = min(110.0, slot * 0.58)
-    out = []
 
     def Y(v):
         return top + (1 - v / vmax) * ph
 
     for v in yt:
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" stroke="{GRID}"/>')
-        out.append(f'<text x="{left - 8}" y="{Y(v) + 4:.1f}" text-anchor="end" class="tick">{e(fmt_tick(v, step))}</text>')
+        out.append(f'<text x="{left - label_gap}" y="{Y(v) + 4:.1f}" text-anchor="end" class="tick">'
+                   f'{tick_label(v, step)}</text>')
+    return Y
+
+
+def column_chart(cols: list[dict], *, width=520, height=300, value_fmt=str, y_label="", label="column chart") -> str:
+    """cols: {label, value, colour, note}: one labelled column each, value on top."""
+    left, right, top, bottom = 58, 12, 34, 52
+    pw, ph = width - left - right, height - top - bottom
+    slot = pw / len(cols)
+    bw = min(110.0, slot * 0.58)
+    out = []
+    Y = value_axis(out, left, pw, top, ph, max(c["value"] for c in cols) * 1.12 or 1, 1, 8,
+                   lambda v, step: e(fmt_tick(v, step)))
     for i, c in enumerate(cols):
         cx = left + slot * (i + 0.5)
         y = Y(c["value"])
@@ -301,21 +309,11 @@ def topic_size_chart(shares: list[tuple[int, float]], colours: dict[int, str], l
     pw = width - left - right
     ph = 200
     height = top + ph + bottom
-    vmax = max(s for _, s in shares) * 1.1 or 1
-    yt = ticks(0, vmax, 4)
-    step = yt[1] - yt[0] if len(yt) > 1 else 0.01
-    vmax = max(vmax, yt[-1])
     slot = pw / n
     bw = max(2.0, slot * 0.72)
     out = []
-
-    def Y(v):
-        return top + (1 - v / vmax) * ph
-
-    for v in yt:
-        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" stroke="{GRID}"/>')
-        out.append(f'<text x="{left - 6}" y="{Y(v) + 4:.1f}" text-anchor="end" class="tick">'
-                   f'{pct(v, 0 if step >= 0.01 else 1)}</text>')
+    Y = value_axis(out, left, pw, top, ph, max(s for _, s in shares) * 1.1 or 1, 0.01, 6,
+                   lambda v, step: pct(v, 0 if step >= 0.01 else 1))
     label_every = 1 if slot >= 16 else (2 if slot >= 9 else 4)
     for i, (t, s) in enumerate(shares):
         x = left + i * slot + (slot - bw) / 2

@@ -1001,29 +1001,8 @@ class Runner:
             where = holder.args.get("where")
             if where is not None and not self._udf_calls(where):
                 select.set("where", where.copy())
-        # CTEs visible to the holder: those of enclosing WITH clauses that come
-        # before the CTE holding the call (and the holder's own).
-        ctes: list[exp.CTE] = []
-        child, node = call, call.parent
-        while node is not None:
-            if isinstance(node, exp.With):  # the call is inside one of its CTEs
-                visible = []
-                for cte in node.expressions:
-                    if cte is child:
-                        break
-                    visible.append(cte)
-                ctes = visible + ctes  # outer WITH clauses go first
-            else:
-                with_ = node.args.get("with_")
-                if isinstance(with_, exp.With) and with_ is not child:  # the call is in the body
-                    ctes = list(with_.expressions) + ctes
-            child, node = node, node.parent
-        if ctes:
-            needed = _referenced_ctes(select, {c.alias_or_name: c for c in ctes})
-            kept = [c.copy() for c in ctes if c.alias_or_name in needed]
-            if kept:
-                select.set("with_", exp.With(expressions=kept))
-        return select
+        # The CTEs the call can see (those before the CTE holding it, and the holder's own).
+        return self._with_visible_ctes(select, call)
 
     def prepare_udfs(self, tree: exp.Expression, params: dict) -> exp.Expression:
         """Evaluate every UDF call's inputs, then rewrite the calls into lookups."""

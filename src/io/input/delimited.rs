@@ -210,14 +210,7 @@ mod tests {
                 format!("{p}:6")
             ]
         );
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 4,
-                skipped: 0,
-                empty: 1
-            }
-        );
+        assert_eq!(stats, counted(4, 0, 1));
 
         let opts = InputOptions {
             id_field: Some("id".into()),
@@ -277,14 +270,7 @@ mod tests {
         assert_eq!(docs[0].id, "k1");
         assert_eq!(docs[0].content, terms(&["東京", "に", "行く"]));
         assert_eq!(docs[1].content, terms(&[]));
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 2,
-                skipped: 0,
-                empty: 1
-            }
-        );
+        assert_eq!(stats, counted(2, 0, 1));
     }
 
     #[test]
@@ -313,14 +299,7 @@ mod tests {
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["bad:1", "bad:5"]);
         assert_eq!(docs[1].source, format!("{p}:7"));
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 2,
-                skipped: 3,
-                empty: 0
-            }
-        );
+        assert_eq!(stats, counted(2, 3, 0));
 
         let (r, w) = read(std::slice::from_ref(&p), &InputOptions::default());
         assert!(w.is_empty());

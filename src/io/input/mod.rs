@@ -557,6 +557,15 @@ mod test_support {
         Content::Terms(t.iter().map(|s| s.to_string()).collect())
     }
 
+    /// What a read counted: documents read, rows skipped, empty documents.
+    pub fn counted(read: u64, skipped: u64, empty: u64) -> ReadStats {
+        ReadStats {
+            read,
+            skipped,
+            empty,
+        }
+    }
+
     pub fn lenient() -> InputOptions {
         InputOptions {
             max_bad_rows: 1000,
@@ -651,14 +660,7 @@ mod tests {
         let (docs, stats) = r.unwrap();
         assert_eq!(w.len(), 2);
         assert_eq!(docs.len(), 3);
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 3,
-                skipped: 2,
-                empty: 0
-            }
-        );
+        assert_eq!(stats, counted(3, 2, 0));
     }
 
     #[test]

@@ -115,14 +115,7 @@ mod tests {
         assert_eq!(docs[0].label, None);
         assert_eq!(docs[1].content, text(""));
         assert_eq!(docs[3].content, text("end"));
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 4,
-                skipped: 0,
-                empty: 2
-            }
-        );
+        assert_eq!(stats, counted(4, 0, 2));
     }
 
     #[test]
@@ -153,14 +146,7 @@ mod tests {
         assert_eq!(docs[1].label.as_deref(), Some("7"));
         assert_eq!(docs[2].label, None);
         assert_eq!(docs[3].label, None);
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 4,
-                skipped: 0,
-                empty: 2
-            }
-        );
+        assert_eq!(stats, counted(4, 0, 2));
     }
 
     #[test]
@@ -187,14 +173,7 @@ mod tests {
         let (docs, stats) = r.unwrap();
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a", "f"]);
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 2,
-                skipped: 8,
-                empty: 0
-            }
-        );
+        assert_eq!(stats, counted(2, 8, 0));
         let expected = [
             format!("{p}:2: invalid JSON: EOF while parsing a value at line 1 column 8"),
             format!("{p}:3: expected a JSON object, found array"),

@@ -376,44 +376,33 @@ mod tests {
             ]
         );
         assert!(docs.iter().all(|d| d.label.is_none()));
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 3,
-                skipped: 0,
-                empty: 2
-            }
-        );
+        assert_eq!(stats, counted(3, 0, 2));
 
+        // The (id, label) of each document read with these id and label columns.
+        let ids_labels = |id: &str, label: &str| -> Vec<(String, Option<String>)> {
+            let opts = InputOptions {
+                id_field: Some(id.into()),
+                label_field: Some(label.into()),
+                ..InputOptions::default()
+            };
+            let (r, _) = read(std::slice::from_ref(&p), &opts);
+            let (docs, _) = r.unwrap();
+            docs.into_iter().map(|d| (d.id, d.label)).collect()
+        };
+        let pairs = |want: &[(&str, Option<&str>)]| -> Vec<(String, Option<String>)> {
+            want.iter()
+                .map(|(i, l)| (i.to_string(), l.map(str::to_string)))
+                .collect()
+        };
         // String id, integer label (null = no label).
-        let opts = InputOptions {
-            id_field: Some("id".into()),
-            label_field: Some("n".into()),
-            ..InputOptions::default()
-        };
-        let (r, _) = read(std::slice::from_ref(&p), &opts);
-        let (docs, _) = r.unwrap();
-        let got: Vec<(&str, Option<&str>)> = docs
-            .iter()
-            .map(|d| (d.id.as_str(), d.label.as_deref()))
-            .collect();
-        assert_eq!(got, [("a", Some("10")), ("b", None), ("c", Some("30"))]);
-
-        // Integer id (null = the default id), float label.
-        let opts = InputOptions {
-            id_field: Some("n".into()),
-            label_field: Some("x".into()),
-            ..InputOptions::default()
-        };
-        let (r, _) = read(std::slice::from_ref(&p), &opts);
-        let (docs, _) = r.unwrap();
-        let got: Vec<(&str, Option<&str>)> = docs
-            .iter()
-            .map(|d| (d.id.as_str(), d.label.as_deref()))
-            .collect();
         assert_eq!(
-            got,
-            [("10", Some("1.5")), ("rows:2", None), ("30", Some("2"))]
+            ids_labels("id", "n"),
+            pairs(&[("a", Some("10")), ("b", None), ("c", Some("30"))])
+        );
+        // Integer id (null = the default id), float label.
+        assert_eq!(
+            ids_labels("n", "x"),
+            pairs(&[("10", Some("1.5")), ("rows:2", None), ("30", Some("2"))])
         );
     }
 
@@ -456,14 +445,7 @@ mod tests {
                 ("k4", &terms(&["x", "y"])),
             ]
         );
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 4,
-                skipped: 0,
-                empty: 2
-            }
-        );
+        assert_eq!(stats, counted(4, 0, 2));
     }
 
     #[test]

@@ -61,14 +61,7 @@ mod tests {
             ]
         );
         assert_eq!(docs[3].source, format!("{p}:4"));
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 4,
-                skipped: 0,
-                empty: 2
-            }
-        );
+        assert_eq!(stats, counted(4, 0, 2));
     }
 
     #[test]
@@ -91,14 +84,7 @@ mod tests {
                 ("t:4", &terms(&["d"])),
             ]
         );
-        assert_eq!(
-            stats,
-            ReadStats {
-                read: 3,
-                skipped: 1,
-                empty: 1
-            }
-        );
+        assert_eq!(stats, counted(3, 1, 1));
     }
 
     #[test]
