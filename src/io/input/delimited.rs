@@ -176,7 +176,7 @@ fn csv_row(
 mod tests {
     use super::super::test_support::*;
     use crate::error::Error;
-    use crate::io::input::{Content, InputOptions, ReadStats};
+    use crate::io::input::{Content, InputOptions};
 
     #[test]
     fn csv_happy_path() {

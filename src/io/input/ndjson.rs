@@ -95,7 +95,7 @@ fn row(line: &[u8], opts: &InputOptions) -> std::result::Result<Row, String> {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use crate::io::input::{InputOptions, ReadStats};
+    use crate::io::input::InputOptions;
 
     #[test]
     fn ndjson_text_default_ids() {

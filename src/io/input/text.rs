@@ -41,7 +41,7 @@ pub(super) fn read(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> R
 mod tests {
     use super::super::test_support::*;
     use crate::error::Error;
-    use crate::io::input::{Content, InputOptions, ReadStats};
+    use crate::io::input::{Content, InputOptions};
 
     #[test]
     fn text_lines() {
