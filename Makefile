@@ -28,7 +28,7 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
+.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -208,6 +208,13 @@ test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-s
 bench: setup build wasm
 	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED)
 	$(MAKE) --no-print-directory bench-udf
+
+# The tokenizer benchmark on a base revision and on the working tree, rounds
+# alternated (BASE=rev, ROUNDS=3): medians per side and their ratio.
+ROUNDS ?= 3
+bench-compare: setup build wasm
+	@test -n "$(BASE)" || { echo "bench-compare: BASE=<git revision> is required"; exit 2; }
+	SHARED=$(SHARED) sh scripts/bench_compare.sh $(BASE) $(ROUNDS)
 
 # The packaged functions in the sandbox: worker start, ja_tokenize vs
 # kuromoji.js, ja_topics throughput and parity with `jatopic infer`, and a

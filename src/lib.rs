@@ -27,7 +27,7 @@ pub mod sample;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use tokenizer::dictionary::Dictionary;
 pub use tokenizer::{Options, RawToken, Scratch, Token, Tokenizer};
 

@@ -5,7 +5,7 @@
 use jatopic::artifact::lzma::Compression;
 use jatopic::io::input::{read_documents, InputFormat, InputOptions, DECODER_PANICKED};
 use jatopic::topic::model::Model;
-use jatopic::{Dictionary, Error};
+use jatopic::{Dictionary, Error, ErrorKind};
 
 /// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
 /// (u16 LE), stored section, payload, framed under a correct header.
@@ -30,9 +30,9 @@ fn model_file(input: &[u8]) -> Vec<u8> {
 }
 
 fn format_error(e: Error) -> String {
-    match e {
-        Error::Format(m) => m,
-        other => panic!("expected a format error, got {other:?}"),
+    match e.kind() {
+        ErrorKind::Format => e.message(),
+        _ => panic!("expected a format error, got {e:?}"),
     }
 }
 
@@ -153,7 +153,8 @@ fn assert_parquet_rejected_within(input: &'static [u8], cpu_secs: f64) {
         );
     };
     match result {
-        Err(Error::Format(m)) => {
+        Err(e) if e.kind() == ErrorKind::Format => {
+            let m = e.message();
             assert!(!m.contains(DECODER_PANICKED), "{m}");
             assert!(
                 m.starts_with(&format!("{path}: not a readable Parquet file: ")),

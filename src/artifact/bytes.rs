@@ -54,7 +54,7 @@ impl<'a> Reader<'a> {
     }
     /// A format error naming the artifact and offset.
     pub fn err(&self, msg: &str) -> Error {
-        Error::Format(format!("{}: {} (at byte {})", self.what, msg, self.pos))
+        Error::format(format!("{}: {} (at byte {})", self.what, msg, self.pos))
     }
     /// True when every byte has been read.
     pub fn at_end(&self) -> bool {

@@ -67,7 +67,7 @@ impl Format {
         let head = self.header_len();
         let m = self.magic.len();
         if file.len() < head || &file[..m] != self.magic {
-            return Err(Error::Format(header_problem(
+            return Err(Error::format(header_problem(
                 file,
                 self.magic,
                 head,
@@ -77,7 +77,7 @@ impl Format {
         }
         let version = u16::from_le_bytes([file[m], file[m + 1]]);
         if version != self.version {
-            return Err(Error::Format(format!(
+            return Err(Error::format(format!(
                 "{what} format version {version} is not supported by this jatopic (expects {}): {}",
                 self.version, self.other_version
             )));
@@ -92,14 +92,14 @@ impl Format {
         let len = word();
         let sum = u64::from_le_bytes(file[head - 8..head].try_into().unwrap_or_default());
         if stored_len > file.len() - head {
-            return Err(Error::Format(format!(
+            return Err(Error::format(format!(
                 "{what} truncated: the header says the stored section has {stored_len} bytes, the file has {} after the header",
                 file.len() - head
             )));
         }
         let stored = &file[head..head + stored_len];
         if len > self.max_payload {
-            return Err(Error::Format(format!(
+            return Err(Error::format(format!(
                 "{what} header corrupted: it declares a payload of {len} bytes, over the {}-byte limit",
                 self.max_payload
             )));
@@ -113,7 +113,7 @@ impl Format {
             } else {
                 "the payload hashes"
             };
-            return Err(Error::Format(format!(
+            return Err(Error::format(format!(
                 "{what} checksum mismatch: the header says {sum:016x}, {hashed} to {hash:016x} (file corrupted)"
             )));
         }
@@ -131,7 +131,7 @@ impl Format {
     ) -> Result<Vec<u8>> {
         debug_assert!(self.stored_section || stored.is_empty());
         let length = |n: usize| {
-            u32::try_from(n).map_err(|_| Error::Input(format!("{} too large", self.what)))
+            u32::try_from(n).map_err(|_| Error::input(format!("{} too large", self.what)))
         };
         let mut out = self.magic.to_vec();
         out.extend_from_slice(&self.version.to_le_bytes());

@@ -39,7 +39,7 @@ impl Compression {
 #[cfg(feature = "cli")]
 pub fn compress(data: &[u8], how: Compression) -> Result<Vec<u8>> {
     use std::io::Write;
-    let fail = |e: xz2::stream::Error| Error::Io(format!("LZMA encoder: {e}"));
+    let fail = |e: xz2::stream::Error| Error::io_message(format!("LZMA encoder: {e}"));
     let mut options = xz2::stream::LzmaOptions::new_preset(how.preset).map_err(fail)?;
     options.dict_size(lzma_window(data.len()));
     options.position_bits(how.position_bits);
@@ -78,13 +78,13 @@ impl std::io::Read for Input<'_> {
 /// with nothing after it; any other is an error naming `what`.
 pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
     let truncated = || {
-        Error::Format(format!(
+        Error::format(format!(
             "{what} truncated or corrupted: the compressed payload ({} bytes) ends before its end marker (the file was probably cut short)",
             data.len()
         ))
     };
     let corrupt = |e: &dyn std::fmt::Display| {
-        Error::Format(format!(
+        Error::format(format!(
             "{what} corrupted: the compressed payload does not decompress ({e})"
         ))
     };
@@ -97,14 +97,14 @@ pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
     let dict_size = u32::from_le_bytes([size[0], size[1], size[2], size[3]]);
     let window = lzma_window(len);
     if dict_size != window || data[5..13] != [0xFF; 8] {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{what} corrupted: the header of its compressed payload is not one jatopic writes (LZMA dictionary size {dict_size}, expected {window} for a {len}-byte payload; then 8 bytes 0xFF)"
         )));
     }
     // LZMA cannot expand data much beyond 7,000 to 1 (a long run of one
     // byte): a larger claim is a forged header, refused before allocating.
     if len > data.len().saturating_mul(16_384) {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{what} corrupted: the header claims {len} bytes from a {}-byte compressed payload, more than LZMA can expand to",
             data.len()
         )));
@@ -148,7 +148,7 @@ pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
                     .saturating_mul(2),
             );
             out.try_reserve_exact(size - out.len()).map_err(|_| {
-                Error::Format(format!(
+                Error::format(format!(
                     "{what}: not enough memory to decompress its {len}-byte payload"
                 ))
             })?;
@@ -168,17 +168,17 @@ pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
         return Err(truncated());
     }
     if at > len {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{what} corrupted: the payload decompresses to more than the {len} bytes the header says"
         )));
     }
     if at < len {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{what} corrupted: the payload decompresses to {at} bytes, the header says {len}"
         )));
     }
     if !input.rest.is_empty() {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{what} corrupted: {} bytes follow the compressed payload's end marker",
             input.rest.len()
         )));

@@ -100,7 +100,7 @@ pub fn contract() -> Result<&'static Contract> {
     CONTRACT
         .get_or_init(|| parse_contract(CONTRACT_JSON))
         .as_ref()
-        .map_err(|e| Error::Input(format!("src/bigquery/udf_contract.json: {e}")))
+        .map_err(|e| Error::input(format!("src/bigquery/udf_contract.json: {e}")))
 }
 
 /// Parses a contract and refuses what BigQuery would refuse in the DDL

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 /// underscores, at most 1024).
 pub fn validate_dataset(dataset: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(Error::Input(format!(
+        Err(Error::input(format!(
             "--dataset {dataset:?}: {why}; expected PROJECT.DATASET, e.g. my-project.jatopic"
         )))
     };
@@ -56,7 +56,7 @@ pub fn validate_prefix(prefix: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Input(format!(
+        Err(Error::input(format!(
             "--function-prefix {prefix:?}: use letters, digits and underscores, not starting with a digit (e.g. ja_)"
         )))
     }
@@ -68,7 +68,7 @@ pub fn validate_prefix(prefix: &str) -> Result<()> {
 /// trailing slash.
 pub fn validate_gcs_prefix(prefix: &str) -> Result<String> {
     let bad = |why: &str| {
-        Err(Error::Input(format!(
+        Err(Error::input(format!(
             "--gcs-prefix {prefix:?}: {why}; expected gs://BUCKET/PATH, e.g. gs://my-bucket/jatopic/v1"
         )))
     };

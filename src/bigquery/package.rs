@@ -113,12 +113,12 @@ pub fn write_package(
     if !tokenizer_js.starts_with(b"// jatopic ")
         || !tokenizer_js.windows(12).any(|w| w == b"var jatopic ")
     {
-        return Err(Error::Input(
+        return Err(Error::input(
             "the tokenizer library is not a jatopic bundle (build it with `make wasm`, or pass --library build/jatopic-tokenizer.js)".into(),
         ));
     }
     if tokenizer_js.len() > file_budget {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "the tokenizer library is {} bytes, {} over BigQuery's {file_budget}-byte limit for one library file",
             tokenizer_js.len(),
             tokenizer_js.len() - file_budget
@@ -184,7 +184,7 @@ pub fn write_package(
     }
     for (name, bytes) in &files {
         if bytes.len() > file_budget {
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "{name} would be {} bytes, {} over the {file_budget}-byte library-file limit",
                 bytes.len(),
                 bytes.len() - file_budget
@@ -196,14 +196,14 @@ pub fn write_package(
     let total_budget = limits.query_code_bytes;
     if total > total_budget || files.len() + 1 > limits.query_resources {
         let model_total: usize = files[1..].iter().map(|(_, b)| b.len()).sum();
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "the package needs {total} bytes in {} library files, {} bytes over the {total_budget}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
             files.len(),
             total.saturating_sub(total_budget)
         )));
     }
 
-    std::fs::create_dir_all(out).map_err(|e| Error::Io(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io_error(out.display(), e))?;
     let mut libraries = Vec::new();
     for (name, bytes) in &files {
         write(out, name, bytes)?;
@@ -260,7 +260,7 @@ pub fn write_package(
             || body.len() > limits.inline_body_bytes
             || body.contains("\"\"\"")
         {
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "function body of {name} cannot be written"
             )));
         }
@@ -333,7 +333,7 @@ pub fn write_package(
         functions: manifest_functions,
     };
     let mut manifest = serde_json::to_string_pretty(&manifest)
-        .map_err(|e| Error::Input(format!("manifest.json: {e}")))?;
+        .map_err(|e| Error::input(format!("manifest.json: {e}")))?;
     manifest.push('\n');
     write(out, "manifest.json", manifest.as_bytes())?;
 

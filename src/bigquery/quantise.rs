@@ -9,7 +9,7 @@ use crate::topic::model::Model;
 /// below `min_count` to zero: smaller model files at a measured cost.
 pub fn quantise_counts(model: &Model, bits: u32, min_count: u32) -> Result<Model> {
     if !(1..=31).contains(&bits) {
-        return Err(Error::Input("--count-bits must be between 1 and 31".into()));
+        return Err(Error::input("--count-bits must be between 1 and 31".into()));
     }
     let counts = model
         .word_topic

@@ -77,7 +77,7 @@ pub fn selftest_function(
     }
     let body = format!("return jatopic.selftest({expected});");
     if body.len() > contract()?.limits.inline_body_bytes || body.contains("\"\"\"") {
-        return Err(Error::Input(
+        return Err(Error::input(
             "the body of ja_selftest cannot be written".into(),
         ));
     }

@@ -75,14 +75,14 @@ pub fn run(args: EvalArgs) -> Result<()> {
         let mut files = args.input_files.clone();
         files.extend(args.inputs.iter().cloned());
         if files.is_empty() {
-            return Err(Error::Input(
+            return Err(Error::input(
                 "eval --model needs --input FILE (held-out documents)".into(),
             ));
         }
         return run_model_eval(&model, &files, &args.reader, args.top_n);
     }
     if !args.inputs.is_empty() {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "unexpected argument {:?}: input files need --model",
             args.inputs[0]
         )));
@@ -98,7 +98,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         return Ok(());
     }
     let (Some(text), Some(reference)) = (&args.text, &args.reference) else {
-        return Err(Error::Input(
+        return Err(Error::input(
             "eval needs --corpus DIR, or --text FILE and --reference FILE, or --model MODEL.jtm"
                 .into(),
         ));

@@ -17,7 +17,7 @@ mod train;
 mod vocab;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use jatopic::Error;
+use jatopic::ErrorKind;
 use std::process::ExitCode;
 
 /// Exit status of a run that failed: a file could not be read or written, or is damaged.
@@ -88,8 +88,8 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("jatopic: {e}");
-            match e {
-                Error::Input(_) => {
+            match e.kind() {
+                ErrorKind::Input => {
                     eprintln!("hint: `jatopic help` lists the commands, `jatopic COMMAND --help` their options");
                     ExitCode::from(EXIT_USAGE)
                 }

@@ -3,7 +3,7 @@
 use clap::Args;
 use jatopic::bigquery::package::{write_package, PackageOptions};
 use jatopic::error::InFile;
-use jatopic::{Error, Result};
+use jatopic::{Error, ErrorKind, Result};
 
 /// Write the BigQuery UDF package: library files, create_functions.sql, manifest.json, deploy.sh
 #[derive(Args)]
@@ -65,7 +65,7 @@ pub fn run(args: PackageArgs) -> Result<()> {
     };
     let library = &args.library;
     let tokenizer_js = std::fs::read(library).map_err(|e| {
-        Error::Io(format!(
+        Error::io_message(format!(
             "{library}: {e} (build the tokenizer library with `make wasm`, or pass --library FILE)"
         ))
     })?;
@@ -81,7 +81,7 @@ pub fn run(args: PackageArgs) -> Result<()> {
         &opts,
     )
     .map_err(|e| match (e, &args.model) {
-        (e @ Error::Format(_), Some(p)) => e.in_file(p),
+        (e, Some(p)) if e.kind() == ErrorKind::Format => e.in_file(p),
         (e, _) => e,
     })?;
     let total: usize = report.libraries.iter().map(|l| l.bytes).sum();

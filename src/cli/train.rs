@@ -9,7 +9,7 @@ use jatopic::topic::corpus::{InternedCorpus, LazyTokenizer, VocabFilter};
 use jatopic::topic::model::{Model, TrainingInfo};
 use jatopic::topic::terms::TermConfig;
 use jatopic::topic::train::{train, TrainOptions};
-use jatopic::{Error, Result};
+use jatopic::{Error, ErrorKind, Result};
 
 /// Train an LDA topic model (deterministic for a seed, whatever the thread count)
 #[derive(Args)]
@@ -86,7 +86,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         ..TrainOptions::default()
     };
     if !(options.alpha > 0.0 && options.beta > 0.0) {
-        return Err(Error::Input("--alpha and --beta must be positive".into()));
+        return Err(Error::input("--alpha and --beta must be positive".into()));
     }
     let filter = VocabFilter {
         min_df: args.min_df,
@@ -109,14 +109,15 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     let started = std::time::Instant::now();
     if options.k < 1 {
-        return Err(Error::Input("--k must be at least 1".into()));
+        return Err(Error::input("--k must be at least 1".into()));
     }
     // The output location first: a missing or unwritable directory or a full
     // disk must fail now, not after hours of training.
     let output =
         PendingOutput::create(&args.out, model_reserve(&args.inputs)).map_err(|e| match e {
-            Error::Io(m) => Error::Io(format!(
-                "{m} (checked before reading the input; nothing was trained)"
+            e if e.kind() == ErrorKind::Io => Error::io_message(format!(
+                "{} (checked before reading the input; nothing was trained)",
+                e.message()
             )),
             e => e,
         })?;
@@ -134,13 +135,13 @@ pub fn run(args: TrainArgs) -> Result<()> {
     corpus.flush(&tok, &terms)?;
     let (vocab, empty) = corpus.filter(&filter);
     if vocab.is_empty() {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "no terms left after filtering ({} documents read); lower --min-df or raise --max-df",
             stats.read
         )));
     }
     if options.k > vocab.len() {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "--k {} is larger than the vocabulary ({} terms); use fewer topics or more text",
             options.k,
             vocab.len()

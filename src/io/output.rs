@@ -28,13 +28,13 @@ impl PendingOutput {
     /// disk), so the space the result will need is known to be there.
     pub fn create(path: &str, reserve: u64) -> Result<PendingOutput> {
         if std::path::Path::new(path).is_dir() {
-            return Err(Error::Io(format!(
+            return Err(Error::io_message(format!(
                 "{path}: is a directory; give the output file's name"
             )));
         }
         let tmp = format!("{path}.tmp-{}", std::process::id());
         let file = std::fs::File::create(&tmp).map_err(|e| {
-            Error::Io(format!(
+            Error::io_message(format!(
                 "{path}: cannot create a file in its directory ({tmp}): {e}"
             ))
         })?;
@@ -47,7 +47,7 @@ impl PendingOutput {
         signals::remove_on_signal(&pending.tmp, path);
         if reserve > 0 {
             pending.reserve(reserve).map_err(|e| {
-                Error::Io(format!(
+                Error::io_message(format!(
                     "{path}: cannot reserve {:.1} MB for it in its directory: {e}",
                     reserve as f64 / 1e6
                 ))
@@ -81,7 +81,7 @@ impl PendingOutput {
             drop(f);
             std::fs::rename(&self.tmp, &self.path)
         })();
-        written.map_err(|e| Error::Io(format!("{}: {e}", self.path)))
+        written.map_err(|e| Error::io_error(&self.path, e))
     }
 }
 

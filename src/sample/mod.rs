@@ -151,7 +151,7 @@ pub fn generate(cfg: &SampleConfig) -> Result<Sample> {
 /// if missing), each atomically (temporary file, then rename). `cfg` is the
 /// config the sample was generated with; the README records it.
 pub fn write_sample(dir: &Path, sample: &Sample, cfg: &SampleConfig) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io_error(dir.display(), e))?;
     let write = |name: &str, text: String| {
         crate::io::output::write_atomically(&dir.join(name).to_string_lossy(), text.as_bytes())
     };
@@ -161,7 +161,7 @@ pub fn write_sample(dir: &Path, sample: &Sample, cfg: &SampleConfig) -> Result<(
 }
 
 fn validate(cfg: &SampleConfig) -> Result<()> {
-    let bad = |m: String| Err(Error::Input(format!("sample: {m}")));
+    let bad = |m: String| Err(Error::input(format!("sample: {m}")));
     let (lo, hi) = cfg.views_per_user;
     if cfg.items == 0 || cfg.items > MAX_ITEMS {
         return bad(format!("items must be 1..={MAX_ITEMS}, got {}", cfg.items));
@@ -610,7 +610,10 @@ mod tests {
                 ..ok
             },
         ] {
-            assert!(matches!(generate(&cfg), Err(Error::Input(_))), "{cfg:?}");
+            assert!(
+                matches!(generate(&cfg), Err(e) if e.kind() == crate::ErrorKind::Input),
+                "{cfg:?}"
+            );
         }
         assert!(generate(&SampleConfig {
             items: 1,

@@ -104,7 +104,7 @@ struct Entry {
 
 /// The error for `file:line`.
 fn malformed(file: &str, line: usize, problem: impl std::fmt::Display) -> Error {
-    Error::Format(format!("{file}:{line}: {problem}"))
+    Error::format(format!("{file}:{line}: {problem}"))
 }
 
 /// The entries of a data file, each checked to have a key and well-formed values.
@@ -155,7 +155,7 @@ fn parse_shared(data: DataFile) -> Result<Shared> {
         list.extend(e.values);
     }
     if let Some((key, _)) = shared.lists().iter().find(|(_, list)| list.is_empty()) {
-        return Err(Error::Format(format!("{file}: \"{key}\" is missing")));
+        return Err(Error::format(format!("{file}: \"{key}\" is missing")));
     }
     Ok(shared)
 }
@@ -295,7 +295,7 @@ fn parse_categories(data: DataFile) -> Result<Vec<Category>> {
     }
 
     if categories.is_empty() {
-        return Err(Error::Format(format!("{file}: no categories")));
+        return Err(Error::format(format!("{file}: no categories")));
     }
     let mut out = Vec::with_capacity(categories.len());
     for (line, cat, style_lines) in categories {
@@ -371,7 +371,7 @@ mod tests {
 
     fn format_error(r: Result<impl Sized>) -> String {
         match r {
-            Err(Error::Format(m)) => m,
+            Err(e) if e.kind() == crate::ErrorKind::Format => e.message(),
             Err(other) => panic!("expected a format error, got {other:?}"),
             Ok(_) => panic!("expected a format error, got a vocabulary"),
         }

@@ -46,14 +46,14 @@ impl Default for BuildOptions {
 
 /// The text of one source file.
 fn read_source(path: &Path, encoding: SourceEncoding) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io_error(path.display(), e))?;
     if encoding == SourceEncoding::Utf8 {
         return String::from_utf8(bytes)
-            .map_err(|_| Error::Format(format!("{}: not valid UTF-8", path.display())));
+            .map_err(|_| Error::format(format!("{}: not valid UTF-8", path.display())));
     }
     let (text, _, had_errors) = encoding_rs::EUC_JP.decode(&bytes);
     if had_errors {
-        return Err(Error::Format(format!(
+        return Err(Error::format(format!(
             "{}: not valid EUC-JP",
             path.display()
         )));
@@ -78,7 +78,7 @@ fn read_source(path: &Path, encoding: SourceEncoding) -> Result<String> {
 fn parse_int<T: std::str::FromStr>(s: &str, what: &str, file: &str, line: usize) -> Result<T> {
     s.trim()
         .parse()
-        .map_err(|_| Error::Format(format!("{file}:{line}: bad {what} {s:?}")))
+        .map_err(|_| Error::format(format!("{file}:{line}: bad {what} {s:?}")))
 }
 
 /// What the builder learns from MeCab's output on training text.
@@ -133,7 +133,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         .map(|v| parse_int(v, "size", "matrix.def", 1))
         .collect::<Result<_>>()?;
     if head.len() != 2 || head[0] != head[1] {
-        return Err(Error::Format(
+        return Err(Error::format(
             "matrix.def: expected a square 'N N' header".into(),
         ));
     }
@@ -148,7 +148,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let b: usize = parse_int(v[1], "id", "matrix.def", i + 2)?;
         let c: i16 = parse_int(v[2], "cost", "matrix.def", i + 2)?;
         if a >= n || b >= n {
-            return Err(Error::Format(format!(
+            return Err(Error::format(format!(
                 "matrix.def:{}: id out of range",
                 i + 2
             )));
@@ -167,7 +167,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let id: usize = parse_int(id, "id", "left-id.def", i + 1)?;
         let f: Vec<&str> = feat.split(',').collect();
         if id >= n || f.len() < 6 {
-            return Err(Error::Format(format!("left-id.def:{}: bad line", i + 1)));
+            return Err(Error::format(format!("left-id.def:{}: bad line", i + 1)));
         }
         src.features[id] = std::array::from_fn(|k| f[k].to_string());
     }
@@ -185,7 +185,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         let v: Vec<&str> = l.split_whitespace().collect();
         if !v[0].starts_with("0x") {
             if v.len() < 4 {
-                return Err(Error::Format(format!(
+                return Err(Error::format(format!(
                     "char.def:{}: bad category line",
                     i + 1
                 )));
@@ -205,13 +205,13 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         };
         let hex = |s: &str| u32::from_str_radix(s.trim_start_matches("0x"), 16);
         let (Ok(lo), Ok(hi)) = (hex(lo), hex(hi)) else {
-            return Err(Error::Format(format!("char.def:{}: bad code point", i + 1)));
+            return Err(Error::format(format!("char.def:{}: bad code point", i + 1)));
         };
         let mut mask = 0u32;
         let mut default = None;
         for name in &v[1..] {
             let c = *cat_index.get(*name).ok_or_else(|| {
-                Error::Format(format!("char.def:{}: unknown category {name}", i + 1))
+                Error::format(format!("char.def:{}: unknown category {name}", i + 1))
             })?;
             mask |= 1 << c;
             default.get_or_insert(c as u8);
@@ -221,7 +221,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         }
     }
     if src.categories.first().map(|c| c.name.as_str()) != Some("DEFAULT") {
-        return Err(Error::Format(
+        return Err(Error::format(
             "char.def: DEFAULT must be the first category".into(),
         ));
     }
@@ -251,7 +251,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             continue;
         }
         let c = *cat_index.get(f[0]).ok_or_else(|| {
-            Error::Format(format!("unk.def:{}: unknown category {}", i + 1, f[0]))
+            Error::format(format!("unk.def:{}: unknown category {}", i + 1, f[0]))
         })?;
         let id: u16 = parse_int(f[1], "id", "unk.def", i + 1)?;
         let cost: i16 = parse_int(f[3], "cost", "unk.def", i + 1)?;
@@ -264,7 +264,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         .collect();
     csvs.sort();
     if csvs.is_empty() {
-        return Err(Error::Io(format!(
+        return Err(Error::io_message(format!(
             "{}: no IPADIC *.csv files (install Debian's mecab-ipadic)",
             dir.display()
         )));
@@ -277,7 +277,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
         for (i, l) in read_source(&path, opts.encoding)?.lines().enumerate() {
             let f: Vec<&str> = l.split(',').collect();
             if f.len() < 11 {
-                return Err(Error::Format(format!(
+                return Err(Error::format(format!(
                     "{name}:{}: expected at least 11 fields",
                     i + 1
                 )));
@@ -285,7 +285,7 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             let id: u16 = parse_int(f[1], "id", &name, i + 1)?;
             let cost: i16 = parse_int(f[3], "cost", &name, i + 1)?;
             if usize::from(id) >= n {
-                return Err(Error::Format(format!(
+                return Err(Error::format(format!(
                     "{name}:{}: context id {id} out of range",
                     i + 1
                 )));

@@ -69,7 +69,7 @@ impl Agreement {
         if self.unpaired == 0 {
             return Ok(());
         }
-        Err(crate::Error::Input(format!(
+        Err(crate::Error::input(format!(
             "{what}: the reference analyses and the text do not pair up ({} lines or analyses without a partner, {} lines compared): is the reference MeCab's output for exactly this text?",
             self.unpaired, self.lines
         )))
@@ -163,38 +163,38 @@ pub fn compare_corpus(
     use crate::Error;
     use std::io::Write;
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?
+        .map_err(|e| Error::io_error(dir.display(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     files.sort();
     let mut out = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::io_error(path.display(), e))?;
         let mut child = std::process::Command::new(mecab)
             .args(["-b", "100000000"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
             .map_err(|e| {
-                Error::Io(format!(
+                Error::io_message(format!(
                     "cannot run {mecab}: {e} (apt-get install mecab mecab-ipadic-utf8)"
                 ))
             })?;
         let mut stdin = child
             .stdin
             .take()
-            .ok_or_else(|| Error::Io("mecab stdin".into()))?;
+            .ok_or_else(|| Error::io_message("mecab stdin".into()))?;
         let input = text.clone();
         let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
         let output = child.wait_with_output()?;
         let written = writer
             .join()
-            .map_err(|_| Error::Io("mecab writer thread".into()))?;
+            .map_err(|_| Error::io_message("mecab writer thread".into()))?;
         // A mecab that failed explains a broken pipe: report its failure first.
         if !output.status.success() {
-            return Err(Error::Io(format!(
+            return Err(Error::io_message(format!(
                 "{mecab} failed on {} ({}): {}",
                 path.display(),
                 output.status,

@@ -2,14 +2,14 @@
 
 use crate::error::InFile;
 use crate::topic::model::Model;
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 /// Loads a model file; every error names the file.
 pub fn load_model(path: &str) -> Result<Model> {
     let bytes = std::fs::read(path).in_file(path)?;
-    Model::from_bytes(&bytes).map_err(|e| match e {
-        Error::Format(_) => e.in_file(path),
-        e => Error::Format(format!("{path}: {e}")),
+    Model::from_bytes(&bytes).map_err(|e| match e.kind() {
+        ErrorKind::Format => e.in_file(path),
+        _ => Error::format(format!("{path}: {e}")),
     })
 }
 
@@ -26,7 +26,7 @@ pub fn load_phi(model: Model, phi_path: &str, alpha_path: Option<&str>) -> Resul
         let row: std::result::Result<Vec<f64>, _> =
             line.split('\t').map(|x| x.trim().parse::<f64>()).collect();
         rows.push(row.map_err(|_| {
-            Error::Input(format!(
+            Error::input(format!(
                 "{phi_path}:{}: expected tab-separated numbers",
                 i + 1
             ))
@@ -38,7 +38,7 @@ pub fn load_phi(model: Model, phi_path: &str, alpha_path: Option<&str>) -> Resul
             t.split_whitespace()
                 .map(|x| {
                     x.parse::<f64>()
-                        .map_err(|_| Error::Input(format!("{p}: not a number: {x:?}")))
+                        .map_err(|_| Error::input(format!("{p}: not a number: {x:?}")))
                 })
                 .collect::<Result<Vec<f64>>>()?
         }
@@ -46,5 +46,5 @@ pub fn load_phi(model: Model, phi_path: &str, alpha_path: Option<&str>) -> Resul
     };
     model
         .with_phi(&rows, alpha)
-        .map_err(|e| Error::Input(format!("{phi_path}: {e}")))
+        .map_err(|e| Error::input(format!("{phi_path}: {e}")))
 }

@@ -98,7 +98,7 @@ impl Model {
     ) -> Result<Model> {
         let k = alpha.len();
         if k == 0 || word_topic.len() != vocab.len() * k {
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "model shape: {} counts for {} terms x {k} topics",
                 word_topic.len(),
                 vocab.len()
@@ -115,7 +115,7 @@ impl Model {
         // A β so small that Vβ underflows would make p(word | topic) infinite.
         if v > 0 && inv_denominator.iter().any(|x| !x.is_finite()) {
             // No float formatting here: it would add ~20 KB to the wasm module.
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "beta is too small for {v} terms: p(word | topic) overflows"
             )));
         }
@@ -168,7 +168,7 @@ impl Model {
     pub fn with_phi(mut self, phi: &[Vec<f64>], alpha: Vec<f64>) -> Result<Model> {
         let (k, v) = (phi.len(), self.vocab.len());
         if k == 0 || alpha.len() != k || phi.iter().any(|r| r.len() != v) {
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "topic-word table must be {} topics x {v} words with {} alpha values",
                 alpha.len(),
                 alpha.len()
@@ -178,7 +178,7 @@ impl Model {
         for (t, row) in phi.iter().enumerate() {
             let sum: f64 = row.iter().sum();
             if !(sum > 0.0 && sum.is_finite()) || row.iter().any(|x| *x < 0.0) {
-                return Err(Error::Input(format!(
+                return Err(Error::input(format!(
                     "topic {t}: probabilities must be non-negative with a positive sum"
                 )));
             }
@@ -187,7 +187,7 @@ impl Model {
             }
         }
         if alpha.iter().any(|a| !(*a > 0.0 && a.is_finite())) {
-            return Err(Error::Input("alpha values must be positive".into()));
+            return Err(Error::input("alpha values must be positive".into()));
         }
         self.alpha = alpha;
         self.word_topic = vec![0; v * k];
@@ -517,7 +517,7 @@ impl Model {
             return Err(r.err("trailing bytes"));
         }
         Model::new(terms, vocab, alpha, beta, word_topic, info)
-            .map_err(|e| Error::Format(e.to_string()))
+            .map_err(|e| Error::format(e.to_string()))
     }
 }
 

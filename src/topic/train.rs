@@ -207,14 +207,14 @@ pub fn train(
 ) -> crate::Result<Trained> {
     let k = opts.k;
     if k == 0 {
-        return Err(crate::Error::Input(
+        return Err(crate::Error::input(
             "the number of topics must be at least 1".into(),
         ));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| crate::Error::Input(format!("cannot start threads: {e}")))?;
+        .map_err(|e| crate::Error::input(format!("cannot start threads: {e}")))?;
     let tokens = docs.tokens();
     let offsets = docs.offsets();
     // Shard boundaries by token count, fixed for the run.

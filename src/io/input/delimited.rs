@@ -77,13 +77,13 @@ pub(super) fn read(
         .flexible(false)
         .from_reader(LineStarts::new(reader));
     let hard = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(e) => Error::Io(format!("{}: {e}", src.file)),
-        _ => Error::Input(format!("{}: {e}", src.file)),
+        csv::ErrorKind::Io(e) => Error::io(src.file, e),
+        _ => Error::input(format!("{}: {e}", src.file)),
     };
 
     let raw_headers = rdr.byte_headers().map_err(hard)?.clone();
     if raw_headers.is_empty() {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "{}: empty file, expected a header row",
             src.file
         )));
@@ -131,7 +131,7 @@ pub(super) fn read(
                         sink.malformed(src, line, &problem)?;
                     }
                     csv::ErrorKind::Io(e) => {
-                        return Err(Error::Io(format!("{}: {e}", src.file)));
+                        return Err(Error::io(src.file, e));
                     }
                     _ => {
                         let problem = e.to_string();
@@ -305,7 +305,7 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}:3: expected 3 fields, found 2 (stopping: 1 malformed rows exceed --max-bad-rows 0)"
             ))
         );
@@ -319,7 +319,7 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}: no column \"text\" in the header (columns: a, b, c)"
             ))
         );
@@ -331,7 +331,7 @@ mod tests {
         let (r, _) = read(std::slice::from_ref(&p), &opts);
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}: no column \"lab\" in the header (columns: a, b, c)"
             ))
         );
@@ -339,7 +339,7 @@ mod tests {
         let (r, _) = read(std::slice::from_ref(&e), &lenient());
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!("{e}: empty file, expected a header row"))
+            Error::input(format!("{e}: empty file, expected a header row"))
         );
     }
 }

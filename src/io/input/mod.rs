@@ -59,7 +59,7 @@ impl InputFormat {
             "tsv" => Ok(InputFormat::Tsv),
             "text" | "txt" => Ok(InputFormat::Text),
             "parquet" => Ok(InputFormat::Parquet),
-            _ => Err(Error::Input(format!(
+            _ => Err(Error::input(format!(
                 "unknown input format \"{name}\" (expected ndjson, jsonl, json, csv, tsv, text, txt or parquet)"
             ))),
         }
@@ -251,7 +251,7 @@ fn open_lines(path: &str) -> Result<Box<dyn BufRead>> {
     if path == "-" {
         return Ok(Box::new(BufReader::new(std::io::stdin())));
     }
-    let f = File::open(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
+    let f = File::open(path).map_err(|e| Error::io_message(format!("{path}: {e}")))?;
     Ok(Box::new(BufReader::new(f)))
 }
 
@@ -298,7 +298,7 @@ impl Sink<'_> {
                 Some(first) => format!("; the first was {first}"),
                 None => String::new(),
             };
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "{msg} (stopping: {n} malformed rows exceed --max-bad-rows {}{first})",
                 self.opts.max_bad_rows
             )));
@@ -381,7 +381,7 @@ fn for_each_line(
         buf.clear();
         let n = reader
             .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::Io(format!("{}: {e}", src.file)))?;
+            .map_err(|e| Error::io_error(src.file, e))?;
         if n == 0 {
             return Ok(());
         }
@@ -485,7 +485,7 @@ impl Columns {
                 }),
                 None => {
                     let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
-                    Err(Error::Input(format!(
+                    Err(Error::input(format!(
                         "{file}: no column \"{name}\" in the {place} (columns: {})",
                         names.join(", ")
                     )))
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(InputFormat::from_name("txt"), Ok(InputFormat::Text));
         assert_eq!(
             InputFormat::from_name("xml"),
-            Err(Error::Input(
+            Err(Error::input(
                 "unknown input format \"xml\" (expected ndjson, jsonl, json, csv, tsv, text, txt or parquet)"
                     .into()
             ))
@@ -633,7 +633,7 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}:2: invalid JSON: expected ident at line 1 column 2 \
                  (stopping: 1 malformed rows exceed --max-bad-rows 0)"
             ))
@@ -647,7 +647,7 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}:4: field \"text\" is missing (stopping: 2 malformed rows exceed --max-bad-rows 1; the first was {p}:2)"
             ))
         );
@@ -676,7 +676,7 @@ mod tests {
         assert_eq!(w, [format!("{a}:2: invalid UTF-8")]);
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{b}:1: invalid UTF-8 (stopping: 2 malformed rows exceed --max-bad-rows 1; the first was {a}:2)"
             ))
         );
@@ -704,7 +704,8 @@ mod tests {
         let p = d.0.join("absent.jsonl").to_string_lossy().into_owned();
         let (r, _) = read(std::slice::from_ref(&p), &InputOptions::default());
         match r {
-            Err(Error::Io(m)) => {
+            Err(e) if e.kind() == crate::ErrorKind::Io => {
+                let m = e.message();
                 assert!(m.starts_with(&format!("{p}: ")), "{m}");
                 assert!(m.contains("No such file"), "{m}");
             }

@@ -67,7 +67,7 @@ fn parquet_scalar(v: &parquet::record::Field) -> Typed<Option<String>> {
 
 /// The error for a file (or a row of it) that the Parquet decoder rejects.
 fn unreadable_parquet(at: &str, e: impl std::fmt::Display) -> Error {
-    Error::Format(format!("{at}: not a readable Parquet file: {e}"))
+    Error::format(format!("{at}: not a readable Parquet file: {e}"))
 }
 
 /// Reads a Parquet file row by row through the parquet crate's record API,
@@ -78,12 +78,12 @@ fn unreadable_parquet(at: &str, e: impl std::fmt::Display) -> Error {
 /// the place of line numbers in ids and messages.
 pub(super) fn read(path: &str, src: &Source, sink: &mut Sink) -> Result<()> {
     if path == "-" {
-        return Err(Error::Input(format!(
+        return Err(Error::input(format!(
             "{}: Parquet input needs a file path (its footer is read first, so it cannot come from stdin)",
             src.file
         )));
     }
-    let file = File::open(path).map_err(|e| Error::Io(format!("{path}: {e}")))?;
+    let file = File::open(path).map_err(|e| Error::io_message(format!("{path}: {e}")))?;
     // The decoder is not hardened against every corrupt input and may panic on
     // some; that is one more unreadable file, not a crash of the whole command.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -582,7 +582,7 @@ mod tests {
         assert!(w.is_empty());
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}:1: field \"n\" must be a string, found int \
                  (stopping: 1 malformed rows exceed --max-bad-rows 0)"
             ))
@@ -594,7 +594,7 @@ mod tests {
         let d = TempDir::new();
         let p = parquet_mixed(&d);
         let missing = |name: &str| {
-            Error::Input(format!(
+            Error::input(format!(
                 "{p}: no column \"{name}\" in the schema (columns: s, n, b, raw, t)"
             ))
         };
@@ -644,7 +644,8 @@ mod tests {
         let d = TempDir::new();
         let good = std::fs::read(parquet_rows(&d)).unwrap();
         let not_parquet = |r: Result<(Vec<Document>, ReadStats)>, p: &str| match r {
-            Err(Error::Format(m)) => {
+            Err(e) if e.kind() == crate::ErrorKind::Format => {
+                let m = e.message();
                 assert!(
                     m.starts_with(&format!("{p}: not a readable Parquet file: ")),
                     "{m}"
@@ -699,13 +700,15 @@ mod tests {
                     assert!(docs.len() as u64 == stats.read && stats.read <= 3, "{what}");
                     true
                 }
-                Err(Error::Format(m)) => {
+                Err(e) if e.kind() == crate::ErrorKind::Format => {
+                    let m = e.message();
                     assert!(!m.contains(DECODER_PANICKED), "{what}: {m}");
                     assert!(unreadable(&m), "{what}: {m}");
                     false
                 }
                 // A corrupted column name leaves a requested column missing.
-                Err(Error::Input(m)) => {
+                Err(e) if e.kind() == crate::ErrorKind::Input => {
+                    let m = e.message();
                     assert!(
                         m.starts_with(&format!("{p}: no column \"")) && m.contains("in the schema"),
                         "{what}: {m}"
@@ -751,7 +754,7 @@ mod tests {
         let (r, _) = read(&["-".to_string()], &opts);
         assert_eq!(
             r.unwrap_err(),
-            Error::Input(
+            Error::input(
                 "<stdin>: Parquet input needs a file path \
                  (its footer is read first, so it cannot come from stdin)"
                     .into()

@@ -13,7 +13,7 @@ pub(super) fn read(reader: Box<dyn BufRead>, src: &Source, sink: &mut Sink) -> R
         ("--label-field", &sink.opts.label_field),
     ] {
         if value.is_some() {
-            return Err(Error::Input(format!(
+            return Err(Error::input(format!(
                 "{}: {opt} needs a format with fields (ndjson, csv, tsv, parquet), not text",
                 src.file
             )));
@@ -110,7 +110,7 @@ mod tests {
             let (r, _) = read(std::slice::from_ref(&p), &opts);
             assert_eq!(
                 r.unwrap_err(),
-                Error::Input(format!(
+                Error::input(format!(
                     "{p}: {flag} needs a format with fields (ndjson, csv, tsv, parquet), not text"
                 ))
             );

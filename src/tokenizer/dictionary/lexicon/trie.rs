@@ -62,7 +62,7 @@ impl Trie {
         lemma_start: &[u32],
     ) -> Result<Trie> {
         let too_many = |what: &str| {
-            Error::Format(format!(
+            Error::format(format!(
                 "dictionary has {what} (this jatopic's limit); rebuild it from IPADIC with `make dict`"
             ))
         };
@@ -110,7 +110,7 @@ impl Trie {
                 if s != NO_NODE {
                     let (lo, hi) = (entry_start[s as usize], entry_end[s as usize]);
                     items.extend_from_slice(entries.get(lo as usize..hi as usize).ok_or_else(
-                        || Error::Format("dictionary entry ranges out of order".to_string()),
+                        || Error::format("dictionary entry ranges out of order".to_string()),
                     )?);
                 }
                 if t != NO_NODE {
