@@ -199,7 +199,8 @@ def bench_size(n: int, a, pkg: Path, out: Path, log) -> dict:
         pipe = sp.Pipeline(runner)
         as_of = timed(st, "load", lambda: load_sample(runner, pipe, sample), log)
         rec["views"] = runner.con.execute("SELECT count(*) FROM jatopic.views").fetchone()[0]
-        qp = sp.Params(top_n=10, candidates=a.candidates, personal_weight=0.5).query_parameters(as_of)
+        qp = sp.Params(top_n=10, candidates=a.candidates, similar_candidates=a.similar_candidates,
+                       personal_weight=0.5).query_parameters(as_of)
         timed(st, "item_topics", pipe.item_topics, log)
         call = sandbox.calls[-1]
         rec["sandbox"] = {"workers": call["workers"], "docs": call["rows"],
@@ -360,7 +361,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="10000,100000,1000000", help="catalogue sizes (items)")
     ap.add_argument("--smoke", action="store_true", help="10^3 items only, a tiny model (seconds)")
     ap.add_argument("--workers", type=int, default=2, help="sandbox workers running ja_topics at once")
-    ap.add_argument("--candidates", type=int, default=100, help="recommendations.sql @candidates")
+    ap.add_argument("--candidates", type=int, default=sp.Params.candidates, help="recommendations.sql @candidates")
+    ap.add_argument("--similar-candidates", type=int, default=sp.Params.similar_candidates,
+                    help="similar_items.sql @similar_candidates")
     ap.add_argument("--exact-max", type=int, default=100_000,
                     help="largest size whose recall reference searches every query exactly")
     ap.add_argument("--recall-sample", type=int, default=2_000,

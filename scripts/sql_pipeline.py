@@ -1180,6 +1180,7 @@ class Params:
     boost_weight: float = 0.5
     personal_weight: float = 0.0
     candidates: int = 100  # items fetched per user by recommendations.sql (docs/scale.md)
+    similar_candidates: int = 30  # neighbours fetched per item by similar_items.sql (docs/scale.md)
     as_of: dt.datetime | None = None  # default: the latest view of the log
 
     def query_parameters(self, as_of: dt.datetime) -> dict:
@@ -1189,7 +1190,9 @@ class Params:
                 "min_similarity": float(self.min_similarity),
                 "boost_weight": float(self.boost_weight),
                 "personal_weight": float(self.personal_weight),
-                "candidates": max(int(self.candidates), int(self.top_n))}
+                "candidates": max(int(self.candidates), int(self.top_n)),
+                # The item itself is among its own neighbours: one more than top_n.
+                "similar_candidates": max(int(self.similar_candidates), int(self.top_n) + 1)}
 
 
 def package_model_version(package_dir) -> str:
@@ -1471,6 +1474,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="search_boost.sql: share of the user's topics in the boost")
     ap.add_argument("--recommendation-candidates", type=int, default=Params.candidates,
                     help="recommendations.sql @candidates: nearest items fetched per user")
+    ap.add_argument("--similar-candidates", type=int, default=Params.similar_candidates,
+                    help="similar_items.sql @similar_candidates: nearest items fetched per item "
+                    "(at least --top-n + 1)")
     ap.add_argument("--vector-search", choices=("exact", "index"), default="exact",
                     help="VECTOR_SEARCH emulation: exact brute force, or the approximate "
                     "TreeAH stand-in (ScaNN) where BigQuery would use the index")
@@ -1497,7 +1503,8 @@ def main(argv: list[str] | None = None) -> int:
     params = Params(half_life_days=a.half_life_days, window_days=a.window_days, top_n=a.top_n,
                     popularity_weight=a.popularity_weight, min_similarity=a.min_similarity,
                     boost_weight=a.boost_weight, personal_weight=a.personal_weight,
-                    candidates=a.recommendation_candidates, as_of=parse_timestamp(a.as_of) if a.as_of else None)
+                    candidates=a.recommendation_candidates, similar_candidates=a.similar_candidates,
+                    as_of=parse_timestamp(a.as_of) if a.as_of else None)
     items, views = read_ndjson(a.items), read_ndjson(a.views)
     candidates = read_ndjson(a.candidates) if a.candidates else None
 

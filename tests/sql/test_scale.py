@@ -216,10 +216,14 @@ def test_user_with_no_unseen_candidate_gets_nothing(fake, tmp_path):
         runner.close()
 
 
-@pytest.mark.parametrize("top_n,min_sim", [(10, 0.0), (1, 0.0), (2, 0.0), (3, 0.6)])
-def test_similar_items_match_exact(pipe, top_n, min_sim):
+@pytest.mark.parametrize("top_n,min_sim,fetch", [(10, 0.0, 30), (1, 0.0, 30), (2, 0.0, 30), (3, 0.6, 30),
+                                                 (10, 0.0, 1), (2, 0.0, 3)])
+def test_similar_items_match_exact(pipe, top_n, min_sim, fetch):
     pipe.item_topics()
-    pipe.r.run_file(sp.SQL_DIR / "similar_items.sql", pipe.ids, params(top_n=top_n, min_similarity=min_sim))
+    pipe.r.run_file(sp.SQL_DIR / "similar_items.sql", pipe.ids,
+                    params(top_n=top_n, min_similarity=min_sim, similar_candidates=fetch))
+    # The search fetches @similar_candidates, never fewer than top_n + 1.
+    assert pipe.r.vector_search_calls[-1].top_k == max(fetch, top_n + 1)
     got = defaultdict(list)
     for r in pipe.r.table_rows("jatopic.similar_items", "item_id, rank"):
         got[r["item_id"]].append((r["similar_item_id"], r["score"]))
