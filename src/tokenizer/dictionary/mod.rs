@@ -15,11 +15,15 @@
 //! record stored together) because LZMA compresses homogeneous runs far
 //! better. Every count and index is validated at load; a malformed file
 //! gives [`Error::Format`] naming the problem, never a panic.
+//!
+//! Readings and pronunciations live in a file of their own ([`readings`]),
+//! attached to a loaded dictionary with [`Dictionary::attach_readings`].
 
 pub mod character;
 pub(crate) mod connector;
 pub(crate) mod features;
 pub(crate) mod lexicon;
+pub mod readings;
 pub(crate) mod strings;
 pub mod unknown;
 
@@ -33,6 +37,10 @@ pub use character::{CharCategory, CharRange};
 use connector::Connector;
 use lexicon::Lexicon;
 pub use lexicon::{Entry, LexiconEntry};
+use readings::Readings;
+pub use readings::WordReading;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 pub use unknown::UnknownWord;
 
 /// First bytes of every dictionary file.
@@ -65,6 +73,9 @@ pub struct Dictionary {
     /// Unknown-word templates per character category.
     pub(crate) unknown: Vec<Vec<UnknownWord>>,
     pub(crate) lexicon: Lexicon,
+    /// The file header's checksum: a readings file names its dictionary by it.
+    checksum: u64,
+    readings: Option<Readings>,
 }
 
 /// Everything needed to write a dictionary (the builder fills it in).
@@ -82,6 +93,9 @@ pub struct DictionarySource {
     pub unknown: Vec<Vec<UnknownWord>>,
     /// Lexicon entries, in any order.
     pub lexicon: Vec<LexiconEntry>,
+    /// What each word (surface, context id) reads as: IPADIC's reading and
+    /// pronunciation of the line MeCab picks among those sharing both.
+    pub readings: BTreeMap<(String, u16), WordReading>,
 }
 
 /// An index into a collection of `n` items; an error when `n` is 0 (there
@@ -128,7 +142,37 @@ impl Dictionary {
             chars,
             unknown,
             lexicon,
+            checksum: header_checksum(file),
+            readings: None,
         })
+    }
+
+    /// Attaches a readings file (`*.jtr`, written by `jatopic build-dict`
+    /// with this dictionary): tokens then carry readings. A file made for
+    /// another dictionary, or damaged, is refused with an error saying so.
+    pub fn attach_readings(&mut self, file: &[u8]) -> Result<()> {
+        self.readings = Some(Readings::from_bytes(file, self.checksum, &self.lexicon)?);
+        Ok(())
+    }
+
+    /// Whether readings are attached.
+    pub fn has_readings(&self) -> bool {
+        self.readings.is_some()
+    }
+
+    /// The reading and pronunciation (IPADIC's katakana) of the lexicon word
+    /// with context id `id` and base-form index `base` (a [`crate::RawToken`]'s)
+    /// whose surface, as analysed (after normalisation), is `surface`. `None`
+    /// for unknown words and when no readings are attached.
+    pub fn reading(
+        &self,
+        surface: &[char],
+        id: u16,
+        base: u32,
+    ) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+        let readings = self.readings.as_ref()?;
+        let word = self.lexicon.word(surface, id, base)?;
+        readings.of(word, surface)
     }
 
     /// Connection cost from a token with context id `prev` to one with `next`.
@@ -169,6 +213,14 @@ impl Dictionary {
     }
 }
 
+/// The checksum in a dictionary file's header (the file is known to be long enough).
+fn header_checksum(file: &[u8]) -> u64 {
+    let at = FORMAT.checksum_offset();
+    file.get(at..at + 8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
 /// Per payload section: name, raw bytes, bytes after LZMA on its own.
 pub type SizeReport = Vec<(&'static str, usize, usize)>;
 
@@ -206,5 +258,17 @@ impl DictionarySource {
         let stored = &connector.stored;
         report.push(("stored connection costs", stored.len(), stored.len()));
         Ok((FORMAT.write(stored, &payload, SMALLEST)?, report))
+    }
+
+    /// The readings file of `dictionary`, the file [`DictionarySource::encode`]
+    /// made from this source with word-cost quantum `word_quantum` (which
+    /// decides how conjugating words become lemmas).
+    pub fn encode_readings(&self, dictionary: &[u8], word_quantum: i64) -> Result<Vec<u8>> {
+        use crate::artifact::lzma::SMALLEST;
+        let layout =
+            lexicon::layout::LexiconLayout::of(&self.lexicon, &self.features, word_quantum);
+        let payload =
+            readings::write::payload(&layout, &self.readings, header_checksum(dictionary));
+        readings::FORMAT.write(&[], &payload, SMALLEST)
     }
 }
