@@ -448,3 +448,116 @@ pub(crate) mod write {
         w.buf
     }
 }
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::*;
+    use crate::tokenizer::fixture;
+    use crate::{Dictionary, Tokenizer};
+
+    /// `surface/reading/pronunciation` per token (`-` for none).
+    fn readings(tok: &Tokenizer, text: &str) -> Vec<String> {
+        tok.tokenize(text)
+            .iter()
+            .map(|t| {
+                let r = t.reading.as_deref().unwrap_or("-");
+                let p = t.pronunciation.as_deref().unwrap_or("-");
+                format!("{}/{r}/{p}", t.surface)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fixture_words_read_as_their_lexicon_lines() {
+        let mut dict = fixture::dictionary();
+        dict.attach_readings(fixture::readings_file()).unwrap();
+        let tok = Tokenizer::new(dict);
+        assert_eq!(
+            readings(&tok, "東京都に"),
+            ["東京/トウキョウ/トーキョー", "都/ミヤコ/ミヤコ", "に/ニ/ニ"]
+        );
+        // A conjugated form (stem 行 + ending っ), a lemma with an empty ending.
+        assert_eq!(readings(&tok, "行った"), ["行っ/イッ/イッ", "た/タ/タ"]);
+        // Unknown words have none.
+        assert_eq!(readings(&tok, "テレビ"), ["テレビ/-/-"]);
+        // Without readings attached, no token has one.
+        assert_eq!(readings(&fixture::tokenizer(), "東京"), ["東京/-/-"]);
+    }
+
+    #[test]
+    fn shipped_readings_cover_plain_words_stems_and_endings() {
+        let tok = crate::default_tokenizer_with_readings().unwrap();
+        // Pronunciations differing from readings: a plain word, a particle,
+        // an ending (ュウ/ュー) and a stem (フウギ/フーギ).
+        assert_eq!(
+            readings(&tok, "ありがとう"),
+            ["ありがとう/アリガトウ/アリガトー"]
+        );
+        assert_eq!(readings(&tok, "日本は")[1], "は/ハ/ワ");
+        assert_eq!(
+            readings(&tok, "美しゅう"),
+            ["美しゅう/ウツクシュウ/ウツクシュー"]
+        );
+        assert_eq!(readings(&tok, "封切らない")[0], "封切ら/フウギラ/フーギラ");
+        // Width normalisation: the reading is the normalised word's.
+        let opts = crate::Options { normalize: true };
+        let t = &tok.tokenize_with("ｶﾀｶﾅ", opts)[0];
+        assert_eq!(t.reading.as_deref(), Some("カタカナ"));
+    }
+
+    #[test]
+    fn readings_for_another_dictionary_are_refused() {
+        let mut dict = Dictionary::from_bytes(crate::DEFAULT_DICTIONARY).unwrap();
+        let err = dict
+            .attach_readings(fixture::readings_file())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("readings were made for another dictionary"),
+            "{err}"
+        );
+        assert!(!dict.has_readings());
+        let mut fixture_dict = fixture::dictionary();
+        let err = fixture_dict
+            .attach_readings(crate::DEFAULT_DICTIONARY)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a jatopic readings: wrong magic"), "{err}");
+    }
+
+    /// Every truncation of the payload, and every byte changed, gives an
+    /// error or a consistent load, never a panic (the frame's checksum is
+    /// recomputed so that the payload parser sees the damage).
+    #[test]
+    fn damaged_payloads_are_errors_not_panics() {
+        let file = fixture::readings_file();
+        let payload = FORMAT.read(file).unwrap().payload;
+        let dict = fixture::dictionary();
+        let load = |p: &[u8]| {
+            let f = FORMAT
+                .write(&[], p, crate::artifact::lzma::SMALLEST)
+                .unwrap();
+            let mut d = dict.clone();
+            d.attach_readings(&f)?;
+            // Whatever loaded must serve lookups without panicking.
+            let _ = readings(&Tokenizer::new(d), "東京都に行った");
+            Ok::<_, crate::Error>(())
+        };
+        assert!(load(&payload).is_ok());
+        for n in 0..payload.len() {
+            assert!(load(&payload[..n]).is_err(), "truncated to {n} bytes");
+        }
+        for i in 8..payload.len() {
+            for v in [0u8, 1, 0x7f, 0x80, 0xff] {
+                let mut p = payload.clone();
+                p[i] = v;
+                let _ = load(&p);
+            }
+        }
+    }
+
+    #[test]
+    fn katakana_shifts_hiragana_only() {
+        assert_eq!(katakana("ひらがなゝカナ漢ー".chars()), "ヒラガナヽカナ漢ー");
+    }
+}
