@@ -38,10 +38,10 @@ impl DictArgs {
     pub fn load_with_readings(&self) -> Result<Tokenizer> {
         match (&self.dict, &self.readings) {
             (Some(p), Some(r)) => {
-                let bytes = std::fs::read(p).in_file(&p.display())?;
-                let mut dict = Dictionary::from_bytes(&bytes).in_file(&p.display())?;
-                let readings = std::fs::read(r).in_file(&r.display())?;
-                dict.attach_readings(&readings).in_file(&r.display())?;
+                let bytes = std::fs::read(p).in_file(p.display())?;
+                let mut dict = Dictionary::from_bytes(&bytes).in_file(p.display())?;
+                let readings = std::fs::read(r).in_file(r.display())?;
+                dict.attach_readings(&readings).in_file(r.display())?;
                 Ok(Tokenizer::new(dict))
             }
             (Some(_), None) => self.load(),
