@@ -185,7 +185,12 @@ fn readings_of_another_dictionary_are_refused_naming_the_file() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all("猫\n".as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all("猫\n".as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
     let o = run(&good);
@@ -196,7 +201,10 @@ fn readings_of_another_dictionary_are_refused_naming_the_file() {
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(err.contains("bad.jtr"), "{err}");
-    assert!(err.contains("readings were made for another dictionary"), "{err}");
+    assert!(
+        err.contains("readings were made for another dictionary"),
+        "{err}"
+    );
     // --readings alone is a usage error: it belongs to --dict.
     let o = jatopic(&["tokenize", "--readings", "x.jtr"]);
     assert_eq!(o.status.code(), Some(2));

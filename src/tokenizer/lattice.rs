@@ -134,18 +134,11 @@ impl Tokenizer {
         t: RawToken,
         opts: Options,
     ) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
-        if t.base == UNKNOWN || !self.dict.has_readings() {
+        if t.base == UNKNOWN {
             return (None, None);
         }
-        let normalized;
-        let surface = if opts.normalize {
-            normalized = normalize::width(chars).0;
-            &normalized
-        } else {
-            chars
-        };
         self.dict
-            .reading(surface, t.id, t.base)
+            .reading(chars, t.id, t.base, opts.normalize)
             .map_or((None, None), |(r, p)| (Some(r), Some(p)))
     }
 

@@ -75,7 +75,48 @@ pub struct Dictionary {
     pub(crate) lexicon: Lexicon,
     /// The file header's checksum: a readings file names its dictionary by it.
     checksum: u64,
-    readings: Option<Readings>,
+    readings: Option<AttachedReadings>,
+}
+
+/// What [`Dictionary::reading`] returns.
+type ReadingPair<'d> = Option<(Cow<'d, str>, Cow<'d, str>)>;
+
+/// Readings and the function that looks them up. The lookup is reached
+/// through this pointer, set only by [`Dictionary::attach_readings`], so that
+/// a build that never attaches readings (the wasm bundle, whose size is
+/// budgeted) does not carry the lookup code although every token asks.
+#[derive(Debug, Clone)]
+struct AttachedReadings {
+    readings: Readings,
+    lookup: for<'d> fn(&'d Dictionary, &[char], u16, u32, bool) -> ReadingPair<'d>,
+}
+
+impl PartialEq for AttachedReadings {
+    fn eq(&self, other: &Self) -> bool {
+        self.readings == other.readings
+    }
+}
+
+impl Eq for AttachedReadings {}
+
+/// [`Dictionary::reading`], once readings are attached.
+fn lookup_reading<'d>(
+    dict: &'d Dictionary,
+    text: &[char],
+    id: u16,
+    base: u32,
+    normalize: bool,
+) -> ReadingPair<'d> {
+    let readings = &dict.readings.as_ref()?.readings;
+    let normalized;
+    let surface = if normalize {
+        normalized = crate::tokenizer::normalize::width(text).0;
+        &normalized
+    } else {
+        text
+    };
+    let word = dict.lexicon.word(surface, id, base)?;
+    readings.of(word, surface)
 }
 
 /// Everything needed to write a dictionary (the builder fills it in).
@@ -151,7 +192,10 @@ impl Dictionary {
     /// with this dictionary): tokens then carry readings. A file made for
     /// another dictionary, or damaged, is refused with an error saying so.
     pub fn attach_readings(&mut self, file: &[u8]) -> Result<()> {
-        self.readings = Some(Readings::from_bytes(file, self.checksum, &self.lexicon)?);
+        self.readings = Some(AttachedReadings {
+            readings: Readings::from_bytes(file, self.checksum, &self.lexicon)?,
+            lookup: lookup_reading,
+        });
         Ok(())
     }
 
@@ -162,17 +206,10 @@ impl Dictionary {
 
     /// The reading and pronunciation (IPADIC's katakana) of the lexicon word
     /// with context id `id` and base-form index `base` (a [`crate::RawToken`]'s)
-    /// whose surface, as analysed (after normalisation), is `surface`. `None`
-    /// for unknown words and when no readings are attached.
-    pub fn reading(
-        &self,
-        surface: &[char],
-        id: u16,
-        base: u32,
-    ) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
-        let readings = self.readings.as_ref()?;
-        let word = self.lexicon.word(surface, id, base)?;
-        readings.of(word, surface)
+    /// whose text is `text` (analysed width-normalised when `normalize`).
+    /// `None` for unknown words and when no readings are attached.
+    pub fn reading(&self, text: &[char], id: u16, base: u32, normalize: bool) -> ReadingPair<'_> {
+        (self.readings.as_ref()?.lookup)(self, text, id, base, normalize)
     }
 
     /// Connection cost from a token with context id `prev` to one with `next`.

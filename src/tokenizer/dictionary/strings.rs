@@ -29,12 +29,20 @@ impl CharTable {
     pub(crate) fn read_into(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let n = r.count("string length")?;
         for _ in 0..n {
-            self.read_one(r, out)?;
+            let rank = r.uvar()? as usize;
+            out.push(
+                *self
+                    .chars
+                    .get(rank)
+                    .ok_or_else(|| r.err("character rank out of range"))?,
+            );
         }
         Ok(())
     }
 
-    /// Reads one rank, appending its character to `out`.
+    /// Reads one rank, appending its character to `out` (what
+    /// [`CharTable::read_into`] does per character, which it repeats so as
+    /// to stay one loop).
     pub(crate) fn read_one(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let rank = r.uvar()? as usize;
         out.push(
