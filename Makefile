@@ -40,7 +40,7 @@ help:
 	@echo "make bench-scale - the serving SQL at 10^4..10^6 items: time, memory, growth, recall (docs/scale.md)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
-	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
+	@echo "make dict   - rebuild dict/ipadic.jtd and dict/ipadic-readings.jtr from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
 setup: setup-apt setup-rust setup-js setup-py
@@ -269,7 +269,8 @@ bench-train-scale: build
 dict: setup-apt build
 	@test -d $(SHARED)/corpus/train || { echo "dict: $(SHARED)/corpus/train not found"; exit 1; }
 	cat $(SHARED)/corpus/train/*.txt | mecab -b 100000000 | ./target/release/jatopic build-dict \
-	  --ipadic /usr/share/mecab/dic/ipadic --seen - --out dict/ipadic.jtd $(DICT_OPTIONS)
+	  --ipadic /usr/share/mecab/dic/ipadic --seen - --out dict/ipadic.jtd \
+	  --readings-out dict/ipadic-readings.jtr $(DICT_OPTIONS)
 
 golden: setup-apt
 	for f in tests/golden/*.txt; do mecab -b 100000000 < "$$f" > "$${f%.txt}.mecab"; done

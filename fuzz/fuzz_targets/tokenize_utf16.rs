@@ -5,8 +5,8 @@
 //! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline.
 #![no_main]
 
-use jatopic::topic::terms::TermConfig;
 use jatopic::tokenizer::decode_utf16;
+use jatopic::topic::terms::TermConfig;
 use jatopic::{Options, Scratch};
 use jatopic_fuzz::tokenizer;
 use libfuzzer_sys::fuzz_target;

@@ -87,14 +87,15 @@ pub fn run(args: EvalArgs) -> Result<()> {
             args.inputs[0]
         )));
     }
-    let tok = args.dict.load()?;
+    let tok = args.dict.load_with_readings()?;
+    let with_readings = tok.dictionary().has_readings();
     if let Some(dir) = &args.corpus {
         let mut all = Agreement::default();
         for (name, a) in compare_corpus(&tok, dir, &args.mecab)? {
-            print_agreement(&name, &a);
+            print_agreement(&name, &a, with_readings);
             all.add(&a);
         }
-        print_agreement("ALL", &all);
+        print_agreement("ALL", &all, with_readings);
         return Ok(());
     }
     let (Some(text), Some(reference)) = (&args.text, &args.reference) else {
@@ -106,19 +107,28 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let read = |p: &str| std::fs::read_to_string(p).in_file(p);
     let a = compare(&tok, &read(text)?, &read(reference)?);
     a.check_paired(reference)?;
-    print_agreement("text", &a);
+    print_agreement("text", &a, with_readings);
     Ok(())
 }
 
-fn print_agreement(name: &str, a: &Agreement) {
+fn print_agreement(name: &str, a: &Agreement, with_readings: bool) {
     println!(
-        "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}",
+        "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}{}",
         a.lines,
         a.reference,
         a.f1(),
         a.pos2_rate(),
         a.pos_full_rate(),
         a.base_rate(),
+        if with_readings {
+            format!(
+                " reading {:.5} pron {:.5}",
+                a.reading_rate(),
+                a.pronunciation_rate()
+            )
+        } else {
+            String::new()
+        },
         if a.misaligned > 0 {
             format!(" ({} lines misaligned, skipped)", a.misaligned)
         } else {

@@ -11,7 +11,8 @@ use std::io::{BufRead, BufWriter, Write};
 pub enum TokenizeOutput {
     /// Surfaces separated by spaces (MeCab's `-Owakati`)
     Wakati,
-    /// MeCab's default output: surface, tab, features; `EOS` after each line
+    /// MeCab's default output: surface, tab, features (nine, seven for
+    /// unknown words, as MeCab prints them); `EOS` after each line
     Mecab,
     /// A JSON array of tokens per line (offsets in code points)
     Json,
@@ -42,7 +43,11 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
     let opts = Options {
         normalize: args.normalize,
     };
-    let tok = args.dict.load()?;
+    // Readings only where they are printed: loading them costs start-up time.
+    let tok = match args.output {
+        TokenizeOutput::Wakati => args.dict.load()?,
+        TokenizeOutput::Mecab | TokenizeOutput::Json => args.dict.load_with_readings()?,
+    };
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut skipped) = (0u64, 0u64);
@@ -67,22 +72,14 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
             }
             TokenizeOutput::Mecab => {
                 for t in &tokens {
-                    writeln!(
-                        out,
-                        "{}\t{},{},{},{},{},{},{}",
-                        t.surface,
-                        t.pos[0],
-                        t.pos[1],
-                        t.pos[2],
-                        t.pos[3],
-                        t.conjugation[0],
-                        t.conjugation[1],
-                        t.mecab_base()
-                    )?;
+                    writeln!(out, "{}", json::mecab_line(t))?;
                 }
                 writeln!(out, "EOS")?;
             }
-            TokenizeOutput::Json => writeln!(out, "{}", json::tokens(&tokens))?,
+            TokenizeOutput::Json => {
+                let with_readings = tok.dictionary().has_readings();
+                writeln!(out, "{}", json::tokens(&tokens, with_readings))?
+            }
         }
     }
     out.flush()?;

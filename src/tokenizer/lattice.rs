@@ -5,6 +5,7 @@
 
 use crate::tokenizer::dictionary::Dictionary;
 use crate::tokenizer::normalize;
+use std::borrow::Cow;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
 /// sentence end or whitespace where possible; this bounds memory (MeCab
@@ -30,6 +31,12 @@ pub struct Token<'a> {
     pub base_form: &'a str,
     /// True when the token came from the lexicon, false for unknown-word rules.
     pub known: bool,
+    /// IPADIC's reading (katakana) of a lexicon word when the dictionary
+    /// has readings attached ([`Dictionary::attach_readings`]); `None` for
+    /// unknown words and without readings.
+    pub reading: Option<Cow<'a, str>>,
+    /// IPADIC's pronunciation, as `reading`.
+    pub pronunciation: Option<Cow<'a, str>>,
 }
 
 impl Token<'_> {
@@ -103,6 +110,7 @@ impl Tokenizer {
             .map(|t| {
                 let f = &self.dict.features[t.id as usize];
                 let surface = &text[byte_at[t.start]..byte_at[t.end]];
+                let (reading, pronunciation) = self.reading(&chars[t.start..t.end], t, opts);
                 Token {
                     surface,
                     start: t.start,
@@ -111,9 +119,27 @@ impl Tokenizer {
                     conjugation: [&f[4], &f[5]],
                     base_form: self.dict.base_form(t.base).unwrap_or(surface),
                     known: t.base != UNKNOWN,
+                    reading,
+                    pronunciation,
                 }
             })
             .collect()
+    }
+
+    /// The reading and pronunciation of token `t` whose input text is
+    /// `chars` (analysed as `opts` says), when the dictionary has readings.
+    fn reading(
+        &self,
+        chars: &[char],
+        t: RawToken,
+        opts: Options,
+    ) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+        if t.base == UNKNOWN {
+            return (None, None);
+        }
+        self.dict
+            .reading(chars, t.id, t.base, opts.normalize)
+            .map_or((None, None), |(r, p)| (Some(r), Some(p)))
     }
 
     /// The analysis without strings, for callers that hold the text in
