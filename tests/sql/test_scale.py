@@ -23,25 +23,11 @@ from sqlglot import exp
 from test_pipeline import (AS_OF, CANDIDATES, DAY, ITEM_VECS, ITEMS, REPO, TOPICS_BY_TEXT, VIEWS, FakeUDFs,
                            close, cosine, in_window, item_text, items_rows, nonzero, params, percent_rank,
                            ref_recommendations, ref_similar, ref_user_topics, sp, ts, utc)
+from test_pipeline import fake, pipe  # noqa: F401 (the same pytest fixtures as the pipeline tests)
 
 import vector_search_emulation as vse  # noqa: E402 (scripts/ is on sys.path via test_pipeline)
 
 SQL_FILES = sorted((REPO / "sql").glob("*.sql"))
-
-
-@pytest.fixture
-def fake():
-    return FakeUDFs()
-
-
-@pytest.fixture
-def pipe(fake, tmp_path):
-    runner = sp.Runner(fake, None, workdir=str(tmp_path))
-    p = sp.Pipeline(runner)
-    p.load_items(items_rows(), VIEWS, CANDIDATES)
-    p.load_views(VIEWS)
-    yield p
-    runner.close()
 
 
 # ----------------------------------------------------------------------------
