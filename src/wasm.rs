@@ -125,7 +125,7 @@ fn analyze_units(
         let x = &mut *x.borrow_mut();
         let (chars, unit_at) = decode_utf16(&x.units);
         with_tokenizer(|tok| {
-            let tokens = tok.analyze_with(&chars, Options { normalize }, &mut x.scratch);
+            let tokens = tok.analyze_with(&chars, Options { normalize, mode }, &mut x.scratch);
             x.numbers.clear();
             x.numbers.reserve(tokens.len() * width);
             for t in &tokens {

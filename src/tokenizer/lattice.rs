@@ -4,6 +4,7 @@
 //! unit BigQuery's string functions use.
 
 use crate::tokenizer::dictionary::Dictionary;
+use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
@@ -49,6 +50,8 @@ pub struct Options {
     /// Width-normalise before analysis (full-width ASCII to ASCII, half-width
     /// katakana to full-width). Offsets and surfaces still refer to the input.
     pub normalize: bool,
+    /// Normal (MeCab's path) or search (long compounds split, see [`crate::tokenizer::mode`]).
+    pub mode: Mode,
 }
 
 #[derive(Clone, Copy)]
@@ -155,7 +158,12 @@ impl Tokenizer {
         let mut piece_start = 0;
         while piece_start < chars.len() {
             let piece_end = piece_end(chars, piece_start, &self.dict);
-            lattice.run(&self.dict, &chars[piece_start..piece_end], &mut NotCounted);
+            lattice.run(
+                &self.dict,
+                &chars[piece_start..piece_end],
+                opts.mode,
+                &mut NotCounted,
+            );
             lattice.best_path();
             for n in &lattice.path {
                 out.push(RawToken {
@@ -224,7 +232,7 @@ impl Tokenizer {
         let mut lattice = Lattice::default();
         for line in lines {
             let chars: Vec<char> = line.chars().take(MAX_PIECE_CHARS).collect();
-            lattice.run(&self.dict, &chars, &mut counts);
+            lattice.run(&self.dict, &chars, Mode::Normal, &mut counts);
         }
         counts.counts
     }
@@ -316,6 +324,10 @@ struct Lattice {
     best_by_class: Vec<(u32, i32, u32)>,
     stamp: u32,
     path: Vec<Node>,
+    /// Whether the current piece is analysed in search mode.
+    search: bool,
+    /// Search mode's penalties for the current piece (kept between pieces).
+    penalty: SpanPenalty,
 }
 
 /// A node ending at the current position, as a candidate predecessor.
@@ -330,7 +342,17 @@ struct Predecessor {
 }
 
 impl Lattice {
-    fn run<O: ConnectionObserver>(&mut self, dict: &Dictionary, text: &[char], observer: &mut O) {
+    fn run<O: ConnectionObserver>(
+        &mut self,
+        dict: &Dictionary,
+        text: &[char],
+        mode: Mode,
+        observer: &mut O,
+    ) {
+        self.search = mode == Mode::Search;
+        if self.search {
+            self.penalty.prepare(text);
+        }
         self.info.clear();
         self.info.extend(text.iter().map(|&c| dict.char_info(c)));
         // Trailing whitespace belongs to no token; EOS follows the last non-space.
@@ -448,7 +470,8 @@ impl Lattice {
             // (cost, place) key: a branch on each comparison would be mispredicted often.
             let mut least = i64::MAX;
             for (place, l) in self.left.iter().enumerate() {
-                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
+                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
+                // cost < 2^16 each, plus search penalties < 6000 per character.
                 let c = l.cost + connector.cost_code(column[l.row as usize]);
                 least = least.min(i64::from(c) << 32 | place as i64);
             }
@@ -463,13 +486,18 @@ impl Lattice {
         if best.1 == NONE {
             return;
         }
+        let penalty = if self.search {
+            self.penalty.of(start, end)
+        } else {
+            0
+        };
         let idx = self.nodes.len() as u32;
         self.nodes.push(Node {
             start: start as u32,
             end: end as u32,
             id,
             base,
-            cost: best.0 + i32::from(wcost),
+            cost: best.0 + i32::from(wcost) + penalty,
             prev: best.1,
             next_same_end: self.end_head[end],
         });

@@ -15,8 +15,14 @@ use crate::topic::terms::TermConfig;
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
-/// Bump when the payload layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u16 = 2;
+/// Bump when the payload layout or the meaning of a field changes. Version 3
+/// added the tokenizer's settings to the term pipeline
+/// ([`TermConfig::tokenizer`]); a model with the default tokenizer is still
+/// written as version 2 (the oldest that holds it), so earlier jatopic
+/// versions read it.
+pub const FORMAT_VERSION: u16 = 3;
+/// The oldest model format version this jatopic reads.
+pub const OLDEST_FORMAT_VERSION: u16 = 2;
 /// Most fold-in sweeps of [`Model::infer`]; part of the model's behaviour.
 pub const INFER_ITERATIONS: usize = 50;
 /// [`Model::infer`] stops early once no expected topic count moves by more
@@ -420,7 +426,7 @@ impl Model {
         w.raw(&i.max_df.to_le_bytes());
         w.uvar(i.keep_n);
         w.raw(&i.log_likelihood.to_le_bytes());
-        self.terms.write(&mut w);
+        self.terms.write(&mut w, self.terms.format_version());
         w.uvar(self.k() as u64);
         w.uvar(self.vocab.len() as u64);
         self.vocab.iter().for_each(|t| w.str(t));
@@ -444,7 +450,11 @@ impl Model {
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         // Preset 6, faster to compress than the dictionary's 9e; the window
         // is the payload's size either way (`lzma::lzma_window`).
-        FORMAT.write(
+        let format = Format {
+            version: self.terms.format_version(),
+            ..FORMAT
+        };
+        format.write(
             &[],
             &self.payload(),
             crate::artifact::lzma::Compression::preset(6),
@@ -453,7 +463,8 @@ impl Model {
 
     /// Parses a model file, validating everything.
     pub fn from_bytes(file: &[u8]) -> Result<Model> {
-        let payload = FORMAT.read(file)?.payload;
+        let (format_version, frame) = FORMAT.read_versions(file, OLDEST_FORMAT_VERSION)?;
+        let payload = frame.payload;
         let mut r = Reader::new(&payload, "model");
         let f64_at = |r: &mut Reader| -> Result<f64> {
             let b = r.raw(8)?;
@@ -478,7 +489,7 @@ impl Model {
             keep_n: r.uvar()?,
             log_likelihood: f64_at(&mut r)?,
         };
-        let terms = TermConfig::read(&mut r)?;
+        let terms = TermConfig::read(&mut r, format_version)?;
         let k = r.uvar_max(1 << 16, "number of topics")? as usize;
         let v = r.count("vocabulary size")?;
         if k == 0 {
