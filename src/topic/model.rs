@@ -380,8 +380,9 @@ impl Model {
         self.infer_terms(&self.terms.terms(tok, text))
     }
 
-    /// K, vocabulary size, term pipeline and training metadata as a JSON
-    /// object; the real-valued parameters are in [`Model::info_numbers`]
+    /// K, vocabulary size, term pipeline (the tokenizer's lexicon tier,
+    /// mode and user dictionary checksum included) and training metadata as
+    /// a JSON object; the real-valued parameters are in [`Model::info_numbers`]
     /// (float formatting would add kilobytes to the wasm module).
     pub fn info_json(&self) -> String {
         let c = &self.terms;
@@ -395,6 +396,17 @@ impl Model {
         json::push_str_array(&mut o, &c.keep_pos);
         o.push_str(",\"stopwords\":");
         json::push_str_array(&mut o, &c.stopwords);
+        let t = &c.tokenizer;
+        o.push_str(",\"tokenizer\":{\"lexicon\":");
+        json::push_str(&mut o, t.lexicon.name());
+        o.push_str(",\"mode\":");
+        json::push_str(&mut o, t.mode.name());
+        o.push_str(",\"user_dictionary\":");
+        match t.user_dictionary_hex() {
+            Some(hex) => json::push_str(&mut o, &hex),
+            None => o.push_str("null"),
+        }
+        o.push('}');
         let i = &self.info;
         o.push_str("},\"training\":{\"version\":");
         json::push_str(&mut o, &i.version);
