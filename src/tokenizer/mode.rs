@@ -180,6 +180,93 @@ mod tests {
         assert_eq!(p.of(13, 15), 0);
     }
 
+    /// Search mode on the tiny fixture dictionary (tests/fixtures/tiny-ipadic,
+    /// whose README sums each path's cost).
+    #[cfg(feature = "cli")]
+    mod fixture_dictionary {
+        use crate::tokenizer::fixture::tokenizer;
+        use crate::tokenizer::{Mode, Options, Tokenizer};
+
+        fn surfaces(tok: &Tokenizer, text: &str, mode: Mode) -> Vec<String> {
+            let opts = Options {
+                mode,
+                ..Options::default()
+            };
+            tok.tokenize_with(text, opts)
+                .iter()
+                .map(|t| t.surface.to_string())
+                .collect()
+        }
+
+        #[test]
+        fn a_long_kanji_compound_splits_when_its_penalty_outweighs_the_parts() {
+            let tok = tokenizer();
+            // Whole 3000 against 関西 + 国際 + 空港 = 2500 + 2500 + 200 + 2500 = 7700;
+            // search mode adds (6 − 2) × 3000 = 12000 to the whole word.
+            assert_eq!(
+                surfaces(&tok, "関西国際空港", Mode::Normal),
+                ["関西国際空港"]
+            );
+            assert_eq!(
+                surfaces(&tok, "関西国際空港", Mode::Search),
+                ["関西", "国際", "空港"]
+            );
+        }
+
+        #[test]
+        fn a_compound_stays_whole_when_splitting_costs_more_than_its_penalty() {
+            let tok = tokenizer();
+            // 美術館 3000 + (3 − 2) × 3000 = 6000 still beats 美術 + 館 = 2500 + 200 + 4000.
+            for mode in Mode::ALL {
+                assert_eq!(surfaces(&tok, "美術館", mode), ["美術館"], "{mode}");
+            }
+        }
+
+        #[test]
+        fn a_long_katakana_word_splits_beyond_seven_characters() {
+            let tok = tokenizer();
+            // Whole (lexicon) 3000 + (11 − 7) × 1700 = 9800, the unknown
+            // KATAKANA run 5000 + 6800 = 11800, the two words 2500 + 200 + 2500.
+            let text = "ハーバリウムボールペン";
+            assert_eq!(surfaces(&tok, text, Mode::Normal), [text]);
+            assert_eq!(
+                surfaces(&tok, text, Mode::Search),
+                ["ハーバリウム", "ボールペン"]
+            );
+        }
+
+        #[test]
+        fn unknown_words_pay_the_penalty_too() {
+            let tok = tokenizer();
+            // Normal: the unknown KATAKANA run of 15 (5000) beats every
+            // path through the lexicon. Search: the run costs
+            // 5000 + (15 − 7) × 1700 = 18600, ハーバリウムボールペン + スタンド
+            // 3000 + 6800 + 5000 = 14800, ハーバリウム + ボールペンスタンド
+            // (unknown, 9) 2500 + 5000 + 3400 = 10900, and ハーバリウム +
+            // ボールペン + スタンド (unknown, 4) 2500 + 200 + 2500 + 5000 = 10200.
+            // Were unknown words exempt, the run (5000) would stay whole.
+            let text = "ハーバリウムボールペンスタンド";
+            assert_eq!(surfaces(&tok, text, Mode::Normal), [text]);
+            assert_eq!(
+                surfaces(&tok, text, Mode::Search),
+                ["ハーバリウム", "ボールペン", "スタンド"]
+            );
+        }
+
+        #[test]
+        fn short_words_are_analysed_as_in_normal_mode() {
+            let tok = tokenizer();
+            for text in ["東京都", "東京都に", "行った", "テレビ", "猫犬", "abc123"]
+            {
+                assert_eq!(
+                    surfaces(&tok, text, Mode::Search),
+                    surfaces(&tok, text, Mode::Normal),
+                    "{text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn names_and_codes_round_trip() {
         for m in Mode::ALL {

@@ -641,6 +641,22 @@ mod tests {
             .to_string()
             .contains("version 9"));
         assert!(Model::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+        // The default tokenizer is written as format 2; format 3 round-trips the rest.
+        assert_eq!(bytes[12..14], 2u16.to_le_bytes());
+        let mut search = tiny();
+        search.terms.tokenizer = crate::tokenizer::config::TokenizerConfig {
+            mode: crate::tokenizer::Mode::Search,
+            user_dictionary: Some([0xab; 32]),
+            ..Default::default()
+        };
+        let search_bytes = search.to_bytes().unwrap();
+        assert_eq!(search_bytes[12..14], 3u16.to_le_bytes());
+        let back = Model::from_bytes(&search_bytes).unwrap();
+        assert_eq!(back, search);
+        assert!(back.info_json().contains(&format!(
+            "\"tokenizer\":{{\"lexicon\":\"compact\",\"mode\":\"search\",\"user_dictionary\":\"{}\"}}",
+            "ab".repeat(32)
+        )));
         let mut bad = bytes.clone();
         let n = bad.len();
         bad[n - 20] ^= 0x55;
