@@ -101,8 +101,14 @@ impl TokenizerConfig {
 
     /// The user dictionary's checksum in hex, `None` without one.
     pub fn user_dictionary_hex(&self) -> Option<String> {
-        self.user_dictionary
-            .map(|sum| sum.iter().map(|b| format!("{b:02x}")).collect())
+        // By hand: `format!("{:02x}")` would pull padding code into the wasm module.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        self.user_dictionary.map(|sum| {
+            sum.iter()
+                .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+                .map(char::from)
+                .collect()
+        })
     }
 }
 
