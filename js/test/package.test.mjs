@@ -297,5 +297,5 @@ test('jatopic package refuses bad identifiers and prefixes with a message saying
   assert.equal(t.status, 0, t.stderr.toString());
   const sql = fs.readFileSync(`${tmp}/temp/create_functions.sql`, 'utf8');
   assert.match(sql, /CREATE TEMP FUNCTION ja_tokenize\(text STRING\)/);
-  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ["ja_tokenize", "ja_analyze", "ja_terms", "ja_selftest"]);
+  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ["ja_tokenize", "ja_analyze", "ja_tokenize_search", "ja_analyze_search", "ja_terms", "ja_selftest"]);
 });
