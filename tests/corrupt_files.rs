@@ -149,11 +149,7 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
         ),
         case("truncated-by-one", file[..n - 1].to_vec(), &["truncated"]),
         case("magic-bit-flip", flip(file, 3, 2), &["bad magic"]),
-        case(
-            "version-bit-flip",
-            flip(file, l.magic, 1),
-            &[&version_0],
-        ),
+        case("version-bit-flip", flip(file, l.magic, 1), &[&version_0]),
         case(
             "checksum-bit-flip",
             flip(file, l.checksum + 3, 5),

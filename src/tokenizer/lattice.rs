@@ -324,8 +324,6 @@ struct Lattice {
     best_by_class: Vec<(u32, i32, u32)>,
     stamp: u32,
     path: Vec<Node>,
-    /// Whether the current piece is analysed in search mode.
-    search: bool,
     /// Search mode's penalties for the current piece (kept between pieces).
     penalty: SpanPenalty,
 }
@@ -349,10 +347,24 @@ impl Lattice {
         mode: Mode,
         observer: &mut O,
     ) {
-        self.search = mode == Mode::Search;
-        if self.search {
-            self.penalty.prepare(text);
+        // The mode as a type parameter, so that normal mode's loop carries
+        // no trace of the penalty (as fast as before search mode existed).
+        match mode {
+            Mode::Normal => self.run_in::<O, false>(dict, text, observer),
+            Mode::Search => {
+                self.penalty.prepare(text);
+                self.run_in::<O, true>(dict, text, observer)
+            }
         }
+    }
+
+    /// [`Lattice::run`] in search mode when `SEARCH`.
+    fn run_in<O: ConnectionObserver, const SEARCH: bool>(
+        &mut self,
+        dict: &Dictionary,
+        text: &[char],
+        observer: &mut O,
+    ) {
         self.info.clear();
         self.info.extend(text.iter().map(|&c| dict.char_info(c)));
         // Trailing whitespace belongs to no token; EOS follows the last non-space.
@@ -387,7 +399,7 @@ impl Lattice {
                 continue;
             }
             self.gather_left::<O>(dict, pos);
-            self.lookup(dict, text, begin, len, observer);
+            self.lookup::<O, SEARCH>(dict, text, begin, len, observer);
         }
         // EOS.
         self.gather_left::<O>(dict, len);
@@ -448,7 +460,7 @@ impl Lattice {
 
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    fn add<O: ConnectionObserver>(
+    fn add<O: ConnectionObserver, const SEARCH: bool>(
         &mut self,
         dict: &Dictionary,
         start: usize,
@@ -486,7 +498,7 @@ impl Lattice {
         if best.1 == NONE {
             return;
         }
-        let penalty = if self.search {
+        let penalty = if SEARCH {
             self.penalty.of(start, end)
         } else {
             0
@@ -506,7 +518,7 @@ impl Lattice {
 
     /// MeCab's `Tokenizer::lookup`: lexicon matches at `begin`, then unknown
     /// words by the character category's rules.
-    fn lookup<O: ConnectionObserver>(
+    fn lookup<O: ConnectionObserver, const SEARCH: bool>(
         &mut self,
         dict: &Dictionary,
         text: &[char],
@@ -516,7 +528,7 @@ impl Lattice {
     ) {
         let mut found = false;
         dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
-            self.add(dict, begin, begin + l, id, cost, base, observer);
+            self.add::<O, SEARCH>(dict, begin, begin + l, id, cost, base, observer);
             found = true;
         });
         let (mask0, cat) = self.info[begin];
@@ -527,7 +539,7 @@ impl Lattice {
         let mut added = false;
         let unknown = |this: &mut Self, end: usize, added: &mut bool, observer: &mut O| {
             for u in &dict.unknown[cat as usize] {
-                this.add(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
+                this.add::<O, SEARCH>(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
             }
             *added = true;
         };
