@@ -29,7 +29,7 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
 pub use tokenizer::dictionary::Dictionary;
-pub use tokenizer::{Options, RawToken, Scratch, Token, Tokenizer};
+pub use tokenizer::{Mode, Options, RawToken, Scratch, Token, Tokenizer};
 
 /// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).
 pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");

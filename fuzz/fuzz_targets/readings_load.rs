@@ -42,7 +42,13 @@ fuzz_target!(|data: &[u8]| {
         for text in ["東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123 😀\u{fffd}", "a\tb\n"]
         {
             for normalize in [false, true] {
-                let _ = tok.tokenize_with(text, Options { normalize });
+                let _ = tok.tokenize_with(
+                    text,
+                    Options {
+                        normalize,
+                        ..Options::default()
+                    },
+                );
             }
         }
     }

@@ -113,7 +113,9 @@ pub fn check_read(
                 }
             }
         }
-        Err(e) if e.kind() == jatopic::ErrorKind::Io => panic!("I/O error on an existing file: {e}"),
+        Err(e) if e.kind() == jatopic::ErrorKind::Io => {
+            panic!("I/O error on an existing file: {e}")
+        }
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }

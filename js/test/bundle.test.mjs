@@ -51,6 +51,24 @@ test('bundle output equals the native CLI on the golden sentences', () => {
   }
 });
 
+test('options.mode: search mode equals `jatopic tokenize --mode search`; other modes are refused', () => {
+  const context = freshContext();
+  const lines = ['関西国際空港限定トートバッグ', 'ＬＥＤライト付きハーバリウムボールペン', ...fs.readFileSync(`${root}tests/golden/news.txt`, 'utf8').split('\n').filter((l) => l !== '')];
+  const native = execFileSync(nativeBin, ['tokenize', '--output', 'json', '--mode', 'search'], { input: lines.join('\n') + '\n', maxBuffer: 1 << 28 })
+    .toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+  for (let i = 0; i < lines.length; i++) {
+    context.line = lines[i];
+    assert.deepEqual(plain(vm.runInContext("jatopic.tokenize(line, {mode: 'search'})", context)), native[i], lines[i]);
+    assert.deepEqual(plain(vm.runInContext("jatopic.wakati(line, {mode: 'search'})", context)), native[i].map((t) => t.surface), lines[i]);
+  }
+  assert.deepEqual(plain(vm.runInContext("jatopic.wakati('関西国際空港', {mode: 'search'})", context)), ['関西', '国際', '空港']);
+  assert.deepEqual(plain(vm.runInContext("jatopic.wakati('関西国際空港', {mode: 'normal'})", context)), ['関西国際空港']);
+  for (const bad of ["'extended'", "'Search'", '1', 'null']) {
+    const err = vm.runInContext(`(() => { try { jatopic.wakati('東京', {mode: ${bad}}); } catch (e) { return e; } })()`, context);
+    assert.ok(err && /jatopic\.wakati: options\.mode must be "normal" or "search", got /.test(err.message), `${bad}: ${err && err.message}`);
+  }
+});
+
 test('offsets are code points, surfaces slice the input', () => {
   const context = freshContext();
   context.text = '𠮷野家で😀ランチ　 ｶﾞﾝﾀﾞﾑ';

@@ -2,6 +2,7 @@
 //! MeCab's format, or JSON tokens.
 
 use super::dict_info::DictArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
 use jatopic::tokenizer::json;
 use jatopic::{Options, Result};
@@ -24,6 +25,7 @@ pub enum TokenizeOutput {
 Examples:
   echo '手作りの革財布を販売しています。' | jatopic tokenize
   jatopic tokenize --output json < titles.txt > tokens.ndjson
+  echo '関西国際空港限定トートバッグ' | jatopic tokenize --mode search
 
 Output line (or EOS block) N is always input line N; a line that is not
 valid UTF-8 gets an empty result and a warning on stderr.")]
@@ -37,11 +39,14 @@ pub struct TokenizeArgs {
     normalize: bool,
     #[command(flatten)]
     dict: DictArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
 }
 
 pub fn run(args: TokenizeArgs) -> Result<()> {
     let opts = Options {
         normalize: args.normalize,
+        mode: args.tokenizer.mode(),
     };
     // Readings only where they are printed: loading them costs start-up time.
     let tok = match args.output {

@@ -1,7 +1,7 @@
 //! Agreement with MeCab: word F1 on token spans, and POS / base-form /
 //! reading / pronunciation agreement on the tokens whose span matches.
 
-use crate::tokenizer::Tokenizer;
+use crate::tokenizer::{Options, Tokenizer};
 
 /// Counts from which the agreement figures are computed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -101,6 +101,12 @@ struct RefToken<'a> {
 /// Compares the analysis of each line of `text` with MeCab's default-format
 /// output for the same lines (`mecab < text`).
 pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
+    compare_with(tok, Options::default(), text, mecab_output)
+}
+
+/// [`compare`] with analysis options (search mode measures how far it
+/// departs from MeCab's segmentation).
+pub fn compare_with(tok: &Tokenizer, opts: Options, text: &str, mecab_output: &str) -> Agreement {
     let mut a = Agreement::default();
     let mut blocks: Vec<&str> = mecab_output.split("EOS\n").collect();
     // After the last "EOS\n" comes the empty rest of the output.
@@ -118,7 +124,7 @@ pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
             a.misaligned += 1;
             continue;
         };
-        let ours = tok.tokenize(line);
+        let ours = tok.tokenize_with(line, opts);
         a.reference += reference.len() as u64;
         a.ours += ours.len() as u64;
         let (mut i, mut j) = (0, 0);
@@ -183,6 +189,16 @@ pub fn compare_corpus(
     dir: &std::path::Path,
     mecab: &str,
 ) -> crate::Result<Vec<(String, Agreement)>> {
+    compare_corpus_with(tok, Options::default(), dir, mecab)
+}
+
+/// [`compare_corpus`] with analysis options.
+pub fn compare_corpus_with(
+    tok: &Tokenizer,
+    opts: Options,
+    dir: &std::path::Path,
+    mecab: &str,
+) -> crate::Result<Vec<(String, Agreement)>> {
     use crate::Error;
     use std::io::Write;
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -230,7 +246,7 @@ pub fn compare_corpus(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let agreement = compare(tok, &text, &reference);
+        let agreement = compare_with(tok, opts, &text, &reference);
         agreement.check_paired(&format!("{mecab} on {}", path.display()))?;
         out.push((stem, agreement));
     }

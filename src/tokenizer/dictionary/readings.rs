@@ -500,7 +500,10 @@ mod tests {
         );
         assert_eq!(readings(&tok, "封切らない")[0], "封切ら/フウギラ/フーギラ");
         // Width normalisation: the reading is the normalised word's.
-        let opts = crate::Options { normalize: true };
+        let opts = crate::Options {
+            normalize: true,
+            ..crate::Options::default()
+        };
         let t = &tok.tokenize_with("ｶﾀｶﾅ", opts)[0];
         assert_eq!(t.reading.as_deref(), Some("カタカナ"));
     }
