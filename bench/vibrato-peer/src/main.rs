@@ -19,7 +19,8 @@ use std::process::ExitCode;
 
 use vibrato::{Dictionary, SystemDictionaryBuilder, Tokenizer};
 
-const USAGE: &str = "usage: vibrato-peer compile IPADIC_DIR OUT.dic\n       vibrato-peer wakati DICT.dic < text";
+const USAGE: &str =
+    "usage: vibrato-peer compile IPADIC_DIR OUT.dic\n       vibrato-peer wakati DICT.dic < text";
 
 /// MeCab's maximum length (in characters) of a grouped unknown word.
 const MECAB_MAX_GROUPING_LEN: usize = 24;
@@ -28,7 +29,12 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let outcome = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["compile", ipadic_dir, out] => compile(Path::new(ipadic_dir), Path::new(out)),
         ["wakati", dict] => wakati(Path::new(dict)),
         _ => Err(USAGE.into()),
@@ -79,7 +85,10 @@ fn compile(ipadic_dir: &Path, out: &Path) -> Result<()> {
     let write = || -> Result<()> {
         let mut writer = BufWriter::new(fs::File::create(&partial)?);
         dict.write(&mut writer)?;
-        writer.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        writer
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()?;
         fs::rename(&partial, out)?;
         Ok(())
     };
