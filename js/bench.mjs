@@ -117,36 +117,33 @@ const bundleSource = fs.readFileSync(bundlePath, 'utf8');
 const bundleStat = fs.statSync(bundlePath);
 results.bundle = { path: bundlePath, bytes: bundleStat.size, mtime: bundleStat.mtime.toISOString() };
 
-// -------------------------------------------- 1. native jatopic, 2. MeCab
+// ----------------------------- 1. native jatopic, 2. MeCab, 2b. vibrato
 
 // Wall time of whole processes (start + dictionary load + tokenizing +
 // writing the output), as a user of the CLI would see it. The load time is
 // the same command on empty input; subtracting it gives the tokenizing time.
-progress('native jatopic: 3 runs on empty input, 3 runs on the sample');
-const native = measureProcess(nativePath, ['tokenize', '--output', 'wakati']);
-results.native = native.stats;
-progress('MeCab: 3 runs on empty input, 3 runs on the sample');
-const mecab = measureProcess('mecab', MECAB_ARGS);
-results.mecab = { version: spawnSync('mecab', ['-v']).stdout.toString().trim(), ...mecab.stats };
-
-
-// vibrato with a dictionary compiled from the same IPADIC sources as MeCab's
-// (bench/vibrato-peer): the native peer for steady-state throughput.
+// vibrato (bench/vibrato-peer, its dictionary compiled from the same IPADIC
+// sources as MeCab's) is the native peer for steady-state throughput.
 const notMeasured = [];
-let vibrato = null;
 const vibratoMissing = [['vibrato peer binary', vibratoPath], ['vibrato dictionary', vibratoDictPath]]
   .filter(([, p]) => !fs.existsSync(p))
   .map(([what, p]) => `${what} not found at ${p}`);
-if (vibratoMissing.length === 0) {
-  progress('vibrato: 3 runs on empty input, 3 runs on the sample');
-  vibrato = measureProcess(vibratoPath, ['wakati', vibratoDictPath]);
-  results.vibrato = { measured: true, version: vibratoVersion(), dictionary: vibratoDictPath, ...vibrato.stats };
-} else {
+if (vibratoMissing.length > 0) {
   const reason = `${vibratoMissing.join('; ')} — build it with \`make bench-vibrato\``;
   progress(`WARNING: vibrato NOT MEASURED: ${reason}`);
   results.vibrato = { measured: false, reason };
   notMeasured.push(`vibrato: ${reason}`);
 }
+const processes = [
+  { name: 'native jatopic', command: nativePath, argv: ['tokenize', '--output', 'wakati'] },
+  { name: 'MeCab', command: 'mecab', argv: MECAB_ARGS },
+];
+if (vibratoMissing.length === 0) processes.push({ name: 'vibrato', command: vibratoPath, argv: ['wakati', vibratoDictPath] });
+progress(`${processes.map((p) => p.name).join(', ')}: 3 interleaved runs each on empty input, then 3 on the sample`);
+const [native, mecab, vibrato = null] = measureProcesses(processes);
+results.native = native.stats;
+results.mecab = { version: spawnSync('mecab', ['-v']).stdout.toString().trim(), ...mecab.stats };
+if (vibrato) results.vibrato = { measured: true, version: vibratoVersion(), dictionary: vibratoDictPath, ...vibrato.stats };
 
 const mecabLines = wakatiLines(mecab.output);
 const nativeLines = wakatiLines(native.output);
@@ -522,24 +519,33 @@ function buildSample() {
   };
 }
 
-// Runs a CLI on empty input and on the sample, 3 times each; median wall
-// times. Returns the output of the last sample run (for F1 and checks).
-function measureProcess(command, argv) {
-  const run = (input) => {
+// Runs each CLI on empty input and on the sample, 3 times each, the CLIs
+// taking turns (run i of every CLI before run i + 1 of any), so that the
+// machine's drift falls on all of them alike; median wall times. Returns,
+// per CLI, its stats and the output of its last sample run (for F1 and checks).
+function measureProcesses(processes) {
+  const run = ({ command, argv }, input) => {
     const t0 = performance.now();
     const r = spawnSync(command, argv, { input, maxBuffer: 1 << 30 });
     const ms = performance.now() - t0;
     if (r.error || r.status !== 0) die(`${command} ${argv.join(' ')} failed: ${r.error ?? r.stderr.toString()}`);
     return { ms, stdout: r.stdout };
   };
-  const loadRuns = [1, 2, 3].map(() => run('').ms);
-  const runs = [];
-  let output = null;
+  const loadRuns = processes.map(() => []);
+  const runs = processes.map(() => []);
+  const outputs = processes.map(() => null);
+  for (let i = 0; i < 3; i++) processes.forEach((p, k) => loadRuns[k].push(run(p, '').ms));
   for (let i = 0; i < 3; i++) {
-    const r = run(inputText);
-    runs.push(r.ms);
-    output = r.stdout.toString('utf8');
+    processes.forEach((p, k) => {
+      const r = run(p, inputText);
+      runs[k].push(r.ms);
+      outputs[k] = r.stdout.toString('utf8');
+    });
   }
+  return processes.map((p, k) => processStats(p, loadRuns[k], runs[k], outputs[k]));
+}
+
+function processStats({ command, argv }, loadRuns, runs, output) {
   const loadMs = median(loadRuns);
   const ms = median(runs);
   return {
