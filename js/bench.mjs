@@ -55,7 +55,7 @@ const require = createRequire(path.join(jsDir, 'package.json'));
 
 // Targets the project is held to (reported, never asserted).
 const TARGETS = {
-  wasmOverKuromoji: 10, // ×, at least
+  wasmOverKuromoji: 15, // ×, at least (issue 16)
   coldStartMs: 150, // median, at most
   peakMemoryMB: 32, // at most (MB = 2^20 bytes, i.e. 512 wasm pages)
   bundleBytes: 1_000_000, // at most (BigQuery's per-file library limit)
