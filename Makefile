@@ -28,19 +28,20 @@ PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
 
-.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
+.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
-	@echo "make bench  - throughput / cold start / memory against MeCab, kuromoji.js, TinySegmenter; then bench-udf"
+	@echo "make bench  - throughput / cold start / memory against MeCab, vibrato, kuromoji.js, lindera-wasm, TinySegmenter; then bench-udf"
+	@echo "make bench-vibrato - the native peer: bench/vibrato-peer and its dictionary from Debian's IPADIC sources"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
 	@echo "make bench-scale - the serving SQL at 10^4..10^6 items: time, memory, growth, recall (docs/scale.md)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
-	@echo "make dict   - rebuild dict/ipadic.jtd from IPADIC and MeCab's output on $(SHARED)/corpus/train"
+	@echo "make dict   - rebuild dict/ipadic.jtd and dict/ipadic-readings.jtr from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
 setup: setup-apt setup-rust setup-js setup-py
@@ -205,9 +206,33 @@ test-demo: setup-py build wasm
 test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-scale test-demo test-v8
 	@echo "== all tests passed"
 
+# The vibrato peer is optional but loud: if it cannot be built, bench goes on
+# and its report says "NOT MEASURED" with the reason.
 bench: setup build wasm
-	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED)
+	@$(MAKE) --no-print-directory bench-vibrato || echo "== WARNING: the vibrato peer did not build; the report will say NOT MEASURED"
+	$(NODE) js/bench.mjs --bundle $(BUNDLE) --native target/release/jatopic --shared $(SHARED) \
+	  --vibrato $(VIBRATO_PEER) --vibrato-dict $(VIBRATO_DICT)
 	$(MAKE) --no-print-directory bench-udf
+
+# vibrato (own Cargo project, not part of the main build) and its system
+# dictionary compiled once from the IPADIC sources MeCab's dictionary is built
+# from (deterministic; rebuilt only when the peer binary changes).
+IPADIC_SRC := /usr/share/mecab/dic/ipadic
+VIBRATO_TARGET := $(BUILD)/vibrato-peer
+VIBRATO_PEER := $(VIBRATO_TARGET)/release/vibrato-peer
+VIBRATO_DICT := $(BUILD)/vibrato/ipadic.dic
+# As the set-up does, a registry that lags the lock file gets the same direct
+# pin with dependencies resolved afresh (in a copy: the lock file stays as is).
+bench-vibrato: setup-apt
+	$(CARGO) build --release --locked --quiet --manifest-path bench/vibrato-peer/Cargo.toml --target-dir $(VIBRATO_TARGET) \
+	  || { echo "== the locked vibrato peer did not build (the registry may lag): the same pinned vibrato, dependencies resolved against this registry"; \
+	       rm -rf $(VIBRATO_TARGET)/unlocked && mkdir -p $(VIBRATO_TARGET)/unlocked \
+	       && cp -r bench/vibrato-peer/Cargo.toml bench/vibrato-peer/src $(VIBRATO_TARGET)/unlocked/ \
+	       && $(CARGO) build --release --quiet --manifest-path $(VIBRATO_TARGET)/unlocked/Cargo.toml --target-dir $(VIBRATO_TARGET); }
+	@$(MAKE) --no-print-directory $(VIBRATO_DICT)
+$(VIBRATO_DICT): $(VIBRATO_PEER)
+	@mkdir -p $(dir $@)
+	$(VIBRATO_PEER) compile $(IPADIC_SRC) $@
 
 # The tokenizer benchmark on a base revision and on the working tree, rounds
 # alternated (BASE=rev, ROUNDS=3): medians per side and their ratio.
@@ -269,7 +294,8 @@ bench-train-scale: build
 dict: setup-apt build
 	@test -d $(SHARED)/corpus/train || { echo "dict: $(SHARED)/corpus/train not found"; exit 1; }
 	cat $(SHARED)/corpus/train/*.txt | mecab -b 100000000 | ./target/release/jatopic build-dict \
-	  --ipadic /usr/share/mecab/dic/ipadic --seen - --out dict/ipadic.jtd $(DICT_OPTIONS)
+	  --ipadic /usr/share/mecab/dic/ipadic --seen - --out dict/ipadic.jtd \
+	  --readings-out dict/ipadic-readings.jtr $(DICT_OPTIONS)
 
 golden: setup-apt
 	for f in tests/golden/*.txt; do mecab -b 100000000 < "$$f" > "$${f%.txt}.mecab"; done

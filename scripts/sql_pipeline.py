@@ -301,7 +301,7 @@ def fake_udf_values(package_dir, name: str, rows: Sequence[Sequence[Any]]) -> li
         arg = row[0]
         if arg is None:
             out.append(None)
-        elif base in ("tokenize", "terms"):
+        elif base in ("tokenize", "tokenize_search", "terms"):
             out.append(_fake_terms(arg) if base == "terms" else arg.split())
         elif base == "topics":
             out.append(_fake_topics(_fake_terms(arg)))

@@ -29,7 +29,7 @@ mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
 pub use tokenizer::dictionary::Dictionary;
-pub use tokenizer::{Options, RawToken, Scratch, Token, Tokenizer};
+pub use tokenizer::{Mode, Options, RawToken, Scratch, Token, Tokenizer};
 
 /// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).
 pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");
@@ -37,4 +37,18 @@ pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");
 /// Loads the shipped dictionary (decompression takes a moment: do it once).
 pub fn default_tokenizer() -> Result<Tokenizer> {
     Ok(Tokenizer::new(Dictionary::from_bytes(DEFAULT_DICTIONARY)?))
+}
+
+/// The readings of the shipped dictionary (built with it by `make dict`).
+/// Not in the WebAssembly build, whose bundle must stay one small file.
+#[cfg(not(target_arch = "wasm32"))]
+pub static DEFAULT_READINGS: &[u8] = include_bytes!("../dict/ipadic-readings.jtr");
+
+/// [`default_tokenizer`] with readings attached: tokens carry IPADIC's
+/// reading and pronunciation (loading them takes a few more milliseconds).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn default_tokenizer_with_readings() -> Result<Tokenizer> {
+    let mut dict = Dictionary::from_bytes(DEFAULT_DICTIONARY)?;
+    dict.attach_readings(DEFAULT_READINGS)?;
+    Ok(Tokenizer::new(dict))
 }

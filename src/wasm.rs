@@ -5,7 +5,7 @@ use crate::tokenizer::json;
 use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
 use crate::topic::terms::TermConfig;
-use crate::{default_tokenizer, Options, RawToken, Tokenizer};
+use crate::{default_tokenizer, Mode, Options, RawToken, Tokenizer};
 use std::cell::{OnceCell, RefCell};
 use wasm_bindgen::prelude::*;
 
@@ -84,9 +84,10 @@ pub fn wasm_memory() -> JsValue {
 /// units (for slicing the JS string), context id (index into
 /// `features_json`), and the base form: 0 = the surface, 1 = unknown word
 /// (surface), k + 2 = `base_form(k)`. Returns how many numbers it wrote.
+/// `search`: Kuromoji's search mode (long compounds split).
 #[wasm_bindgen]
-pub fn analyze_input(normalize: bool) -> Result<u32, JsError> {
-    analyze_units(normalize, 6, |t, unit_at, out| {
+pub fn analyze_input(normalize: bool, search: bool) -> Result<u32, JsError> {
+    analyze_units(options(normalize, search), 6, |t, unit_at, out| {
         let base = match t.base {
             BASE_IS_SURFACE => 0,
             UNKNOWN => 1,
@@ -108,16 +109,23 @@ pub fn analyze_input(normalize: bool) -> Result<u32, JsError> {
 /// at `output_numbers`. The same tokens as `analyze_input`, for `wakati`
 /// (surfaces only). Returns how many numbers it wrote.
 #[wasm_bindgen]
-pub fn segment_input(normalize: bool) -> Result<u32, JsError> {
-    analyze_units(normalize, 2, |t, unit_at, out| {
+pub fn segment_input(normalize: bool, search: bool) -> Result<u32, JsError> {
+    analyze_units(options(normalize, search), 2, |t, unit_at, out| {
         out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
     })
+}
+
+fn options(normalize: bool, search: bool) -> Options {
+    Options {
+        normalize,
+        mode: if search { Mode::Search } else { Mode::Normal },
+    }
 }
 
 /// Analyses the text at `input_units`; `put` appends `width` numbers per
 /// token, given the token and the UTF-16 offset of each code point.
 fn analyze_units(
-    normalize: bool,
+    opts: Options,
     width: usize,
     put: impl Fn(&RawToken, &[u32], &mut Vec<u32>),
 ) -> Result<u32, JsError> {
@@ -125,7 +133,7 @@ fn analyze_units(
         let x = &mut *x.borrow_mut();
         let (chars, unit_at) = decode_utf16(&x.units);
         with_tokenizer(|tok| {
-            let tokens = tok.analyze_with(&chars, Options { normalize }, &mut x.scratch);
+            let tokens = tok.analyze_with(&chars, opts, &mut x.scratch);
             x.numbers.clear();
             x.numbers.reserve(tokens.len() * width);
             for t in &tokens {

@@ -1,7 +1,8 @@
 //! Accuracy against MeCab + IPADIC on the held-out corpus (`../shared/corpus/dev`,
 //! or `$JATOPIC_SHARED/corpus/dev`). Skips with a message when the corpus or
 //! `mecab` is absent. Targets: word F1 ≥ 0.995 (pooled), POS (two fields)
-//! ≥ 0.99 and base form ≥ 0.995 on tokens whose span matches.
+//! ≥ 0.99, base form ≥ 0.995 and reading and pronunciation ≥ 0.999 on
+//! tokens whose span matches.
 
 mod common;
 
@@ -13,7 +14,7 @@ fn dev_corpus_meets_accuracy_targets() {
     if !common::tool("mecab") {
         return;
     }
-    let tok = jatopic::default_tokenizer().unwrap();
+    let tok = jatopic::default_tokenizer_with_readings().unwrap();
     let per_file = jatopic::tokenizer::eval::compare_corpus(&tok, &dev, "mecab").unwrap();
     assert!(!per_file.is_empty(), "no *.txt in {}", dev.display());
     let mut all = jatopic::tokenizer::eval::Agreement::default();
@@ -28,10 +29,12 @@ fn dev_corpus_meets_accuracy_targets() {
         all.add(a);
     }
     eprintln!(
-        "pooled     word F1 {:.5} POS2 {:.5} base {:.5}",
+        "pooled     word F1 {:.5} POS2 {:.5} base {:.5} reading {:.5} pron {:.5}",
         all.f1(),
         all.pos2_rate(),
-        all.base_rate()
+        all.base_rate(),
+        all.reading_rate(),
+        all.pronunciation_rate()
     );
     assert!(all.f1() >= 0.995, "pooled word F1 {:.5} < 0.995", all.f1());
     assert!(
@@ -44,4 +47,10 @@ fn dev_corpus_meets_accuracy_targets() {
         "base-form agreement {:.5} < 0.995",
         all.base_rate()
     );
+    for (what, rate) in [
+        ("reading", all.reading_rate()),
+        ("pronunciation", all.pronunciation_rate()),
+    ] {
+        assert!(rate >= 0.999, "{what} agreement {rate:.5} < 0.999");
+    }
 }

@@ -463,7 +463,7 @@ fn invalid_utf_8() {
     let input: &[u8] = b"\xe6\x9d\xb1\xe4\xba\xac\n\xed\xa0\x80A\n\xffB\r\n\xe7\x8c\xab\n";
     for (format, expected) in [
         ("wakati", "東京\n\n\n猫\n"),
-        ("mecab", "東京\t名詞,固有名詞,地域,一般,*,*,東京\nEOS\nEOS\nEOS\n猫\t名詞,一般,*,*,*,*,猫\nEOS\n"),
+        ("mecab", "東京\t名詞,固有名詞,地域,一般,*,*,東京,トウキョウ,トーキョー\nEOS\nEOS\nEOS\n猫\t名詞,一般,*,*,*,*,猫,ネコ,ネコ\nEOS\n"),
     ] {
         let out = jatopic(&["tokenize", "--output", format], input);
         assert!(out.status.success());

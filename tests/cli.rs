@@ -154,3 +154,58 @@ fn completions_for_three_shells() {
     }
     assert_eq!(jatopic(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+/// `--readings` goes with `--dict`; readings built for another dictionary are
+/// refused naming the file, and the right ones give MeCab's nine fields.
+#[test]
+fn readings_of_another_dictionary_are_refused_naming_the_file() {
+    use jatopic::tokenizer::dictionary::readings::FORMAT;
+    let dir = std::env::temp_dir().join(format!("jatopic-cli-readings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dict = dir.join("d.jtd");
+    std::fs::write(&dict, jatopic::DEFAULT_DICTIONARY).unwrap();
+    let (good, bad) = (dir.join("good.jtr"), dir.join("bad.jtr"));
+    std::fs::write(&good, jatopic::DEFAULT_READINGS).unwrap();
+    // The same readings, claiming another dictionary's checksum.
+    let mut payload = FORMAT.read(jatopic::DEFAULT_READINGS).unwrap().payload;
+    payload[0] ^= 1;
+    let other = FORMAT
+        .write(&[], &payload, jatopic::artifact::lzma::SMALLEST)
+        .unwrap();
+    std::fs::write(&bad, other).unwrap();
+    let run = |readings: &std::path::Path| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jatopic"))
+            .args(["tokenize", "--output", "mecab", "--dict"])
+            .arg(&dict)
+            .arg("--readings")
+            .arg(readings)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all("猫\n".as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&good);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "猫\t名詞,一般,*,*,*,*,猫,ネコ,ネコ\nEOS\n");
+    let o = run(&bad);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("bad.jtr"), "{err}");
+    assert!(
+        err.contains("readings were made for another dictionary"),
+        "{err}"
+    );
+    // --readings alone is a usage error: it belongs to --dict.
+    let o = jatopic(&["tokenize", "--readings", "x.jtr"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -20,11 +20,17 @@ fn dict_file(input: &[u8]) -> Vec<u8> {
 }
 
 /// fuzz/fuzz_targets/model_load.rs: mode byte, then (odd mode) the payload,
-/// framed under a correct header.
+/// framed under a correct header: format 3 with bit 6 of the mode, else 2.
 fn model_file(input: &[u8]) -> Vec<u8> {
+    use jatopic::topic::model::{FORMAT, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
     let (mode, payload) = input.split_first().unwrap();
     assert_eq!(mode & 1, 1, "a framed input");
-    jatopic::topic::model::FORMAT
+    let version = if mode & 0x40 != 0 {
+        FORMAT_VERSION
+    } else {
+        OLDEST_FORMAT_VERSION
+    };
+    jatopic::artifact::frame::Format { version, ..FORMAT }
         .write(&[], payload, Compression::preset(0))
         .unwrap()
 }

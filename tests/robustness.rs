@@ -16,10 +16,12 @@ fn tok() -> &'static Tokenizer {
 fn check_tiles(text: &str) {
     let tok = tok();
     for normalize in [false, true] {
-        common::assert_tiles(
-            text,
-            &tok.tokenize_with(text, jatopic::Options { normalize }),
-        );
+        for mode in [jatopic::Mode::Normal, jatopic::Mode::Search] {
+            common::assert_tiles(
+                text,
+                &tok.tokenize_with(text, jatopic::Options { normalize, mode }),
+            );
+        }
     }
 }
 

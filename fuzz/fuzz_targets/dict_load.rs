@@ -9,7 +9,7 @@
 
 use jatopic::artifact::lzma::Compression;
 use jatopic::tokenizer::dictionary::FORMAT;
-use jatopic::{Dictionary, Options, Tokenizer};
+use jatopic::{Dictionary, Mode, Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;
 
 /// `rest` as stored length (u16 LE), stored section and payload, framed as a
@@ -41,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
         for text in ["東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123 😀\u{fffd}", "a\tb\n"]
         {
             for normalize in [false, true] {
-                let _ = tok.tokenize_with(text, Options { normalize });
+                for mode in [Mode::Normal, Mode::Search] {
+                    let _ = tok.tokenize_with(text, Options { normalize, mode });
+                }
             }
         }
     }

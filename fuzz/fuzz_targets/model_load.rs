@@ -1,20 +1,22 @@
 //! `Model::from_bytes` on arbitrary bytes. First byte even: the rest is the
 //! file as is. Odd: the rest is the decompressed payload, framed as a valid
 //! file (header, checksum, valid LZMA stream) so mutations reach the payload
-//! parser. (Under `--cfg fuzzing` the loader also skips its own checksum
+//! parser: of format 3 when bit 6 of the first byte is set, else of format 2
+//! (which the loader still reads, and which the corpus was found under). (Under `--cfg fuzzing` the loader also skips its own checksum
 //! comparison.) A model that loads must then answer every query without
 //! panicking, as the wasm UDFs would call it.
 #![no_main]
 
+use jatopic::artifact::frame::Format;
 use jatopic::artifact::lzma::Compression;
-use jatopic::topic::model::{Model, FORMAT};
+use jatopic::topic::model::{Model, FORMAT, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use jatopic_fuzz::tokenizer;
 use libfuzzer_sys::fuzz_target;
 
 /// The payload framed as a valid file (fastest compression: a mutated
 /// payload still decompresses).
-fn framed(payload: &[u8]) -> Vec<u8> {
-    FORMAT
+fn framed(payload: &[u8], version: u16) -> Vec<u8> {
+    Format { version, ..FORMAT }
         .write(&[], payload, Compression::preset(0))
         .expect("framing in memory cannot fail")
 }
@@ -26,7 +28,12 @@ fuzz_target!(|data: &[u8]| {
     let file = if mode & 1 == 0 {
         rest.to_vec()
     } else {
-        framed(rest)
+        let version = if mode & 0x40 != 0 {
+            FORMAT_VERSION
+        } else {
+            OLDEST_FORMAT_VERSION
+        };
+        framed(rest, version)
     };
     let Ok(model) = Model::from_bytes(&file) else {
         return;

@@ -1,5 +1,5 @@
 //! The term pipeline on arbitrary text with a few configurations (the
-//! default, no normalisation, no lower-casing, every POS, none).
+//! default, no normalisation, no lower-casing, every POS, none, search mode).
 #![no_main]
 
 use jatopic::topic::terms::TermConfig;
@@ -32,6 +32,13 @@ fn configs() -> &'static [TermConfig] {
             TermConfig {
                 keep_pos: Vec::new(),
                 stopwords: Vec::new(),
+                ..default.clone()
+            },
+            TermConfig {
+                tokenizer: jatopic::tokenizer::config::TokenizerConfig {
+                    mode: jatopic::Mode::Search,
+                    ..Default::default()
+                },
                 ..default
             },
         ]
@@ -67,7 +74,8 @@ fuzz_target!(|data: &[u8]| {
     }
     // The configuration survives its own serialisation (it is stored in models).
     let mut w = jatopic::artifact::bytes::Writer::default();
-    config.write(&mut w);
+    let version = config.format_version();
+    config.write(&mut w, version);
     let mut r = jatopic::artifact::bytes::Reader::new(&w.buf, "terms");
-    assert_eq!(&TermConfig::read(&mut r).unwrap(), config);
+    assert_eq!(&TermConfig::read(&mut r, version).unwrap(), config);
 });

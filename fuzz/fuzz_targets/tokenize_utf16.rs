@@ -2,12 +2,13 @@
 //! the wasm layer takes (src/wasm.rs `analyze_input`: `decode_utf16` with
 //! U+FFFD for lone surrogates, `analyze_with` on a reused scratch, map code
 //! points back to units; and `terms_utf16`: lossy decode, default term
-//! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline.
+//! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline,
+//! bit 2 search mode.
 #![no_main]
 
-use jatopic::topic::terms::TermConfig;
 use jatopic::tokenizer::decode_utf16;
-use jatopic::{Options, Scratch};
+use jatopic::topic::terms::TermConfig;
+use jatopic::{Mode, Options, Scratch};
 use jatopic_fuzz::tokenizer;
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
@@ -22,6 +23,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let normalize = flags & 1 == 1;
+    let mode = if flags & 4 == 4 {
+        Mode::Search
+    } else {
+        Mode::Normal
+    };
     let units: Vec<u16> = units
         .chunks_exact(2)
         .map(|b| u16::from_le_bytes([b[0], b[1]]))
@@ -34,8 +40,8 @@ fuzz_target!(|data: &[u8]| {
         "every unit is accounted for"
     );
     let tok = tokenizer();
-    let raw =
-        SCRATCH.with(|s| tok.analyze_with(&chars, Options { normalize }, &mut s.borrow_mut()));
+    let raw = SCRATCH
+        .with(|s| tok.analyze_with(&chars, Options { normalize, mode }, &mut s.borrow_mut()));
     // The tokens tile the text: in order, non-empty, whitespace (or IPADIC's
     // SPACE U+00D0) between and after them; the unit offsets slice the same text.
     let skippable = |c: &char| c.is_whitespace() || *c == '\u{00D0}';

@@ -59,7 +59,10 @@ pub fn write_scratch(extension: &str, data: &[u8]) -> String {
 /// Reader options from a flag byte: bit 0 id field, bit 1 terms instead of
 /// text, bit 2 label field, bit 3 a malformed-row budget of 3 (else none),
 /// bit 4 unlimited budget. Column names match the seed corpora.
-pub fn options(flags: u8, format: jatopic::io::input::InputFormat) -> jatopic::io::input::InputOptions {
+pub fn options(
+    flags: u8,
+    format: jatopic::io::input::InputFormat,
+) -> jatopic::io::input::InputOptions {
     jatopic::io::input::InputOptions {
         format: Some(format),
         text_field: "text".into(),
@@ -80,7 +83,10 @@ pub fn options(flags: u8, format: jatopic::io::input::InputFormat) -> jatopic::i
 /// an input/format error (never I/O: the scratch file exists).
 pub fn check_read(
     opts: &jatopic::io::input::InputOptions,
-    result: jatopic::Result<(Vec<jatopic::io::input::Document>, jatopic::io::input::ReadStats)>,
+    result: jatopic::Result<(
+        Vec<jatopic::io::input::Document>,
+        jatopic::io::input::ReadStats,
+    )>,
     warnings: u64,
 ) {
     use jatopic::io::input::Content;
@@ -107,7 +113,9 @@ pub fn check_read(
                 }
             }
         }
-        Err(e) if e.kind() == jatopic::ErrorKind::Io => panic!("I/O error on an existing file: {e}"),
+        Err(e) if e.kind() == jatopic::ErrorKind::Io => {
+            panic!("I/O error on an existing file: {e}")
+        }
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }

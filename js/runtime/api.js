@@ -103,10 +103,20 @@ function exchange(b, s, options, segment) {
   views(b);
   for (let i = 0; i < s.length; i++) memory16[at + i] = s.charCodeAt(i);
   const normalize = !!(options && options.normalize);
-  const n = segment ? b.segment_input(normalize) : b.analyze_input(normalize);
+  const search = searchMode(options, segment ? 'wakati' : 'tokenize');
+  const n = segment ? b.segment_input(normalize, search) : b.analyze_input(normalize, search);
   const from = b.output_numbers() >>> 2;
   views(b);
   return [n, from];
+}
+// options.mode: 'normal' (the default) or 'search' (Kuromoji's search mode:
+// long compounds split). Anything else is refused rather than ignored.
+function searchMode(options, what) {
+  const mode = options ? options.mode : undefined;
+  if (mode === undefined || mode === 'normal') return false;
+  if (mode === 'search') return true;
+  throw new TypeError('jatopic.' + what + ': options.mode must be "normal" or "search", got ' +
+    (typeof mode === 'string' ? JSON.stringify(mode) : String(mode)));
 }
 let features = null;
 function featureTable(b) {
@@ -134,7 +144,9 @@ const jatopicApi = {
    * Tokens of a string: {surface, start, end, pos[4], conjugation{type, form},
    * base_form, known}. start/end are code-point offsets. pos and conjugation
    * objects are shared and frozen. options: {normalize: true} for width
-   * normalisation (offsets still refer to the input).
+   * normalisation (offsets still refer to the input), {mode: 'search'} for
+   * Kuromoji's search mode (long compounds split: 関西国際空港 gives 関西,
+   * 国際, 空港), e.g. jatopic.tokenize(text, {normalize: true, mode: 'search'}).
    */
   tokenize(t, options) {
     const s = text(t, 'tokenize');
@@ -155,7 +167,7 @@ const jatopicApi = {
       return out;
     });
   },
-  /** Surfaces only, as `mecab -Owakati` (an array of strings). */
+  /** Surfaces only, as `mecab -Owakati` (an array of strings); options as tokenize's. */
   wakati(t, options) {
     const s = text(t, 'wakati');
     return call((b) => {

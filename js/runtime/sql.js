@@ -42,23 +42,30 @@ function topTopics(theta, n) {
 }
 // The jatopic.sql object over `api` (the jatopic.* API, or a stand-in in tests).
 function sqlFunctions(api) {
+  // ja_tokenize and ja_analyze, and their search-mode twins (separate
+  // functions: BigQuery UDFs cannot be overloaded; see docs/bigquery.md).
+  const SEARCH = Object.freeze({ mode: 'search' });
+  function tokenize(t, fn, options) {
+    if (t === null || t === undefined) return null;
+    const s = sqlText(t, fn, MAX_TEXT_UNITS);
+    return BLANK.test(s) ? [] : api.wakati(s, options);
+  }
+  function analyze(t, fn, options) {
+    if (t === null || t === undefined) return null;
+    const s = sqlText(t, fn, MAX_ANALYZE_UNITS);
+    if (BLANK.test(s)) return [];
+    return api.tokenize(s, options).map((k) => ({
+      surface: k.surface, start: k.start + 1, length: k.end - k.start,
+      pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
+      conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
+      base_form: k.base_form, known: k.known,
+    }));
+  }
   return {
-    ja_tokenize(t) {
-      if (t === null || t === undefined) return null;
-      const s = sqlText(t, 'ja_tokenize', MAX_TEXT_UNITS);
-      return BLANK.test(s) ? [] : api.wakati(s);
-    },
-    ja_analyze(t) {
-      if (t === null || t === undefined) return null;
-      const s = sqlText(t, 'ja_analyze', MAX_ANALYZE_UNITS);
-      if (BLANK.test(s)) return [];
-      return api.tokenize(s).map((k) => ({
-        surface: k.surface, start: k.start + 1, length: k.end - k.start,
-        pos1: k.pos[0], pos2: k.pos[1], pos3: k.pos[2], pos4: k.pos[3],
-        conjugation_type: k.conjugation.type, conjugation_form: k.conjugation.form,
-        base_form: k.base_form, known: k.known,
-      }));
-    },
+    ja_tokenize(t) { return tokenize(t, 'ja_tokenize', undefined); },
+    ja_tokenize_search(t) { return tokenize(t, 'ja_tokenize_search', SEARCH); },
+    ja_analyze(t) { return analyze(t, 'ja_analyze', undefined); },
+    ja_analyze_search(t) { return analyze(t, 'ja_analyze_search', SEARCH); },
     ja_terms(t) {
       if (t === null || t === undefined) return null;
       return api.terms(sqlText(t, 'ja_terms', MAX_TEXT_UNITS));

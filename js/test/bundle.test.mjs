@@ -13,6 +13,20 @@ const nativeBin = process.env.JATOPIC_BIN || `${root}target/release/jatopic`;
 const source = fs.readFileSync(bundleFile, 'utf8');
 // Values from another V8 context have other prototypes: compare as plain data.
 const plain = (x) => JSON.parse(JSON.stringify(x));
+// The native CLI always has IPADIC's readings; the bundle carries them only
+// with the optional readings file (`jatopic package --readings`), which these
+// tests do not load. Every other field must be equal, and nothing else differ.
+const READING_FIELDS = ['reading', 'pronunciation'];
+function withoutReadings(tokens) {
+  return tokens.map((t) => {
+    const rest = { ...t };
+    for (const f of READING_FIELDS) {
+      assert.ok(f in rest, `native token lacks ${f}: ${JSON.stringify(t)}`);
+      delete rest[f];
+    }
+    return rest;
+  });
+}
 
 function freshContext() {
   const context = vm.createContext({});
@@ -41,13 +55,31 @@ test('bundle output equals the native CLI on the golden sentences', () => {
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     const native = execFileSync(nativeBin, ['tokenize', '--output', 'json'], { input: text, maxBuffer: 1 << 28 })
-      .toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+      .toString('utf8').split('\n').filter((l) => l !== '').map((l) => withoutReadings(JSON.parse(l)));
     assert.equal(native.length, lines.length, name);
     for (let i = 0; i < lines.length; i++) {
       context.line = lines[i];
       const wasm = vm.runInContext('jatopic.tokenize(line)', context);
       assert.deepEqual(plain(wasm), native[i], `${name}:${i + 1}: ${lines[i]}`);
     }
+  }
+});
+
+test('options.mode: search mode equals `jatopic tokenize --mode search`; other modes are refused', () => {
+  const context = freshContext();
+  const lines = ['関西国際空港限定トートバッグ', 'ＬＥＤライト付きハーバリウムボールペン', ...fs.readFileSync(`${root}tests/golden/news.txt`, 'utf8').split('\n').filter((l) => l !== '')];
+  const native = execFileSync(nativeBin, ['tokenize', '--output', 'json', '--mode', 'search'], { input: lines.join('\n') + '\n', maxBuffer: 1 << 28 })
+    .toString('utf8').split('\n').filter((l) => l !== '').map((l) => withoutReadings(JSON.parse(l)));
+  for (let i = 0; i < lines.length; i++) {
+    context.line = lines[i];
+    assert.deepEqual(plain(vm.runInContext("jatopic.tokenize(line, {mode: 'search'})", context)), native[i], lines[i]);
+    assert.deepEqual(plain(vm.runInContext("jatopic.wakati(line, {mode: 'search'})", context)), native[i].map((t) => t.surface), lines[i]);
+  }
+  assert.deepEqual(plain(vm.runInContext("jatopic.wakati('関西国際空港', {mode: 'search'})", context)), ['関西', '国際', '空港']);
+  assert.deepEqual(plain(vm.runInContext("jatopic.wakati('関西国際空港', {mode: 'normal'})", context)), ['関西国際空港']);
+  for (const bad of ["'extended'", "'Search'", '1', 'null']) {
+    const err = vm.runInContext(`(() => { try { jatopic.wakati('東京', {mode: ${bad}}); } catch (e) { return e; } })()`, context);
+    assert.ok(err && /jatopic\.wakati: options\.mode must be "normal" or "search", got /.test(err.message), `${bad}: ${err && err.message}`);
   }
 });
 

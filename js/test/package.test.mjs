@@ -23,7 +23,7 @@ function run(args, input) {
 const ndjson = (text) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
 const lines = (file) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
 
-let pkg, worker, goldenLines, model2pkg;
+let pkg, worker, goldenLines, model2pkg, searchPkg;
 
 before(() => {
   // Two small models over our own golden sentences: the default term pipeline,
@@ -34,13 +34,17 @@ before(() => {
   run(['train', '--k', '4', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0',
     '--no-normalize', '--no-lowercase', '--stopwords', `${tmp}/stop.txt`,
     '--input-format', 'text', '--out', `${tmp}/m2.jtm`, ...goldenFiles]);
-  for (const [dir, model] of [['pkg', 'm1'], ['pkg2', 'm2']]) {
+  // And one trained in search mode, which the package must serve in search mode.
+  run(['train', '--k', '6', '--iterations', '30', '--seed', '3', '--min-df', '1', '--max-df', '1.0', '--mode', 'search',
+    '--input-format', 'text', '--out', `${tmp}/m3.jtm`, ...goldenFiles]);
+  for (const [dir, model] of [['pkg', 'm1'], ['pkg2', 'm2'], ['pkg3', 'm3']]) {
     run(['package', '--out', `${tmp}/${dir}`, '--gcs-prefix', 'gs://jatopic-test/pkg', '--dataset', 'test-project.jatopic',
       '--model', `${tmp}/${model}.jtm`, '--library', library]);
   }
   pkg = loadPackage(`${tmp}/pkg`);
   worker = pkg.createWorker({ timeoutMs: 0 });
   model2pkg = loadPackage(`${tmp}/pkg2`);
+  searchPkg = loadPackage(`${tmp}/pkg3`);
   goldenLines = goldenFiles.flatMap(lines);
 });
 
@@ -50,8 +54,8 @@ async function sandboxAll(w, name, rows) {
   return out;
 }
 
-function nativeTokens(textLines) {
-  return ndjson(run(['tokenize', '--output', 'json'], textLines.join('\n') + '\n'));
+function nativeTokens(textLines, mode = 'normal') {
+  return ndjson(run(['tokenize', '--output', 'json', '--mode', mode], textLines.join('\n') + '\n'));
 }
 
 function assertAnalyzeMatches(textLines, analyzed, native, label) {
@@ -81,7 +85,7 @@ test('every library file fits BigQuery; the tokenizer is one file', () => {
   const tok = m.functions.find((f) => f.name === 'ja_tokenize');
   assert.deepEqual(tok.libraries, ['gs://jatopic-test/pkg/jatopic-tokenizer.js']);
   assert.deepEqual(m.functions.map((f) => f.name),
-    ['ja_tokenize', 'ja_analyze', 'ja_terms', 'ja_topics', 'ja_top_topics_js', 'ja_top_topics', 'ja_topics_from_terms', 'ja_selftest']);
+    ['ja_tokenize', 'ja_analyze', 'ja_tokenize_search', 'ja_analyze_search', 'ja_terms', 'ja_topics', 'ja_top_topics_js', 'ja_top_topics', 'ja_topics_from_terms', 'ja_selftest']);
   // No JavaScript function takes INT64 (BigQuery refuses it); ja_top_topics
   // keeps n INT64 as a SQL function over ja_top_topics_js.
   for (const f of m.functions.filter((x) => x.language === 'js')) for (const a of f.arguments) assert.notEqual(a.type, 'INT64', `${f.name}(${a.name})`);
@@ -104,6 +108,19 @@ test('ja_tokenize and ja_analyze equal the native CLI on the golden sentences', 
     assert.equal(tokenized[i].join(' '), wakati[i], goldenLines[i]);
   }
   assertAnalyzeMatches(goldenLines, await sandboxAll(worker, 'ja_analyze', goldenLines.map((l) => [l])), native, 'golden');
+});
+
+test('ja_tokenize_search and ja_analyze_search equal `jatopic tokenize --mode search`', async () => {
+  const compounds = ['関西国際空港限定トートバッグ', '日本経済新聞社の記事', '株式会社シニアソフトウェアエンジニア'];
+  const textLines = [...compounds, ...goldenLines];
+  const native = nativeTokens(textLines, 'search');
+  // Search mode splits the compounds (else this test would prove nothing).
+  assert.deepEqual(native[0].map((t) => t.surface), ['関西', '国際', '空港', '限定', 'トートバッグ']);
+  const tokenized = await sandboxAll(worker, 'ja_tokenize_search', textLines.map((l) => [l]));
+  for (let i = 0; i < textLines.length; i++) assert.deepEqual(tokenized[i], native[i].map((t) => t.surface), textLines[i]);
+  assertAnalyzeMatches(textLines, await sandboxAll(worker, 'ja_analyze_search', textLines.map((l) => [l])), native, 'search');
+  assert.equal(await worker.call('ja_tokenize_search', [null]), null);
+  assert.deepEqual(await worker.call('ja_analyze_search', [' ']), []);
 });
 
 function devLines(n) {
@@ -170,6 +187,21 @@ test('a model is served with the term pipeline it was trained with', async () =>
   assert.deepEqual(topics2.map((x) => [x.topic, x.alpha]), [[0, 0.1], [1, 0.1], [2, 0.1], [3, 0.1]]);
   // The two configurations really differ on these texts.
   assert.notDeepEqual(await worker.call('ja_terms', [texts[0]]), await w2.call('ja_terms', [texts[0]]));
+});
+
+test('a search-mode model is served in search mode: ja_terms and ja_topics equal jatopic terms/infer', async () => {
+  const w3 = searchPkg.createWorker({ timeoutMs: 0 });
+  const texts = ['関西国際空港限定トートバッグ', '日本経済新聞社の記事を読む', ...goldenLines.slice(0, 40)];
+  const docs = texts.map((text, i) => JSON.stringify({ id: String(i), text })).join('\n') + '\n';
+  const terms = ndjson(run(['terms', '--input-format', 'ndjson', '--model', `${tmp}/m3.jtm`, '-'], docs));
+  const inferred = ndjson(run(['infer', '--input-format', 'ndjson', '--model', `${tmp}/m3.jtm`, '-'], docs));
+  assert.deepEqual(terms[0].terms, ['関西', '国際', '空港', '限定', 'トートバッグ']);
+  for (let i = 0; i < texts.length; i++) {
+    assert.deepEqual(await w3.call('ja_terms', [texts[i]]), terms[i].terms, texts[i]);
+    assert.deepEqual(await w3.call('ja_topics', [texts[i]]), inferred[i].topics, texts[i]);
+  }
+  // The normal-mode model keeps the compound whole.
+  assert.deepEqual(await worker.call('ja_terms', [texts[0]]), ['関西国際空港', '限定', 'トートバッグ']);
 });
 
 test('NULL, empty, whitespace, unknown words, huge and malformed rows have defined results', async () => {
@@ -265,5 +297,5 @@ test('jatopic package refuses bad identifiers and prefixes with a message saying
   assert.equal(t.status, 0, t.stderr.toString());
   const sql = fs.readFileSync(`${tmp}/temp/create_functions.sql`, 'utf8');
   assert.match(sql, /CREATE TEMP FUNCTION ja_tokenize\(text STRING\)/);
-  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ["ja_tokenize", "ja_analyze", "ja_terms", "ja_selftest"]);
+  assert.deepEqual(loadPackage(`${tmp}/temp`).functions.map((f) => f.name), ["ja_tokenize", "ja_analyze", "ja_tokenize_search", "ja_analyze_search", "ja_terms", "ja_selftest"]);
 });

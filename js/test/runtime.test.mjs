@@ -85,8 +85,9 @@ function sqlOver() {
   const calls = [];
   const { sqlFunctions, MAX_TEXT_UNITS, MAX_ANALYZE_UNITS } = load(['sql.js'], ['sqlFunctions', 'MAX_TEXT_UNITS', 'MAX_ANALYZE_UNITS']);
   const api = {
-    wakati: (s) => { calls.push(['wakati', s]); return s.split(' '); },
-    tokenize: (s) => { calls.push(['tokenize', s]); return [{ surface: s, start: 0, end: s.length, pos: ['名詞', '一般', '*', '*'], conjugation: { type: '*', form: '*' }, base_form: s, known: false }]; },
+    // The options are recorded only when given (search mode).
+    wakati: (s, o) => { calls.push(o ? ['wakati', s, o.mode] : ['wakati', s]); return s.split(' '); },
+    tokenize: (s, o) => { calls.push(o ? ['tokenize', s, o.mode] : ['tokenize', s]); return [{ surface: s, start: 0, end: s.length, pos: ['名詞', '一般', '*', '*'], conjugation: { type: '*', form: '*' }, base_form: s, known: false }]; },
     terms: (s) => { calls.push(['terms', s]); return [s]; },
     topics: (s) => { calls.push(['topics', s]); return [0.1, 0.5, 0.1, 0.3]; },
     topicsFromTerms: (t) => { calls.push(['topicsFromTerms', t]); return [1]; },
@@ -142,6 +143,20 @@ test('SQL shims: wrong types, the length limits with the SUBSTR hint, lone surro
   calls.length = 0;
   sql.ja_tokenize('a\ud800 \udc00b 😀');
   assert.deepEqual(calls, [['wakati', 'a\ufffd \ufffdb 😀']]);
+});
+
+test('SQL shims: the search-mode functions ask for search mode, with their own names in errors', () => {
+  const { sql, calls, MAX_ANALYZE_UNITS } = sqlOver();
+  assert.equal(sql.ja_tokenize_search(null), null);
+  assert.equal(sql.ja_analyze_search(undefined), null);
+  assert.deepEqual(plain(sql.ja_tokenize_search(' ')), []);
+  assert.deepEqual(calls, []);
+  assert.deepEqual(plain(sql.ja_tokenize_search('関西 国際')), ['関西', '国際']);
+  assert.equal(plain(sql.ja_analyze_search('東京'))[0].start, 1);
+  sql.ja_tokenize('東京');
+  assert.deepEqual(calls, [['wakati', '関西 国際', 'search'], ['tokenize', '東京', 'search'], ['wakati', '東京']]);
+  assert.throws(() => sql.ja_tokenize_search(5), { message: 'ja_tokenize_search: expected a STRING argument, got number' });
+  assert.throws(() => sql.ja_analyze_search('a'.repeat(MAX_ANALYZE_UNITS + 1)), /^Error: ja_analyze_search: the text is 50001 characters/);
 });
 
 test('sha256 equals node:crypto on lengths around the block boundaries', () => {

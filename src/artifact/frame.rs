@@ -63,6 +63,14 @@ impl Format {
     /// checksum (except in fuzz builds, so that mutated files reach the
     /// parsers).
     pub fn read<'a>(&self, file: &'a [u8]) -> Result<Frame<'a>> {
+        self.read_versions(file, self.version)
+            .map(|(_, frame)| frame)
+    }
+
+    /// [`Format::read`] accepting every format version from `oldest` to
+    /// `self.version` (a reader that still understands earlier layouts);
+    /// returns the file's version with its contents.
+    pub fn read_versions<'a>(&self, file: &'a [u8], oldest: u16) -> Result<(u16, Frame<'a>)> {
         let what = self.what;
         let head = self.header_len();
         let m = self.magic.len();
@@ -76,10 +84,15 @@ impl Format {
             )));
         }
         let version = u16::from_le_bytes([file[m], file[m + 1]]);
-        if version != self.version {
+        if !(oldest..=self.version).contains(&version) {
+            let expected = if oldest == self.version {
+                self.version.to_string()
+            } else {
+                format!("{oldest} to {}", self.version)
+            };
             return Err(Error::format(format!(
-                "{what} format version {version} is not supported by this jatopic (expects {}): {}",
-                self.version, self.other_version
+                "{what} format version {version} is not supported by this jatopic (expects {expected}): {}",
+                self.other_version
             )));
         }
         let mut fields = file[m + 2..head].chunks_exact(4);
@@ -117,7 +130,7 @@ impl Format {
                 "{what} checksum mismatch: the header says {sum:016x}, {hashed} to {hash:016x} (file corrupted)"
             )));
         }
-        Ok(Frame { stored, payload })
+        Ok((version, Frame { stored, payload }))
     }
 
     /// The file [`Format::read`] reads back as `stored` and `payload`, the
@@ -225,6 +238,25 @@ mod tests {
         assert!(message(&WITH_STORED, &other).contains(
             "widget format version 4 is not supported by this jatopic (expects 3): make another"
         ));
+        // A reader of several versions accepts each and names the range.
+        let old = Format {
+            version: 2,
+            ..WITH_STORED
+        }
+        .write(b"stored", b"payload", Compression::preset(0))
+        .unwrap();
+        let (version, frame) = WITH_STORED.read_versions(&old, 2).unwrap();
+        assert_eq!((version, &frame.payload[..]), (2, &b"payload"[..]));
+        assert_eq!(WITH_STORED.read_versions(&file, 2).unwrap().0, 3);
+        assert!(WITH_STORED.read(&old).is_err());
+        let e = WITH_STORED
+            .read_versions(&other, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("widget format version 4 is not supported by this jatopic (expects 2 to 3)"),
+            "{e}"
+        );
         let mut long = file.clone();
         long[9..13].copy_from_slice(&1000u32.to_le_bytes());
         assert!(message(&WITH_STORED, &long)

@@ -405,7 +405,7 @@ fn package_readme(
     let p = &opts.function_prefix;
     let _ = write!(
         r,
-        "\nExample:\n\n```sql\nSELECT title, {}(title) AS words, {}(title) AS tokens\nFROM `{}.listings`\n```\n\nNULL gives NULL; empty or whitespace-only text gives an empty array. Positions (`start`, `length` of {p}analyze) are characters, as `SUBSTR` counts them (start is 1-based). Texts longer than {} UTF-16 units ({} for {p}analyze) are rejected with an error: split them first.\n",
+        "\nExample:\n\n```sql\nSELECT title, {}(title) AS words, {}(title) AS tokens\nFROM `{}.listings`\n```\n\nNULL gives NULL; empty or whitespace-only text gives an empty array. Positions (`start`, `length` of {p}analyze) are characters, as `SUBSTR` counts them (start is 1-based). Texts longer than {} UTF-16 units ({} for {p}analyze) are rejected with an error: split them first. `{p}tokenize_search` and `{p}analyze_search` are the same in Kuromoji's search mode (long compounds split: 関西国際空港 gives 関西, 国際, 空港).\n",
         q(&format!("{p}tokenize")),
         q(&format!("{p}analyze")),
         opts.dataset,

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 Example (what `make dict` runs):
   mecab < train.txt > seen.mecab
   jatopic build-dict --ipadic /usr/share/mecab/dic/ipadic --seen seen.mecab --out dict/ipadic.jtd
+  (also writes dict/ipadic-readings.jtr)
 
 The defaults build the shipped dictionary.")]
 pub struct BuildDictArgs {
@@ -25,6 +26,9 @@ pub struct BuildDictArgs {
     /// Where to write the dictionary
     #[arg(long, value_name = "FILE")]
     out: String,
+    /// Where to write its readings [default: OUT without `.jtd`, plus `-readings.jtr`]
+    #[arg(long, value_name = "FILE")]
+    readings_out: Option<String>,
     /// Connection-cost quantum
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=4096))]
     quantum: Option<i64>,
@@ -96,9 +100,22 @@ pub fn run(args: BuildDictArgs) -> Result<()> {
     for (name, raw, packed) in &report {
         eprintln!("  {name:<28} {raw:>9} bytes raw {packed:>8} bytes LZMA");
     }
-    // Check it loads before replacing the old file.
-    let dict = Dictionary::from_bytes(&bytes)?;
+    let readings = src.encode_readings(&bytes, opts.word_quantum)?;
+    // Check both load before replacing the old files.
+    let mut dict = Dictionary::from_bytes(&bytes)?;
+    dict.attach_readings(&readings)?;
+    let readings_out = args.readings_out.clone().unwrap_or_else(|| {
+        format!(
+            "{}-readings.jtr",
+            args.out.strip_suffix(".jtd").unwrap_or(&args.out)
+        )
+    });
     jatopic::io::output::write_atomically(&args.out, &bytes)?;
+    jatopic::io::output::write_atomically(&readings_out, &readings)?;
+    eprintln!(
+        "jatopic: wrote {readings_out}: {} bytes of readings",
+        readings.len()
+    );
     eprintln!(
         "jatopic: wrote {}: {} bytes, {} surfaces, {} entries, {} lemmas, {} paradigms ({} distinct surfaces seen in training output)",
         args.out,

@@ -11,6 +11,10 @@ pub struct DictArgs {
     /// A dictionary built by `jatopic build-dict` [default: the shipped one]
     #[arg(long, value_name = "FILE")]
     dict: Option<PathBuf>,
+    /// The readings file built with --dict (`build-dict --readings-out`)
+    /// [default: the shipped one, with the shipped dictionary]
+    #[arg(long, value_name = "FILE", requires = "dict")]
+    readings: Option<PathBuf>,
 }
 
 impl DictArgs {
@@ -25,6 +29,23 @@ impl DictArgs {
                 ))
             }
             None => jatopic::default_tokenizer(),
+        }
+    }
+
+    /// [`DictArgs::load`] with readings attached: the shipped ones, or
+    /// `--readings` for `--dict` (a dictionary given without its readings
+    /// has none: tokens then carry no reading).
+    pub fn load_with_readings(&self) -> Result<Tokenizer> {
+        match (&self.dict, &self.readings) {
+            (Some(p), Some(r)) => {
+                let bytes = std::fs::read(p).in_file(p.display())?;
+                let mut dict = Dictionary::from_bytes(&bytes).in_file(p.display())?;
+                let readings = std::fs::read(r).in_file(r.display())?;
+                dict.attach_readings(&readings).in_file(r.display())?;
+                Ok(Tokenizer::new(dict))
+            }
+            (Some(_), None) => self.load(),
+            (None, _) => jatopic::default_tokenizer_with_readings(),
         }
     }
 }

@@ -3,12 +3,13 @@
 
 use super::dict_info::DictArgs;
 use super::input_args::InputArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::error::InFile;
-use jatopic::tokenizer::eval::{compare, compare_corpus, Agreement};
+use jatopic::tokenizer::eval::{compare_corpus_with, compare_with, Agreement};
 use jatopic::topic::corpus::{document_terms, LazyTokenizer};
 use jatopic::topic::files::{load_model, load_phi};
-use jatopic::{Error, Result};
+use jatopic::{Error, Options, Result};
 use std::path::PathBuf;
 
 /// Measure agreement with MeCab, or evaluate a topic model on held-out documents
@@ -18,6 +19,7 @@ Examples:
   jatopic eval --corpus ../shared/corpus/dev           (runs mecab on DIR/*.txt)
   jatopic eval --text dev.txt --reference dev.mecab
   jatopic eval --model model.jtm --label-field module heldout.ndjson
+  jatopic eval --corpus ../shared/corpus/dev --mode search   (how far search mode departs)
 
 The tokenizer mode prints word F1, POS and base-form agreement per file and
 for ALL. The model mode prints one JSON object: held-out log-likelihood per
@@ -43,6 +45,8 @@ pub struct EvalArgs {
     mecab: String,
     #[command(flatten)]
     dict: DictArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Evaluate this topic model instead (held-out documents as INPUT)
     #[arg(long, value_name = "MODEL.jtm")]
     model: Option<String>,
@@ -67,8 +71,9 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
-    if let Some(model) = &args.model {
-        let mut model = load_model(model)?;
+    if let Some(path) = &args.model {
+        let mut model = load_model(path)?;
+        args.tokenizer.check_model(path, &model.terms)?;
         if let Some(phi) = &args.phi {
             model = load_phi(model, phi, args.alpha.as_deref())?;
         }
@@ -87,14 +92,19 @@ pub fn run(args: EvalArgs) -> Result<()> {
             args.inputs[0]
         )));
     }
-    let tok = args.dict.load()?;
+    let tok = args.dict.load_with_readings()?;
+    let with_readings = tok.dictionary().has_readings();
+    let opts = Options {
+        mode: args.tokenizer.mode(),
+        ..Options::default()
+    };
     if let Some(dir) = &args.corpus {
         let mut all = Agreement::default();
-        for (name, a) in compare_corpus(&tok, dir, &args.mecab)? {
-            print_agreement(&name, &a);
+        for (name, a) in compare_corpus_with(&tok, opts, dir, &args.mecab)? {
+            print_agreement(&name, &a, with_readings);
             all.add(&a);
         }
-        print_agreement("ALL", &all);
+        print_agreement("ALL", &all, with_readings);
         return Ok(());
     }
     let (Some(text), Some(reference)) = (&args.text, &args.reference) else {
@@ -104,21 +114,30 @@ pub fn run(args: EvalArgs) -> Result<()> {
         ));
     };
     let read = |p: &str| std::fs::read_to_string(p).in_file(p);
-    let a = compare(&tok, &read(text)?, &read(reference)?);
+    let a = compare_with(&tok, opts, &read(text)?, &read(reference)?);
     a.check_paired(reference)?;
-    print_agreement("text", &a);
+    print_agreement("text", &a, with_readings);
     Ok(())
 }
 
-fn print_agreement(name: &str, a: &Agreement) {
+fn print_agreement(name: &str, a: &Agreement, with_readings: bool) {
     println!(
-        "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}",
+        "{name:<12} lines {:>6} tokens {:>8} word_f1 {:.5} pos2 {:.5} pos_all {:.5} base {:.5}{}{}",
         a.lines,
         a.reference,
         a.f1(),
         a.pos2_rate(),
         a.pos_full_rate(),
         a.base_rate(),
+        if with_readings {
+            format!(
+                " reading {:.5} pron {:.5}",
+                a.reading_rate(),
+                a.pronunciation_rate()
+            )
+        } else {
+            String::new()
+        },
         if a.misaligned > 0 {
             format!(" ({} lines misaligned, skipped)", a.misaligned)
         } else {

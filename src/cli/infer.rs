@@ -1,6 +1,7 @@
 //! `jatopic infer`: each document's topic distribution, as NDJSON or CSV.
 
 use super::input_args::InputArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
 use jatopic::topic::corpus::{document_terms, LazyTokenizer};
 use jatopic::topic::files::load_model;
@@ -21,7 +22,10 @@ enum InferOutput {
 #[command(after_help = "\
 Examples:
   jatopic infer --model model.jtm items.ndjson > topics.ndjson
-  echo '陶器のマグカップ' | jatopic infer --model model.jtm --output csv -")]
+  echo '陶器のマグカップ' | jatopic infer --model model.jtm --output csv -
+
+Text is tokenized as in training (the model's stored term pipeline and
+tokenizer mode); a --mode other than the model's is refused.")]
 pub struct InferArgs {
     /// The model
     #[arg(long, value_name = "MODEL.jtm")]
@@ -34,6 +38,8 @@ pub struct InferArgs {
     top: usize,
     #[command(flatten)]
     reader: InputArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Input files (`-` for stdin)
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
@@ -54,6 +60,7 @@ struct DocumentTopics<'a> {
 
 pub fn run(args: InferArgs) -> Result<()> {
     let model = load_model(&args.model)?;
+    args.tokenizer.check_model(&args.model, &model.terms)?;
     let (docs, terms, _) = document_terms(
         &LazyTokenizer::default(),
         &model.terms,

@@ -12,6 +12,7 @@ mod package;
 mod sample;
 mod terms;
 mod tokenize;
+mod tokenizer_args;
 mod topics;
 mod train;
 mod vocab;

@@ -1,9 +1,11 @@
 //! `jatopic terms`: documents as the terms training sees.
 
 use super::input_args::InputArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::topic::corpus::{document_terms, LazyTokenizer};
 use jatopic::topic::files::load_model;
+use jatopic::topic::terms::TermConfig;
 use jatopic::Result;
 use std::io::Write;
 
@@ -13,8 +15,10 @@ use std::io::Write;
 Examples:
   jatopic terms items.ndjson > terms.ndjson
   jatopic terms --model model.jtm --known-only items.ndjson
+  jatopic terms --mode search items.ndjson
 
-With --model the model's stored term pipeline is used (as `infer` does).")]
+With --model the model's stored term pipeline is used (as `infer` does),
+its tokenizer mode included.")]
 pub struct TermsArgs {
     /// Use this model's term pipeline
     #[arg(long, value_name = "MODEL.jtm")]
@@ -24,6 +28,8 @@ pub struct TermsArgs {
     known_only: bool,
     #[command(flatten)]
     reader: InputArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Input files (`-` for stdin)
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
@@ -37,7 +43,17 @@ struct DocumentTerms<'a> {
 
 pub fn run(args: TermsArgs) -> Result<()> {
     let model = args.model.as_deref().map(load_model).transpose()?;
-    let config = model.as_ref().map(|m| m.terms.clone()).unwrap_or_default();
+    let config = match (&model, &args.model) {
+        (Some(m), Some(path)) => {
+            args.tokenizer.check_model(path, &m.terms)?;
+            m.terms.clone()
+        }
+        _ => {
+            let mut config = TermConfig::default();
+            config.tokenizer.mode = args.tokenizer.mode();
+            config
+        }
+    };
     let known_only = if args.known_only {
         model.as_ref()
     } else {

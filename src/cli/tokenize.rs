@@ -2,6 +2,7 @@
 //! MeCab's format, or JSON tokens.
 
 use super::dict_info::DictArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
 use jatopic::tokenizer::json;
 use jatopic::{Options, Result};
@@ -11,7 +12,8 @@ use std::io::{BufRead, BufWriter, Write};
 pub enum TokenizeOutput {
     /// Surfaces separated by spaces (MeCab's `-Owakati`)
     Wakati,
-    /// MeCab's default output: surface, tab, features; `EOS` after each line
+    /// MeCab's default output: surface, tab, features (nine, seven for
+    /// unknown words, as MeCab prints them); `EOS` after each line
     Mecab,
     /// A JSON array of tokens per line (offsets in code points)
     Json,
@@ -23,6 +25,7 @@ pub enum TokenizeOutput {
 Examples:
   echo '手作りの革財布を販売しています。' | jatopic tokenize
   jatopic tokenize --output json < titles.txt > tokens.ndjson
+  echo '関西国際空港限定トートバッグ' | jatopic tokenize --mode search
 
 Output line (or EOS block) N is always input line N; a line that is not
 valid UTF-8 gets an empty result and a warning on stderr.")]
@@ -36,13 +39,20 @@ pub struct TokenizeArgs {
     normalize: bool,
     #[command(flatten)]
     dict: DictArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
 }
 
 pub fn run(args: TokenizeArgs) -> Result<()> {
     let opts = Options {
         normalize: args.normalize,
+        mode: args.tokenizer.mode(),
     };
-    let tok = args.dict.load()?;
+    // Readings only where they are printed: loading them costs start-up time.
+    let tok = match args.output {
+        TokenizeOutput::Wakati => args.dict.load()?,
+        TokenizeOutput::Mecab | TokenizeOutput::Json => args.dict.load_with_readings()?,
+    };
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut skipped) = (0u64, 0u64);
@@ -67,22 +77,14 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
             }
             TokenizeOutput::Mecab => {
                 for t in &tokens {
-                    writeln!(
-                        out,
-                        "{}\t{},{},{},{},{},{},{}",
-                        t.surface,
-                        t.pos[0],
-                        t.pos[1],
-                        t.pos[2],
-                        t.pos[3],
-                        t.conjugation[0],
-                        t.conjugation[1],
-                        t.mecab_base()
-                    )?;
+                    writeln!(out, "{}", json::mecab_line(t))?;
                 }
                 writeln!(out, "EOS")?;
             }
-            TokenizeOutput::Json => writeln!(out, "{}", json::tokens(&tokens))?,
+            TokenizeOutput::Json => {
+                let with_readings = tok.dictionary().has_readings();
+                writeln!(out, "{}", json::tokens(&tokens, with_readings))?
+            }
         }
     }
     out.flush()?;

@@ -1,6 +1,7 @@
 //! `jatopic train`: an LDA model from documents (text or terms).
 
 use super::input_args::InputArgs;
+use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::error::InFile;
 use jatopic::io::input::for_each_document;
@@ -18,10 +19,12 @@ Examples:
   jatopic train --k 50 --out model.jtm --input-format ndjson --text-field title items.ndjson
   jatopic train --k 100 --keep-n 50000 --out model.jtm corpus/*.txt
   jatopic train --k 20 --out model.jtm --terms-field terms terms.parquet
+  jatopic train --k 50 --mode search --out model.jtm items.ndjson
 
-The term pipeline (normalisation, POS filter, lower-casing, stop words) is
-stored in the model, so `infer` and the BigQuery functions preprocess text
-exactly as training did.")]
+The term pipeline (normalisation, POS filter, lower-casing, stop words) and
+the tokenizer's settings (lexicon tier, --mode) are stored in the model, so
+`infer`, `terms --model` and the BigQuery functions preprocess text exactly
+as training did.")]
 pub struct TrainArgs {
     /// Number of topics
     #[arg(long)]
@@ -70,6 +73,8 @@ pub struct TrainArgs {
     stopwords: Option<String>,
     #[command(flatten)]
     reader: InputArgs,
+    #[command(flatten)]
+    tokenizer: TokenizerArgs,
     /// Input files (`-` for stdin)
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<String>,
@@ -98,6 +103,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         lowercase: !args.no_lowercase,
         ..Default::default()
     };
+    terms.tokenizer.mode = args.tokenizer.mode();
     if let Some(f) = &args.stopwords {
         terms.stopwords = std::fs::read_to_string(f)
             .in_file(f)?

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::tokenizer::dictionary::{
-    CharCategory, CharRange, DictionarySource, LexiconEntry, UnknownWord,
+    CharCategory, CharRange, DictionarySource, LexiconEntry, UnknownWord, WordReading,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -269,6 +269,8 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
             dir.display()
         )));
     }
+    // Per (surface, context id), the cost of the line whose reading is kept.
+    let mut reading_cost: HashMap<(String, u16), i16> = HashMap::new();
     for path in csvs {
         let name = path
             .file_name()
@@ -304,6 +306,20 @@ pub fn build(dir: &Path, seen: &HashSet<String>, opts: &BuildOptions) -> Result<
                 cost,
                 base: f[10].to_string(),
             });
+            // MeCab prints the cheapest line of a surface and context id, the
+            // first in file order (files sorted by name) among equals.
+            let key = (f[0].to_string(), id);
+            if reading_cost.get(&key).is_none_or(|&c| cost < c) {
+                reading_cost.insert(key.clone(), cost);
+                let field = |k: usize| f.get(k).unwrap_or(&"*").to_string();
+                src.readings.insert(
+                    key,
+                    WordReading {
+                        reading: field(11),
+                        pronunciation: field(12),
+                    },
+                );
+            }
         }
     }
     Ok(src)

@@ -1,7 +1,7 @@
-//! Agreement with MeCab: word F1 on token spans, and POS / base-form
-//! agreement on the tokens whose span matches.
+//! Agreement with MeCab: word F1 on token spans, and POS / base-form /
+//! reading / pronunciation agreement on the tokens whose span matches.
 
-use crate::tokenizer::Tokenizer;
+use crate::tokenizer::{Options, Tokenizer};
 
 /// Counts from which the agreement figures are computed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -20,6 +20,11 @@ pub struct Agreement {
     pub pos_full: u64,
     /// Matched tokens with the same base form (MeCab's seventh field).
     pub base: u64,
+    /// Matched tokens with the same reading (MeCab's eighth field, `*` for
+    /// unknown words): counted only when the tokenizer has readings.
+    pub reading: u64,
+    /// Matched tokens with the same pronunciation (the ninth field), likewise.
+    pub pronunciation: u64,
     /// Lines whose reference could not be aligned with the text (skipped).
     pub misaligned: u64,
     /// Lines of text without a reference analysis, plus reference analyses
@@ -51,6 +56,14 @@ impl Agreement {
     pub fn base_rate(&self) -> f64 {
         self.base as f64 / self.matched.max(1) as f64
     }
+    /// Share of matched tokens agreeing on the reading.
+    pub fn reading_rate(&self) -> f64 {
+        self.reading as f64 / self.matched.max(1) as f64
+    }
+    /// Share of matched tokens agreeing on the pronunciation.
+    pub fn pronunciation_rate(&self) -> f64 {
+        self.pronunciation as f64 / self.matched.max(1) as f64
+    }
     /// Adds another set of counts.
     pub fn add(&mut self, o: &Agreement) {
         self.lines += o.lines;
@@ -60,6 +73,8 @@ impl Agreement {
         self.pos2 += o.pos2;
         self.pos_full += o.pos_full;
         self.base += o.base;
+        self.reading += o.reading;
+        self.pronunciation += o.pronunciation;
         self.misaligned += o.misaligned;
         self.unpaired += o.unpaired;
     }
@@ -86,6 +101,12 @@ struct RefToken<'a> {
 /// Compares the analysis of each line of `text` with MeCab's default-format
 /// output for the same lines (`mecab < text`).
 pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
+    compare_with(tok, Options::default(), text, mecab_output)
+}
+
+/// [`compare`] with analysis options (search mode measures how far it
+/// departs from MeCab's segmentation).
+pub fn compare_with(tok: &Tokenizer, opts: Options, text: &str, mecab_output: &str) -> Agreement {
     let mut a = Agreement::default();
     let mut blocks: Vec<&str> = mecab_output.split("EOS\n").collect();
     // After the last "EOS\n" comes the empty rest of the output.
@@ -103,7 +124,7 @@ pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
             a.misaligned += 1;
             continue;
         };
-        let ours = tok.tokenize(line);
+        let ours = tok.tokenize_with(line, opts);
         a.reference += reference.len() as u64;
         a.ours += ours.len() as u64;
         let (mut i, mut j) = (0, 0);
@@ -116,6 +137,14 @@ pub fn compare(tok: &Tokenizer, text: &str, mecab_output: &str) -> Agreement {
                     a.pos2 += u64::from(f[0] == o.pos[0] && f[1] == o.pos[1]);
                     a.pos_full += u64::from(f[..4] == o.pos[..] && f[4..6] == o.conjugation[..]);
                     a.base += u64::from(f[6] == o.mecab_base());
+                }
+                if tok.dictionary().has_readings() {
+                    // MeCab prints no reading for unknown words; we say `*`.
+                    let field = |k: usize| f.get(k).copied().unwrap_or("*");
+                    let reading = o.reading.as_deref().unwrap_or("*");
+                    let pron = o.pronunciation.as_deref().unwrap_or("*");
+                    a.reading += u64::from(field(7) == reading);
+                    a.pronunciation += u64::from(field(8) == pron);
                 }
                 i += 1;
                 j += 1;
@@ -157,6 +186,16 @@ fn align<'a>(line: &str, block: &'a str) -> Option<Vec<RefToken<'a>>> {
 /// analysis. Returns (file stem, counts) per file, sorted by name.
 pub fn compare_corpus(
     tok: &Tokenizer,
+    dir: &std::path::Path,
+    mecab: &str,
+) -> crate::Result<Vec<(String, Agreement)>> {
+    compare_corpus_with(tok, Options::default(), dir, mecab)
+}
+
+/// [`compare_corpus`] with analysis options.
+pub fn compare_corpus_with(
+    tok: &Tokenizer,
+    opts: Options,
     dir: &std::path::Path,
     mecab: &str,
 ) -> crate::Result<Vec<(String, Agreement)>> {
@@ -207,7 +246,7 @@ pub fn compare_corpus(
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let agreement = compare(tok, &text, &reference);
+        let agreement = compare_with(tok, opts, &text, &reference);
         agreement.check_paired(&format!("{mecab} on {}", path.display()))?;
         out.push((stem, agreement));
     }
@@ -225,6 +264,8 @@ mod tests {
         let tok = crate::default_tokenizer().unwrap();
         let paired = compare(&tok, "猫\n", MECAB);
         assert_eq!((paired.lines, paired.matched, paired.unpaired), (1, 1, 0));
+        // Without readings attached, readings are not compared.
+        assert_eq!((paired.reading, paired.pronunciation), (0, 0));
         assert!(paired.check_paired("t").is_ok());
         let short = compare(&tok, "猫\n猫\n", MECAB);
         assert_eq!(short.unpaired, 1);
@@ -236,6 +277,20 @@ mod tests {
                 .contains("ref.mecab: the reference analyses and the text do not pair up"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn readings_are_compared_when_attached() {
+        let tok = crate::default_tokenizer_with_readings().unwrap();
+        let a = compare(&tok, "猫\n", MECAB);
+        assert_eq!((a.matched, a.reading, a.pronunciation), (1, 1, 1));
+        // A wrong reading in the reference is counted as a disagreement, and
+        // an unknown word (seven fields) agrees with our `*`.
+        let other =
+            "猫\t名詞,一般,*,*,*,*,猫,イヌ,ネコ\nEOS\nｘｙｚ\t名詞,固有名詞,組織,*,*,*,*\nEOS\n";
+        let a = compare(&tok, "猫\nｘｙｚ\n", other);
+        assert_eq!((a.matched, a.reading, a.pronunciation), (2, 1, 2));
+        assert!((a.reading_rate() - 0.5).abs() < 1e-12);
     }
 
     #[test]

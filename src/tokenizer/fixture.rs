@@ -40,3 +40,21 @@ pub(crate) fn analysis(tok: &Tokenizer, text: &str) -> Vec<String> {
         .map(|t| format!("{}/{}/{}", t.surface, t.pos[0], t.mecab_base()))
         .collect()
 }
+
+/// The fixture's readings file, for [`dictionary_file`].
+pub(crate) fn readings_file() -> &'static [u8] {
+    static FILE: OnceLock<Vec<u8>> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
+        let opts = BuildOptions {
+            keep_unseen_proper_nouns: true,
+            matrix_quantum: 1,
+            word_quantum: 1,
+            encoding: SourceEncoding::Utf8,
+        };
+        let source = build(dir.as_ref(), &Default::default(), &opts).expect("fixture builds");
+        source
+            .encode_readings(dictionary_file(), 1)
+            .expect("fixture readings encode")
+    })
+}

@@ -1,5 +1,5 @@
-//! JSON output of tokens, shared by the CLI and the wasm module so both give
-//! byte-identical results.
+//! Token output formats: JSON, shared by the CLI and the wasm module so both
+//! give byte-identical results, and MeCab's default format's token line.
 
 use crate::tokenizer::Token;
 
@@ -35,8 +35,10 @@ pub fn push_str_array<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<
 }
 
 /// One JSON array of token objects:
-/// `{"surface","start","end","pos":[4],"conjugation":{"type","form"},"base_form","known"}`.
-pub fn tokens(tokens: &[Token]) -> String {
+/// `{"surface","start","end","pos":[4],"conjugation":{"type","form"},"base_form","known"}`,
+/// plus `"reading","pronunciation"` (`*` for unknown words, as MeCab) when
+/// `with_readings` (the dictionary has readings attached).
+pub fn tokens(tokens: &[Token], with_readings: bool) -> String {
     let mut out = String::with_capacity(tokens.len() * 120 + 2);
     out.push('[');
     for (i, t) in tokens.iter().enumerate() {
@@ -57,13 +59,41 @@ pub fn tokens(tokens: &[Token]) -> String {
         out.push_str("},\"base_form\":");
         push_str(&mut out, t.base_form);
         out.push_str(if t.known {
-            ",\"known\":true}"
+            ",\"known\":true"
         } else {
-            ",\"known\":false}"
+            ",\"known\":false"
         });
+        if with_readings {
+            out.push_str(",\"reading\":");
+            push_str(&mut out, t.reading.as_deref().unwrap_or("*"));
+            out.push_str(",\"pronunciation\":");
+            push_str(&mut out, t.pronunciation.as_deref().unwrap_or("*"));
+        }
+        out.push('}');
     }
     out.push(']');
     out
+}
+
+/// A token as MeCab's default format prints it: surface, tab, then POS
+/// (four), conjugation type and form, base form, reading, pronunciation.
+/// MeCab prints only the first seven for unknown words (IPADIC's unk.def
+/// has no reading), and so does this for lexicon words without readings.
+pub fn mecab_line(t: &Token) -> String {
+    let [p1, p2, p3, p4] = t.pos;
+    let [ctype, cform] = t.conjugation;
+    let mut line = format!(
+        "{}\t{p1},{p2},{p3},{p4},{ctype},{cform},{}",
+        t.surface,
+        t.mecab_base()
+    );
+    if let (Some(r), Some(p)) = (&t.reading, &t.pronunciation) {
+        line.push(',');
+        line.push_str(r);
+        line.push(',');
+        line.push_str(p);
+    }
+    line
 }
 
 #[cfg(test)]

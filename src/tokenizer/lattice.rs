@@ -4,7 +4,9 @@
 //! unit BigQuery's string functions use.
 
 use crate::tokenizer::dictionary::Dictionary;
+use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
+use std::borrow::Cow;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
 /// sentence end or whitespace where possible; this bounds memory (MeCab
@@ -30,6 +32,12 @@ pub struct Token<'a> {
     pub base_form: &'a str,
     /// True when the token came from the lexicon, false for unknown-word rules.
     pub known: bool,
+    /// IPADIC's reading (katakana) of a lexicon word when the dictionary
+    /// has readings attached ([`Dictionary::attach_readings`]); `None` for
+    /// unknown words and without readings.
+    pub reading: Option<Cow<'a, str>>,
+    /// IPADIC's pronunciation, as `reading`.
+    pub pronunciation: Option<Cow<'a, str>>,
 }
 
 impl Token<'_> {
@@ -49,6 +57,8 @@ pub struct Options {
     /// Width-normalise before analysis (full-width ASCII to ASCII, half-width
     /// katakana to full-width). Offsets and surfaces still refer to the input.
     pub normalize: bool,
+    /// Normal (MeCab's path) or search (long compounds split, see [`crate::tokenizer::mode`]).
+    pub mode: Mode,
 }
 
 #[derive(Clone, Copy)]
@@ -103,6 +113,7 @@ impl Tokenizer {
             .map(|t| {
                 let f = &self.dict.features[t.id as usize];
                 let surface = &text[byte_at[t.start]..byte_at[t.end]];
+                let (reading, pronunciation) = self.reading(&chars[t.start..t.end], t, opts);
                 Token {
                     surface,
                     start: t.start,
@@ -111,9 +122,27 @@ impl Tokenizer {
                     conjugation: [&f[4], &f[5]],
                     base_form: self.dict.base_form(t.base).unwrap_or(surface),
                     known: t.base != UNKNOWN,
+                    reading,
+                    pronunciation,
                 }
             })
             .collect()
+    }
+
+    /// The reading and pronunciation of token `t` whose input text is
+    /// `chars` (analysed as `opts` says), when the dictionary has readings.
+    fn reading(
+        &self,
+        chars: &[char],
+        t: RawToken,
+        opts: Options,
+    ) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+        if t.base == UNKNOWN {
+            return (None, None);
+        }
+        self.dict
+            .reading(chars, t.id, t.base, opts.normalize)
+            .map_or((None, None), |(r, p)| (Some(r), Some(p)))
     }
 
     /// The analysis without strings, for callers that hold the text in
@@ -155,7 +184,12 @@ impl Tokenizer {
         let mut piece_start = 0;
         while piece_start < chars.len() {
             let piece_end = piece_end(chars, piece_start, &self.dict);
-            lattice.run(&self.dict, &chars[piece_start..piece_end], &mut NotCounted);
+            lattice.run(
+                &self.dict,
+                &chars[piece_start..piece_end],
+                opts.mode,
+                &mut NotCounted,
+            );
             lattice.best_path();
             for n in &lattice.path {
                 out.push(RawToken {
@@ -224,7 +258,7 @@ impl Tokenizer {
         let mut lattice = Lattice::default();
         for line in lines {
             let chars: Vec<char> = line.chars().take(MAX_PIECE_CHARS).collect();
-            lattice.run(&self.dict, &chars, &mut counts);
+            lattice.run(&self.dict, &chars, Mode::Normal, &mut counts);
         }
         counts.counts
     }
@@ -316,6 +350,8 @@ struct Lattice {
     best_by_class: Vec<(u32, i32, u32)>,
     stamp: u32,
     path: Vec<Node>,
+    /// Search mode's penalties for the current piece (kept between pieces).
+    penalty: SpanPenalty,
 }
 
 /// A node ending at the current position, as a candidate predecessor.
@@ -330,7 +366,31 @@ struct Predecessor {
 }
 
 impl Lattice {
-    fn run<O: ConnectionObserver>(&mut self, dict: &Dictionary, text: &[char], observer: &mut O) {
+    fn run<O: ConnectionObserver>(
+        &mut self,
+        dict: &Dictionary,
+        text: &[char],
+        mode: Mode,
+        observer: &mut O,
+    ) {
+        // The mode as a type parameter, so that normal mode's loop carries
+        // no trace of the penalty (as fast as before search mode existed).
+        match mode {
+            Mode::Normal => self.run_in::<O, false>(dict, text, observer),
+            Mode::Search => {
+                self.penalty.prepare(text);
+                self.run_in::<O, true>(dict, text, observer)
+            }
+        }
+    }
+
+    /// [`Lattice::run`] in search mode when `SEARCH`.
+    fn run_in<O: ConnectionObserver, const SEARCH: bool>(
+        &mut self,
+        dict: &Dictionary,
+        text: &[char],
+        observer: &mut O,
+    ) {
         self.info.clear();
         self.info.extend(text.iter().map(|&c| dict.char_info(c)));
         // Trailing whitespace belongs to no token; EOS follows the last non-space.
@@ -365,7 +425,7 @@ impl Lattice {
                 continue;
             }
             self.gather_left::<O>(dict, pos);
-            self.lookup(dict, text, begin, len, observer);
+            self.lookup::<O, SEARCH>(dict, text, begin, len, observer);
         }
         // EOS.
         self.gather_left::<O>(dict, len);
@@ -426,7 +486,7 @@ impl Lattice {
 
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    fn add<O: ConnectionObserver>(
+    fn add<O: ConnectionObserver, const SEARCH: bool>(
         &mut self,
         dict: &Dictionary,
         start: usize,
@@ -448,7 +508,8 @@ impl Lattice {
             // (cost, place) key: a branch on each comparison would be mispredicted often.
             let mut least = i64::MAX;
             for (place, l) in self.left.iter().enumerate() {
-                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of cost < 2^16 each.
+                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
+                // cost < 2^16 each, plus search penalties < 6000 per character.
                 let c = l.cost + connector.cost_code(column[l.row as usize]);
                 least = least.min(i64::from(c) << 32 | place as i64);
             }
@@ -463,13 +524,18 @@ impl Lattice {
         if best.1 == NONE {
             return;
         }
+        let penalty = if SEARCH {
+            self.penalty.of(start, end)
+        } else {
+            0
+        };
         let idx = self.nodes.len() as u32;
         self.nodes.push(Node {
             start: start as u32,
             end: end as u32,
             id,
             base,
-            cost: best.0 + i32::from(wcost),
+            cost: best.0 + i32::from(wcost) + penalty,
             prev: best.1,
             next_same_end: self.end_head[end],
         });
@@ -478,7 +544,7 @@ impl Lattice {
 
     /// MeCab's `Tokenizer::lookup`: lexicon matches at `begin`, then unknown
     /// words by the character category's rules.
-    fn lookup<O: ConnectionObserver>(
+    fn lookup<O: ConnectionObserver, const SEARCH: bool>(
         &mut self,
         dict: &Dictionary,
         text: &[char],
@@ -488,7 +554,7 @@ impl Lattice {
     ) {
         let mut found = false;
         dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
-            self.add(dict, begin, begin + l, id, cost, base, observer);
+            self.add::<O, SEARCH>(dict, begin, begin + l, id, cost, base, observer);
             found = true;
         });
         let (mask0, cat) = self.info[begin];
@@ -499,7 +565,7 @@ impl Lattice {
         let mut added = false;
         let unknown = |this: &mut Self, end: usize, added: &mut bool, observer: &mut O| {
             for u in &dict.unknown[cat as usize] {
-                this.add(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
+                this.add::<O, SEARCH>(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
             }
             *added = true;
         };

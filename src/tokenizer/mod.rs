@@ -1,15 +1,19 @@
 //! The tokenizer: MeCab/IPADIC-compatible morphological analysis.
 //!
 //! Owns the compressed dictionary format ([`dictionary`]), the Viterbi
-//! lattice that reproduces MeCab's best path ([`lattice`]), width
+//! lattice that reproduces MeCab's best path ([`lattice`]), search mode's
+//! penalty on long compounds ([`mode`]), the settings a model records
+//! ([`config`]), width
 //! normalisation with offsets mapped back ([`normalize`]), the token JSON
 //! shared by the CLI and wasm ([`json`]) and, natively, the builder that
 //! makes a dictionary from IPADIC's sources ([`builder`]) and the agreement
 //! measure against MeCab ([`eval`]). Offsets are code points throughout.
 
+pub mod config;
 pub mod dictionary;
 pub mod json;
 pub mod lattice;
+pub mod mode;
 pub mod normalize;
 
 #[cfg(feature = "cli")]
@@ -23,3 +27,4 @@ pub use lattice::{
     decode_utf16, Options, RawToken, Scratch, Token, Tokenizer, BASE_IS_SURFACE, MAX_PIECE_CHARS,
     UNKNOWN,
 };
+pub use mode::Mode;

@@ -15,8 +15,14 @@ use crate::topic::terms::TermConfig;
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 12] = b"JATOPIC-LDA\n";
-/// Bump when the payload layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u16 = 2;
+/// Bump when the payload layout or the meaning of a field changes. Version 3
+/// added the tokenizer's settings to the term pipeline
+/// ([`TermConfig::tokenizer`]); a model with the default tokenizer is still
+/// written as version 2 (the oldest that holds it), so earlier jatopic
+/// versions read it.
+pub const FORMAT_VERSION: u16 = 3;
+/// The oldest model format version this jatopic reads.
+pub const OLDEST_FORMAT_VERSION: u16 = 2;
 /// Most fold-in sweeps of [`Model::infer`]; part of the model's behaviour.
 pub const INFER_ITERATIONS: usize = 50;
 /// [`Model::infer`] stops early once no expected topic count moves by more
@@ -374,8 +380,9 @@ impl Model {
         self.infer_terms(&self.terms.terms(tok, text))
     }
 
-    /// K, vocabulary size, term pipeline and training metadata as a JSON
-    /// object; the real-valued parameters are in [`Model::info_numbers`]
+    /// K, vocabulary size, term pipeline (the tokenizer's lexicon tier,
+    /// mode and user dictionary checksum included) and training metadata as
+    /// a JSON object; the real-valued parameters are in [`Model::info_numbers`]
     /// (float formatting would add kilobytes to the wasm module).
     pub fn info_json(&self) -> String {
         let c = &self.terms;
@@ -389,6 +396,17 @@ impl Model {
         json::push_str_array(&mut o, &c.keep_pos);
         o.push_str(",\"stopwords\":");
         json::push_str_array(&mut o, &c.stopwords);
+        let t = &c.tokenizer;
+        o.push_str(",\"tokenizer\":{\"lexicon\":");
+        json::push_str(&mut o, t.lexicon.name());
+        o.push_str(",\"mode\":");
+        json::push_str(&mut o, t.mode.name());
+        o.push_str(",\"user_dictionary\":");
+        match t.user_dictionary_hex() {
+            Some(hex) => json::push_str(&mut o, &hex),
+            None => o.push_str("null"),
+        }
+        o.push('}');
         let i = &self.info;
         o.push_str("},\"training\":{\"version\":");
         json::push_str(&mut o, &i.version);
@@ -420,7 +438,7 @@ impl Model {
         w.raw(&i.max_df.to_le_bytes());
         w.uvar(i.keep_n);
         w.raw(&i.log_likelihood.to_le_bytes());
-        self.terms.write(&mut w);
+        self.terms.write(&mut w, self.terms.format_version());
         w.uvar(self.k() as u64);
         w.uvar(self.vocab.len() as u64);
         self.vocab.iter().for_each(|t| w.str(t));
@@ -444,7 +462,11 @@ impl Model {
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         // Preset 6, faster to compress than the dictionary's 9e; the window
         // is the payload's size either way (`lzma::lzma_window`).
-        FORMAT.write(
+        let format = Format {
+            version: self.terms.format_version(),
+            ..FORMAT
+        };
+        format.write(
             &[],
             &self.payload(),
             crate::artifact::lzma::Compression::preset(6),
@@ -453,7 +475,8 @@ impl Model {
 
     /// Parses a model file, validating everything.
     pub fn from_bytes(file: &[u8]) -> Result<Model> {
-        let payload = FORMAT.read(file)?.payload;
+        let (format_version, frame) = FORMAT.read_versions(file, OLDEST_FORMAT_VERSION)?;
+        let payload = frame.payload;
         let mut r = Reader::new(&payload, "model");
         let f64_at = |r: &mut Reader| -> Result<f64> {
             let b = r.raw(8)?;
@@ -478,7 +501,7 @@ impl Model {
             keep_n: r.uvar()?,
             log_likelihood: f64_at(&mut r)?,
         };
-        let terms = TermConfig::read(&mut r)?;
+        let terms = TermConfig::read(&mut r, format_version)?;
         let k = r.uvar_max(1 << 16, "number of topics")? as usize;
         let v = r.count("vocabulary size")?;
         if k == 0 {
@@ -618,6 +641,22 @@ mod tests {
             .to_string()
             .contains("version 9"));
         assert!(Model::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+        // The default tokenizer is written as format 2; format 3 round-trips the rest.
+        assert_eq!(bytes[12..14], 2u16.to_le_bytes());
+        let mut search = tiny();
+        search.terms.tokenizer = crate::tokenizer::config::TokenizerConfig {
+            mode: crate::tokenizer::Mode::Search,
+            user_dictionary: Some([0xab; 32]),
+            ..Default::default()
+        };
+        let search_bytes = search.to_bytes().unwrap();
+        assert_eq!(search_bytes[12..14], 3u16.to_le_bytes());
+        let back = Model::from_bytes(&search_bytes).unwrap();
+        assert_eq!(back, search);
+        assert!(back.info_json().contains(&format!(
+            "\"tokenizer\":{{\"lexicon\":\"compact\",\"mode\":\"search\",\"user_dictionary\":\"{}\"}}",
+            "ab".repeat(32)
+        )));
         let mut bad = bytes.clone();
         let n = bad.len();
         bad[n - 20] ^= 0x55;

@@ -1,11 +1,17 @@
 //! The term pipeline shared by training (native) and inference (wasm UDFs):
 //! optional normalisation, the tokenizer, a part-of-speech filter, ASCII
-//! lower-casing and a stop-word list. Its configuration is stored in every
-//! model so inference preprocesses text exactly as training did.
+//! lower-casing and a stop-word list. Its configuration, the tokenizer's
+//! settings included (lexicon tier, mode, user dictionary), is stored in
+//! every model so inference preprocesses text exactly as training did.
 
 use crate::artifact::bytes::{Reader, Writer};
 use crate::error::Result;
+use crate::tokenizer::config::TokenizerConfig;
 use crate::tokenizer::{Options, Tokenizer};
+
+/// The model format version that first stored [`TermConfig::tokenizer`];
+/// files of earlier versions were all made with the default tokenizer.
+pub const TOKENIZER_SINCE_VERSION: u16 = 3;
 
 /// How text becomes terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +24,8 @@ pub struct TermConfig {
     pub keep_pos: Vec<String>,
     /// Terms dropped after normalisation.
     pub stopwords: Vec<String>,
+    /// The tokenizer's lexicon tier, mode and user dictionary.
+    pub tokenizer: TokenizerConfig,
 }
 
 /// Content nouns, independent verbs and adjectives (numbers, symbols,
@@ -70,6 +78,7 @@ impl Default for TermConfig {
             lowercase: true,
             keep_pos: DEFAULT_KEEP_POS.iter().map(|s| s.to_string()).collect(),
             stopwords: DEFAULT_STOPWORDS.iter().map(|s| s.to_string()).collect(),
+            tokenizer: TokenizerConfig::default(),
         }
     }
 }
@@ -82,6 +91,7 @@ impl TermConfig {
             text,
             Options {
                 normalize: self.normalize,
+                mode: self.tokenizer.mode,
             },
         ) {
             // "pos1,pos2" compared in place: no allocation per token.
@@ -111,18 +121,33 @@ impl TermConfig {
         out
     }
 
-    /// Serialises the configuration (stored in model files).
-    pub fn write(&self, w: &mut Writer) {
+    /// The oldest model format version that can hold this configuration:
+    /// the default tokenizer fits format 2, so such models stay readable by
+    /// earlier jatopic versions (and byte-identical to what they wrote).
+    pub fn format_version(&self) -> u16 {
+        if self.tokenizer == TokenizerConfig::default() {
+            TOKENIZER_SINCE_VERSION - 1
+        } else {
+            TOKENIZER_SINCE_VERSION
+        }
+    }
+
+    /// Serialises the configuration (stored in model files) as model format
+    /// `version` has it (see [`TermConfig::format_version`]).
+    pub fn write(&self, w: &mut Writer, version: u16) {
         w.buf
             .push(u8::from(self.normalize) | (u8::from(self.lowercase) << 1));
         w.uvar(self.keep_pos.len() as u64);
         self.keep_pos.iter().for_each(|p| w.str(p));
         w.uvar(self.stopwords.len() as u64);
         self.stopwords.iter().for_each(|s| w.str(s));
+        if version >= TOKENIZER_SINCE_VERSION {
+            self.tokenizer.write(w);
+        }
     }
 
-    /// Reads what [`TermConfig::write`] wrote.
-    pub fn read(r: &mut Reader) -> Result<TermConfig> {
+    /// Reads what [`TermConfig::write`] wrote for model format `version`.
+    pub fn read(r: &mut Reader, version: u16) -> Result<TermConfig> {
         let flags = r.u8()?;
         let mut keep_pos = Vec::new();
         for _ in 0..r.count("number of POS rules")? {
@@ -132,11 +157,17 @@ impl TermConfig {
         for _ in 0..r.count("number of stop words")? {
             stopwords.push(r.str()?.to_string());
         }
+        let tokenizer = if version >= TOKENIZER_SINCE_VERSION {
+            TokenizerConfig::read(r)?
+        } else {
+            TokenizerConfig::default()
+        };
         Ok(TermConfig {
             normalize: flags & 1 != 0,
             lowercase: flags & 2 != 0,
             keep_pos,
             stopwords,
+            tokenizer,
         })
     }
 }
@@ -185,13 +216,36 @@ mod tests {
     }
 
     #[test]
-    fn config_round_trips() {
-        let c = TermConfig::default();
-        let mut w = Writer::default();
-        c.write(&mut w);
-        assert_eq!(
-            TermConfig::read(&mut Reader::new(&w.buf, "test")).unwrap(),
-            c
-        );
+    fn config_round_trips_in_the_oldest_version_that_holds_it() {
+        let search = TermConfig {
+            tokenizer: TokenizerConfig {
+                mode: crate::tokenizer::Mode::Search,
+                ..TokenizerConfig::default()
+            },
+            ..TermConfig::default()
+        };
+        for (c, version) in [(TermConfig::default(), 2), (search, 3)] {
+            assert_eq!(c.format_version(), version);
+            let mut w = Writer::default();
+            c.write(&mut w, version);
+            let mut r = Reader::new(&w.buf, "test");
+            assert_eq!(TermConfig::read(&mut r, version).unwrap(), c);
+            assert!(r.at_end());
+        }
+    }
+
+    #[test]
+    fn search_mode_terms_split_compounds() {
+        let tok = crate::default_tokenizer().unwrap();
+        let normal = TermConfig::default();
+        let search = TermConfig {
+            tokenizer: TokenizerConfig {
+                mode: crate::tokenizer::Mode::Search,
+                ..TokenizerConfig::default()
+            },
+            ..TermConfig::default()
+        };
+        assert_eq!(normal.terms(&tok, "関西国際空港"), ["関西国際空港"]);
+        assert_eq!(search.terms(&tok, "関西国際空港"), ["関西", "国際", "空港"]);
     }
 }

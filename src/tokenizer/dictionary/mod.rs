@@ -15,11 +15,15 @@
 //! record stored together) because LZMA compresses homogeneous runs far
 //! better. Every count and index is validated at load; a malformed file
 //! gives [`Error::Format`] naming the problem, never a panic.
+//!
+//! Readings and pronunciations live in a file of their own ([`readings`]),
+//! attached to a loaded dictionary with [`Dictionary::attach_readings`].
 
 pub mod character;
 pub(crate) mod connector;
 pub(crate) mod features;
 pub(crate) mod lexicon;
+pub mod readings;
 pub(crate) mod strings;
 pub mod unknown;
 
@@ -33,6 +37,10 @@ pub use character::{CharCategory, CharRange};
 use connector::Connector;
 use lexicon::Lexicon;
 pub use lexicon::{Entry, LexiconEntry};
+use readings::Readings;
+pub use readings::WordReading;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 pub use unknown::UnknownWord;
 
 /// First bytes of every dictionary file.
@@ -65,6 +73,50 @@ pub struct Dictionary {
     /// Unknown-word templates per character category.
     pub(crate) unknown: Vec<Vec<UnknownWord>>,
     pub(crate) lexicon: Lexicon,
+    /// The file header's checksum: a readings file names its dictionary by it.
+    checksum: u64,
+    readings: Option<AttachedReadings>,
+}
+
+/// What [`Dictionary::reading`] returns.
+type ReadingPair<'d> = Option<(Cow<'d, str>, Cow<'d, str>)>;
+
+/// Readings and the function that looks them up. The lookup is reached
+/// through this pointer, set only by [`Dictionary::attach_readings`], so that
+/// a build that never attaches readings (the wasm bundle, whose size is
+/// budgeted) does not carry the lookup code although every token asks.
+#[derive(Debug, Clone)]
+struct AttachedReadings {
+    readings: Readings,
+    lookup: for<'d> fn(&'d Dictionary, &[char], u16, u32, bool) -> ReadingPair<'d>,
+}
+
+impl PartialEq for AttachedReadings {
+    fn eq(&self, other: &Self) -> bool {
+        self.readings == other.readings
+    }
+}
+
+impl Eq for AttachedReadings {}
+
+/// [`Dictionary::reading`], once readings are attached.
+fn lookup_reading<'d>(
+    dict: &'d Dictionary,
+    text: &[char],
+    id: u16,
+    base: u32,
+    normalize: bool,
+) -> ReadingPair<'d> {
+    let readings = &dict.readings.as_ref()?.readings;
+    let normalized;
+    let surface = if normalize {
+        normalized = crate::tokenizer::normalize::width(text).0;
+        &normalized
+    } else {
+        text
+    };
+    let word = dict.lexicon.word(surface, id, base)?;
+    readings.of(word, surface)
 }
 
 /// Everything needed to write a dictionary (the builder fills it in).
@@ -82,6 +134,9 @@ pub struct DictionarySource {
     pub unknown: Vec<Vec<UnknownWord>>,
     /// Lexicon entries, in any order.
     pub lexicon: Vec<LexiconEntry>,
+    /// What each word (surface, context id) reads as: IPADIC's reading and
+    /// pronunciation of the line MeCab picks among those sharing both.
+    pub readings: BTreeMap<(String, u16), WordReading>,
 }
 
 /// An index into a collection of `n` items; an error when `n` is 0 (there
@@ -128,7 +183,33 @@ impl Dictionary {
             chars,
             unknown,
             lexicon,
+            checksum: header_checksum(file),
+            readings: None,
         })
+    }
+
+    /// Attaches a readings file (`*.jtr`, written by `jatopic build-dict`
+    /// with this dictionary): tokens then carry readings. A file made for
+    /// another dictionary, or damaged, is refused with an error saying so.
+    pub fn attach_readings(&mut self, file: &[u8]) -> Result<()> {
+        self.readings = Some(AttachedReadings {
+            readings: Readings::from_bytes(file, self.checksum, &self.lexicon)?,
+            lookup: lookup_reading,
+        });
+        Ok(())
+    }
+
+    /// Whether readings are attached.
+    pub fn has_readings(&self) -> bool {
+        self.readings.is_some()
+    }
+
+    /// The reading and pronunciation (IPADIC's katakana) of the lexicon word
+    /// with context id `id` and base-form index `base` (a [`crate::RawToken`]'s)
+    /// whose text is `text` (analysed width-normalised when `normalize`).
+    /// `None` for unknown words and when no readings are attached.
+    pub fn reading(&self, text: &[char], id: u16, base: u32, normalize: bool) -> ReadingPair<'_> {
+        (self.readings.as_ref()?.lookup)(self, text, id, base, normalize)
     }
 
     /// Connection cost from a token with context id `prev` to one with `next`.
@@ -169,6 +250,14 @@ impl Dictionary {
     }
 }
 
+/// The checksum in a dictionary file's header (the file is known to be long enough).
+fn header_checksum(file: &[u8]) -> u64 {
+    let at = FORMAT.checksum_offset();
+    file.get(at..at + 8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
 /// Per payload section: name, raw bytes, bytes after LZMA on its own.
 pub type SizeReport = Vec<(&'static str, usize, usize)>;
 
@@ -206,5 +295,17 @@ impl DictionarySource {
         let stored = &connector.stored;
         report.push(("stored connection costs", stored.len(), stored.len()));
         Ok((FORMAT.write(stored, &payload, SMALLEST)?, report))
+    }
+
+    /// The readings file of `dictionary`, the file [`DictionarySource::encode`]
+    /// made from this source with word-cost quantum `word_quantum` (which
+    /// decides how conjugating words become lemmas).
+    pub fn encode_readings(&self, dictionary: &[u8], word_quantum: i64) -> Result<Vec<u8>> {
+        use crate::artifact::lzma::SMALLEST;
+        let layout =
+            lexicon::layout::LexiconLayout::of(&self.lexicon, &self.features, word_quantum);
+        let payload =
+            readings::write::payload(&layout, &self.readings, header_checksum(dictionary));
+        readings::FORMAT.write(&[], &payload, SMALLEST)
     }
 }

@@ -40,6 +40,20 @@ impl CharTable {
         Ok(())
     }
 
+    /// Reads one rank, appending its character to `out` (what
+    /// [`CharTable::read_into`] does per character, which it repeats so as
+    /// to stay one loop).
+    pub(crate) fn read_one(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
+        let rank = r.uvar()? as usize;
+        out.push(
+            *self
+                .chars
+                .get(rank)
+                .ok_or_else(|| r.err("character rank out of range"))?,
+        );
+        Ok(())
+    }
+
     /// Reads one string of ranks.
     pub(crate) fn read_chars(&self, r: &mut Reader) -> Result<Vec<char>> {
         let mut v = Vec::new();
@@ -81,7 +95,12 @@ impl CharRanks {
     /// Writes one string of ranks, as [`CharTable::read_into`] reads it.
     pub(crate) fn write_chars(&self, w: &mut Writer, s: &[char]) {
         w.uvar(s.len() as u64);
-        s.iter().for_each(|c| w.uvar(self.rank[c]));
+        s.iter().for_each(|&c| self.write_rank(w, c));
+    }
+
+    /// Writes one character's rank, as [`CharTable::read_one`] reads it.
+    pub(crate) fn write_rank(&self, w: &mut Writer, c: char) {
+        w.uvar(self.rank[&c]);
     }
 
     /// [`CharRanks::write_chars`] of a string.

@@ -38,15 +38,18 @@ pub(crate) struct ParadigmCosts {
 }
 
 /// The lemmas sharing one stem.
-pub(crate) struct StemGroup {
+pub(crate) struct StemGroup<'a> {
     pub(crate) stem: Vec<char>,
-    pub(crate) lemmas: Vec<LemmaCosts>,
+    pub(crate) lemmas: Vec<LemmaCosts<'a>>,
 }
 
 /// A lemma: its paradigm and cost (quantised).
-pub(crate) struct LemmaCosts {
+pub(crate) struct LemmaCosts<'a> {
     pub(crate) paradigm: usize,
     pub(crate) cost: i64,
+    /// The lexicon line of each of the paradigm's forms, in its order (the
+    /// readings file needs what the lemma's forms were made from).
+    pub(crate) forms: Vec<&'a LexiconEntry>,
 }
 
 /// The lexicon as the file stores it.
@@ -57,7 +60,7 @@ pub(crate) struct LexiconLayout<'a> {
     pub(crate) shapes: Vec<Shape>,
     pub(crate) paradigms: Vec<ParadigmCosts>,
     /// Sorted by stem.
-    pub(crate) stems: Vec<StemGroup>,
+    pub(crate) stems: Vec<StemGroup<'a>>,
 }
 
 /// A paradigm while lemmas are grouped: base suffix and forms with their
@@ -75,12 +78,14 @@ struct ParadigmForm {
     delta: i64,
 }
 
-/// A lemma while lemmas are grouped (ordered by stem, then paradigm, then cost).
+/// A lemma while lemmas are grouped (ordered by stem, then paradigm, then
+/// cost, which are unique: the forms break no tie).
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct LemmaKey {
+struct LemmaKey<'a> {
     stem: Vec<char>,
     paradigm: usize,
     cost: i64,
+    forms: Vec<&'a LexiconEntry>,
 }
 
 impl<'a> LexiconLayout<'a> {
@@ -145,18 +150,21 @@ impl<'a> LexiconLayout<'a> {
                 .map(|e| layout.quantised(e.cost))
                 .min()
                 .unwrap_or(0);
-            let mut par: Vec<ParadigmForm> = forms
+            let mut par: Vec<(ParadigmForm, &LexiconEntry)> = forms
                 .iter()
-                .map(|e| ParadigmForm {
-                    ending: e.surface.chars().skip(stem_len).collect(),
-                    id: e.id,
-                    delta: layout.quantised(e.cost) - cost,
+                .map(|&e| {
+                    let form = ParadigmForm {
+                        ending: e.surface.chars().skip(stem_len).collect(),
+                        id: e.id,
+                        delta: layout.quantised(e.cost) - cost,
+                    };
+                    (form, e)
                 })
                 .collect();
             par.sort();
             let key_par = ParadigmKey {
                 base_suffix: base[stem_len..].iter().collect(),
-                forms: par,
+                forms: par.iter().map(|(f, _)| f.clone()).collect(),
             };
             let next = paradigms.len();
             let paradigm = *paradigm_index.entry(key_par.clone()).or_insert_with(|| {
@@ -167,6 +175,7 @@ impl<'a> LexiconLayout<'a> {
                 stem: base[..stem_len].to_vec(),
                 paradigm,
                 cost,
+                forms: par.into_iter().map(|(_, e)| e).collect(),
             });
         }
         plain.sort();
@@ -208,6 +217,7 @@ impl<'a> LexiconLayout<'a> {
             let lemma = LemmaCosts {
                 paradigm: l.paradigm,
                 cost: l.cost,
+                forms: l.forms,
             };
             match layout.stems.last_mut() {
                 Some(g) if g.stem == l.stem => g.lemmas.push(lemma),

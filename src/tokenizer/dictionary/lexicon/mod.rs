@@ -20,7 +20,7 @@ use entries::PlainEntries;
 #[cfg(feature = "cli")]
 use layout::{LexiconLayout, Marks};
 use paradigms::{Form, Lemma, Lemmas, ParadigmForms, Paradigms};
-use trie::{Trie, STEM};
+use trie::{Trie, NOT_AN_ENTRY, STEM};
 
 /// One analysis of a surface: context id, word cost and how to get the base form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,20 @@ pub struct LexiconEntry {
     pub cost: i16,
     /// Dictionary form.
     pub base: String,
+}
+
+/// A lexicon word as the readings file keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WordRef {
+    /// A plain entry, by its place in the file.
+    Entry(u32),
+    /// Form `form` (in its paradigm's order) of lemma `lemma` (file order),
+    /// whose stem is the surface's first `stem_len` characters.
+    Form {
+        lemma: u32,
+        form: u32,
+        stem_len: usize,
+    },
 }
 
 /// The lexicon, ready for lookups.
@@ -85,15 +99,19 @@ impl Lexicon {
             return Err(r.err("trailing bytes after the lexicon"));
         }
         let entry_start = &plain.entry_start;
+        // Where each entry was in the file, as the entries move (readings are
+        // stored in file order).
+        let mut origin: Vec<u32> = (0..plain.entries.len() as u32).collect();
         let entry_end = if drop_dead_entries {
             let (left, right) = (&connector.left_class, &connector.right_class);
-            live_entries(&mut plain.entries, entry_start, left, right)
+            live_entries(&mut plain.entries, &mut origin, entry_start, left, right)
         } else {
             entry_start[1..].to_vec()
         };
         let trie = Trie::build(
             &plain.surfaces,
             &plain.entries,
+            &origin,
             entry_start,
             &entry_end,
             &lemmas.stems,
@@ -154,6 +172,62 @@ impl Lexicon {
         }
     }
 
+    /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
+    pub(crate) fn form_count(&self, lemma: usize) -> usize {
+        self.lemmas
+            .get(lemma)
+            .and_then(|l| self.paradigms.get(l.paradigm as usize))
+            .map_or(0, |p| usize::from(p.n_forms))
+    }
+
+    /// The lexicon word that [`Lexicon::lookup`] reports as `(surface.len(),
+    /// id, _, base)` for `surface`: of several (entries differing only in
+    /// cost), the first, as they all read alike (the readings file gives
+    /// every word of one surface and context id the reading MeCab prints).
+    pub(crate) fn word(&self, surface: &[char], id: u16, base: u32) -> Option<WordRef> {
+        let mut found = None;
+        let items = &self.trie.items;
+        self.trie.walk(surface, |len, node| {
+            let lo = node.item_lo as usize;
+            for (k, e) in items[lo..][..usize::from(node.n_item)].iter().enumerate() {
+                if found.is_some() {
+                    return;
+                }
+                if e.id != STEM {
+                    let origin = self.trie.item_origin.get(lo + k).copied();
+                    if len == surface.len() && e.id == id && e.base == base {
+                        found = origin.filter(|&o| o != NOT_AN_ENTRY).map(WordRef::Entry);
+                    }
+                    continue;
+                }
+                let rest = &surface[len..];
+                for lemma in e.base..e.base + e.cost as u32 {
+                    match self.lemmas.get(lemma as usize) {
+                        Some(l) if l.base == base => {}
+                        _ => continue,
+                    }
+                    let l = self.lemmas[lemma as usize];
+                    let p = self.paradigms[l.paradigm as usize];
+                    let forms = &self.forms[p.form_lo as usize..][..usize::from(p.n_forms)];
+                    let form = forms.iter().position(|f| {
+                        let suffix = self.suffix_chars.get(f.suffix as usize..);
+                        let suffix = suffix.and_then(|s| s.get(..usize::from(f.suffix_len)));
+                        f.id == id && suffix == Some(rest)
+                    });
+                    if let Some(form) = form {
+                        found = Some(WordRef::Form {
+                            lemma,
+                            form: form as u32,
+                            stem_len: len,
+                        });
+                        return;
+                    }
+                }
+            }
+        });
+        found
+    }
+
     /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`)
     /// whose ending follows the stem in `text`.
     fn conjugated_forms(
@@ -193,7 +267,8 @@ impl Lexicon {
 }
 
 /// Moves the entries of each surface that can be on a best path to the
-/// front of its group, keeping their order, and returns where each group's
+/// front of its group, keeping their order (and `origin`, a value per
+/// entry, alongside), and returns where each group's
 /// live entries end (what follows them is left as it was: only the live
 /// ones are copied into the trie).
 ///
@@ -204,6 +279,7 @@ impl Lexicon {
 /// matches on running text are dead; dropping them changes no analysis.
 fn live_entries(
     entries: &mut [Entry],
+    origin: &mut [u32],
     entry_start: &[u32],
     left_class: &[u16],
     right_class: &[u16],
@@ -217,7 +293,8 @@ fn live_entries(
             end.push(w[1]);
             continue;
         }
-        let group = &mut entries[w[0] as usize..w[1] as usize];
+        let (lo, hi) = (w[0] as usize, w[1] as usize);
+        let group = &mut entries[lo..hi];
         live.clear();
         for (i, e) in group.iter().enumerate() {
             let beaten = group.iter().enumerate().any(|(j, o)| {
@@ -226,10 +303,13 @@ fn live_entries(
                     && (o.cost < e.cost || (o.cost == e.cost && j > i))
             });
             if !beaten {
-                live.push(*e);
+                live.push((*e, origin[lo + i]));
             }
         }
-        group[..live.len()].copy_from_slice(&live);
+        for (k, &(e, o)) in live.iter().enumerate() {
+            group[k] = e;
+            origin[lo + k] = o;
+        }
         end.push(w[0] + live.len() as u32);
     }
     end
@@ -255,10 +335,13 @@ mod tests {
             e(0, 40), // live: the later of two equal entries
             e(1, 10), // second surface, alone: live
         ];
-        let end = live_entries(&mut entries, &[0, 4, 5], &left, &right);
+        let mut origin = [10, 11, 12, 13, 14];
+        let end = live_entries(&mut entries, &mut origin, &[0, 4, 5], &left, &right);
         assert_eq!(end, [2, 5]);
         assert_eq!(entries[..2], [e(2, 90), e(0, 40)]);
+        assert_eq!(origin[..2], [11, 13]);
         assert_eq!(entries[4], e(1, 10));
+        assert_eq!(origin[4], 14);
     }
 
     /// Lookups in the tiny fixture dictionary (tests/fixtures/tiny-ipadic).
@@ -280,8 +363,9 @@ mod tests {
         // た: a lemma whose one form has an empty ending.
         assert_eq!(lookup("た"), [(1, 6, 500, Some("た"))]);
         assert_eq!(lookup("猫"), []);
-        assert_eq!(dict.surface_count(), 7);
-        assert_eq!(dict.entry_count(), 7);
+        // 7 words, plus 10 nouns for the search-mode tests.
+        assert_eq!(dict.surface_count(), 17);
+        assert_eq!(dict.entry_count(), 17);
         assert_eq!(dict.lemma_count(), (2, 2));
     }
 }

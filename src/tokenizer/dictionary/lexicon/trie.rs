@@ -23,7 +23,14 @@ pub(crate) struct Trie {
     /// [`STEM`] item when it is the stem of lemmas. In one array, node by
     /// node, so that one read usually fetches a node's items.
     pub(crate) items: Vec<Entry>,
+    /// Per item, the plain entry's place in the file ([`NOT_AN_ENTRY`] for
+    /// a stem): readings are stored in file order. Apart from `items`, as
+    /// lookups never read it.
+    pub(crate) item_origin: Vec<u32>,
 }
+
+/// [`Trie::item_origin`] of a stem item.
+pub(crate) const NOT_AN_ENTRY: u32 = u32::MAX;
 
 /// [`Entry::id`] of a trie item marking a stem: its lemmas are
 /// `lemmas[base..][..cost]` (no context id is this large: [`MAX_IDS`]).
@@ -50,12 +57,14 @@ const NO_NODE: u32 = u32::MAX;
 
 impl Trie {
     /// Builds the trie of both lists: surface s has entries
-    /// `entries[entry_start[s]..entry_end[s]]`, stem t lemmas
+    /// `entries[entry_start[s]..entry_end[s]]` (`origin` holds, per entry,
+    /// its place in the file), stem t lemmas
     /// `lemma_start[t]..lemma_start[t + 1]`. Linear in their characters.
     /// Fails when a count does not fit its field in [`TrieNode`].
     pub(crate) fn build(
         surfaces: &SortedStrings,
         entries: &[Entry],
+        origin: &[u32],
         entry_start: &[u32],
         entry_end: &[u32],
         stems: &SortedStrings,
@@ -97,6 +106,7 @@ impl Trie {
         let mut nodes = Vec::with_capacity(n_nodes);
         let mut labels = Vec::with_capacity(n_nodes);
         let mut items = Vec::with_capacity(entries.len() + stems.len());
+        let mut item_origin = Vec::with_capacity(entries.len() + stems.len());
         nodes.push(TrieNode::default());
         labels.push('\0');
         // (node, keys under it (sharing their first `depth` characters), depth)
@@ -109,9 +119,11 @@ impl Trie {
                 let item_lo = items.len();
                 if s != NO_NODE {
                     let (lo, hi) = (entry_start[s as usize], entry_end[s as usize]);
-                    items.extend_from_slice(entries.get(lo as usize..hi as usize).ok_or_else(
-                        || Error::format("dictionary entry ranges out of order".to_string()),
-                    )?);
+                    let range = lo as usize..hi as usize;
+                    let out_of_order =
+                        || Error::format("dictionary entry ranges out of order".to_string());
+                    items.extend_from_slice(entries.get(range.clone()).ok_or_else(out_of_order)?);
+                    item_origin.extend_from_slice(origin.get(range).ok_or_else(out_of_order)?);
                 }
                 if t != NO_NODE {
                     let (lo, hi) = (lemma_start[t as usize], lemma_start[t as usize + 1]);
@@ -122,6 +134,7 @@ impl Trie {
                             .into(),
                         base: lo,
                     });
+                    item_origin.push(NOT_AN_ENTRY);
                 }
                 nodes[n].item_lo = item_lo as u32;
                 nodes[n].n_item = u8::try_from(items.len() - item_lo).map_err(|_| {
@@ -162,6 +175,7 @@ impl Trie {
             labels,
             nodes,
             items,
+            item_origin,
         })
     }
 
@@ -238,6 +252,7 @@ mod tests {
         let trie = Trie::build(
             &surfaces,
             &entries,
+            &[0, 1, 2, 3],
             &[0, 1, 3],
             &[1, 3, 4],
             &stems,
@@ -262,6 +277,7 @@ mod tests {
         let err = Trie::build(
             &SortedStrings::of(&["猫"]),
             &entries,
+            &[0; 256],
             &[0],
             &[256],
             &SortedStrings::of(&[]),
@@ -275,6 +291,7 @@ mod tests {
         );
         let err = Trie::build(
             &SortedStrings::of(&[]),
+            &[],
             &[],
             &[],
             &[],
@@ -293,6 +310,7 @@ mod tests {
     fn trie_of_nothing_finds_nothing() {
         let trie = Trie::build(
             &SortedStrings::of(&[]),
+            &[],
             &[],
             &[],
             &[],
