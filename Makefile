@@ -236,10 +236,12 @@ $(VIBRATO_DICT): $(VIBRATO_PEER)
 
 # The tokenizer benchmark on a base revision and on the working tree, rounds
 # alternated (BASE=rev, ROUNDS=3): medians per side and their ratio.
+# SUITE=udf compares the packaged functions (js/bench-udf.mjs) instead.
 ROUNDS ?= 3
+SUITE ?= tokenizer
 bench-compare: setup build wasm
 	@test -n "$(BASE)" || { echo "bench-compare: BASE=<git revision> is required"; exit 2; }
-	SHARED=$(SHARED) sh scripts/bench_compare.sh $(BASE) $(ROUNDS)
+	SHARED=$(SHARED) sh scripts/bench_compare.sh $(BASE) $(ROUNDS) $(SUITE)
 
 # The packaged functions in the sandbox: worker start, ja_tokenize vs
 # kuromoji.js, ja_topics throughput and parity with `jatopic infer`, and a
