@@ -27,6 +27,8 @@ VENV_SQL := $(BUILD)/venv-sql
 PY_SQL := $(VENV_SQL)/bin/python
 # A small package with a model, for the end-to-end tests (browser, SQL).
 TEST_PKG := $(BUILD)/web-test-package
+# The same with IPADIC's readings (jatopic package --readings).
+TEST_READINGS_PKG := $(BUILD)/web-test-package-readings
 
 .PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
@@ -175,13 +177,14 @@ web-test: build wasm setup-js
 	./target/release/jatopic train --k 8 --iterations 200 --min-df 1 --max-df 1.0 --text-field title --out $(BUILD)/web-test-model-1.jtm $(BUILD)/web-test-items.ndjson
 	./target/release/jatopic train --k 5 --iterations 200 --min-df 1 --max-df 1.0 --seed 2 --text-field title --out $(BUILD)/web-test-model-2.jtm $(BUILD)/web-test-items.ndjson
 	./target/release/jatopic package --out $(TEST_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm
+	./target/release/jatopic package --out $(TEST_READINGS_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm --readings
 	$(NODE) js/build-web.mjs --package $(TEST_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
 
 test-js: wasm web-test
 	JATOPIC_REQUIRE_BROWSER=1 $(NODE) --test js/test/*.test.mjs
 
 test-sql: setup-py web-test
-	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG)
+	$(PY_SQL) -m pytest tests/sql -q --package $(TEST_PKG) --readings-package $(TEST_READINGS_PKG)
 
 # The packaged functions in each V8 generation against the CLI (golden lines;
 # 10,000 dev lines when $(SHARED) is there, required with JATOPIC_REQUIRE_SHARED=1),
@@ -190,7 +193,7 @@ test-sql: setup-py web-test
 test-v8: setup-v8 web-test
 	@status=0; for g in $(V8_ENGINES); do \
 	  $(BUILD)/venv-v8-$$g/bin/python tests/v8/check_engine.py --engine v8-$$g --package $(TEST_PKG) \
-	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --shared $(SHARED) || status=1; \
+	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --readings-package $(TEST_READINGS_PKG) --shared $(SHARED) || status=1; \
 	done; exit $$status
 
 # The scale tests with numpy and ScaNN present (nothing skipped), and the
