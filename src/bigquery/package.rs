@@ -960,6 +960,116 @@ mod tests {
         assert!(mean0 < 0.98, "{mean0}");
     }
 
+    /// `--readings`: the readings library file holds the `.jtr` bytes as
+    /// 7-bit text, sits after the tokenizer, is listed by the functions
+    /// whose contract entry uses readings (and `ja_reading` exists only
+    /// then), and `ja_selftest()` expects the fixed sentence's reading.
+    #[test]
+    fn readings_are_an_extra_library_file_for_the_functions_that_use_them() {
+        let dir = std::env::temp_dir().join(format!("jatopic-pkg-readings-{}", std::process::id()));
+        let bundle = b"// jatopic test\nvar jatopic = {};\n";
+        let mut o = options();
+        o.readings = Some(crate::DEFAULT_READINGS.to_vec());
+        let report = write_package(&dir, bundle, Some(&bulky_model(50)), &o).unwrap();
+        let c = contract().unwrap();
+        let paths: Vec<&str> = report.libraries.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(paths, ["jatopic-tokenizer.js", "jatopic-readings.js", "jatopic-model-1.js"]);
+        assert_eq!(c.readings_file, "jatopic-readings.js");
+        let text = std::fs::read_to_string(dir.join("jatopic-readings.js")).unwrap();
+        assert!(text.len() <= c.limits.library_file_bytes);
+        let call = text.lines().last().unwrap();
+        let head = format!("jatopic.addReadings({}, '", crate::DEFAULT_READINGS.len());
+        assert!(call.starts_with(&head) && call.ends_with("');"), "{}", &call[..80]);
+        let data = &call[head.len()..call.len() - 3];
+        assert_eq!(&decode7(data)[..crate::DEFAULT_READINGS.len()], crate::DEFAULT_READINGS);
+        assert!(report.functions.iter().any(|f| f == "ja_reading"));
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        for f in manifest["functions"].as_array().unwrap() {
+            let name = f["name"].as_str().unwrap();
+            let libs: Vec<&str> = f["libraries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap().rsplit('/').next().unwrap())
+                .collect();
+            let uses = c
+                .functions
+                .iter()
+                .find(|g| format!("ja_{}", g.name) == name)
+                .map(|g| (g.language, g.readings));
+            let listed = libs.contains(&"jatopic-readings.js");
+            match uses {
+                Some((Language::Sql, _)) => assert!(libs.is_empty(), "{name}"),
+                Some((_, ReadingsUse::None)) => assert!(!listed, "{name}: {libs:?}"),
+                // ja_selftest, ja_analyze, ja_analyze_search, ja_reading.
+                _ => assert!(listed, "{name}: {libs:?}"),
+            }
+        }
+        let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
+        let body = sql
+            .split("return jatopic.selftest(")
+            .nth(1)
+            .and_then(|b| b.split(");\n").next())
+            .unwrap();
+        let expected: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(expected["libraries"][1]["file"], "jatopic-readings.js");
+        assert_eq!(
+            expected["libraries"][1]["sha256"],
+            sha256_hex(crate::DEFAULT_READINGS).as_str()
+        );
+        let reading = expected["reading"].as_str().unwrap();
+        assert!(reading.chars().count() > 10, "{reading}");
+        assert!(
+            reading.chars().all(|c| !('\u{3041}'..='\u{3096}').contains(&c)),
+            "{reading}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        // Without --readings: no file, no ja_reading, no expected reading.
+        write_package(&dir, bundle, None, &options()).unwrap();
+        let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
+        assert!(!sql.contains("jatopic-readings.js") && !sql.contains("ja_reading"));
+        assert!(!sql.contains("\"reading\""));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn readings_that_are_not_readings_or_do_not_fit_are_refused() {
+        let dir = std::env::temp_dir().join(format!("jatopic-pkg-bad-readings-{}", std::process::id()));
+        let bundle = b"// jatopic test\nvar jatopic = {};\n";
+        let mut o = options();
+        o.readings = Some(crate::DEFAULT_DICTIONARY.to_vec());
+        let e = write_package(&dir, bundle, None, &o).unwrap_err().to_string();
+        assert!(e.contains("not a jatopic readings"), "{e}");
+        let mut damaged = crate::DEFAULT_READINGS.to_vec();
+        let mid = damaged.len() / 2;
+        damaged[mid] ^= 0x55;
+        o.readings = Some(damaged);
+        assert!(write_package(&dir, bundle, None, &o).is_err());
+        // A valid frame whose 7-bit text would exceed one library file.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let noise: Vec<u8> = (0..900_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let big = crate::tokenizer::dictionary::readings::FORMAT
+            .write(&[], &noise, crate::artifact::lzma::SMALLEST)
+            .unwrap();
+        o.readings = Some(big);
+        let e = write_package(&dir, bundle, None, &o).unwrap_err().to_string();
+        assert!(
+            e.contains("jatopic-readings.js would be") && e.contains("over the 1000000-byte library-file limit"),
+            "{e}"
+        );
+        assert!(!dir.exists(), "nothing is written");
+    }
+
     /// The `ja_selftest()` body of a package: what the native code gives for
     /// the fixed inputs, the embedded module's and each model part's SHA-256,
     /// and the definition over every library file.
