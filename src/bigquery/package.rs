@@ -133,7 +133,10 @@ pub fn write_package(
     let mut files: Vec<(String, Vec<u8>)> = vec![(tokenizer_file.into(), tokenizer_js.to_vec())];
     let readings_file = contract.readings_file.as_str();
     if let Some(readings) = &opts.readings {
-        files.push((readings_file.into(), readings_library(readings, file_budget)?));
+        files.push((
+            readings_file.into(),
+            readings_library(readings, file_budget)?,
+        ));
     }
     let mut quantisation = None;
     // SHA-256 of each model part's bytes and the model as packaged, for ja_selftest().
@@ -973,15 +976,29 @@ mod tests {
         let report = write_package(&dir, bundle, Some(&bulky_model(50)), &o).unwrap();
         let c = contract().unwrap();
         let paths: Vec<&str> = report.libraries.iter().map(|l| l.path.as_str()).collect();
-        assert_eq!(paths, ["jatopic-tokenizer.js", "jatopic-readings.js", "jatopic-model-1.js"]);
+        assert_eq!(
+            paths,
+            [
+                "jatopic-tokenizer.js",
+                "jatopic-readings.js",
+                "jatopic-model-1.js"
+            ]
+        );
         assert_eq!(c.readings_file, "jatopic-readings.js");
         let text = std::fs::read_to_string(dir.join("jatopic-readings.js")).unwrap();
         assert!(text.len() <= c.limits.library_file_bytes);
         let call = text.lines().last().unwrap();
         let head = format!("jatopic.addReadings({}, '", crate::DEFAULT_READINGS.len());
-        assert!(call.starts_with(&head) && call.ends_with("');"), "{}", &call[..80]);
+        assert!(
+            call.starts_with(&head) && call.ends_with("');"),
+            "{}",
+            &call[..80]
+        );
         let data = &call[head.len()..call.len() - 3];
-        assert_eq!(&decode7(data)[..crate::DEFAULT_READINGS.len()], crate::DEFAULT_READINGS);
+        assert_eq!(
+            &decode7(data)[..crate::DEFAULT_READINGS.len()],
+            crate::DEFAULT_READINGS
+        );
         assert!(report.functions.iter().any(|f| f == "ja_reading"));
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
@@ -1022,7 +1039,9 @@ mod tests {
         let reading = expected["reading"].as_str().unwrap();
         assert!(reading.chars().count() > 10, "{reading}");
         assert!(
-            reading.chars().all(|c| !('\u{3041}'..='\u{3096}').contains(&c)),
+            reading
+                .chars()
+                .all(|c| !('\u{3041}'..='\u{3096}').contains(&c)),
             "{reading}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
@@ -1037,11 +1056,14 @@ mod tests {
 
     #[test]
     fn readings_that_are_not_readings_or_do_not_fit_are_refused() {
-        let dir = std::env::temp_dir().join(format!("jatopic-pkg-bad-readings-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("jatopic-pkg-bad-readings-{}", std::process::id()));
         let bundle = b"// jatopic test\nvar jatopic = {};\n";
         let mut o = options();
         o.readings = Some(crate::DEFAULT_DICTIONARY.to_vec());
-        let e = write_package(&dir, bundle, None, &o).unwrap_err().to_string();
+        let e = write_package(&dir, bundle, None, &o)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a jatopic readings"), "{e}");
         let mut damaged = crate::DEFAULT_READINGS.to_vec();
         let mid = damaged.len() / 2;
@@ -1062,9 +1084,12 @@ mod tests {
             .write(&[], &noise, crate::artifact::lzma::SMALLEST)
             .unwrap();
         o.readings = Some(big);
-        let e = write_package(&dir, bundle, None, &o).unwrap_err().to_string();
+        let e = write_package(&dir, bundle, None, &o)
+            .unwrap_err()
+            .to_string();
         assert!(
-            e.contains("jatopic-readings.js would be") && e.contains("over the 1000000-byte library-file limit"),
+            e.contains("jatopic-readings.js would be")
+                && e.contains("over the 1000000-byte library-file limit"),
             "{e}"
         );
         assert!(!dir.exists(), "nothing is written");

@@ -67,9 +67,7 @@ pub fn run(args: PackageArgs) -> Result<()> {
         function_prefix: args.function_prefix,
         count_bits: args.count_bits,
         min_count: args.min_count,
-        readings: args
-            .readings
-            .then(|| jatopic::DEFAULT_READINGS.to_vec()),
+        readings: args.readings.then(|| jatopic::DEFAULT_READINGS.to_vec()),
     };
     let library = &args.library;
     let tokenizer_js = std::fs::read(library).map_err(|e| {
