@@ -30,7 +30,7 @@ TEST_PKG := $(BUILD)/web-test-package
 # The same with IPADIC's readings (jatopic package --readings).
 TEST_READINGS_PKG := $(BUILD)/web-test-package-readings
 
-.PHONY: setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
+.PHONY: bench-readings setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -42,6 +42,7 @@ help:
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
 	@echo "make bench-scale - the serving SQL at 10^4..10^6 items: time, memory, growth, recall (docs/scale.md)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
+	@echo "make bench-readings - cold start and wasm memory: jatopic-tokenizer.js alone vs with jatopic-readings.js"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd and dict/ipadic-readings.jtr from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
@@ -195,6 +196,12 @@ test-v8: setup-v8 web-test
 	  $(BUILD)/venv-v8-$$g/bin/python tests/v8/check_engine.py --engine v8-$$g --package $(TEST_PKG) \
 	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --readings-package $(TEST_READINGS_PKG) --shared $(SHARED) || status=1; \
 	done; exit $$status
+
+# Cold start (fresh node process: evaluate the files, decode, decompress,
+# first ja_analyze; median of 7, runs alternated) and peak wasm memory of the
+# tokenizer library alone and with the readings library file.
+bench-readings: web-test
+	$(NODE) js/bench-readings.mjs --package $(TEST_READINGS_PKG)
 
 # The scale tests with numpy and ScaNN present (nothing skipped), and the
 # scale benchmark's smoke run at 10^3 items (seconds).
