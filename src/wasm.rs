@@ -110,6 +110,9 @@ pub fn wasm_memory() -> JsValue {
 /// A reading length of `analyze_input`'s for a token without a reading (an
 /// unknown word; MeCab prints none).
 const NO_READING: u32 = u32::MAX;
+/// A pronunciation length of `analyze_input`'s for a pronunciation equal to
+/// the reading (most words): written once, and JS makes one string.
+const SAME_AS_READING: u32 = u32::MAX - 1;
 
 /// Analyses the text at `input_units` (UTF-16 code units; a lone surrogate
 /// counts as one character, U+FFFD) and writes six numbers per token at
@@ -120,7 +123,8 @@ const NO_READING: u32 = u32::MAX;
 /// `load_readings`), two more per token: the lengths in UTF-16 units of its
 /// reading and pronunciation, written one after the other at
 /// `output_readings` ([`NO_READING`] twice, and nothing written, for an
-/// unknown word). Returns how many numbers it wrote.
+/// unknown word; [`SAME_AS_READING`] for a pronunciation not written
+/// because it is the reading). Returns how many numbers it wrote.
 /// `search`: Kuromoji's search mode (long compounds split).
 #[wasm_bindgen]
 pub fn analyze_input(normalize: bool, search: bool, readings: bool) -> Result<u32, JsError> {
@@ -147,10 +151,17 @@ pub fn analyze_input(normalize: bool, search: bool, readings: bool) -> Result<u3
             };
             match pair {
                 Some((reading, pronunciation)) => {
-                    for s in [reading, pronunciation] {
+                    // Appends `s` and its length.
+                    let mut put = |s: &str| {
                         let before = x.readings.len();
                         x.readings.extend(s.encode_utf16());
                         x.numbers.push((x.readings.len() - before) as u32);
+                    };
+                    put(&reading);
+                    if pronunciation == reading {
+                        x.numbers.push(SAME_AS_READING);
+                    } else {
+                        put(&pronunciation);
                     }
                 }
                 None => x.numbers.extend_from_slice(&[NO_READING, NO_READING]),

@@ -140,8 +140,9 @@ function readingsReady(b) {
   }
   return true;
 }
-// analyze_input's reading length of an unknown word (NO_READING in src/wasm.rs).
-const NO_READING = 0xffffffff;
+// analyze_input's reading length of an unknown word, and pronunciation
+// length of one equal to the reading (NO_READING, SAME_AS_READING in src/wasm.rs).
+const NO_READING = 0xffffffff, SAME_AS_READING = 0xfffffffe;
 // options.mode: 'normal' (the default) or 'search' (Kuromoji's search mode:
 // long compounds split). Anything else is refused rather than ignored.
 function searchMode(options, what) {
@@ -193,7 +194,7 @@ const jatopicApi = {
       let u = null;
       if (readings) {
         let total = 0;
-        for (let i = 6; i < n; i += 8) if (r[i] !== NO_READING) total += r[i] + r[i + 1];
+        for (let i = 6; i < n; i += 8) if (r[i] !== NO_READING) total += r[i] + (r[i + 1] === SAME_AS_READING ? 0 : r[i + 1]);
         const at = b.output_readings() >>> 1;
         views(b);
         u = memory16.slice(at, at + total);
@@ -211,8 +212,8 @@ const jatopicApi = {
           if (r[i + 6] === NO_READING) {
             token.reading = token.pronunciation = '*';
           } else {
-            token.reading = String.fromCharCode.apply(null, u.subarray(at, at += r[i + 6]));
-            token.pronunciation = String.fromCharCode.apply(null, u.subarray(at, at += r[i + 7]));
+            const reading = token.reading = String.fromCharCode.apply(null, u.subarray(at, at += r[i + 6]));
+            token.pronunciation = r[i + 7] === SAME_AS_READING ? reading : String.fromCharCode.apply(null, u.subarray(at, at += r[i + 7]));
           }
         }
       }
