@@ -191,13 +191,15 @@ const jatopicApi = {
       const width = readings ? 8 : 6;
       // Copied out first: base_form() below may grow (and move) wasm memory.
       const r = memory32.slice(from, from + n);
-      let u = null;
+      // Every reading as one string (made in pieces: apply takes a bounded
+      // number of arguments), sliced per token below.
+      let all = '';
       if (readings) {
         let total = 0;
         for (let i = 6; i < n; i += 8) if (r[i] !== NO_READING) total += r[i] + (r[i + 1] === SAME_AS_READING ? 0 : r[i + 1]);
         const at = b.output_readings() >>> 1;
         views(b);
-        u = memory16.slice(at, at + total);
+        for (let k = 0; k < total; k += 8192) all += String.fromCharCode.apply(null, memory16.subarray(at + k, at + Math.min(total, k + 8192)));
       }
       const out = new Array(n / width);
       for (let i = 0, k = 0, at = 0; i < n; i += width, k++) {
@@ -212,8 +214,8 @@ const jatopicApi = {
           if (r[i + 6] === NO_READING) {
             token.reading = token.pronunciation = '*';
           } else {
-            const reading = token.reading = String.fromCharCode.apply(null, u.subarray(at, at += r[i + 6]));
-            token.pronunciation = r[i + 7] === SAME_AS_READING ? reading : String.fromCharCode.apply(null, u.subarray(at, at += r[i + 7]));
+            const reading = token.reading = all.slice(at, at += r[i + 6]);
+            token.pronunciation = r[i + 7] === SAME_AS_READING ? reading : all.slice(at, at += r[i + 7]);
           }
         }
       }
