@@ -183,3 +183,34 @@ test('sandbox = CLI for ja_analyze and ja_reading with readings; ja_selftest ok 
     assert.deepEqual(report.libraries.map((l) => l.file), readings ? [CONTRACT.tokenizer_file, READINGS_FILE] : [CONTRACT.tokenizer_file]);
   }
 });
+
+test('the sandbox refuses a package whose functions lack the readings file where the contract says they use it', () => {
+  const copy = (name, edit) => {
+    const dir = path.join(tmp, name);
+    fs.cpSync(withReadings, dir, { recursive: true });
+    const file = path.join(dir, 'manifest.json');
+    const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(m);
+    fs.writeFileSync(file, JSON.stringify(m));
+    return dir;
+  };
+  const drop = (name) => (m) => {
+    const f = m.functions.find((f) => f.name === name);
+    f.libraries = f.libraries.filter((l) => !l.endsWith('/' + READINGS_FILE));
+  };
+  for (const [name, words] of [['ja_reading', 'needs'], ['ja_analyze', 'uses in a package with readings']]) {
+    const dir = copy(`lacks-${name}`, drop(name));
+    assert.throws(() => loadPackage(dir), (e) => e.code === 'PACKAGE' &&
+      e.message.includes(`function ${name} does not list jatopic-readings.js among its libraries, which the UDF contract says it ${words}`), name);
+  }
+  // From create_functions.sql too (bodies between r""" and """).
+  const sqlDir = path.join(tmp, 'sql-form');
+  fs.cpSync(withReadings, sqlDir, { recursive: true });
+  const sqlFile = path.join(sqlDir, 'create_functions.sql');
+  const sql = fs.readFileSync(sqlFile, 'utf8');
+  fs.writeFileSync(sqlFile, sql.replace(/(ja_reading`\(text STRING\)\nRETURNS STRING\nLANGUAGE js\nOPTIONS \(library = \["[^"]+")[^\]]*\]/, '$1]'));
+  assert.throws(() => loadPackage(sqlFile, { gcsMap: { 'gs://jatopic-test/readings': sqlDir } }), (e) => e.code === 'PACKAGE' && /function ja_reading does not list jatopic-readings\.js/.test(e.message));
+  assert.ok(loadPackage(path.join(withReadings, 'create_functions.sql'), { gcsMap: { 'gs://jatopic-test/readings': withReadings } }));
+  // A package without readings at all is fine (ja_analyze then gives NULL readings).
+  assert.ok(loadPackage(withoutReadings));
+});
