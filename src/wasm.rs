@@ -35,17 +35,19 @@ fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
 }
 
 /// Attaches IPADIC's readings (the bytes of a `.jtr` file made with the
-/// embedded dictionary) to the tokenizer: `analyze_input(.., true)` then
-/// gives them. A damaged file, or one for another dictionary, is an error
-/// and leaves the tokenizer as it was.
+/// embedded dictionary) to the tokenizer, which `init` has built (the JS
+/// glue calls it first): `analyze_input(.., true)` then gives them. A
+/// damaged file, or one for another dictionary, is an error and leaves the
+/// tokenizer as it was.
 #[wasm_bindgen]
 pub fn load_readings(bytes: &[u8]) -> Result<(), JsError> {
-    with_tokenizer(|_| ())?;
     TOKENIZER.with(|cell| match cell.borrow_mut().as_mut() {
         Some(tok) => tok
             .attach_readings(bytes)
             .map_err(|e| JsError::new(&format!("jatopic: {e}"))),
-        None => Err(JsError::new("jatopic: tokenizer unavailable")),
+        None => Err(JsError::new(
+            "jatopic: the tokenizer is not built yet (call init first)",
+        )),
     })
 }
 
