@@ -1002,7 +1002,8 @@ class Runner:
             call = vse.run_search(self.con, out, keep["base"], base_col, keep["query"], query_col,
                                   int(top_k), indexed=index, mode=self.vector_search, options=options,
                                   exact_engine=self.exact_engine, index_min_bytes=self.index_min_bytes,
-                                  query_sample=self.exact_query_sample if self.vector_search == "exact" else None)
+                                  query_sample=self.exact_query_sample if self.vector_search == "exact" else None,
+                                  base_fields=fields["base"], query_fields=fields["query"])
             self.vector_search_calls.append(call)
             temps.append(out)
             holder = vs.parent

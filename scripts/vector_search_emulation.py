@@ -100,6 +100,8 @@ def check_vectors(con, table: str, column: str, what: str) -> tuple[int, int]:
 
 
 def _struct(alias: str, cols: list[str]) -> str:
+    if not cols:  # the statement reads nothing of this side
+        return "NULL"
     return "struct_pack(" + ", ".join(f"{_quote(c)} := {alias}.{_quote(c)}" for c in cols) + ")"
 
 
@@ -212,7 +214,8 @@ def parse_options(text) -> dict:
 def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, query_col: str,
                top_k: int, *, indexed: dict | None, mode: str, options: dict,
                exact_engine: str = "sql", index_min_bytes: int = INDEX_MIN_BYTES,
-               query_sample: int | None = None) -> SearchCall:
+               query_sample: int | None = None, base_fields: set | None = None,
+               query_fields: set | None = None) -> SearchCall:
     """Evaluate one VECTOR_SEARCH into the temp table ``out``.
 
     ``indexed``: the options of CREATE VECTOR INDEX on the base table (None if
@@ -222,6 +225,10 @@ def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, quer
     (BigQuery's 10 MB; 0 forces the approximate engine, for measuring recall);
     ``query_sample``: search only this many query rows, a fixed pseudo-random
     choice (exact recall references where all-pairs brute force is too slow).
+    ``base_fields``/``query_fields``: the columns the statement reads from the
+    output's ``base``/``query`` STRUCT (None: all). The vector column is read
+    for the search but left out of the STRUCT when the statement does not use
+    it: at 10^6 queries x top_k 30 the vectors alone would be ~30 GB.
     """
     t0 = time.perf_counter()
     if top_k is None or top_k < 1:
@@ -243,6 +250,10 @@ def run_search(con, out: str, base_sql: str, base_col: str, query_sql: str, quer
     n_q, dim_q = check_vectors(con, qtab, query_col, "query")
     if n_b and n_q and dim_b != dim_q:
         raise VectorSearchError(f"VECTOR_SEARCH: base dimension {dim_b} != query dimension {dim_q}")
+    if base_fields is not None:
+        bcols = [c for c in bcols if c in base_fields]
+    if query_fields is not None:
+        qcols = [c for c in qcols if c in query_fields]
     use_index = (mode == "index" and indexed is not None and not options.get("use_brute_force")
                  and n_b * dim_b * 8 >= index_min_bytes)
     if use_index:
