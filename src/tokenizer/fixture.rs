@@ -19,7 +19,13 @@ pub(crate) fn dictionary_file() -> &'static [u8] {
             encoding: SourceEncoding::Utf8,
         };
         let source = build(dir.as_ref(), &Default::default(), &opts).expect("fixture builds");
-        source.encode(1, 1).expect("fixture encodes").0
+        source
+            .encode(
+                crate::tokenizer::dictionary::MatrixEncoding::Codebook { quantum: 1 },
+                1,
+            )
+            .expect("fixture encodes")
+            .0
     })
 }
 
