@@ -4,7 +4,7 @@
 //! commands and UDFs that use a model take them from it (and refuse others).
 
 use crate::artifact::bytes::{Reader, Writer};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tokenizer::mode::Mode;
 
 /// Which lexicon the dictionary holds.
@@ -36,6 +36,21 @@ impl LexiconTier {
         match self {
             LexiconTier::Compact => 0,
             LexiconTier::Full => 1,
+        }
+    }
+
+    /// An error unless the WebAssembly build (BigQuery's functions, the
+    /// browser) can tokenize with this tier: it carries only the compact
+    /// lexicon so far. `jatopic package` and the wasm `loadModel` check a
+    /// model's tier with it, so that a model is never served with another
+    /// lexicon than it was trained with.
+    pub fn check_webassembly(self) -> Result<()> {
+        match self {
+            LexiconTier::Compact => Ok(()),
+            LexiconTier::Full => Err(Error::input(format!(
+                "the model was trained with --lexicon {}, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon so far: retrain it with --lexicon compact to use it there",
+                self.name()
+            ))),
         }
     }
 

@@ -43,7 +43,12 @@ pub fn search_dirs() -> Vec<PathBuf> {
 
 /// The full tier's dictionary file: the first of [`search_dirs`] that has it.
 pub fn full_dictionary_path() -> Result<PathBuf> {
-    let dirs = search_dirs();
+    first_with_full_dictionary(&search_dirs())
+}
+
+/// The full tier's dictionary file in the first of `dirs` that has it, or
+/// an error saying where it looked and how to make one.
+fn first_with_full_dictionary(dirs: &[PathBuf]) -> Result<PathBuf> {
     dirs.iter()
         .map(|d| d.join(FULL_DICTIONARY_FILE))
         .find(|p| p.is_file())
@@ -82,5 +87,30 @@ pub fn tokenizer(tier: LexiconTier, readings: bool) -> Result<Tokenizer> {
             }
             Ok(Tokenizer::new(dict))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_full_dictionary_says_where_it_looked_and_how_to_build_it() {
+        let nowhere = std::env::temp_dir().join("jatopic-no-such-dict-dir");
+        let e = first_with_full_dictionary(std::slice::from_ref(&nowhere))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&*nowhere.to_string_lossy()), "{e}");
+        assert!(
+            e.contains("make dict-full") && e.contains(DICT_DIR_VARIABLE),
+            "{e}"
+        );
+        // The source tree's dict/ is always looked in, last.
+        let dirs = search_dirs();
+        assert_eq!(
+            dirs.last().unwrap(),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("dict")
+        );
+        assert!(first_with_full_dictionary(&dirs).is_ok());
     }
 }
