@@ -51,6 +51,7 @@ const LAYOUT_EXACT: u8 = 1;
 /// The dictionary format version that can hold `costs`' layout: the
 /// codebook layout is still written as format 2, so that files without the
 /// exact layout stay byte-identical to earlier jatopic's (and readable by it).
+#[cfg(feature = "cli")]
 pub(crate) const fn format_version_for(exact: bool) -> u16 {
     if exact {
         3
@@ -125,7 +126,7 @@ impl Connector {
     }
 
     /// Whether the costs are exact (the full tier's layout).
-    pub fn is_exact(&self) -> bool {
+    pub(crate) fn is_exact(&self) -> bool {
         matches!(self.costs, ConnectionCosts::Exact(_))
     }
 }
