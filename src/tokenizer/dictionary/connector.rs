@@ -350,9 +350,9 @@ mod tests {
     use crate::artifact::bytes::Reader;
 
     /// An asymmetric matrix with duplicate rows and columns and costs
-    /// across the whole i16 range (a byte could hold none of it exactly).
+    /// across the whole i16 range, far beyond a byte.
     fn matrix() -> Vec<Vec<i16>> {
-        let n = 7;
+        let n: usize = 7;
         (0..n)
             .map(|i| {
                 (0..n)
