@@ -126,7 +126,9 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
     // The versions a reader accepts: models of format 2 are still read, and
     // dictionaries of format 2 (the compact tier's, still written as such).
     let expects = "(expects 2 to 3)";
-    let version_0 = format!("format version 0 is not supported by this jatopic {expects}");
+    // Bit 1 of the version: 2 becomes 0, 3 (a full-tier dictionary) 1.
+    let flipped = u16::from_le_bytes([file[l.magic], file[l.magic + 1]]) ^ 2;
+    let version_0 = format!("format version {flipped} is not supported by this jatopic {expects}");
     let version_9 = format!("format version 9 is not supported by this jatopic {expects}: re");
     let payload_len = n - l.payload;
     let mut out = vec![

@@ -417,6 +417,46 @@ mod tests {
         }
     }
 
+    /// The fixture dictionary in both layouts (its costs fit the codebook
+    /// exactly): the same analyses, and only the exact one is format 3.
+    #[test]
+    fn both_layouts_analyse_the_fixture_alike() {
+        use crate::tokenizer::builder::{build, BuildOptions, SourceEncoding};
+        use crate::tokenizer::dictionary::{Dictionary, MatrixEncoding, FORMAT, MAGIC};
+        use crate::tokenizer::fixture;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
+        let opts = BuildOptions {
+            keep_unseen_proper_nouns: true,
+            matrix_quantum: 1,
+            word_quantum: 1,
+            encoding: SourceEncoding::Utf8,
+        };
+        let source = build(dir.as_ref(), &Default::default(), &opts).unwrap();
+        let (exact, _) = source.encode(MatrixEncoding::Exact, 1).unwrap();
+        let version = |f: &[u8]| u16::from_le_bytes([f[MAGIC.len()], f[MAGIC.len() + 1]]);
+        assert_eq!(version(&exact), 3);
+        assert_eq!(version(fixture::dictionary_file()), 2);
+        // No stored section: the stored length field is 0.
+        assert_eq!(exact[MAGIC.len() + 2..MAGIC.len() + 6], [0, 0, 0, 0]);
+        assert!(FORMAT.header_len() < exact.len());
+        let exact = crate::Tokenizer::new(Dictionary::from_bytes(&exact).unwrap());
+        assert!(exact.dictionary().exact_connection_costs());
+        let codebook = fixture::tokenizer();
+        assert!(!codebook.dictionary().exact_connection_costs());
+        for text in [
+            "東京に行った",
+            "すもももももももものうち",
+            "ｶﾀｶﾅとABC123",
+            "走らない",
+        ] {
+            assert_eq!(
+                fixture::analysis(&exact, text),
+                fixture::analysis(&codebook, text),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn damaged_exact_sections_are_errors() {
         let m = matrix();
