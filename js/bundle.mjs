@@ -10,13 +10,16 @@ import { featuresNeeded } from './wasm-floor.mjs';
 
 // The UDF contract (src/bigquery/udf_contract.json) is the one copy of the
 // limits: the library-file budget checked here and the text limits the SQL
-// shims (runtime/sql.js) enforce, which the bundle defines from it.
+// shims (runtime/sql.js) enforce, which the bundle defines from it, with the
+// readings library file's name.
 export const CONTRACT = JSON.parse(fs.readFileSync(new URL('../src/bigquery/udf_contract.json', import.meta.url), 'utf8'));
 // BigQuery's limit for one library file.
 export const FILE_BUDGET = CONTRACT.limits.library_file_bytes;
 // What runtime/sql.js expects the bundle to define before it.
 export const CONTRACT_PRELUDE = `const MAX_TEXT_UNITS = ${CONTRACT.limits.text_utf16_units};\n` +
-  `const MAX_ANALYZE_UNITS = ${CONTRACT.limits.analyze_text_utf16_units};\n`;
+  `const MAX_ANALYZE_UNITS = ${CONTRACT.limits.analyze_text_utf16_units};\n` +
+  `const MAX_READING_UNITS = ${CONTRACT.limits.reading_text_utf16_units};\n` +
+  `const READINGS_FILE = ${JSON.stringify(CONTRACT.readings_file)};\n`;
 
 // 7 bits per character. Values that cannot appear raw in a single-quoted JS
 // string (or are awkward in a text file) are shifted to U+0100+v, a 2-byte

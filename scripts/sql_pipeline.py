@@ -227,6 +227,24 @@ UDF_SIGNATURES: dict[str, tuple[list[str], str]] = {
     for f in CONTRACT["functions"]
 }
 DEFAULT_PREFIX = "ja_"
+# The readings library file of `jatopic package --readings`, and per function
+# (name without prefix) how it uses it: "none", "optional" (readings in its
+# result when the package has them, NULL otherwise) or "required" (only in
+# packages with readings).
+READINGS_FILE: str = CONTRACT["readings_file"]
+UDF_READINGS: dict[str, str] = {f["name"]: f.get("readings", "none") for f in CONTRACT["functions"]}
+
+
+def package_has_readings(package_dir) -> bool:
+    """Whether a `jatopic package` directory holds the readings library file
+    (its manifest.json lists it), so that its functions with readings
+    "required" exist."""
+    manifest = Path(package_dir) / "manifest.json"
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        return any(f["path"] == READINGS_FILE for f in files)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{manifest}: cannot read the files: {e}") from e
 
 Evaluator = Callable[[Any, str, list], list]
 
@@ -263,6 +281,12 @@ def udf_values(package_dir, name: str, rows: Sequence[Sequence[Any]], *,
     if len(lines) != len(rows):
         raise UDFError(f"{name}: sandbox gave {len(lines)} results for {len(rows)} rows")
     return [json.loads(line) for line in lines]
+
+
+def _fake_reading(text: str) -> str:
+    # The text without whitespace, hiragana shifted to katakana.
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" or c in "\u309d\u309e" else c
+                   for c in text if not c.isspace())
 
 
 def _fake_terms(text: str) -> list[str]:
@@ -305,6 +329,8 @@ def fake_udf_values(package_dir, name: str, rows: Sequence[Sequence[Any]]) -> li
             out.append(_fake_terms(arg) if base == "terms" else arg.split())
         elif base == "topics":
             out.append(_fake_topics(_fake_terms(arg)))
+        elif base == "reading":
+            out.append(_fake_reading(arg))
         elif base == "topics_from_terms":
             out.append(_fake_topics(arg))
         elif base == "top_topics":

@@ -1,16 +1,20 @@
 //! WebAssembly bindings: type conversion only. The tokenizer is built lazily
-//! on first use and reused by every later call in the same instance.
+//! on first use and reused by every later call in the same instance; IPADIC's
+//! readings (the optional `jatopic-readings.js` library file, or
+//! `jatopic.loadReadings`) are attached to it when JS hands them over.
 
 use crate::tokenizer::json;
 use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
 use crate::topic::terms::TermConfig;
 use crate::{default_tokenizer, Mode, Options, RawToken, Tokenizer};
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    static TOKENIZER: OnceCell<Tokenizer> = const { OnceCell::new() };
+    /// A `RefCell` rather than a `OnceCell`: `load_readings` attaches readings
+    /// to the tokenizer already built.
+    static TOKENIZER: RefCell<Option<Tokenizer>> = const { RefCell::new(None) };
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
     /// The term pipeline without a model, built once rather than per call.
     static DEFAULT_TERMS: TermConfig = TermConfig::default();
@@ -18,15 +22,32 @@ thread_local! {
 
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
     TOKENIZER.with(|cell| {
-        if cell.get().is_none() {
+        if cell.borrow().is_none() {
             let tok = default_tokenizer()
                 .map_err(|e| JsError::new(&format!("jatopic: cannot load the dictionary: {e}")))?;
-            let _ = cell.set(tok);
+            *cell.borrow_mut() = Some(tok);
         }
-        match cell.get() {
+        match cell.borrow().as_ref() {
             Some(tok) => Ok(f(tok)),
             None => Err(JsError::new("jatopic: tokenizer unavailable")),
         }
+    })
+}
+
+/// Attaches IPADIC's readings (the bytes of a `.jtr` file made with the
+/// embedded dictionary) to the tokenizer, which `init` has built (the JS
+/// glue calls it first): `analyze_input(.., true)` then gives them. A
+/// damaged file, or one for another dictionary, is an error and leaves the
+/// tokenizer as it was.
+#[wasm_bindgen]
+pub fn load_readings(bytes: &[u8]) -> Result<(), JsError> {
+    TOKENIZER.with(|cell| match cell.borrow_mut().as_mut() {
+        Some(tok) => tok
+            .attach_readings(bytes)
+            .map_err(|e| JsError::new(&format!("jatopic: {e}"))),
+        None => Err(JsError::new(
+            "jatopic: the tokenizer is not built yet (call init first)",
+        )),
     })
 }
 
@@ -44,6 +65,9 @@ pub fn init() -> Result<(), JsError> {
 struct Exchange {
     units: Vec<u16>,
     numbers: Vec<u32>,
+    /// Readings and pronunciations of the last `analyze_input`, as UTF-16
+    /// units one after the other (their lengths are among `numbers`).
+    readings: Vec<u16>,
     /// The lattice's buffers, reused by every call.
     scratch: Scratch,
 }
@@ -72,28 +96,47 @@ pub fn output_numbers() -> *const u32 {
     EXCHANGE.with(|x| x.borrow().numbers.as_ptr())
 }
 
+/// Address (in bytes) of the readings the last `analyze_input` wrote
+/// (UTF-16 units; see `analyze_input`).
+#[wasm_bindgen]
+pub fn output_readings() -> *const u16 {
+    EXCHANGE.with(|x| x.borrow().readings.as_ptr())
+}
+
 /// The wasm memory, for views onto `input_units` and `output_numbers`.
 #[wasm_bindgen]
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
+/// A reading length of `analyze_input`'s for a token without a reading (an
+/// unknown word; MeCab prints none).
+const NO_READING: u32 = u32::MAX;
+/// A pronunciation length of `analyze_input`'s for a pronunciation equal to
+/// the reading (most words): written once, and JS makes one string.
+const SAME_AS_READING: u32 = u32::MAX - 1;
+
 /// Analyses the text at `input_units` (UTF-16 code units; a lone surrogate
 /// counts as one character, U+FFFD) and writes six numbers per token at
 /// `output_numbers`: start and end in code points, start and end in UTF-16
 /// units (for slicing the JS string), context id (index into
 /// `features_json`), and the base form: 0 = the surface, 1 = unknown word
-/// (surface), k + 2 = `base_form(k)`. Returns how many numbers it wrote.
+/// (surface), k + 2 = `base_form(k)`. With `readings` (attached by
+/// `load_readings`), two more per token: the lengths in UTF-16 units of its
+/// reading and pronunciation, written one after the other at
+/// `output_readings` ([`NO_READING`] twice, and nothing written, for an
+/// unknown word; [`SAME_AS_READING`] for a pronunciation not written
+/// because it is the reading). Returns how many numbers it wrote.
 /// `search`: Kuromoji's search mode (long compounds split).
 #[wasm_bindgen]
-pub fn analyze_input(normalize: bool, search: bool) -> Result<u32, JsError> {
-    analyze_units(options(normalize, search), 6, |t, unit_at, out| {
+pub fn analyze_input(normalize: bool, search: bool, readings: bool) -> Result<u32, JsError> {
+    analyze_units(normalize, search, |tok, chars, t, unit_at, x| {
         let base = match t.base {
             BASE_IS_SURFACE => 0,
             UNKNOWN => 1,
             k => k + 2,
         };
-        out.extend_from_slice(&[
+        x.numbers.extend_from_slice(&[
             t.start as u32,
             t.end as u32,
             unit_at[t.start],
@@ -101,6 +144,31 @@ pub fn analyze_input(normalize: bool, search: bool) -> Result<u32, JsError> {
             u32::from(t.id),
             base,
         ]);
+        if readings {
+            let pair = match t.base {
+                UNKNOWN => None,
+                _ => tok
+                    .dictionary()
+                    .reading(&chars[t.start..t.end], t.id, t.base, normalize),
+            };
+            match pair {
+                Some((reading, pronunciation)) => {
+                    // Appends `s` and its length.
+                    let mut put = |s: &str| {
+                        let before = x.readings.len();
+                        x.readings.extend(s.encode_utf16());
+                        x.numbers.push((x.readings.len() - before) as u32);
+                    };
+                    put(&reading);
+                    if pronunciation == reading {
+                        x.numbers.push(SAME_AS_READING);
+                    } else {
+                        put(&pronunciation);
+                    }
+                }
+                None => x.numbers.extend_from_slice(&[NO_READING, NO_READING]),
+            }
+        }
     })
 }
 
@@ -110,34 +178,43 @@ pub fn analyze_input(normalize: bool, search: bool) -> Result<u32, JsError> {
 /// (surfaces only). Returns how many numbers it wrote.
 #[wasm_bindgen]
 pub fn segment_input(normalize: bool, search: bool) -> Result<u32, JsError> {
-    analyze_units(options(normalize, search), 2, |t, unit_at, out| {
-        out.extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
+    analyze_units(normalize, search, |_, _, t, unit_at, x| {
+        x.numbers
+            .extend_from_slice(&[unit_at[t.start], unit_at[t.end]]);
     })
 }
 
-fn options(normalize: bool, search: bool) -> Options {
-    Options {
-        normalize,
-        mode: if search { Mode::Search } else { Mode::Normal },
-    }
+/// Where `analyze_units` puts what it gives per token.
+struct Output<'a> {
+    numbers: &'a mut Vec<u32>,
+    readings: &'a mut Vec<u16>,
 }
 
-/// Analyses the text at `input_units`; `put` appends `width` numbers per
-/// token, given the token and the UTF-16 offset of each code point.
+/// Analyses the text at `input_units`; `put` appends what it gives per
+/// token, given the tokenizer, the text's code points, the token and the
+/// UTF-16 offset of each code point.
 fn analyze_units(
-    opts: Options,
-    width: usize,
-    put: impl Fn(&RawToken, &[u32], &mut Vec<u32>),
+    normalize: bool,
+    search: bool,
+    put: impl Fn(&Tokenizer, &[char], &RawToken, &[u32], &mut Output),
 ) -> Result<u32, JsError> {
+    let opts = Options {
+        normalize,
+        mode: if search { Mode::Search } else { Mode::Normal },
+    };
     EXCHANGE.with(|x| {
         let x = &mut *x.borrow_mut();
         let (chars, unit_at) = decode_utf16(&x.units);
         with_tokenizer(|tok| {
             let tokens = tok.analyze_with(&chars, opts, &mut x.scratch);
             x.numbers.clear();
-            x.numbers.reserve(tokens.len() * width);
+            x.readings.clear();
+            let mut out = Output {
+                numbers: &mut x.numbers,
+                readings: &mut x.readings,
+            };
             for t in &tokens {
-                put(t, &unit_at, &mut x.numbers);
+                put(tok, &chars, t, &unit_at, &mut out);
             }
             x.numbers.len() as u32
         })

@@ -2,7 +2,7 @@
 // and instantiated on first use, the exchange of text and numbers through
 // wasm memory, and the packaged model assembled from its library files.
 // Spliced into the bundle by js/bundle.mjs, which defines VERSION, WASM_TEXT,
-// WASM_BYTES and makeBindings() (wasm-bindgen's glue) around it.
+// WASM_BYTES, READINGS_FILE and makeBindings() (wasm-bindgen's glue) around it.
 
 let compiled = null;
 let bindings = null;
@@ -21,6 +21,7 @@ function ready() {
       if (compiled === null) compiled = new WebAssembly.Module(decode7(WASM_TEXT, WASM_BYTES));
       b = makeBindings();
       memory = memoryBuffer = null; // a new instance has its own memory
+      readingsAttached = false; // and its own tokenizer, without readings yet
       b.initSync({ module: compiled });
     } catch (e) {
       compiled = null;
@@ -97,18 +98,51 @@ function views(b) {
     memory32 = new Uint32Array(memoryBuffer);
   }
 }
-// Runs analyze_input or segment_input on s; returns [numbers, first index].
-function exchange(b, s, options, segment) {
+// Runs analyze_input (with readings when `readings`) or segment_input on s;
+// returns [numbers, first index].
+function exchange(b, s, options, segment, readings) {
   const at = b.input_units(s.length) >>> 1;
   views(b);
   for (let i = 0; i < s.length; i++) memory16[at + i] = s.charCodeAt(i);
   const normalize = !!(options && options.normalize);
   const search = searchMode(options, segment ? 'wakati' : 'tokenize');
-  const n = segment ? b.segment_input(normalize, search) : b.analyze_input(normalize, search);
+  const n = segment ? b.segment_input(normalize, search) : b.analyze_input(normalize, search, readings);
   const from = b.output_numbers() >>> 2;
   views(b);
   return [n, from];
 }
+// IPADIC's readings: registered by the jatopic-readings.js library file
+// (addReadings: its 7-bit text, decoded on first use) or given to
+// loadReadings (bytes); attached to the wasm instance's tokenizer on first
+// use, and again after a trap starts a fresh instance.
+let readingsSource = null; // {what, bytes: Uint8Array | null, length, data}
+let readingsAttached = false;
+// Whether tokens get readings; attaches them first. A damaged or mismatched
+// readings file throws an Error naming it (every call, as long as it is listed).
+function readingsReady(b) {
+  if (readingsSource === null) return false;
+  if (!readingsAttached) {
+    const src = readingsSource;
+    if (src.bytes === null) {
+      try {
+        src.bytes = decode7(src.data, src.length);
+      } catch (e) {
+        throw new Error('jatopic: ' + src.what + ' is damaged: ' + e.message.replace(/^jatopic: /, '') + '; replace it with a fresh copy from jatopic package --readings');
+      }
+    }
+    try {
+      b.load_readings(src.bytes);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      throw new Error('jatopic: ' + src.what + ' was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+    }
+    readingsAttached = true;
+  }
+  return true;
+}
+// analyze_input's reading length of an unknown word, and pronunciation
+// length of one equal to the reading (NO_READING, SAME_AS_READING in src/wasm.rs).
+const NO_READING = 0xffffffff, SAME_AS_READING = 0xfffffffe;
 // options.mode: 'normal' (the default) or 'search' (Kuromoji's search mode:
 // long compounds split). Anything else is refused rather than ignored.
 function searchMode(options, what) {
@@ -152,17 +186,38 @@ const jatopicApi = {
     const s = text(t, 'tokenize');
     return call((b) => {
       const table = featureTable(b);
-      const [n, from] = exchange(b, s, options, false);
+      const readings = readingsReady(b);
+      const [n, from] = exchange(b, s, options, false, readings);
+      const width = readings ? 8 : 6;
       // Copied out first: base_form() below may grow (and move) wasm memory.
       const r = memory32.slice(from, from + n);
-      const out = new Array(n / 6);
-      for (let i = 0, k = 0; i < n; i += 6, k++) {
+      // Every reading as one string (made in pieces: apply takes a bounded
+      // number of arguments), sliced per token below.
+      let all = '';
+      if (readings) {
+        let total = 0;
+        for (let i = 6; i < n; i += 8) if (r[i] !== NO_READING) total += r[i] + (r[i + 1] === SAME_AS_READING ? 0 : r[i + 1]);
+        const at = b.output_readings() >>> 1;
+        views(b);
+        for (let k = 0; k < total; k += 8192) all += String.fromCharCode.apply(null, memory16.subarray(at + k, at + Math.min(total, k + 8192)));
+      }
+      const out = new Array(n / width);
+      for (let i = 0, k = 0, at = 0; i < n; i += width, k++) {
         const surface = s.slice(r[i + 2], r[i + 3]);
         const f = table[r[i + 4]];
-        out[k] = {
+        const token = out[k] = {
           surface, start: r[i], end: r[i + 1], pos: f.pos, conjugation: f.conjugation,
           base_form: baseForm(b, r[i + 5], surface), known: r[i + 5] !== 1,
         };
+        if (readings) {
+          // '*' for unknown words, as MeCab and `jatopic tokenize --output json`.
+          if (r[i + 6] === NO_READING) {
+            token.reading = token.pronunciation = '*';
+          } else {
+            const reading = token.reading = all.slice(at, at += r[i + 6]);
+            token.pronunciation = r[i + 7] === SAME_AS_READING ? reading : all.slice(at, at += r[i + 7]);
+          }
+        }
       }
       return out;
     });
@@ -171,14 +226,47 @@ const jatopicApi = {
   wakati(t, options) {
     const s = text(t, 'wakati');
     return call((b) => {
-      const [n, from] = exchange(b, s, options, true);
+      const [n, from] = exchange(b, s, options, true, false);
       const r = memory32, out = new Array(n / 2);
       for (let i = from, k = 0; k < out.length; i += 2, k++) out[k] = s.slice(r[i], r[i + 1]);
       return out;
     });
   },
-  /** Loads the dictionary (and the packaged model, if any) now rather than on the first call. */
-  init() { call((b) => { if (modelParts.length > 0) modelReady(b); return null; }); },
+  /** Loads the dictionary (and the readings and packaged model, if any) now rather than on the first call. */
+  init() { call((b) => { readingsReady(b); if (modelParts.length > 0) modelReady(b); return null; }); },
+  /**
+   * Registers IPADIC's readings (called by the jatopic-readings.js library
+   * file): `bytes` of a .jtr file as 7-bit text, decoded on first use.
+   * Tokens then carry reading and pronunciation.
+   */
+  addReadings(bytes, data) {
+    readingsSource = { what: READINGS_FILE + ' (IPADIC readings, ' + bytes + ' bytes)', bytes: null, length: bytes, data };
+    readingsAttached = false;
+  },
+  /**
+   * Loads IPADIC's readings from the bytes of a .jtr file (dict/ipadic-readings.jtr,
+   * made with the embedded dictionary): tokens then carry reading and
+   * pronunciation ('*' for unknown words, as MeCab). A damaged file or one
+   * made for another dictionary throws, and the readings in use stay.
+   */
+  loadReadings(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('jatopic.loadReadings: expected a Uint8Array with the bytes of a .jtr file');
+    return call((b) => {
+      const copy = bytes.slice();
+      const what = 'the readings given to jatopic.loadReadings (' + copy.length + ' bytes)';
+      try {
+        b.load_readings(copy);
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) throw e;
+        throw new Error('jatopic: ' + what + ' were rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+      }
+      readingsSource = { what, bytes: copy, length: copy.length, data: null };
+      readingsAttached = true;
+      return true;
+    });
+  },
+  /** Whether readings are loaded or registered (a damaged readings file throws on first use). */
+  hasReadings() { return readingsSource !== null; },
   /** Size of the wasm memory in bytes. */
   memoryBytes() { return call((b) => b.memory_bytes()); },
   /**

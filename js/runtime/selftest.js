@@ -3,9 +3,11 @@
 // how the engine behaves, and never throws: every failure becomes a reason.
 // `expected` is written into the function body by `jatopic package`, from the
 // native code: {version, libraries: [{file, sha256}] (SHA-256 of the data
-// each library file embeds: the wasm module, each model part's bytes),
-// sentence, tokens (its `jatopic tokenize` surfaces), and with a model
-// document + topics ([[topic, weight]], its top topics by `jatopic infer`)}.
+// each library file embeds: the wasm module, the readings, each model
+// part's bytes), sentence, tokens (its `jatopic tokenize` surfaces), with
+// the readings file reading (the sentence's, as ja_reading gives it), and
+// with a model document + topics ([[topic, weight]], its top topics by
+// `jatopic infer`)}.
 // Spliced into the bundle after api.js by js/bundle.mjs.
 
 // How far a packaged weight may be from the native one (they are computed by
@@ -24,14 +26,22 @@ function selftest(expected) {
   if (expected.version !== VERSION) {
     reasons.push('jatopic-tokenizer.js is jatopic ' + VERSION + ' but the functions were packaged by jatopic ' + expected.version + ': deploy the library files and create_functions.sql of one package');
   }
+  // The tokenizer, then the readings file if packaged, then the model parts.
+  const modelLibraries = expected.libraries.filter((lib, i) => i > 0 && lib.file !== READINGS_FILE).length;
+  let modelPart = 0;
   const libraries = expected.libraries.map((lib, i) => {
     let data = null;
     if (i === 0) {
       data = attempt(lib.file, () => decode7(WASM_TEXT, WASM_BYTES));
+    } else if (lib.file === READINGS_FILE) {
+      const src = readingsSource;
+      if (src && src.data !== null) data = attempt(lib.file, () => decode7(src.data, src.length));
+      else reasons.push(lib.file + ' (IPADIC readings) was not loaded: list every library file of the package, in order');
     } else {
-      const part = modelParts.length === expected.libraries.length - 1 ? modelParts[i - 1] : null;
+      const part = modelParts.length === modelLibraries ? modelParts[modelPart] : null;
+      modelPart++;
       if (part) data = attempt(lib.file, () => decode7(part.data, part.bytes));
-      else reasons.push(lib.file + ' (model part ' + i + ' of ' + (expected.libraries.length - 1) + ') was not loaded: list every library file of the package, in order');
+      else reasons.push(lib.file + ' (model part ' + modelPart + ' of ' + modelLibraries + ') was not loaded: list every library file of the package, in order');
     }
     const digest = data === null ? null : sha256(data);
     if (lib.sha256 === null) {
@@ -44,7 +54,7 @@ function selftest(expected) {
     }
     return { file: lib.file, sha256: digest, expected_sha256: lib.sha256 };
   });
-  if (expected.libraries.length === 1 && modelParts.length > 0) {
+  if (modelLibraries === 0 && modelParts.length > 0) {
     reasons.push('model library files are loaded but the package has no model: deploy the files of one package');
   }
   // The tokenizer first (the model, if any, loads on the first topics call).
@@ -55,6 +65,14 @@ function selftest(expected) {
     sentenceOk = tokens !== null && JSON.stringify(tokens) === JSON.stringify(expected.tokens);
     if (tokens !== null && !sentenceOk) {
       reasons.push('the fixed sentence ' + JSON.stringify(expected.sentence) + ' gave ' + JSON.stringify(tokens) + ', expected ' + JSON.stringify(expected.tokens));
+    }
+    // With the readings file: its reading too (ja_reading).
+    if (typeof expected.reading === 'string') {
+      const reading = attempt('the fixed sentence\'s reading', () => jatopicApi.sql.ja_reading(expected.sentence));
+      if (reading !== expected.reading) {
+        sentenceOk = false;
+        if (reading !== null) reasons.push('the fixed sentence\'s reading is ' + JSON.stringify(reading) + ', expected ' + JSON.stringify(expected.reading));
+      }
     }
   }
   let topicsOk = null;

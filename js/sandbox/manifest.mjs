@@ -170,6 +170,26 @@ function resolveUri(uri, dir, gcsPrefix, gcsMap) {
  *   `manifest` is null for the SQL form; each function is
  *   {name, sqlName, temp, args: [{name, type}], returns, libraries: [uri], body} with parsed types.
  */
+/**
+ * The readings library file (the contract's readings_file) where the
+ * contract says a function uses it: a function of the contract with
+ * "readings": "required" must list it, and one with "optional" must when any
+ * function of the package lists it (else its readings would be NULL in one
+ * function and not in another). Functions are recognised by their body, so
+ * whatever the package's prefix; functions outside the contract are left alone.
+ */
+function checkReadings(fns) {
+  const lists = (f) => f.libraries.some((uri) => uri.split('/').pop() === CONTRACT.readings_file);
+  const packaged = fns.some(lists);
+  for (const f of fns) {
+    const c = CONTRACT.functions.find((c) => c.language === 'js' && c.body === f.body.trim());
+    const use = c?.readings ?? 'none';
+    if ((use === 'required' || (use === 'optional' && packaged)) && !lists(f)) {
+      fail('PACKAGE', `${f.where}: function ${f.name} does not list ${CONTRACT.readings_file} among its libraries, which the UDF contract says it ${use === 'required' ? 'needs' : 'uses in a package with readings'} (package again with jatopic package --readings)`);
+    }
+  }
+}
+
 export function loadPackage(target, opts = {}) {
   let dir = target, manifest = null, fns;
   const sqlFile = opts.sql || (/\.sql$/i.test(target) ? target : null);
@@ -186,6 +206,7 @@ export function loadPackage(target, opts = {}) {
     dir = path.dirname(target);
     ({ manifest, fns } = readManifest(target));
   }
+  checkReadings(fns);
   if (opts.functions) {
     const wanted = [].concat(opts.functions);
     for (const n of wanted) if (!fns.some((f) => f.name === n)) fail('PACKAGE', `no function ${n} in the package (have: ${fns.map((f) => f.name).join(', ')})`);

@@ -94,6 +94,7 @@ async function assertCliAgrees(s, { analyzed, terms, theta }) {
     pos1: t.pos[0], pos2: t.pos[1], pos3: t.pos[2], pos4: t.pos[3],
     conjugation_type: t.conjugation.type, conjugation_form: t.conjugation.form,
     base_form: t.base_form, known: t.known,
+    reading: null, pronunciation: null, // a package without readings
   })));
   const doc = JSON.stringify({ id: 'x', text: s }) + '\n';
   assert.deepEqual(ndjson(run(['terms', '--input-format', 'ndjson', '--model', `${tmp}/model.jtm`, '-'], doc))[0].terms, terms);

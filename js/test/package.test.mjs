@@ -66,6 +66,8 @@ function assertAnalyzeMatches(textLines, analyzed, native, label) {
       pos1: t.pos[0], pos2: t.pos[1], pos3: t.pos[2], pos4: t.pos[3],
       conjugation_type: t.conjugation.type, conjugation_form: t.conjugation.form,
       base_form: t.base_form, known: t.known,
+      // A package without jatopic-readings.js (see readings.test.mjs for one with it).
+      reading: null, pronunciation: null,
     }));
     assert.deepEqual(analyzed[i], expected, `${label}:${i + 1}: ${textLines[i]}`);
     // start/length are SUBSTR positions in characters.

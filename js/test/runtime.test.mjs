@@ -113,6 +113,7 @@ test('SQL shims: 1-based character starts, top topics by weight then topic, n as
   assert.deepEqual(plain(sql.ja_analyze('東京')), [{
     surface: '東京', start: 1, length: 2, pos1: '名詞', pos2: '一般', pos3: '*', pos4: '*',
     conjugation_type: '*', conjugation_form: '*', base_form: '東京', known: false,
+    reading: null, pronunciation: null,
   }]);
   assert.deepEqual(plain(sql.ja_top_topics('x', 3)), [{ topic: 1, weight: 0.5 }, { topic: 3, weight: 0.3 }, { topic: 0, weight: 0.1 }]);
   assert.deepEqual(plain(sql.ja_top_topics('x', '2')), [{ topic: 1, weight: 0.5 }, { topic: 3, weight: 0.3 }]);
@@ -157,6 +158,38 @@ test('SQL shims: the search-mode functions ask for search mode, with their own n
   assert.deepEqual(calls, [['wakati', '関西 国際', 'search'], ['tokenize', '東京', 'search'], ['wakati', '東京']]);
   assert.throws(() => sql.ja_tokenize_search(5), { message: 'ja_tokenize_search: expected a STRING argument, got number' });
   assert.throws(() => sql.ja_analyze_search('a'.repeat(MAX_ANALYZE_UNITS + 1)), /^Error: ja_analyze_search: the text is 50001 characters/);
+});
+
+test('SQL shims: ja_analyze passes readings through (NULL without); ja_reading joins readings, unknown words in katakana', () => {
+  const { sqlFunctions, MAX_READING_UNITS, READINGS_FILE } = load(['sql.js'], ['sqlFunctions', 'MAX_READING_UNITS', 'READINGS_FILE']);
+  assert.equal(MAX_READING_UNITS, CONTRACT.limits.reading_text_utf16_units);
+  assert.equal(READINGS_FILE, CONTRACT.readings_file);
+  const token = (surface, known, reading, pronunciation) => ({
+    surface, start: 0, end: surface.length, pos: ['名詞', '一般', '*', '*'], conjugation: { type: '*', form: '*' }, base_form: surface, known,
+    ...(reading === undefined ? {} : { reading, pronunciation }),
+  });
+  let readings = true;
+  const calls = [];
+  const api = {
+    hasReadings: () => readings,
+    tokenize: (s) => {
+      calls.push(s);
+      return readings
+        ? [token('がま口', true, 'ガマグチ', 'ガマグチ'), token('は', true, 'ハ', 'ワ'), token('ぱぴぷ', false, '*', '*'), token('ゝ', true, '*', '*')]
+        : [token('東京', true)];
+    },
+  };
+  const sql = sqlFunctions(api);
+  assert.equal(sql.ja_reading('がま口は ぱぴぷゝ'), 'ガマグチハパピプヽ');
+  assert.deepEqual(plain(sql.ja_analyze('x')).map((r) => [r.reading, r.pronunciation]), [['ガマグチ', 'ガマグチ'], ['ハ', 'ワ'], ['*', '*'], ['*', '*']]);
+  assert.equal(sql.ja_reading(null), null);
+  assert.equal(sql.ja_reading(' \u3000'), '');
+  assert.throws(() => sql.ja_reading('あ'.repeat(MAX_READING_UNITS + 1)), /^Error: ja_reading: the text is 100001 characters/);
+  readings = false;
+  assert.deepEqual(plain(sql.ja_analyze('東京')).map((r) => [r.reading, r.pronunciation]), [[null, null]]);
+  calls.length = 0;
+  assert.throws(() => sql.ja_reading('東京'), /^Error: ja_reading: no readings are loaded: list jatopic-readings\.js/);
+  assert.deepEqual(calls, []);
 });
 
 test('sha256 equals node:crypto on lengths around the block boundaries', () => {

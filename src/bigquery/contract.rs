@@ -17,6 +17,8 @@ pub struct Contract {
     pub manifest_format: String,
     /// File name of the tokenizer library inside a package.
     pub tokenizer_file: String,
+    /// File name of the readings library (`jatopic package --readings`).
+    pub readings_file: String,
     /// What `ja_selftest()` returns (the struct js/runtime/selftest.js builds).
     pub selftest_returns: String,
     /// Size and length limits.
@@ -41,6 +43,8 @@ pub struct Limits {
     pub text_utf16_units: usize,
     /// The longest text `analyze` takes (UTF-16 units).
     pub analyze_text_utf16_units: usize,
+    /// The longest text `reading` takes (UTF-16 units).
+    pub reading_text_utf16_units: usize,
 }
 
 /// One SQL function of the package.
@@ -59,6 +63,9 @@ pub struct Function {
     pub body: String,
     /// How the function uses the model.
     pub model: ModelUse,
+    /// How the function uses the readings file (absent: not at all).
+    #[serde(default)]
+    pub readings: ReadingsUse,
 }
 
 /// The language of a function body.
@@ -90,6 +97,19 @@ pub enum ModelUse {
     /// Uses the model when the package has one (its term pipeline), else defaults.
     Optional,
     /// Only in packages with a model.
+    Required,
+}
+
+/// Whether a function needs the readings library file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadingsUse {
+    /// Never loads it.
+    #[default]
+    None,
+    /// Gives readings when the package has them (NULL otherwise).
+    Optional,
+    /// Only in packages with readings.
     Required,
 }
 

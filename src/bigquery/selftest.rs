@@ -28,9 +28,11 @@ pub struct SelftestFunction {
 /// `ja_selftest()`: a JS UDF over every library file whose body calls
 /// `jatopic.selftest` (js/runtime/selftest.js) with what the native code
 /// gives now: the SHA-256 of the data each library file embeds (the wasm
-/// module's as recorded in the bundle at `make wasm`, each model part's),
-/// the fixed sentence's surfaces and, with a model, the fixed document's
-/// top topics.
+/// module's as recorded in the bundle at `make wasm`, the readings', each
+/// model part's), the fixed sentence's surfaces, with readings its reading
+/// (as `ja_reading` gives it) and, with a model, the fixed document's top
+/// topics. Readings made for another dictionary than the shipped one are
+/// refused here.
 pub fn selftest_function(
     opts: &PackageOptions,
     tokenizer_js: &[u8],
@@ -40,8 +42,20 @@ pub fn selftest_function(
 ) -> Result<SelftestFunction> {
     let mut lines = SELFTEST_INPUTS.lines();
     let (sentence, document) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
-    let tok = crate::default_tokenizer()?;
-    let tokens: Vec<&str> = tok.tokenize(sentence).iter().map(|t| t.surface).collect();
+    let mut tok = crate::default_tokenizer()?;
+    if let Some(readings) = &opts.readings {
+        tok.attach_readings(readings)?;
+    }
+    let analysed = tok.tokenize(sentence);
+    let tokens: Vec<&str> = analysed.iter().map(|t| t.surface).collect();
+    // As ja_reading (js/runtime/sql.js): readings, else the surface in katakana.
+    let reading: String = analysed
+        .iter()
+        .map(|t| match &t.reading {
+            Some(r) if t.known && r != "*" => r.to_string(),
+            _ => crate::tokenizer::dictionary::readings::katakana(t.surface.chars()),
+        })
+        .collect();
     // Recorded by js/bundle.mjs; absent from a bundle built before it (the
     // self-test then says the package recorded no checksum).
     let marker = b"const WASM_SHA256 = '";
@@ -53,7 +67,14 @@ pub fn selftest_function(
         .map(|hex| String::from_utf8_lossy(&hex[..64]).into_owned());
     let mut files =
         vec![serde_json::json!({"file": contract()?.tokenizer_file, "sha256": wasm_sha256})];
-    for (lib, digest) in libraries[1..].iter().zip(part_digests) {
+    let mut parts = libraries[1..].iter();
+    if let Some(readings) = &opts.readings {
+        if let Some(lib) = parts.next() {
+            let digest = super::package::sha256_hex(readings);
+            files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
+        }
+    }
+    for (lib, digest) in parts.zip(part_digests) {
         files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
     }
     let mut expected = serde_json::json!({
@@ -62,6 +83,9 @@ pub fn selftest_function(
         "sentence": sentence,
         "tokens": tokens,
     });
+    if opts.readings.is_some() {
+        expected["reading"] = reading.into();
+    }
     if let Some(m) = model {
         let theta = m.infer_text(&tok, document);
         // As topTopics in js/runtime/sql.js: by weight, ties by topic number.

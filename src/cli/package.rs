@@ -14,7 +14,9 @@ Examples:
 
 Every library file is at most 1,000,000 bytes (BigQuery's limit); a model
 too large for one file is split. --count-bits and --min-count make the model
-files smaller and report the quantisation error.")]
+files smaller and report the quantisation error. --readings adds
+jatopic-readings.js (IPADIC's readings, loaded by ja_analyze, ja_analyze_search
+and ja_reading only).")]
 pub struct PackageArgs {
     /// Output directory
     #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
@@ -45,6 +47,9 @@ pub struct PackageArgs {
     /// Drop model counts below N
     #[arg(long, value_name = "N", default_value_t = 0)]
     min_count: u32,
+    /// Add IPADIC's readings (jatopic-readings.js): reading and pronunciation in ja_analyze, and ja_reading
+    #[arg(long)]
+    readings: bool,
     /// The tokenizer library built by `make wasm`
     #[arg(
         long,
@@ -62,6 +67,7 @@ pub fn run(args: PackageArgs) -> Result<()> {
         function_prefix: args.function_prefix,
         count_bits: args.count_bits,
         min_count: args.min_count,
+        readings: args.readings.then(|| jatopic::DEFAULT_READINGS.to_vec()),
     };
     let library = &args.library;
     let tokenizer_js = std::fs::read(library).map_err(|e| {

@@ -3,23 +3,27 @@
 //! trie and unknown words, independent of the shipped dictionary.
 
 use crate::tokenizer::builder::{build, BuildOptions, SourceEncoding};
-use crate::tokenizer::dictionary::Dictionary;
+use crate::tokenizer::dictionary::{Dictionary, DictionarySource};
 use crate::tokenizer::Tokenizer;
 use std::sync::OnceLock;
+
+/// The fixture's sources, built: exact costs (quanta 1), every entry kept.
+fn source() -> DictionarySource {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
+    let opts = BuildOptions {
+        keep_unseen_proper_nouns: true,
+        matrix_quantum: 1,
+        word_quantum: 1,
+        encoding: SourceEncoding::Utf8,
+    };
+    build(dir.as_ref(), &Default::default(), &opts).expect("fixture builds")
+}
 
 /// The fixture's `.jtd` file: exact costs (quanta 1), every entry kept.
 pub(crate) fn dictionary_file() -> &'static [u8] {
     static FILE: OnceLock<Vec<u8>> = OnceLock::new();
     FILE.get_or_init(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
-        let opts = BuildOptions {
-            keep_unseen_proper_nouns: true,
-            matrix_quantum: 1,
-            word_quantum: 1,
-            encoding: SourceEncoding::Utf8,
-        };
-        let source = build(dir.as_ref(), &Default::default(), &opts).expect("fixture builds");
-        source
+        source()
             .encode(
                 crate::tokenizer::dictionary::MatrixEncoding::Codebook { quantum: 1 },
                 1,
@@ -51,15 +55,7 @@ pub(crate) fn analysis(tok: &Tokenizer, text: &str) -> Vec<String> {
 pub(crate) fn readings_file() -> &'static [u8] {
     static FILE: OnceLock<Vec<u8>> = OnceLock::new();
     FILE.get_or_init(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
-        let opts = BuildOptions {
-            keep_unseen_proper_nouns: true,
-            matrix_quantum: 1,
-            word_quantum: 1,
-            encoding: SourceEncoding::Utf8,
-        };
-        let source = build(dir.as_ref(), &Default::default(), &opts).expect("fixture builds");
-        source
+        source()
             .encode_readings(dictionary_file(), 1)
             .expect("fixture readings encode")
     })

@@ -97,6 +97,12 @@ impl Tokenizer {
         &self.dict
     }
 
+    /// [`Dictionary::attach_readings`] on the dictionary in use (the wasm
+    /// layer attaches readings to the tokenizer it has already built).
+    pub fn attach_readings(&mut self, file: &[u8]) -> crate::Result<()> {
+        self.dict.attach_readings(file)
+    }
+
     /// Analyses `text` as MeCab would (no normalisation). Whitespace is
     /// skipped; surfaces plus the skipped whitespace reproduce the input.
     pub fn tokenize<'a>(&'a self, text: &'a str) -> Vec<Token<'a>> {

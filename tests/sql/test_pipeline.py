@@ -726,3 +726,69 @@ def test_real_sandbox_item_topics(request, tmp_path):
         top = max(row["topics"])
         assert row["top_topic"] == row["topics"].index(top) and close(row["top_weight"], top)
     assert len(ks) == 1 and ks.pop() > 1
+
+
+# ----------------------------------------------------------------------------
+# Readings (jatopic package --readings): the contract as this reader sees it
+# ----------------------------------------------------------------------------
+
+
+def test_contract_readings_reach_the_signatures():
+    assert sp.READINGS_FILE == "jatopic-readings.js"
+    assert sp.UDF_SIGNATURES["reading"] == (["VARCHAR"], "VARCHAR")
+    for name in ("analyze", "analyze_search"):
+        assert sp.UDF_READINGS[name] == "optional"
+        assert sp.UDF_SIGNATURES[name][1].endswith(
+            "known BOOLEAN, reading VARCHAR, pronunciation VARCHAR)[]"), sp.UDF_SIGNATURES[name]
+    assert sp.UDF_READINGS["reading"] == "required"
+    assert sp.UDF_READINGS["tokenize"] == "none" and sp.UDF_READINGS["topics"] == "none"
+
+
+def test_package_has_readings(tmp_path):
+    def manifest(paths):
+        (tmp_path / "manifest.json").write_text(json.dumps({"files": [{"path": p} for p in paths]}))
+    manifest(["jatopic-tokenizer.js", "jatopic-model-1.js"])
+    assert not sp.package_has_readings(tmp_path)
+    manifest(["jatopic-tokenizer.js", "jatopic-readings.js", "jatopic-model-1.js"])
+    assert sp.package_has_readings(tmp_path)
+    (tmp_path / "manifest.json").write_text("{")
+    with pytest.raises(ValueError, match="manifest.json: cannot read the files"):
+        sp.package_has_readings(tmp_path)
+
+
+def test_fake_reading_through_sql(tmp_path):
+    # The pipeline's stand-in evaluator (no sandbox) knows ja_reading too.
+    r = sp.Runner(sp.fake_udf_values, workdir=str(tmp_path))
+    try:
+        rows = r.run_sql("SELECT `jatopic`.ja_reading(t) AS k FROM UNNEST(['がま口 ポーチ', CAST(NULL AS STRING)]) AS t "
+                         "WITH OFFSET o ORDER BY o", sp.LOCAL_IDENTIFIERS)
+    finally:
+        r.close()
+    assert [row["k"] for row in rows] == ["ガマ口ポーチ", None]
+
+
+def test_real_sandbox_reading_and_analyze(request):
+    """ja_reading and ja_analyze's readings from a `jatopic package --readings`
+    package in the sandbox (wasm), against `jatopic tokenize --output json`."""
+    package = request.config.getoption("--readings-package")
+    if not package:
+        pytest.skip("no --readings-package / JATOPIC_READINGS_PACKAGE: real-sandbox readings test skipped")
+    assert sp.package_has_readings(package)
+    texts = [item_text(t, d) for _, t, d, _ in ITEMS] + ["東京都に行った", "ハーバリウムのがま口ポーチ"]
+    proc = subprocess.run([str(_jatopic_binary()), "tokenize", "--output", "json"],
+                          input="".join(t.replace("\n", " ") + "\n" for t in texts),
+                          capture_output=True, text=True, encoding="utf-8", check=True)
+    native = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert len(native) == len(texts)
+
+    def katakana(s):
+        return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" or c in "\u309d\u309e" else c for c in s)
+
+    want = ["".join(t["reading"] if t["known"] and t["reading"] != "*" else katakana(t["surface"]) for t in ts)
+            for ts in native]
+    rows = [[t.replace("\n", " ")] for t in texts]
+    assert sp.udf_values(package, "ja_reading", rows) == want
+    analyzed = sp.udf_values(package, "ja_analyze", rows)
+    for got, ts in zip(analyzed, native):
+        assert [(a["reading"], a["pronunciation"]) for a in got] == [(t["reading"], t["pronunciation"]) for t in ts]
+    assert any(t["pronunciation"] != t["reading"] for ts in native for t in ts)

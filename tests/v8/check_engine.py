@@ -16,8 +16,12 @@ failure): ja_tokenize, ja_analyze, ja_terms, ja_topics and ja_top_topics give
 exactly what `jatopic tokenize --format json`, `terms` and `infer` give;
 ja_selftest() is ok; a damaged copy of the tokenizer library and a module
 needing a feature the engine lacks each fail with the message that says so.
+With --readings-package (a package of `jatopic package --readings`), that
+package too, in a context of its own: ja_analyze's reading and pronunciation
+and ja_reading equal the CLI's (NULL readings in the package without them),
+its ja_selftest() is ok, and a damaged readings file fails naming itself.
 
-usage: python tests/v8/check_engine.py --engine NAME --package DIR --bin JATOPIC --model MODEL.jtm [--shared DIR]
+usage: python tests/v8/check_engine.py --engine NAME --package DIR --bin JATOPIC --model MODEL.jtm [--readings-package DIR] [--shared DIR]
 """
 from __future__ import annotations
 
@@ -124,7 +128,14 @@ def cli(binary: str, args: list[str], lines: list[str], ndjson_input: bool) -> l
     return rows
 
 
-def expected(binary: str, model: str, lines: list[str]) -> dict:
+def katakana(s: str) -> str:
+    """Hiragana shifted to katakana (ja_reading's unknown words)."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" or c in "\u309d\u309e" else c for c in s)
+
+
+def expected(binary: str, model: str, lines: list[str], readings: bool = False) -> dict:
+    """What the CLI gives, as each function returns it; readings (NULL
+    without the readings file) and ja_reading as the readings package gives them."""
     tokens = cli(binary, ["tokenize", "--output", "json"], lines, False)
     terms = cli(binary, ["terms", "--input-format", "ndjson", "--model", model, "-"], lines, True)
     inferred = cli(binary, ["infer", "--input-format", "ndjson", "--model", model, "--top", "3", "-"], lines, True)
@@ -136,18 +147,24 @@ def expected(binary: str, model: str, lines: list[str]) -> dict:
             "pos1": t["pos"][0], "pos2": t["pos"][1], "pos3": t["pos"][2], "pos4": t["pos"][3],
             "conjugation_type": t["conjugation"]["type"], "conjugation_form": t["conjugation"]["form"],
             "base_form": t["base_form"], "known": t["known"],
+            "reading": t["reading"] if readings else None,
+            "pronunciation": t["pronunciation"] if readings else None,
         } for t in ts] for b, ts in zip(blank, tokens)],
+        "ja_reading": ["" if b else "".join(t["reading"] if t["known"] and t["reading"] != "*" else katakana(t["surface"]) for t in ts)
+                       for b, ts in zip(blank, tokens)],
         "ja_terms": [r["terms"] for r in terms],
         "ja_topics": [r["topics"] for r in inferred],
         "ja_top_topics": [r["top_topics"] for r in inferred],
     }
 
 
-def compare(engine: Engine, label: str, lines: list[str], want: dict) -> list[str]:
+def compare(engine: Engine, label: str, lines: list[str], want: dict, names: tuple[str, ...] | None = None) -> list[str]:
     failures = []
     for name, rows in [("ja_tokenize", [[l] for l in lines]), ("ja_analyze", [[l] for l in lines]),
                        ("ja_terms", [[l] for l in lines]), ("ja_topics", [[l] for l in lines]),
-                       ("ja_top_topics", [[l, 3] for l in lines])]:
+                       ("ja_top_topics", [[l, 3] for l in lines]), ("ja_reading", [[l] for l in lines])]:
+        if names is not None and name not in names:
+            continue
         if name not in engine.functions or engine.functions[name].get("language", "js") != "js":
             print(f"  {label}: {name} is not a JavaScript function of this package: not checked here")
             continue
@@ -206,12 +223,46 @@ def error_of(library: Path) -> str:
     return ctx.eval("(function () { try { jatopic.wakati('東京'); return 'no error'; } catch (e) { return String(e.message); } })()")
 
 
+def check_readings_package(a, golden: list[str], dev: list[str] | None) -> list[str]:
+    """The package with jatopic-readings.js: readings equal the CLI's, selftest
+    ok, and the readings file damaged is an error naming it."""
+    failures: list[str] = []
+    engine = Engine(a.readings_package)
+    names = ("ja_analyze", "ja_reading")
+    failures += compare(engine, "readings golden", golden, expected(a.bin, a.model, golden, readings=True), names)
+    if dev is not None:
+        failures += compare(engine, "readings dev", dev, expected(a.bin, a.model, dev, readings=True), names)
+    report = engine.values("ja_selftest", [[]])[0]
+    files = [l["file"] for l in report["libraries"]]
+    print(f"  readings package ja_selftest: ok={report['ok']} libraries={files} memory={report['wasm_memory_bytes']} init_ms={report['init_ms']}")
+    if report["ok"] is not True or "jatopic-readings.js" not in files:
+        failures.append(f"readings package ja_selftest: {json.dumps(report, ensure_ascii=False)}")
+    # The readings file with its data cut short: ja_analyze fails naming it.
+    manifest = json.loads((a.readings_package / "manifest.json").read_text(encoding="utf-8"))
+    libraries = [a.readings_package / f["path"] for f in manifest["files"]]
+    readings = next(l for l in libraries if l.name == "jatopic-readings.js")
+    source = readings.read_text(encoding="utf-8")
+    cut = source.index("'") + 1 + (len(source) // 2)
+    damaged = a.work / a.engine / "damaged-readings" / "jatopic-readings.js"
+    damaged.parent.mkdir(parents=True, exist_ok=True)
+    damaged.write_text(source[:cut] + "');\n", encoding="utf-8")
+    broken = Engine(a.readings_package, [damaged if l == readings else l for l in libraries])
+    result = broken.call_all("ja_analyze", [["東京に行く"]])[0]
+    print(f"  damaged readings file: {str(result.get('error'))[:160]}")
+    if "jatopic-readings.js" not in str(result.get("error")):
+        failures.append(f"a damaged readings file gave: {json.dumps(result, ensure_ascii=False)[:300]}")
+    if broken.values("ja_tokenize", [["東京に行く"]]) != [["東京", "に", "行く"]]:
+        failures.append("a damaged readings file broke ja_tokenize, which does not use it")
+    return failures
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--engine", required=True)
     p.add_argument("--package", required=True, type=Path)
     p.add_argument("--bin", required=True)
     p.add_argument("--model", required=True)
+    p.add_argument("--readings-package", type=Path, help="a package of `jatopic package --readings`")
     p.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     p.add_argument("--work", type=Path, default=ROOT / "build" / "v8-test")
     a = p.parse_args()
@@ -249,6 +300,9 @@ def main() -> int:
         failures.append(f"an engine without multi-value, given a module that needs it, said: {lacking}")
     if has_multi_value and "jatopic-tokenizer.js" not in lacking:
         failures.append(f"a module that cannot instantiate gave an error without the file name: {lacking}")
+
+    if a.readings_package is not None:
+        failures += check_readings_package(a, golden, dev)
 
     for f in failures:
         print(f"FAIL {a.engine}: {f}")

@@ -92,17 +92,24 @@ pub(crate) fn katakana(text: impl Iterator<Item = char>) -> String {
     .collect()
 }
 
-/// Reads a piece: [`KATAKANA`] or the index of a string appended to `strings`.
-fn read_piece(r: &mut Reader, table: &CharTable, strings: &mut StringTable) -> Result<u32> {
+/// Reads a piece: [`KATAKANA`] or the index of a string appended to
+/// `strings`. `chars` is scratch space, reused from piece to piece (one
+/// allocation per piece was a good part of the load time in wasm).
+fn read_piece(
+    r: &mut Reader,
+    table: &CharTable,
+    strings: &mut StringTable,
+    chars: &mut Vec<char>,
+) -> Result<u32> {
     let n = r.count("reading length")?;
     if n == 0 {
         return Ok(KATAKANA);
     }
-    let mut chars = Vec::with_capacity(n - 1);
+    chars.clear();
     for _ in 1..n {
-        table.read_one(r, &mut chars)?;
+        table.read_one(r, chars)?;
     }
-    strings.push(chars.into_iter(), "");
+    strings.push(chars.iter().copied(), "");
     Ok(strings.len() as u32 - 1)
 }
 
@@ -111,6 +118,7 @@ fn read_exceptions(
     r: &mut Reader,
     table: &CharTable,
     strings: &mut StringTable,
+    chars: &mut Vec<char>,
     n: usize,
     what: &str,
 ) -> Result<Vec<(u32, u32)>> {
@@ -127,9 +135,9 @@ fn read_exceptions(
             .checked_add(gap)
             .filter(|&a| a < n as u64)
             .ok_or_else(|| r.err(&format!("{what}: item out of range")))?;
-        let mut chars = Vec::new();
-        table.read_into(r, &mut chars)?;
-        strings.push(chars.into_iter(), "");
+        chars.clear();
+        table.read_into(r, chars)?;
+        strings.push(chars.iter().copied(), "");
         out.push((at as u32, strings.len() as u32 - 1));
     }
     Ok(out)
@@ -169,19 +177,34 @@ impl Readings {
         }
         let table = CharTable::read(&mut r)?;
         let mut strings = StringTable::default();
+        let mut chars = Vec::new();
         let mut entry = Vec::with_capacity(n_entries);
         for _ in 0..n_entries {
-            entry.push(read_piece(&mut r, &table, &mut strings)?);
+            entry.push(read_piece(&mut r, &table, &mut strings, &mut chars)?);
         }
-        let entry_pron = read_exceptions(&mut r, &table, &mut strings, n_entries, "entry prons")?;
+        let entry_pron = read_exceptions(
+            &mut r,
+            &table,
+            &mut strings,
+            &mut chars,
+            n_entries,
+            "entry prons",
+        )?;
         let n_paradigms = r.count("number of reading paradigms")?;
         let form_start = read_group_sizes(&mut r, n_paradigms, frame.payload.len())?;
         let n_forms = *form_start.last().unwrap_or(&0) as usize;
         let mut form = Vec::with_capacity(n_forms);
         for _ in 0..n_forms {
-            form.push(read_piece(&mut r, &table, &mut strings)?);
+            form.push(read_piece(&mut r, &table, &mut strings, &mut chars)?);
         }
-        let form_pron = read_exceptions(&mut r, &table, &mut strings, n_forms, "ending prons")?;
+        let form_pron = read_exceptions(
+            &mut r,
+            &table,
+            &mut strings,
+            &mut chars,
+            n_forms,
+            "ending prons",
+        )?;
         let mut lemma = Vec::with_capacity(n_lemmas);
         for l in 0..n_lemmas {
             let p = if n_paradigms == 0 {
@@ -199,9 +222,16 @@ impl Readings {
             lemma.push((p as u32, 0));
         }
         for l in lemma.iter_mut() {
-            l.1 = read_piece(&mut r, &table, &mut strings)?;
+            l.1 = read_piece(&mut r, &table, &mut strings, &mut chars)?;
         }
-        let lemma_pron = read_exceptions(&mut r, &table, &mut strings, n_lemmas, "stem prons")?;
+        let lemma_pron = read_exceptions(
+            &mut r,
+            &table,
+            &mut strings,
+            &mut chars,
+            n_lemmas,
+            "stem prons",
+        )?;
         if !r.at_end() {
             return Err(r.err("trailing bytes after the readings"));
         }

@@ -29,20 +29,13 @@ impl CharTable {
     pub(crate) fn read_into(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let n = r.count("string length")?;
         for _ in 0..n {
-            let rank = r.uvar()? as usize;
-            out.push(
-                *self
-                    .chars
-                    .get(rank)
-                    .ok_or_else(|| r.err("character rank out of range"))?,
-            );
+            self.read_one(r, out)?;
         }
         Ok(())
     }
 
-    /// Reads one rank, appending its character to `out` (what
-    /// [`CharTable::read_into`] does per character, which it repeats so as
-    /// to stay one loop).
+    /// Reads one rank, appending its character to `out`.
+    #[inline]
     pub(crate) fn read_one(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let rank = r.uvar()? as usize;
         out.push(
