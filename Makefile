@@ -30,7 +30,7 @@ TEST_PKG := $(BUILD)/web-test-package
 # The same with IPADIC's readings (jatopic package --readings).
 TEST_READINGS_PKG := $(BUILD)/web-test-package-readings
 
-.PHONY: bench-readings setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict golden clean
+.PHONY: bench-readings setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict dict-full golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -45,6 +45,7 @@ help:
 	@echo "make bench-readings - cold start and wasm memory: jatopic-tokenizer.js alone vs with jatopic-readings.js"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd and dict/ipadic-readings.jtr from IPADIC and MeCab's output on $(SHARED)/corpus/train"
+	@echo "make dict-full - rebuild dict/ipadic-full.jtd and dict/ipadic-full-readings.jtr (the full lexicon tier) from IPADIC"
 	@echo "make golden - regenerate tests/golden/*.mecab with MeCab"
 
 setup: setup-apt setup-rust setup-js setup-py
@@ -308,6 +309,11 @@ dict: setup-apt build
 	cat $(SHARED)/corpus/train/*.txt | mecab -b 100000000 | ./target/release/jatopic build-dict \
 	  --ipadic /usr/share/mecab/dic/ipadic --seen - --out dict/ipadic.jtd \
 	  --readings-out dict/ipadic-readings.jtr $(DICT_OPTIONS)
+
+# The full lexicon tier: all of IPADIC, exact costs (no training text needed).
+dict-full: setup-apt build
+	./target/release/jatopic build-dict --tier full --ipadic /usr/share/mecab/dic/ipadic \
+	  --out dict/ipadic-full.jtd --readings-out dict/ipadic-full-readings.jtr
 
 golden: setup-apt
 	for f in tests/golden/*.txt; do mecab -b 100000000 < "$$f" > "$${f%.txt}.mecab"; done

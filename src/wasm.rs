@@ -256,6 +256,7 @@ pub fn memory_bytes() -> f64 {
 #[wasm_bindgen]
 pub fn load_model(bytes: &[u8]) -> Result<String, JsError> {
     let model = Model::from_bytes(bytes)
+        .and_then(|m| m.terms.tokenizer.lexicon.check_webassembly().map(|()| m))
         .map_err(|e| JsError::new(&format!("jatopic: cannot load the topic model: {e}")))?;
     let info = model.info_json();
     MODEL.with(|m| *m.borrow_mut() = Some(model));

@@ -24,6 +24,13 @@ fn dictionary_bytes() -> Vec<u8> {
     jatopic::DEFAULT_DICTIONARY.to_vec()
 }
 
+/// The full lexicon tier's dictionary (format 3, exact connection costs in
+/// the payload, an empty stored section).
+fn full_dictionary_bytes() -> Vec<u8> {
+    let path = jatopic::tokenizer::shipped::full_dictionary_path().unwrap();
+    std::fs::read(path).unwrap()
+}
+
 /// A small model trained by the CLI on sentences written for this test.
 fn model_bytes() -> Vec<u8> {
     static MODEL: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
@@ -116,13 +123,12 @@ fn flip(file: &[u8], at: usize, bit: u8) -> Vec<u8> {
 /// Every corruption of `file` (a dictionary or model laid out as `l`).
 fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
     let n = file.len();
-    // The versions a reader accepts: models of format 2 are still read.
-    let expects = if kind == "dictionary" {
-        "(expects 2)"
-    } else {
-        "(expects 2 to 3)"
-    };
-    let version_0 = format!("format version 0 is not supported by this jatopic {expects}");
+    // The versions a reader accepts: models of format 2 are still read, and
+    // dictionaries of format 2 (the compact tier's, still written as such).
+    let expects = "(expects 2 to 3)";
+    // Bit 1 of the version: 2 becomes 0, 3 (a full-tier dictionary) 1.
+    let flipped = u16::from_le_bytes([file[l.magic], file[l.magic + 1]]) ^ 2;
+    let version_0 = format!("format version {flipped} is not supported by this jatopic {expects}");
     let version_9 = format!("format version 9 is not supported by this jatopic {expects}: re");
     let payload_len = n - l.payload;
     let mut out = vec![
@@ -200,7 +206,7 @@ fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
             &["corrupted", "checksum mismatch"],
         ));
     }
-    if let Some(stored) = &l.stored {
+    if let Some(stored) = l.stored.as_ref().filter(|s| !s.is_empty()) {
         out.push(case(
             "truncated-in-stored-section",
             file[..stored.start + stored.len() / 3].to_vec(),
@@ -270,6 +276,59 @@ fn cli_rejects_corrupt_dictionaries() {
 }
 
 #[test]
+fn cli_rejects_corrupt_full_dictionaries() {
+    let file = full_dictionary_bytes();
+    let l = dictionary_layout(&file);
+    for c in cases(&file, &l, "dictionary") {
+        cli_rejects(&c, "jtd", &[&["tokenize"], &["dict-info"]], "--dict");
+    }
+}
+
+/// `--lexicon full` finds its files through `$JATOPIC_DICT_DIR` first: a
+/// damaged one there is refused with its path, a compact dictionary in its
+/// place as not of the full tier, and readings of another dictionary as
+/// such. (A missing one is tested in `tokenizer::shipped`: the source
+/// tree's `dict/` is always among the places looked in.)
+#[test]
+fn cli_rejects_a_damaged_full_lexicon() {
+    let full = full_dictionary_bytes();
+    let run = |dir: &Path, args: &[&str]| {
+        let o = bin()
+            .args(args)
+            .env("JATOPIC_DICT_DIR", dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?} {}", dir.display());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let dir = temp_dir().join("full-lexicon");
+    std::fs::create_dir_all(&dir).unwrap();
+    let jtd = dir.join("ipadic-full.jtd");
+    let l = dictionary_layout(&full);
+    std::fs::write(&jtd, flip(&full, l.payload + 1000, 3)).unwrap();
+    let e = run(&dir, &["dict-info", "--lexicon", "full"]);
+    assert!(e.contains(&*jtd.to_string_lossy()), "{e}");
+    assert!(
+        e.contains("corrupted") || e.contains("checksum mismatch"),
+        "{e}"
+    );
+    std::fs::write(&jtd, dictionary_bytes()).unwrap();
+    let e = run(&dir, &["tokenize", "--lexicon", "full"]);
+    assert!(e.contains("not a full-tier dictionary"), "{e}");
+    // The right dictionary with the compact tier's readings beside it.
+    std::fs::write(&jtd, &full).unwrap();
+    let jtr = dir.join("ipadic-full-readings.jtr");
+    std::fs::write(&jtr, jatopic::DEFAULT_READINGS).unwrap();
+    let e = run(
+        &dir,
+        &["tokenize", "--lexicon", "full", "--output", "mecab"],
+    );
+    assert!(e.contains(&*jtr.to_string_lossy()), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
 fn cli_rejects_corrupt_models() {
     let file = model_bytes();
     for c in cases(&file, &model_layout(), "model") {
@@ -292,8 +351,21 @@ fn cli_rejects_corrupt_models() {
 /// `from_bytes` gives an error (never a panic) for each case, with the problem named.
 #[test]
 fn library_rejects_every_case() {
-    let dict = dictionary_bytes();
-    for c in cases(&dict, &dictionary_layout(&dict), "dictionary") {
+    for dict in [dictionary_bytes(), full_dictionary_bytes()] {
+        library_rejects_every_dictionary_case(&dict);
+    }
+    // A full-tier file relabelled as format 2 (which has no layout byte) is
+    // misread from its first section on: an error, not a panic.
+    let mut relabelled = full_dictionary_bytes();
+    let m = jatopic::tokenizer::dictionary::MAGIC.len();
+    relabelled[m..m + 2].copy_from_slice(&2u16.to_le_bytes());
+    let r = std::panic::catch_unwind(|| Dictionary::from_bytes(&relabelled));
+    assert!(r.expect("panicked").is_err(), "relabelled file accepted");
+    library_rejects_every_model_case();
+}
+
+fn library_rejects_every_dictionary_case(dict: &[u8]) {
+    for c in cases(dict, &dictionary_layout(dict), "dictionary") {
         let r = std::panic::catch_unwind(|| Dictionary::from_bytes(&c.bytes));
         let e = r
             .unwrap_or_else(|_| panic!("dictionary {}: panicked", c.name))
@@ -307,6 +379,9 @@ fn library_rejects_every_case() {
         );
         assert!(e.contains("dictionary"), "{}: {e}", c.name);
     }
+}
+
+fn library_rejects_every_model_case() {
     let model = model_bytes();
     for c in cases(&model, &model_layout(), "model") {
         let r = std::panic::catch_unwind(|| Model::from_bytes(&c.bytes));

@@ -8,13 +8,20 @@ use jatopic::topic::model::Model;
 use jatopic::{Dictionary, Error, ErrorKind};
 
 /// fuzz/fuzz_targets/dict_load.rs: mode byte, then (odd mode) stored length
-/// (u16 LE), stored section, payload, framed under a correct header.
+/// (u16 LE), stored section, payload, framed under a correct header: format
+/// 3 with bit 6 of the mode, else 2.
 fn dict_file(input: &[u8]) -> Vec<u8> {
+    use jatopic::tokenizer::dictionary::{FORMAT, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
     let (mode, rest) = input.split_first().unwrap();
     assert_eq!(mode & 1, 1, "a framed input");
     let n = (u16::from_le_bytes([rest[0], rest[1]]) as usize).min(rest.len() - 2);
     let (stored, payload) = rest[2..].split_at(n);
-    jatopic::tokenizer::dictionary::FORMAT
+    let version = if mode & 0x40 != 0 {
+        FORMAT_VERSION
+    } else {
+        OLDEST_FORMAT_VERSION
+    };
+    jatopic::artifact::frame::Format { version, ..FORMAT }
         .write(stored, payload, Compression::preset(0))
         .unwrap()
 }

@@ -2,19 +2,22 @@
 //! the file as is. Odd: the rest is `stored length (u16 LE) | stored section |
 //! payload`, framed as a valid file (header, checksum, payload in a valid LZMA
 //! stream) so mutations reach the payload parser instead of failing the LZMA
-//! or header checks. (Under `--cfg fuzzing` the loader also skips its own
+//! or header checks: of format 3 (the connector's layout byte, the full
+//! tier's exact matrix) when bit 6 of the first byte is set, else of format 2
+//! (the compact tier's, which the corpus was found under). (Under `--cfg fuzzing` the loader also skips its own
 //! checksum comparison, so mutated whole files get past it too.) A forged
 //! dictionary that loads must then tokenize without panicking.
 #![no_main]
 
 use jatopic::artifact::lzma::Compression;
-use jatopic::tokenizer::dictionary::FORMAT;
+use jatopic::artifact::frame::Format;
+use jatopic::tokenizer::dictionary::{FORMAT, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use jatopic::{Dictionary, Mode, Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;
 
 /// `rest` as stored length (u16 LE), stored section and payload, framed as a
 /// valid file (fastest compression: a mutated payload still decompresses).
-fn framed(rest: &[u8]) -> Vec<u8> {
+fn framed(rest: &[u8], version: u16) -> Vec<u8> {
     let (stored, payload) = match rest {
         [a, b, rest @ ..] => {
             let n = (u16::from_le_bytes([*a, *b]) as usize).min(rest.len());
@@ -22,7 +25,7 @@ fn framed(rest: &[u8]) -> Vec<u8> {
         }
         _ => (&[][..], rest),
     };
-    FORMAT
+    Format { version, ..FORMAT }
         .write(stored, payload, Compression::preset(0))
         .expect("framing in memory cannot fail")
 }
@@ -34,7 +37,12 @@ fuzz_target!(|data: &[u8]| {
     let file = if mode & 1 == 0 {
         rest.to_vec()
     } else {
-        framed(rest)
+        let version = if mode & 0x40 != 0 {
+            FORMAT_VERSION
+        } else {
+            OLDEST_FORMAT_VERSION
+        };
+        framed(rest, version)
     };
     if let Ok(dict) = Dictionary::from_bytes(&file) {
         let tok = Tokenizer::new(dict);

@@ -24,7 +24,7 @@ function context(src = source) {
 }
 
 // Two small models trained by the native CLI on sentences written here.
-function trainModel(seed) {
+function trainModel(seed, lexicon = 'compact') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jatopic-corrupt-js-'));
   const corpus = path.join(dir, 'sentences.txt');
   fs.writeFileSync(corpus, [
@@ -33,7 +33,7 @@ function trainModel(seed) {
   ].join('\n') + '\n');
   const out = path.join(dir, 'model.jtm');
   execFileSync(nativeBin, ['train', '--k', '2', '--iterations', '20', '--min-df', '1', '--max-df', '1.0',
-    '--seed', String(seed), '--input-format', 'text', '--out', out, corpus], { stdio: 'pipe' });
+    '--seed', String(seed), '--lexicon', lexicon, '--input-format', 'text', '--out', out, corpus], { stdio: 'pipe' });
   return new Uint8Array(fs.readFileSync(out));
 }
 const goodModel = trainModel(1);
@@ -124,6 +124,18 @@ test('no truncation or bit flip of a model traps the wasm module', () => {
   assert.equal(vm.runInContext('jatopic.wakati("東京に行く").length', c), 3);
 });
 
+test('a model trained with --lexicon full is refused by the wasm build (compact lexicon only), the loaded one kept', () => {
+  const fullModel = trainModel(1, 'full');
+  const c = context();
+  c.good = inContext(c, goodModel);
+  vm.runInContext('jatopic.loadModel(good)', c);
+  const topics = JSON.stringify(vm.runInContext('jatopic.topics("陶器のマグカップと茶碗")', c));
+  c.full = inContext(c, fullModel);
+  assertRejected(c, () => vm.runInContext('jatopic.loadModel(full)', c), 'jatopic.loadModel',
+    'the model was trained with --lexicon full, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon', 'full tier');
+  assert.equal(JSON.stringify(vm.runInContext('jatopic.topics("陶器のマグカップと茶碗")', c)), topics);
+});
+
 // The parts as `jatopic package` writes them: encode7 text, split in two.
 function addParts(c, bytes, damage = (parts) => parts) {
   const half = bytes.length >> 1;
@@ -176,7 +188,7 @@ test('a damaged embedded dictionary is an Error naming jatopic-tokenizer.js, not
   const head = dictAt + 31;
   const cases = [
     ['magic bit flip', flip(wasm, dictAt + 2, 1), 'bad magic'],
-    ['future version', withBytes(wasm, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2)'],
+    ['future version', withBytes(wasm, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2 to 3)'],
     ['checksum bit flip', flip(wasm, dictAt + 23, 4), 'checksum mismatch'],
     ['stored section bit flip', flip(wasm, head + (stored >> 1), 2), 'checksum mismatch'],
     ['payload bit flip', flip(wasm, head + stored + 4000, 5), /corrupted|checksum mismatch/],

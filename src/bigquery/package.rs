@@ -144,6 +144,7 @@ pub fn write_package(
     let mut packaged_model: Option<Model> = None;
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
+        exact.terms.tokenizer.lexicon.check_webassembly()?;
         let (model_bytes, note) = if opts.count_bits.is_none() && opts.min_count <= 1 {
             (
                 bytes.to_vec(),

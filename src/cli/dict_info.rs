@@ -1,8 +1,13 @@
-//! `jatopic dict-info`, and the `--dict` option of every command that tokenizes.
+//! `jatopic dict-info`, and the `--dict` option of every command that
+//! tokenizes a text for its own sake (`tokenize`, `eval`, `dict-info`): a
+//! dictionary file instead of a shipped lexicon tier.
 
+use super::tokenizer_args::LexiconArgs;
 use clap::Args;
 use jatopic::error::InFile;
-use jatopic::{Dictionary, Result, Tokenizer};
+use jatopic::tokenizer::config::LexiconTier;
+use jatopic::tokenizer::shipped;
+use jatopic::{Dictionary, Error, Result, Tokenizer};
 use std::path::PathBuf;
 
 /// Which dictionary to analyse with.
@@ -18,8 +23,21 @@ pub struct DictArgs {
 }
 
 impl DictArgs {
-    /// The tokenizer over the chosen dictionary.
-    pub fn load(&self) -> Result<Tokenizer> {
+    /// `--dict` names the dictionary itself, so a `--lexicon` beside it
+    /// (`lexicon`, when given) would be ignored: refused instead.
+    fn check_lexicon(&self, lexicon: Option<LexiconTier>) -> Result<()> {
+        match (&self.dict, lexicon) {
+            (Some(_), Some(tier)) => Err(Error::input(format!(
+                "--dict and --lexicon {tier} both choose the dictionary: give one of them"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The tokenizer over the chosen dictionary: `--dict`, else the shipped
+    /// one of `lexicon` (compact when `None`).
+    pub fn load(&self, lexicon: Option<LexiconTier>) -> Result<Tokenizer> {
+        self.check_lexicon(lexicon)?;
         match &self.dict {
             Some(p) => {
                 let path = p.display();
@@ -28,14 +46,15 @@ impl DictArgs {
                     Dictionary::from_bytes(&bytes).in_file(&path)?,
                 ))
             }
-            None => jatopic::default_tokenizer(),
+            None => shipped::tokenizer(lexicon.unwrap_or_default(), false),
         }
     }
 
     /// [`DictArgs::load`] with readings attached: the shipped ones, or
     /// `--readings` for `--dict` (a dictionary given without its readings
     /// has none: tokens then carry no reading).
-    pub fn load_with_readings(&self) -> Result<Tokenizer> {
+    pub fn load_with_readings(&self, lexicon: Option<LexiconTier>) -> Result<Tokenizer> {
+        self.check_lexicon(lexicon)?;
         match (&self.dict, &self.readings) {
             (Some(p), Some(r)) => {
                 let bytes = std::fs::read(p).in_file(p.display())?;
@@ -44,31 +63,40 @@ impl DictArgs {
                 dict.attach_readings(&readings).in_file(r.display())?;
                 Ok(Tokenizer::new(dict))
             }
-            (Some(_), None) => self.load(),
-            (None, _) => jatopic::default_tokenizer_with_readings(),
+            (Some(_), None) => self.load(None),
+            (None, _) => shipped::tokenizer(lexicon.unwrap_or_default(), true),
         }
     }
 }
 
 /// Print a dictionary's sizes and its load time
 #[derive(Args)]
-#[command(after_help = "Example:\n  jatopic dict-info --dict my.jtd")]
+#[command(
+    after_help = "Examples:\n  jatopic dict-info --dict my.jtd\n  jatopic dict-info --lexicon full"
+)]
 pub struct DictInfoArgs {
     #[command(flatten)]
     dict: DictArgs,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
 }
 
 pub fn run(args: DictInfoArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let tok = args.dict.load()?;
+    let tok = args.dict.load(args.lexicon.given())?;
     let load = started.elapsed();
     let d = tok.dictionary();
     let (lemmas, paradigms) = d.lemma_count();
     println!(
-        "surfaces {} entries {} lemmas {lemmas} paradigms {paradigms} context ids {} loaded in {:.1} ms",
+        "surfaces {} entries {} lemmas {lemmas} paradigms {paradigms} context ids {} connection costs {} loaded in {:.1} ms",
         d.surface_count(),
         d.entry_count(),
         d.features.len(),
+        if d.exact_connection_costs() {
+            "exact"
+        } else {
+            "codebook"
+        },
         load.as_secs_f64() * 1000.0
     );
     Ok(())

@@ -20,6 +20,7 @@ Examples:
   jatopic eval --text dev.txt --reference dev.mecab
   jatopic eval --model model.jtm --label-field module heldout.ndjson
   jatopic eval --corpus ../shared/corpus/dev --mode search   (how far search mode departs)
+  jatopic eval --corpus ../shared/corpus/dev --lexicon full
 
 The tokenizer mode prints word F1, POS and base-form agreement per file and
 for ALL. The model mode prints one JSON object: held-out log-likelihood per
@@ -92,7 +93,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
             args.inputs[0]
         )));
     }
-    let tok = args.dict.load_with_readings()?;
+    let tok = args
+        .dict
+        .load_with_readings(args.tokenizer.lexicon.given())?;
     let with_readings = tok.dictionary().has_readings();
     let opts = Options {
         mode: args.tokenizer.mode(),

@@ -24,8 +24,9 @@ Examples:
   jatopic infer --model model.jtm items.ndjson > topics.ndjson
   echo '陶器のマグカップ' | jatopic infer --model model.jtm --output csv -
 
-Text is tokenized as in training (the model's stored term pipeline and
-tokenizer mode); a --mode other than the model's is refused.")]
+Text is tokenized as in training (the model's stored term pipeline,
+tokenizer mode and lexicon tier); a --mode or --lexicon other than the
+model's is refused.")]
 pub struct InferArgs {
     /// The model
     #[arg(long, value_name = "MODEL.jtm")]

@@ -18,7 +18,7 @@ Examples:
   jatopic terms --mode search items.ndjson
 
 With --model the model's stored term pipeline is used (as `infer` does),
-its tokenizer mode included.")]
+its tokenizer mode and lexicon tier included.")]
 pub struct TermsArgs {
     /// Use this model's term pipeline
     #[arg(long, value_name = "MODEL.jtm")]
@@ -51,6 +51,7 @@ pub fn run(args: TermsArgs) -> Result<()> {
         _ => {
             let mut config = TermConfig::default();
             config.tokenizer.mode = args.tokenizer.mode();
+            config.tokenizer.lexicon = args.tokenizer.lexicon();
             config
         }
     };

@@ -26,6 +26,7 @@ Examples:
   echo '手作りの革財布を販売しています。' | jatopic tokenize
   jatopic tokenize --output json < titles.txt > tokens.ndjson
   echo '関西国際空港限定トートバッグ' | jatopic tokenize --mode search
+  jatopic tokenize --lexicon full --output mecab < news.txt   (MeCab's output)
 
 Output line (or EOS block) N is always input line N; a line that is not
 valid UTF-8 gets an empty result and a warning on stderr.")]
@@ -50,8 +51,10 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
     };
     // Readings only where they are printed: loading them costs start-up time.
     let tok = match args.output {
-        TokenizeOutput::Wakati => args.dict.load()?,
-        TokenizeOutput::Mecab | TokenizeOutput::Json => args.dict.load_with_readings()?,
+        TokenizeOutput::Wakati => args.dict.load(args.tokenizer.lexicon.given())?,
+        TokenizeOutput::Mecab | TokenizeOutput::Json => args
+            .dict
+            .load_with_readings(args.tokenizer.lexicon.given())?,
     };
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -20,11 +20,13 @@ Examples:
   jatopic train --k 100 --keep-n 50000 --out model.jtm corpus/*.txt
   jatopic train --k 20 --out model.jtm --terms-field terms terms.parquet
   jatopic train --k 50 --mode search --out model.jtm items.ndjson
+  jatopic train --k 50 --lexicon full --out model.jtm items.ndjson
 
 The term pipeline (normalisation, POS filter, lower-casing, stop words) and
 the tokenizer's settings (lexicon tier, --mode) are stored in the model, so
 `infer`, `terms --model` and the BigQuery functions preprocess text exactly
-as training did.")]
+as training did. A --lexicon full model is native only for now: `package`
+and the WebAssembly build refuse it.")]
 pub struct TrainArgs {
     /// Number of topics
     #[arg(long)]
@@ -104,6 +106,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
         ..Default::default()
     };
     terms.tokenizer.mode = args.tokenizer.mode();
+    terms.tokenizer.lexicon = args.tokenizer.lexicon();
     if let Some(f) = &args.stopwords {
         terms.stopwords = std::fs::read_to_string(f)
             .in_file(f)?

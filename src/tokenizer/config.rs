@@ -4,25 +4,30 @@
 //! commands and UDFs that use a model take them from it (and refuse others).
 
 use crate::artifact::bytes::{Reader, Writer};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tokenizer::mode::Mode;
 
 /// Which lexicon the dictionary holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum LexiconTier {
-    /// The shipped one-file lexicon (some rare IPADIC words dropped).
+    /// The shipped one-file lexicon (some rare IPADIC words dropped, the
+    /// connection matrix approximated): `dict/ipadic.jtd`.
     #[default]
     Compact,
+    /// All of IPADIC with its exact connection matrix: MeCab's analyses
+    /// (`dict/ipadic-full.jtd`; native only so far).
+    Full,
 }
 
 impl LexiconTier {
     /// Every tier, in the order of their stored codes.
-    pub const ALL: [LexiconTier; 1] = [LexiconTier::Compact];
+    pub const ALL: [LexiconTier; 2] = [LexiconTier::Compact, LexiconTier::Full];
 
     /// The name used on the command line and in model info.
     pub fn name(self) -> &'static str {
         match self {
             LexiconTier::Compact => "compact",
+            LexiconTier::Full => "full",
         }
     }
 
@@ -30,12 +35,34 @@ impl LexiconTier {
     pub fn code(self) -> u8 {
         match self {
             LexiconTier::Compact => 0,
+            LexiconTier::Full => 1,
+        }
+    }
+
+    /// An error unless the WebAssembly build (BigQuery's functions, the
+    /// browser) can tokenize with this tier: it carries only the compact
+    /// lexicon so far. `jatopic package` and the wasm `loadModel` check a
+    /// model's tier with it, so that a model is never served with another
+    /// lexicon than it was trained with.
+    pub fn check_webassembly(self) -> Result<()> {
+        match self {
+            LexiconTier::Compact => Ok(()),
+            LexiconTier::Full => Err(Error::input(format!(
+                "the model was trained with --lexicon {}, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon so far: retrain it with --lexicon compact to use it there",
+                self.name()
+            ))),
         }
     }
 
     /// The tier stored as `code`, if this jatopic knows it.
     pub fn from_code(code: u8) -> Option<LexiconTier> {
         LexiconTier::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+impl std::fmt::Display for LexiconTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -123,6 +150,10 @@ mod tests {
             TokenizerConfig {
                 mode: Mode::Search,
                 user_dictionary: Some([7; 32]),
+                ..TokenizerConfig::default()
+            },
+            TokenizerConfig {
+                lexicon: LexiconTier::Full,
                 ..TokenizerConfig::default()
             },
         ];

@@ -22,7 +22,15 @@ fn source() -> DictionarySource {
 /// The fixture's `.jtd` file: exact costs (quanta 1), every entry kept.
 pub(crate) fn dictionary_file() -> &'static [u8] {
     static FILE: OnceLock<Vec<u8>> = OnceLock::new();
-    FILE.get_or_init(|| source().encode(1, 1).expect("fixture encodes").0)
+    FILE.get_or_init(|| {
+        source()
+            .encode(
+                crate::tokenizer::dictionary::MatrixEncoding::Codebook { quantum: 1 },
+                1,
+            )
+            .expect("fixture encodes")
+            .0
+    })
 }
 
 /// The fixture dictionary, loaded.

@@ -3,6 +3,7 @@
 //! All offsets are in Unicode code points (not bytes, not UTF-16 units), the
 //! unit BigQuery's string functions use.
 
+use crate::tokenizer::dictionary::connector::ConnectionCosts;
 use crate::tokenizer::dictionary::Dictionary;
 use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
@@ -438,9 +439,9 @@ impl Lattice {
         let connector = &dict.connector;
         let eos_class = connector.left_class[0] as usize;
         let mut best = (i32::MAX, NONE);
+        let column = eos_class * connector.n_right_classes;
         for l in &self.left {
-            let code = connector.matrix[eos_class * connector.n_right_classes + l.row as usize];
-            let c = l.cost + connector.cost_code(code);
+            let c = l.cost + column_cost(&connector.costs, column, l.row as usize);
             if c < best.0 {
                 best = (c, l.node);
             }
@@ -509,16 +510,19 @@ impl Lattice {
             (cached.1, cached.2)
         } else {
             let n_rows = connector.n_right_classes;
-            let column = &connector.matrix[col * n_rows..][..n_rows];
-            // The cheapest predecessor, the first of equals, as the least
-            // (cost, place) key: a branch on each comparison would be mispredicted often.
-            let mut least = i64::MAX;
-            for (place, l) in self.left.iter().enumerate() {
-                // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
-                // cost < 2^16 each, plus search penalties < 6000 per character.
-                let c = l.cost + connector.cost_code(column[l.row as usize]);
-                least = least.min(i64::from(c) << 32 | place as i64);
-            }
+            // One loop per layout, the layout decided once per column.
+            let least = match &connector.costs {
+                ConnectionCosts::Codebook { matrix, codebook } => {
+                    let column = &matrix[col * n_rows..][..n_rows];
+                    least_predecessor(&self.left, |row| {
+                        i32::from(codebook[usize::from(column[row])])
+                    })
+                }
+                ConnectionCosts::Exact(matrix) => {
+                    let column = &matrix[col * n_rows..][..n_rows];
+                    least_predecessor(&self.left, |row| i32::from(column[row]))
+                }
+            };
             let best = match self.left.get((least & 0xFFFF_FFFF) as usize) {
                 Some(l) if least != i64::MAX => ((least >> 32) as i32, l.node),
                 _ => (i32::MAX, NONE),
@@ -612,6 +616,31 @@ impl Lattice {
             unknown(self, begin + 1, &mut added, observer);
         }
     }
+}
+
+/// The connection cost of class cell `column + row` (the EOS column: not hot).
+fn column_cost(costs: &ConnectionCosts, column: usize, row: usize) -> i32 {
+    match costs {
+        ConnectionCosts::Codebook { matrix, codebook } => {
+            i32::from(codebook[usize::from(matrix[column + row])])
+        }
+        ConnectionCosts::Exact(matrix) => i32::from(matrix[column + row]),
+    }
+}
+
+/// The cheapest predecessor, the first of equals, as the least (cost,
+/// place) key: a branch on each comparison would be mispredicted often.
+/// `cost_of_row` is the connection cost from a predecessor's row class.
+#[inline(always)]
+fn least_predecessor(left: &[Predecessor], cost_of_row: impl Fn(usize) -> i32) -> i64 {
+    let mut least = i64::MAX;
+    for (place, l) in left.iter().enumerate() {
+        // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
+        // cost < 2^16 each, plus search penalties < 6000 per character.
+        let c = l.cost + cost_of_row(l.row as usize);
+        least = least.min(i64::from(c) << 32 | place as i64);
+    }
+    least
 }
 
 #[cfg(test)]

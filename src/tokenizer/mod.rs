@@ -7,7 +7,8 @@
 //! normalisation with offsets mapped back ([`normalize`]), the token JSON
 //! shared by the CLI and wasm ([`json`]) and, natively, the builder that
 //! makes a dictionary from IPADIC's sources ([`builder`]) and the agreement
-//! measure against MeCab ([`eval`]). Offsets are code points throughout.
+//! measure against MeCab ([`eval`]) and the shipped dictionary of each
+//! lexicon tier ([`shipped`]). Offsets are code points throughout.
 
 pub mod config;
 pub mod dictionary;
@@ -22,6 +23,8 @@ pub mod builder;
 pub mod eval;
 #[cfg(all(test, feature = "cli"))]
 mod fixture;
+#[cfg(feature = "cli")]
+pub mod shipped;
 
 pub use lattice::{
     decode_utf16, Options, RawToken, Scratch, Token, Tokenizer, BASE_IS_SURFACE, MAX_PIECE_CHARS,

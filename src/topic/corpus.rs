@@ -4,22 +4,24 @@
 //! filter.
 
 use crate::io::input::{read_documents, Content, Document, InputOptions, ReadStats};
+use crate::tokenizer::config::LexiconTier;
 use crate::topic::terms::TermConfig;
 use crate::topic::train::Docs;
 use crate::{Result, Tokenizer};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// The tokenizer, loaded on first use: pre-tokenized input (`--terms-field`)
-/// never pays for decompressing the dictionary.
+/// The tokenizer of each lexicon tier, loaded on first use: pre-tokenized
+/// input (`--terms-field`) never pays for decompressing a dictionary, and
+/// the tier is always the one of the term pipeline at hand.
 #[derive(Default)]
-pub struct LazyTokenizer(std::sync::OnceLock<Result<Tokenizer>>);
+pub struct LazyTokenizer([std::sync::OnceLock<Result<Tokenizer>>; LexiconTier::ALL.len()]);
 
 impl LazyTokenizer {
-    /// The tokenizer, loading it if needed.
-    pub fn get(&self) -> Result<&Tokenizer> {
-        self.0
-            .get_or_init(crate::default_tokenizer)
+    /// The tokenizer of `tier`, loading it if needed.
+    pub fn get(&self, tier: LexiconTier) -> Result<&Tokenizer> {
+        self.0[usize::from(tier.code())]
+            .get_or_init(|| crate::tokenizer::shipped::tokenizer(tier, false))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -49,7 +51,7 @@ pub fn document_terms(
         .par_iter_mut()
         .map(
             |d| match std::mem::replace(&mut d.content, Content::Terms(Vec::new())) {
-                Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                Content::Text(t) => Ok(config.terms(tok.get(config.tokenizer.lexicon)?, &t)),
                 Content::Terms(t) => Ok(t),
             },
         )
@@ -112,7 +114,9 @@ impl InternedCorpus {
                 batch
                     .into_par_iter()
                     .map(|c| match c {
-                        Content::Text(t) => Ok(config.terms(tok.get()?, &t)),
+                        Content::Text(t) => {
+                            Ok(config.terms(tok.get(config.tokenizer.lexicon)?, &t))
+                        }
                         Content::Terms(t) => Ok(t),
                     })
                     .collect::<Result<Vec<Vec<String>>>>()

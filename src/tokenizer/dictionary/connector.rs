@@ -1,10 +1,17 @@
 //! Connection costs (IPADIC's `matrix.def`): the cost of a token with one
 //! context id following a token with another. Context ids with identical
-//! rows (right contexts) or columns (left contexts) share a class, and each
-//! cell of the class matrix is one byte, an index into a codebook of at most
-//! 256 costs: the matrix barely compresses, so it is the file's stored
-//! (uncompressed) section, while classes and codebook are in the payload.
-
+//! rows (right contexts) or columns (left contexts) share a class, and the
+//! class matrix is stored in one of two layouts ([`ConnectionCosts`]):
+//! - **codebook** (the compact tier): each cell one byte, an index into a
+//!   codebook of at most 256 costs. The matrix barely compresses, so it is
+//!   the file's stored (uncompressed) section, while classes and codebook
+//!   are in the payload.
+//! - **exact** (the full tier, dictionary format 3): each cell its exact
+//!   16-bit cost, in the LZMA payload (IPADIC's exact matrix compresses well,
+//!   and a byte cannot hold its 1,316 × 1,316 distinct values).
+//!
+//! Format 2 files have only the codebook layout; format 3 files say which
+//! layout follows in a byte at the start of the section.
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
@@ -18,19 +25,62 @@ pub(crate) struct Connector {
     pub(crate) left_class: Vec<u16>,
     pub(crate) n_left_classes: usize,
     pub(crate) n_right_classes: usize,
-    /// Connection costs by class as codebook indices, column-major: the cost
-    /// from a token of right class r to one of left class l is
-    /// `codebook[matrix[l * n_right_classes + r]]`. One byte per cell halves
-    /// the cache footprint of the lattice's hottest reads.
-    pub(crate) matrix: Vec<u8>,
-    /// The distinct connection costs (unused codes are 0).
-    pub(crate) codebook: [i16; 256],
+    /// The class matrix, column-major: the cost from a token of right class
+    /// r to one of left class l is cell `l * n_right_classes + r`.
+    pub(crate) costs: ConnectionCosts,
+}
+
+/// The class matrix's cells, in one of the two stored layouts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ConnectionCosts {
+    /// Codebook indices: one byte per cell halves the cache footprint of the
+    /// lattice's hottest reads (the compact tier).
+    Codebook {
+        matrix: Vec<u8>,
+        /// The distinct connection costs (unused codes are 0).
+        codebook: Box<[i16; 256]>,
+    },
+    /// Exact costs (the full tier).
+    Exact(Vec<i16>),
+}
+
+/// The byte that starts the connector section of a format-3 file.
+const LAYOUT_CODEBOOK: u8 = 0;
+const LAYOUT_EXACT: u8 = 1;
+
+/// The dictionary format version that can hold `costs`' layout: the
+/// codebook layout is still written as format 2, so that files without the
+/// exact layout stay byte-identical to earlier jatopic's (and readable by it).
+#[cfg(feature = "cli")]
+pub(crate) const fn format_version_for(exact: bool) -> u16 {
+    if exact {
+        3
+    } else {
+        2
+    }
 }
 
 impl Connector {
-    /// Reads the classes of `n_ids` context ids and the codebook from the
-    /// payload, and the class matrix from the `stored` section.
-    pub(crate) fn read(r: &mut Reader, stored: &[u8], n_ids: usize) -> Result<Connector> {
+    /// Reads the classes of `n_ids` context ids and the costs: a format-2
+    /// file's codebook from the payload and matrix from the `stored`
+    /// section; a format-3 file's layout byte, then either of those or the
+    /// exact matrix in the payload.
+    pub(crate) fn read(
+        r: &mut Reader,
+        stored: &[u8],
+        n_ids: usize,
+        format_version: u16,
+    ) -> Result<Connector> {
+        let layout = if format_version >= 3 {
+            r.u8()?
+        } else {
+            LAYOUT_CODEBOOK
+        };
+        if layout != LAYOUT_CODEBOOK && layout != LAYOUT_EXACT {
+            return Err(r.err(&format!(
+                "unknown connection matrix layout {layout} (written by a newer jatopic?)"
+            )));
+        }
         let n_rc = r.uvar_max(n_ids as u64, "right classes")? as usize;
         let n_lc = r.uvar_max(n_ids as u64, "left classes")? as usize;
         let mut right_class = Vec::with_capacity(n_ids);
@@ -41,38 +91,23 @@ impl Connector {
         for _ in 0..n_ids {
             left_class.push(index_below(r, n_lc, "left class")? as u16);
         }
-        let quantum = r.uvar_max(1 << 12, "cost quantum")? as i64;
-        let n_codes = r.uvar_max(256, "codebook size")? as usize;
-        let mut codebook = [0i16; 256];
-        for c in codebook.iter_mut().take(n_codes) {
-            // Checked: a corrupt value must not wrap into a plausible cost.
-            let v = r.ivar()?;
-            *c = v
-                .checked_mul(quantum)
-                .and_then(|v| i16::try_from(v).ok())
-                .ok_or_else(|| r.err("connection cost out of range"))?;
-        }
-        if stored.len() != n_rc * n_lc {
-            return Err(r.err(&format!(
-                "stored matrix has {} cells, expected {n_rc} x {n_lc}",
-                stored.len()
-            )));
-        }
-        if stored.iter().any(|&b| usize::from(b) >= n_codes) {
-            return Err(r.err("matrix cell refers past the codebook"));
-        }
-        // Stored row-major (previous token's class first); kept column-major.
-        let mut matrix = vec![0u8; n_rc * n_lc];
-        for (k, &b) in stored.iter().enumerate() {
-            matrix[(k % n_lc) * n_rc + k / n_lc] = b;
-        }
+        let costs = if layout == LAYOUT_EXACT {
+            if !stored.is_empty() {
+                return Err(r.err(&format!(
+                    "an exact connection matrix has no stored section, found {} bytes",
+                    stored.len()
+                )));
+            }
+            ConnectionCosts::Exact(read_exact(r, n_rc, n_lc)?)
+        } else {
+            read_codebook(r, stored, n_rc, n_lc)?
+        };
         Ok(Connector {
             right_class,
             left_class,
             n_left_classes: n_lc,
             n_right_classes: n_rc,
-            matrix,
-            codebook,
+            costs,
         })
     }
 
@@ -81,14 +116,68 @@ impl Connector {
     pub(crate) fn cost(&self, prev: u16, next: u16) -> i32 {
         let rc = self.right_class[prev as usize] as usize;
         let lc = self.left_class[next as usize] as usize;
-        self.cost_code(self.matrix[lc * self.n_right_classes + rc])
+        let cell = lc * self.n_right_classes + rc;
+        match &self.costs {
+            ConnectionCosts::Codebook { matrix, codebook } => {
+                i32::from(codebook[usize::from(matrix[cell])])
+            }
+            ConnectionCosts::Exact(matrix) => i32::from(matrix[cell]),
+        }
     }
 
-    /// The connection cost of matrix code `code`.
-    #[inline]
-    pub(crate) fn cost_code(&self, code: u8) -> i32 {
-        i32::from(self.codebook[usize::from(code)])
+    /// Whether the costs are exact (the full tier's layout).
+    pub(crate) fn is_exact(&self) -> bool {
+        matches!(self.costs, ConnectionCosts::Exact(_))
     }
+}
+
+/// The codebook layout: quantum and codebook from the payload, one code per
+/// cell (row-major) from the stored section; kept column-major.
+fn read_codebook(
+    r: &mut Reader,
+    stored: &[u8],
+    n_rc: usize,
+    n_lc: usize,
+) -> Result<ConnectionCosts> {
+    let quantum = r.uvar_max(1 << 12, "cost quantum")? as i64;
+    let n_codes = r.uvar_max(256, "codebook size")? as usize;
+    let mut codebook = Box::new([0i16; 256]);
+    for c in codebook.iter_mut().take(n_codes) {
+        // Checked: a corrupt value must not wrap into a plausible cost.
+        let v = r.ivar()?;
+        *c = v
+            .checked_mul(quantum)
+            .and_then(|v| i16::try_from(v).ok())
+            .ok_or_else(|| r.err("connection cost out of range"))?;
+    }
+    if stored.len() != n_rc * n_lc {
+        return Err(r.err(&format!(
+            "stored matrix has {} cells, expected {n_rc} x {n_lc}",
+            stored.len()
+        )));
+    }
+    if stored.iter().any(|&b| usize::from(b) >= n_codes) {
+        return Err(r.err("matrix cell refers past the codebook"));
+    }
+    // Stored row-major (previous token's class first); kept column-major.
+    let mut matrix = vec![0u8; n_rc * n_lc];
+    for (k, &b) in stored.iter().enumerate() {
+        matrix[(k % n_lc) * n_rc + k / n_lc] = b;
+    }
+    Ok(ConnectionCosts::Codebook { matrix, codebook })
+}
+
+/// The exact layout: every cell's cost as two byte planes (low bytes of all
+/// cells, then high bytes), row-major; kept column-major.
+fn read_exact(r: &mut Reader, n_rc: usize, n_lc: usize) -> Result<Vec<i16>> {
+    let n = n_rc * n_lc;
+    let low = r.raw(n)?;
+    let high = r.raw(n)?;
+    let mut matrix = vec![0i16; n];
+    for (k, (&lo, &hi)) in low.iter().zip(high).enumerate() {
+        matrix[(k % n_lc) * n_rc + k / n_lc] = i16::from_le_bytes([lo, hi]);
+    }
+    Ok(matrix)
 }
 
 /// The connection costs as the file stores them: what [`Connector::read`] reads.
@@ -100,11 +189,53 @@ pub(crate) struct ConnectorLayout {
     col_class: Vec<usize>,
     n_rows: usize,
     n_cols: usize,
-    quantum: i64,
-    /// Quantised costs, sorted.
-    codebook: Vec<i64>,
-    /// The stored section: one codebook index per class cell, row-major.
+    cells: StoredCells,
+    /// The stored section: one codebook index per class cell, row-major
+    /// (empty for the exact layout, whose cells are in the payload).
     pub(crate) stored: Vec<u8>,
+}
+
+/// The class cells' encoding.
+#[cfg(feature = "cli")]
+enum StoredCells {
+    Codebook {
+        quantum: i64,
+        /// Quantised costs, sorted.
+        codebook: Vec<i64>,
+    },
+    /// Exact costs, row-major.
+    Exact(Vec<i16>),
+}
+
+/// Merges identical rows, then identical columns, of `matrix` (values
+/// already in their stored unit): per id its row class and column class,
+/// and the class matrix as its columns (`cols[c][r]`).
+#[cfg(feature = "cli")]
+fn classes(matrix: &[Vec<i64>]) -> (Vec<usize>, Vec<usize>, usize, Vec<Vec<i64>>) {
+    use std::collections::HashMap;
+    let n = matrix.len();
+    let mut row_class = vec![0usize; n];
+    let mut rows: Vec<&Vec<i64>> = Vec::new();
+    let mut seen: HashMap<&Vec<i64>, usize> = HashMap::new();
+    for (i, row) in matrix.iter().enumerate() {
+        let next = rows.len();
+        row_class[i] = *seen.entry(row).or_insert_with(|| {
+            rows.push(row);
+            next
+        });
+    }
+    let mut col_class = vec![0usize; n];
+    let mut cols: Vec<Vec<i64>> = Vec::new();
+    let mut seen: HashMap<Vec<i64>, usize> = HashMap::new();
+    for j in 0..n {
+        let c: Vec<i64> = rows.iter().map(|r| r[j]).collect();
+        let next = cols.len();
+        col_class[j] = *seen.entry(c.clone()).or_insert_with(|| {
+            cols.push(c);
+            next
+        });
+    }
+    (row_class, col_class, rows.len(), cols)
 }
 
 #[cfg(feature = "cli")]
@@ -114,34 +245,16 @@ impl ConnectorLayout {
     /// encodes each cell as the nearest of the 256 most frequent costs.
     pub(crate) fn of(matrix: &[Vec<i16>], quantum: i64) -> ConnectorLayout {
         use std::collections::HashMap;
-        let n = matrix.len();
         let q = |v: i16| (f64::from(v) / quantum as f64).round() as i64;
-        let mut row_class = vec![0usize; n];
-        let mut rows: Vec<Vec<i64>> = Vec::new();
-        let mut seen: HashMap<Vec<i64>, usize> = HashMap::new();
-        for (i, row) in matrix.iter().enumerate() {
-            let r: Vec<i64> = row.iter().map(|&v| q(v)).collect();
-            let next = rows.len();
-            row_class[i] = *seen.entry(r.clone()).or_insert_with(|| {
-                rows.push(r);
-                next
-            });
-        }
-        let mut col_class = vec![0usize; n];
-        let mut cols: Vec<Vec<i64>> = Vec::new();
-        let mut seen: HashMap<Vec<i64>, usize> = HashMap::new();
-        for j in 0..n {
-            let c: Vec<i64> = rows.iter().map(|r| r[j]).collect();
-            let next = cols.len();
-            col_class[j] = *seen.entry(c.clone()).or_insert_with(|| {
-                cols.push(c);
-                next
-            });
-        }
+        let quantised: Vec<Vec<i64>> = matrix
+            .iter()
+            .map(|row| row.iter().map(|&v| q(v)).collect())
+            .collect();
+        let (row_class, col_class, n_rows, cols) = classes(&quantised);
         // One byte per cell: a codebook of the 256 most frequent (quantised)
         // values; rarer values take the nearest code.
         let mut freq: HashMap<i64, usize> = HashMap::new();
-        for r in 0..rows.len() {
+        for r in 0..n_rows {
             for col in &cols {
                 *freq.entry(col[r]).or_default() += 1;
             }
@@ -151,8 +264,8 @@ impl ConnectorLayout {
         codes.truncate(256);
         let mut codebook: Vec<i64> = codes.into_iter().map(|c| c.0).collect();
         codebook.sort();
-        let mut stored = Vec::with_capacity(rows.len() * cols.len());
-        for r in 0..rows.len() {
+        let mut stored = Vec::with_capacity(n_rows * cols.len());
+        for r in 0..n_rows {
             for col in &cols {
                 let i = codebook.partition_point(|&c| c < col[r]);
                 let nearest = [i.saturating_sub(1), i.min(codebook.len() - 1)]
@@ -165,17 +278,48 @@ impl ConnectorLayout {
         ConnectorLayout {
             row_class,
             col_class,
-            n_rows: rows.len(),
+            n_rows,
             n_cols: cols.len(),
-            quantum,
-            codebook,
+            cells: StoredCells::Codebook { quantum, codebook },
             stored,
         }
     }
 
-    /// Writes the payload's part as [`Connector::read`] reads it (the
-    /// stored section is [`ConnectorLayout::stored`]).
+    /// `matrix` exactly: identical rows and columns merged into classes,
+    /// every class cell its 16-bit cost.
+    pub(crate) fn exact(matrix: &[Vec<i16>]) -> ConnectorLayout {
+        let wide: Vec<Vec<i64>> = matrix
+            .iter()
+            .map(|row| row.iter().map(|&v| i64::from(v)).collect())
+            .collect();
+        let (row_class, col_class, n_rows, cols) = classes(&wide);
+        // Every value came from an i16.
+        let cells = (0..n_rows)
+            .flat_map(|r| cols.iter().map(move |col| col[r] as i16))
+            .collect();
+        ConnectorLayout {
+            row_class,
+            col_class,
+            n_rows,
+            n_cols: cols.len(),
+            cells: StoredCells::Exact(cells),
+            stored: Vec::new(),
+        }
+    }
+
+    /// Whether the layout is exact: the dictionary format version depends on it.
+    pub(crate) fn is_exact(&self) -> bool {
+        matches!(self.cells, StoredCells::Exact(_))
+    }
+
+    /// Writes the payload's part as [`Connector::read`] reads it from a file
+    /// of format [`format_version_for`] (the stored section is
+    /// [`ConnectorLayout::stored`]).
     pub(crate) fn write(&self, w: &mut Writer) {
+        if let StoredCells::Exact(_) = self.cells {
+            // Format 2 (codebook only) has no layout byte.
+            w.buf.push(LAYOUT_EXACT);
+        }
         w.uvar(self.n_rows as u64);
         w.uvar(self.n_cols as u64);
         for &c in &self.row_class {
@@ -184,8 +328,159 @@ impl ConnectorLayout {
         for &c in &self.col_class {
             w.uvar(c as u64);
         }
-        w.uvar(self.quantum as u64);
-        w.uvar(self.codebook.len() as u64);
-        self.codebook.iter().for_each(|&c| w.ivar(c));
+        match &self.cells {
+            StoredCells::Codebook { quantum, codebook } => {
+                w.uvar(*quantum as u64);
+                w.uvar(codebook.len() as u64);
+                codebook.iter().for_each(|&c| w.ivar(c));
+            }
+            StoredCells::Exact(cells) => {
+                // Byte planes: the high bytes are few distinct values, which
+                // LZMA packs far better apart from the noisy low bytes.
+                w.buf.extend(cells.iter().map(|&c| c.to_le_bytes()[0]));
+                w.buf.extend(cells.iter().map(|&c| c.to_le_bytes()[1]));
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::*;
+    use crate::artifact::bytes::Reader;
+
+    /// An asymmetric matrix with duplicate rows and columns and costs
+    /// across the whole i16 range, far beyond a byte.
+    fn matrix() -> Vec<Vec<i16>> {
+        let n: usize = 7;
+        (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| {
+                        let (i, j) = (i.min(5) as i32, j.min(4) as i32);
+                        (i * 9973 - j * 7919 + i * j * 331 - 20000).clamp(-32768, 32767) as i16
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn round_trip(layout: &ConnectorLayout, n: usize) -> Connector {
+        let mut w = Writer::default();
+        layout.write(&mut w);
+        let version = format_version_for(layout.is_exact());
+        let mut r = Reader::new(&w.buf, "dictionary");
+        let c = Connector::read(&mut r, &layout.stored, n, version).unwrap();
+        assert!(r.at_end());
+        c
+    }
+
+    #[test]
+    fn exact_layout_round_trips_every_cost() {
+        let m = matrix();
+        let layout = ConnectorLayout::exact(&m);
+        assert!(layout.stored.is_empty());
+        // Rows 5 and 6 are equal, as are columns 4, 5 and 6.
+        assert_eq!((layout.n_rows, layout.n_cols), (6, 5));
+        let c = round_trip(&layout, m.len());
+        assert!(c.is_exact());
+        for (i, row) in m.iter().enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                assert_eq!(c.cost(i as u16, j as u16), i32::from(v), "cell {i},{j}");
+            }
+        }
+        // Encoding the decoded matrix gives the same bytes.
+        let decoded: Vec<Vec<i16>> = (0..m.len())
+            .map(|i| {
+                (0..m.len())
+                    .map(|j| c.cost(i as u16, j as u16) as i16)
+                    .collect()
+            })
+            .collect();
+        let (mut a, mut b) = (Writer::default(), Writer::default());
+        layout.write(&mut a);
+        ConnectorLayout::exact(&decoded).write(&mut b);
+        assert_eq!(a.buf, b.buf);
+    }
+
+    #[test]
+    fn codebook_layout_is_format_2_and_within_a_quantum() {
+        let m = matrix();
+        let layout = ConnectorLayout::of(&m, 1);
+        assert_eq!(format_version_for(layout.is_exact()), 2);
+        let c = round_trip(&layout, m.len());
+        assert!(!c.is_exact());
+        for (i, row) in m.iter().enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                assert_eq!(c.cost(i as u16, j as u16), i32::from(v), "cell {i},{j}");
+            }
+        }
+    }
+
+    /// The fixture dictionary in both layouts (its costs fit the codebook
+    /// exactly): the same analyses, and only the exact one is format 3.
+    #[test]
+    fn both_layouts_analyse_the_fixture_alike() {
+        use crate::tokenizer::builder::{build, BuildOptions, SourceEncoding};
+        use crate::tokenizer::dictionary::{Dictionary, MatrixEncoding, FORMAT, MAGIC};
+        use crate::tokenizer::fixture;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny-ipadic");
+        let opts = BuildOptions {
+            keep_unseen_proper_nouns: true,
+            matrix_quantum: 1,
+            word_quantum: 1,
+            encoding: SourceEncoding::Utf8,
+        };
+        let source = build(dir.as_ref(), &Default::default(), &opts).unwrap();
+        let (exact, _) = source.encode(MatrixEncoding::Exact, 1).unwrap();
+        let version = |f: &[u8]| u16::from_le_bytes([f[MAGIC.len()], f[MAGIC.len() + 1]]);
+        assert_eq!(version(&exact), 3);
+        assert_eq!(version(fixture::dictionary_file()), 2);
+        // No stored section: the stored length field is 0.
+        assert_eq!(exact[MAGIC.len() + 2..MAGIC.len() + 6], [0, 0, 0, 0]);
+        assert!(FORMAT.header_len() < exact.len());
+        let exact = crate::Tokenizer::new(Dictionary::from_bytes(&exact).unwrap());
+        assert!(exact.dictionary().exact_connection_costs());
+        let codebook = fixture::tokenizer();
+        assert!(!codebook.dictionary().exact_connection_costs());
+        for text in [
+            "東京に行った",
+            "すもももももももものうち",
+            "ｶﾀｶﾅとABC123",
+            "走らない",
+        ] {
+            assert_eq!(
+                fixture::analysis(&exact, text),
+                fixture::analysis(&codebook, text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn damaged_exact_sections_are_errors() {
+        let m = matrix();
+        let layout = ConnectorLayout::exact(&m);
+        let mut w = Writer::default();
+        layout.write(&mut w);
+        // Cut anywhere: an error, never a panic.
+        for n in 0..w.buf.len() {
+            let mut r = Reader::new(&w.buf[..n], "dictionary");
+            assert!(
+                Connector::read(&mut r, &[], m.len(), 3).is_err(),
+                "cut at {n}"
+            );
+        }
+        let mut r = Reader::new(&w.buf, "dictionary");
+        let e = Connector::read(&mut r, &[1, 2], m.len(), 3).unwrap_err();
+        assert!(e.to_string().contains("has no stored section"), "{e}");
+        let mut unknown = w.buf.clone();
+        unknown[0] = 7;
+        let e =
+            Connector::read(&mut Reader::new(&unknown, "dictionary"), &[], m.len(), 3).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown connection matrix layout 7"),
+            "{e}"
+        );
     }
 }

@@ -6,12 +6,16 @@
 //!
 //! # File format (`*.jtd`)
 //! The artifact frame ([`crate::artifact::frame`], described by [`FORMAT`]:
-//! magic `"JATOPIC-DICT\n"`, with a stored section). The stored section is
-//! the connection matrix, one codebook index per cell: it barely
-//! compresses, and LZMA decoding (in wasm, the bulk of cold start) costs
-//! time per decoded byte. The payload holds the other sections, in order:
-//! features, connector classes and codebook, character categories,
-//! unknown-word rules, lexicon. It is column-oriented (each field of every
+//! magic `"JATOPIC-DICT\n"`, with a stored section). In the compact tier's
+//! layout (format 2) the stored section is the connection matrix, one
+//! codebook index per cell: it barely compresses, and LZMA decoding (in
+//! wasm, the bulk of cold start) costs time per decoded byte. The payload
+//! holds the other sections, in order: features, connector classes and
+//! codebook, character categories, unknown-word rules, lexicon. Format 3
+//! adds the full tier's exact 16-bit matrix (a layout byte at the start of
+//! the connector section says which; see `connector.rs`), in the payload
+//! with an empty stored section. Compact files are still written as format
+//! 2, byte for byte as before; both formats are read. It is column-oriented (each field of every
 //! record stored together) because LZMA compresses homogeneous runs far
 //! better. Every count and index is validated at load; a malformed file
 //! gives [`Error::Format`] naming the problem, never a panic.
@@ -47,7 +51,9 @@ pub use unknown::UnknownWord;
 pub const MAGIC: &[u8; 13] = b"JATOPIC-DICT\n";
 /// Bump when the payload layout or the meaning of any field changes, so that
 /// old readers reject new files (and vice versa) instead of misreading them.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
+/// The oldest format this jatopic reads (format 2: the codebook layout only).
+pub const OLDEST_FORMAT_VERSION: u16 = 2;
 /// The dictionary file's frame.
 pub const FORMAT: Format = Format {
     what: "dictionary",
@@ -165,7 +171,7 @@ impl Dictionary {
     }
 
     fn load(file: &[u8], drop_dead_entries: bool) -> Result<Dictionary> {
-        let frame = FORMAT.read(file)?;
+        let (format_version, frame) = FORMAT.read_versions(file, OLDEST_FORMAT_VERSION)?;
         let p = &frame.payload;
         let mut r = Reader::new(p, "dictionary");
         let features = features::read(&mut r)?;
@@ -173,7 +179,7 @@ impl Dictionary {
         if n_ids == 0 {
             return Err(r.err("no context ids"));
         }
-        let connector = Connector::read(&mut r, frame.stored, n_ids)?;
+        let connector = Connector::read(&mut r, frame.stored, n_ids, format_version)?;
         let chars = CharClasses::read(&mut r)?;
         let unknown = unknown::read(&mut r, chars.categories.len(), n_ids)?;
         let lexicon = Lexicon::read(&mut r, n_ids, p.len(), &connector, drop_dead_entries)?;
@@ -218,6 +224,12 @@ impl Dictionary {
         self.connector.cost(prev, next)
     }
 
+    /// Whether the connection costs are stored exactly (the full tier's
+    /// layout) rather than through a codebook.
+    pub fn exact_connection_costs(&self) -> bool {
+        self.connector.is_exact()
+    }
+
     /// Category mask and primary category of a character.
     #[inline]
     pub fn char_info(&self, c: char) -> (u32, u8) {
@@ -258,23 +270,46 @@ fn header_checksum(file: &[u8]) -> u64 {
         .map_or(0, u64::from_le_bytes)
 }
 
+/// How [`DictionarySource::encode`] stores the connection costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatrixEncoding {
+    /// One byte per class cell through a codebook of at most 256 costs, each
+    /// rounded to a multiple of `quantum` (the compact tier; format 2).
+    Codebook {
+        /// Costs are rounded to multiples of this.
+        quantum: i64,
+    },
+    /// Every cost exactly, 16 bits per class cell (the full tier; format 3).
+    Exact,
+}
+
 /// Per payload section: name, raw bytes, bytes after LZMA on its own.
 pub type SizeReport = Vec<(&'static str, usize, usize)>;
 
 #[cfg(feature = "cli")]
 impl DictionarySource {
-    /// Serialises and LZMA-compresses the dictionary. `quantum` rounds connection
-    /// costs, `word_quantum` word costs, to multiples of themselves (1 = exact).
-    /// Also returns, per payload section, its raw and separately compressed size
-    /// (the size breakdown reported by `build-dict`).
-    pub fn encode(&self, quantum: i64, word_quantum: i64) -> Result<(Vec<u8>, SizeReport)> {
+    /// Serialises and LZMA-compresses the dictionary. `matrix` says how the
+    /// connection costs are stored; `word_quantum` rounds word costs to
+    /// multiples of itself (1 = exact). Also returns, per payload section,
+    /// its raw and separately compressed size (the size breakdown reported
+    /// by `build-dict`).
+    pub fn encode(
+        &self,
+        matrix: MatrixEncoding,
+        word_quantum: i64,
+    ) -> Result<(Vec<u8>, SizeReport)> {
         use crate::artifact::bytes::Writer;
         use crate::artifact::lzma::{compress, SMALLEST};
         let mut w = Writer::default();
         let mut marks = vec![("features", 0)];
         features::write(&mut w, &self.features);
         marks.push(("connection matrix", w.buf.len()));
-        let connector = connector::ConnectorLayout::of(&self.matrix, quantum);
+        let connector = match matrix {
+            MatrixEncoding::Codebook { quantum } => {
+                connector::ConnectorLayout::of(&self.matrix, quantum)
+            }
+            MatrixEncoding::Exact => connector::ConnectorLayout::exact(&self.matrix),
+        };
         connector.write(&mut w);
         marks.push(("characters + unknown words", w.buf.len()));
         CharClasses::write(&mut w, &self.categories, &self.ranges);
@@ -294,7 +329,11 @@ impl DictionarySource {
         }
         let stored = &connector.stored;
         report.push(("stored connection costs", stored.len(), stored.len()));
-        Ok((FORMAT.write(stored, &payload, SMALLEST)?, report))
+        let format = Format {
+            version: connector::format_version_for(connector.is_exact()),
+            ..FORMAT
+        };
+        Ok((format.write(stored, &payload, SMALLEST)?, report))
     }
 
     /// The readings file of `dictionary`, the file [`DictionarySource::encode`]

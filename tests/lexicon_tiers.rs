@@ -1,0 +1,242 @@
+//! Lexicon tiers from the command line: `--lexicon full` reproduces MeCab's
+//! golden output, models record the tier they were trained with, commands
+//! that use a model take its tier and refuse another, `--dict` and
+//! `--lexicon` are not combined, and `jatopic package` refuses a full-tier
+//! model (the WebAssembly build has only the compact lexicon so far).
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn jatopic(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jatopic"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A refused command may exit before reading: a broken pipe is fine then.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout_of(args: &[&str], stdin: &str) -> String {
+    let o = jatopic(args, stdin);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Asserts that `args` fails with exit status `code` and `expected` in its message.
+fn refused(args: &[&str], code: i32, expected: &str) {
+    let o = jatopic(args, "東京特許許可局\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    assert!(
+        err.contains(expected),
+        "{args:?}: expected {expected:?} in {err}"
+    );
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jatopic-tier-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn golden(name: &str) -> String {
+    format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A small model over our own golden titles with `--lexicon tier`, at `name`.
+fn train(tier: &str, name: &str) -> String {
+    let out = temp(name);
+    stdout_of(
+        &[
+            "train",
+            "--k",
+            "2",
+            "--iterations",
+            "10",
+            "--seed",
+            "1",
+            "--min-df",
+            "1",
+            "--max-df",
+            "1.0",
+            "--lexicon",
+            tier,
+            "--input-format",
+            "text",
+            "--out",
+            out.to_str().unwrap(),
+            &golden("titles.txt"),
+        ],
+        "",
+    );
+    out.to_str().unwrap().to_string()
+}
+
+#[test]
+fn full_lexicon_prints_mecabs_golden_output() {
+    for name in ["titles", "news", "edge"] {
+        let text = std::fs::read_to_string(golden(&format!("{name}.txt"))).unwrap();
+        let expected = std::fs::read_to_string(golden(&format!("{name}.mecab"))).unwrap();
+        let got = stdout_of(
+            &["tokenize", "--lexicon", "full", "--output", "mecab"],
+            &text,
+        );
+        // Not assert_eq!: a diff of whole files is unreadable.
+        let first = got.lines().zip(expected.lines()).position(|(a, b)| a != b);
+        assert!(
+            got == expected,
+            "{name}: first difference at line {first:?} of {}",
+            got.lines().count()
+        );
+    }
+    // The compact lexicon lacks this unseen proper noun (a place name).
+    let text = "紫波郡矢巾町\n";
+    assert_ne!(
+        stdout_of(&["tokenize"], text),
+        stdout_of(&["tokenize", "--lexicon", "full"], text)
+    );
+    refused(&["tokenize", "--lexicon", "huge"], 2, "'huge'");
+}
+
+#[test]
+fn a_model_records_its_tier_and_commands_refuse_another() {
+    let full = train("full", "full.jtm");
+    let compact = train("compact", "compact.jtm");
+    let model = |p: &str| jatopic::topic::model::Model::from_bytes(&std::fs::read(p).unwrap());
+    use jatopic::tokenizer::config::LexiconTier;
+    assert_eq!(
+        model(&full).unwrap().terms.tokenizer.lexicon,
+        LexiconTier::Full
+    );
+    assert_eq!(
+        model(&compact).unwrap().terms.tokenizer.lexicon,
+        LexiconTier::Compact
+    );
+    // A full-tier model is format 3 (format 2 cannot say the tier).
+    assert_eq!(std::fs::read(&full).unwrap()[12..14], 3u16.to_le_bytes());
+    let text = "紫波郡矢巾町の陶器のマグカップ\n";
+    // terms --model takes the model's tier without being told.
+    assert_eq!(
+        stdout_of(&["terms", "--model", &full, "-"], text),
+        stdout_of(&["terms", "--lexicon", "full", "-"], text)
+    );
+    assert_eq!(
+        stdout_of(&["terms", "--model", &compact, "-"], text),
+        stdout_of(&["terms", "-"], text)
+    );
+    assert_ne!(
+        stdout_of(&["terms", "--lexicon", "full", "-"], text),
+        stdout_of(&["terms", "-"], text)
+    );
+    let trained_full =
+        format!("{full} was trained with --lexicon full, this command was given --lexicon compact");
+    let trained_compact = format!(
+        "{compact} was trained with --lexicon compact, this command was given --lexicon full"
+    );
+    for command in ["terms", "infer"] {
+        refused(
+            &[command, "--model", &full, "--lexicon", "compact", "-"],
+            2,
+            &trained_full,
+        );
+        refused(
+            &[command, "--model", &compact, "--lexicon", "full", "-"],
+            2,
+            &trained_compact,
+        );
+    }
+    refused(
+        &[
+            "eval",
+            "--model",
+            &full,
+            "--lexicon",
+            "compact",
+            "--input-format",
+            "text",
+            "-",
+        ],
+        2,
+        &trained_full,
+    );
+    // Given the model's own tier, infer runs.
+    let inferred = stdout_of(
+        &[
+            "infer",
+            "--input-format",
+            "text",
+            "--model",
+            &full,
+            "--lexicon",
+            "full",
+            "-",
+        ],
+        text,
+    );
+    assert!(
+        inferred.starts_with("{\"id\":\"stdin:1\",\"topics\":["),
+        "{inferred}"
+    );
+
+    // package refuses a full-tier model (and takes a compact one this far).
+    let library = temp("jatopic-tokenizer.js");
+    std::fs::write(&library, "// jatopic test\nvar jatopic = {};\n").unwrap();
+    let package = |model: &str, out: &str| {
+        jatopic(
+            &[
+                "package",
+                "--library",
+                library.to_str().unwrap(),
+                "--out",
+                temp(out).to_str().unwrap(),
+                "--gcs-prefix",
+                "gs://bucket/jatopic",
+                "--dataset",
+                "project.dataset",
+                "--model",
+                model,
+            ],
+            "",
+        )
+    };
+    let o = package(&full, "pkg-full");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the model was trained with --lexicon full, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon"),
+        "{err}"
+    );
+    assert!(!temp("pkg-full").join("create_functions.sql").exists());
+    let o = package(&compact, "pkg-compact");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn dict_and_lexicon_are_not_combined() {
+    let dict = format!("{}/dict/ipadic.jtd", env!("CARGO_MANIFEST_DIR"));
+    refused(
+        &["tokenize", "--dict", &dict, "--lexicon", "full"],
+        2,
+        "--dict and --lexicon full both choose the dictionary",
+    );
+    refused(
+        &["dict-info", "--dict", &dict, "--lexicon", "compact"],
+        2,
+        "--dict and --lexicon compact both choose the dictionary",
+    );
+    let info = stdout_of(&["dict-info", "--lexicon", "full"], "");
+    assert!(
+        info.starts_with("surfaces 201229 entries 228874 ")
+            && info.contains("connection costs exact"),
+        "{info}"
+    );
+}
