@@ -6,6 +6,7 @@
 use crate::tokenizer::dictionary::Dictionary;
 use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
+use crate::tokenizer::user_dict::{is_user, UserMatch, USER_TOKEN};
 use std::borrow::Cow;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
@@ -65,8 +66,11 @@ pub struct Options {
 struct Node {
     start: u32,
     end: u32,
+    /// Context id; the right one (what a following node connects to) for a
+    /// user entry whose ids differ.
     id: u16,
-    /// Index into `Dictionary::bases`, `u32::MAX` when the base form is the surface, or `UNKNOWN`.
+    /// Index into `Dictionary::bases`, `u32::MAX` when the base form is the
+    /// surface, `UNKNOWN`, or `USER_TOKEN` | a user dictionary candidate.
     base: u32,
     cost: i32,
     prev: u32,
@@ -111,8 +115,21 @@ impl Tokenizer {
         self.analyze(&chars, opts)
             .into_iter()
             .map(|t| {
-                let f = &self.dict.features[t.id as usize];
                 let surface = &text[byte_at[t.start]..byte_at[t.end]];
+                if let Some(u) = self.user_token(t.base) {
+                    return Token {
+                        surface,
+                        start: t.start,
+                        end: t.end,
+                        pos: [u.field(0), u.field(1), u.field(2), u.field(3)],
+                        conjugation: [u.field(4), u.field(5)],
+                        base_form: u.field(6),
+                        known: true,
+                        reading: Some(Cow::Borrowed(u.field(7))),
+                        pronunciation: Some(Cow::Borrowed(u.field(8))),
+                    };
+                }
+                let f = &self.dict.features[t.id as usize];
                 let (reading, pronunciation) = self.reading(&chars[t.start..t.end], t, opts);
                 Token {
                     surface,
@@ -127,6 +144,14 @@ impl Tokenizer {
                 }
             })
             .collect()
+    }
+
+    /// The user dictionary's token of a [`RawToken::base`], if it is one.
+    pub fn user_token(&self, base: u32) -> Option<&crate::tokenizer::user_dict::UserToken> {
+        if !is_user(base) {
+            return None;
+        }
+        self.dict.user_dictionary()?.token(base)
     }
 
     /// The reading and pronunciation of token `t` whose input text is
@@ -192,6 +217,17 @@ impl Tokenizer {
             );
             lattice.best_path();
             for n in &lattice.path {
+                if is_user(n.base) {
+                    push_user_tokens(&self.dict, n, &mut |start, end, base| {
+                        out.push(RawToken {
+                            start: orig(piece_start + start),
+                            end: orig(piece_start + end),
+                            id: n.id,
+                            base,
+                        })
+                    });
+                    continue;
+                }
                 out.push(RawToken {
                     start: orig(piece_start + n.start as usize),
                     end: orig(piece_start + n.end as usize),
@@ -207,6 +243,30 @@ impl Tokenizer {
     /// Base form number `index` of [`RawToken::base`].
     pub fn base_form(&self, index: u32) -> Option<&str> {
         self.dict.base_form(index)
+    }
+}
+
+/// The tokens of user node `n`: one per segment of its entry (one in the
+/// MeCab format), each as (start, end, [`RawToken::base`]).
+#[cold]
+fn push_user_tokens(dict: &Dictionary, n: &Node, push: &mut dyn FnMut(usize, usize, u32)) {
+    let Some(user) = dict.user_dictionary() else {
+        return;
+    };
+    let Some(c) = user.candidates.get((n.base & !USER_TOKEN) as usize) else {
+        return;
+    };
+    let mut start = n.start as usize;
+    for k in c.first_token..c.first_token + c.n_tokens {
+        // A segment's length comes from the file; the last one ends the node.
+        let len = user.tokens.get(k as usize).map_or(0, |t| t.chars as usize);
+        let end = if k + 1 == c.first_token + c.n_tokens {
+            n.end as usize
+        } else {
+            (start + len).min(n.end as usize)
+        };
+        push(start, end, USER_TOKEN | k);
+        start = end;
     }
 }
 
@@ -245,6 +305,15 @@ pub struct RawToken {
 
 #[cfg(feature = "cli")]
 impl Tokenizer {
+    /// Parses the user dictionary `bytes` (the file `file`, named in errors)
+    /// for this tokenizer's dictionary and attaches it
+    /// ([`crate::tokenizer::user_dict::parse`] says which formats).
+    pub fn attach_user_dictionary(&mut self, bytes: &[u8], file: &str) -> crate::Result<()> {
+        let user = crate::tokenizer::user_dict::parse::parse(bytes, file, &self.dict)?;
+        self.dict.attach_user_dictionary(user);
+        Ok(())
+    }
+
     /// For each (previous id, next id), how many times Viterbi evaluates that
     /// connection while analysing `lines` (row-major, ids × ids), over every
     /// node (not only the cheapest per class): the dictionary builder
@@ -352,6 +421,8 @@ struct Lattice {
     path: Vec<Node>,
     /// Search mode's penalties for the current piece (kept between pieces).
     penalty: SpanPenalty,
+    /// User dictionary entries starting at the current position.
+    user_matches: Vec<UserMatch>,
 }
 
 /// A node ending at the current position, as a candidate predecessor.
@@ -491,13 +562,13 @@ impl Lattice {
         dict: &Dictionary,
         start: usize,
         end: usize,
-        id: u16,
-        wcost: i16,
+        (left, id): (u16, u16),
+        wcost: i32,
         base: u32,
         observer: &mut O,
     ) {
         let connector = &dict.connector;
-        let col = connector.left_class[id as usize] as usize;
+        let col = connector.left_class[left as usize] as usize;
         let cached = self.best_by_class[col];
         let best = if cached.0 == self.stamp && !O::EVERY_PREDECESSOR {
             (cached.1, cached.2)
@@ -524,7 +595,8 @@ impl Lattice {
         if best.1 == NONE {
             return;
         }
-        let penalty = if SEARCH {
+        // User entries are exempt, as in Lucene's search mode.
+        let penalty = if SEARCH && !is_user(base) {
             self.penalty.of(start, end)
         } else {
             0
@@ -535,7 +607,7 @@ impl Lattice {
             end: end as u32,
             id,
             base,
-            cost: best.0 + i32::from(wcost) + penalty,
+            cost: best.0 + wcost + penalty,
             prev: best.1,
             next_same_end: self.end_head[end],
         });
@@ -553,10 +625,40 @@ impl Lattice {
         observer: &mut O,
     ) {
         let mut found = false;
-        dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
-            self.add::<O, SEARCH>(dict, begin, begin + l, id, cost, base, observer);
-            found = true;
-        });
+        let mut matches = std::mem::take(&mut self.user_matches);
+        matches.clear();
+        let mut forced = false;
+        if let Some(u) = dict.attached_user() {
+            (u.lookup)(&u.user, &text[begin..len], &mut matches);
+            // Kuromoji's semantics: where a user entry starts, the system
+            // lexicon is not consulted.
+            forced = u.user.forced() && !matches.is_empty();
+        }
+        if !forced {
+            dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
+                self.add::<O, SEARCH>(
+                    dict,
+                    begin,
+                    begin + l,
+                    (id, id),
+                    cost.into(),
+                    base,
+                    observer,
+                );
+                found = true;
+            });
+        }
+        // After the system lexicon's, as `mecab -u` adds them.
+        if let Some(u) = dict.attached_user() {
+            for m in &matches {
+                let c = u.user.candidates[m.candidate as usize];
+                let end = begin + m.len as usize;
+                let base = USER_TOKEN | m.candidate;
+                self.add::<O, SEARCH>(dict, begin, end, (c.left, c.right), c.cost, base, observer);
+                found = true;
+            }
+        }
+        self.user_matches = matches;
         let (mask0, cat) = self.info[begin];
         let category = &dict.chars.categories[cat as usize];
         if found && !category.invoke {
@@ -565,7 +667,15 @@ impl Lattice {
         let mut added = false;
         let unknown = |this: &mut Self, end: usize, added: &mut bool, observer: &mut O| {
             for u in &dict.unknown[cat as usize] {
-                this.add::<O, SEARCH>(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
+                this.add::<O, SEARCH>(
+                    dict,
+                    begin,
+                    end,
+                    (u.id, u.id),
+                    u.cost.into(),
+                    UNKNOWN,
+                    observer,
+                );
             }
             *added = true;
         };

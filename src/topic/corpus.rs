@@ -13,13 +13,32 @@ use std::collections::HashMap;
 /// The tokenizer, loaded on first use: pre-tokenized input (`--terms-field`)
 /// never pays for decompressing the dictionary.
 #[derive(Default)]
-pub struct LazyTokenizer(std::sync::OnceLock<Result<Tokenizer>>);
+pub struct LazyTokenizer {
+    tokenizer: std::sync::OnceLock<Result<Tokenizer>>,
+    /// A user dictionary to attach: its file name and bytes.
+    user_dictionary: Option<(String, Vec<u8>)>,
+}
 
 impl LazyTokenizer {
+    /// The shipped dictionary with the user dictionary `bytes` (the file
+    /// `file`) attached once loaded.
+    pub fn with_user_dictionary(file: String, bytes: Vec<u8>) -> LazyTokenizer {
+        LazyTokenizer {
+            tokenizer: std::sync::OnceLock::new(),
+            user_dictionary: Some((file, bytes)),
+        }
+    }
+
     /// The tokenizer, loading it if needed.
     pub fn get(&self) -> Result<&Tokenizer> {
-        self.0
-            .get_or_init(crate::default_tokenizer)
+        self.tokenizer
+            .get_or_init(|| {
+                let mut tok = crate::default_tokenizer()?;
+                if let Some((file, bytes)) = &self.user_dictionary {
+                    tok.attach_user_dictionary(bytes, file)?;
+                }
+                Ok(tok)
+            })
             .as_ref()
             .map_err(Clone::clone)
     }

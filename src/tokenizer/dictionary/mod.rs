@@ -32,6 +32,7 @@ use crate::artifact::frame::Format;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::tokenizer::user_dict::{UserDictionary, UserMatch};
 use character::CharClasses;
 pub use character::{CharCategory, CharRange};
 use connector::Connector;
@@ -76,7 +77,25 @@ pub struct Dictionary {
     /// The file header's checksum: a readings file names its dictionary by it.
     checksum: u64,
     readings: Option<AttachedReadings>,
+    user: Option<AttachedUser>,
 }
+
+/// A user dictionary and the function that looks it up: reached through
+/// this pointer, set only by [`Dictionary::attach_user_dictionary`], so that
+/// a build that never attaches one (the wasm bundle) carries no lookup code.
+#[derive(Debug, Clone)]
+pub(crate) struct AttachedUser {
+    pub(crate) user: UserDictionary,
+    pub(crate) lookup: fn(&UserDictionary, &[char], &mut Vec<UserMatch>),
+}
+
+impl PartialEq for AttachedUser {
+    fn eq(&self, other: &Self) -> bool {
+        self.user == other.user
+    }
+}
+
+impl Eq for AttachedUser {}
 
 /// What [`Dictionary::reading`] returns.
 type ReadingPair<'d> = Option<(Cow<'d, str>, Cow<'d, str>)>;
@@ -185,6 +204,7 @@ impl Dictionary {
             lexicon,
             checksum: header_checksum(file),
             readings: None,
+            user: None,
         })
     }
 
@@ -197,6 +217,27 @@ impl Dictionary {
             lookup: lookup_reading,
         });
         Ok(())
+    }
+
+    /// Attaches a user dictionary (parsed for this dictionary, see
+    /// [`crate::tokenizer::user_dict::parse`]): its entries join the lattice.
+    /// Replaces any attached before.
+    pub fn attach_user_dictionary(&mut self, user: UserDictionary) {
+        self.user = Some(AttachedUser {
+            user,
+            lookup: crate::tokenizer::user_dict::lookup,
+        });
+    }
+
+    /// The attached user dictionary, if any.
+    pub fn user_dictionary(&self) -> Option<&UserDictionary> {
+        self.user.as_ref().map(|u| &u.user)
+    }
+
+    /// The attached user dictionary with its lookup, for the lattice.
+    #[inline]
+    pub(crate) fn attached_user(&self) -> Option<&AttachedUser> {
+        self.user.as_ref()
     }
 
     /// Whether readings are attached.
