@@ -545,7 +545,7 @@ fn a_model_is_used_only_with_the_user_dictionary_it_was_trained_with() {
             "--out",
             dir.join("pkg").to_str().unwrap(),
             "--gcs-prefix",
-            "gs://b/p",
+            "gs://my-bucket/jatopic",
             "--dataset",
             "my-project.jatopic",
             "--model",
