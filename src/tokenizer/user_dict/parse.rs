@@ -34,6 +34,7 @@ use super::KUROMOJI_WORD_COST;
 use super::{build, Candidate, UserDictFormat, UserDictionary, UserToken, KUROMOJI_CONTEXT_ID};
 use crate::error::{Error, Result};
 use crate::Dictionary;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The largest user dictionary file read (bytes): far above any real one
@@ -165,9 +166,9 @@ impl Parser<'_> {
         }
     }
 
-    fn mecab(&mut self, n: usize, f: &[String]) -> Result<()> {
+    fn mecab(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
         let n_ids = self.dict.features.len();
-        let features: [&str; 9] = std::array::from_fn(|k| f[4 + k].as_str());
+        let features: [&str; 9] = std::array::from_fn(|k| f[4 + k].as_ref());
         let id = |col: usize, what: &str| -> Result<Option<u16>> {
             let s = f[col].trim();
             if s.is_empty() {
@@ -221,7 +222,7 @@ impl Parser<'_> {
         let token = UserToken::new(f[0].chars().count() as u32, features);
         // An entry equal to an earlier one but for its cost is a conflict; an
         // identical one adds nothing (MeCab's two nodes would tie).
-        if let Some(&i) = self.index.get(&f[0]) {
+        if let Some(&i) = self.index.get(f[0].as_ref()) {
             let (_, cands, lines) = &self.entries[i];
             for (c, &l) in cands.iter().zip(lines) {
                 let same = c.left == left
@@ -257,8 +258,8 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn kuromoji(&mut self, n: usize, f: &[String]) -> Result<()> {
-        let surface = &f[0];
+    fn kuromoji(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
+        let surface: &str = &f[0];
         let segments: Vec<&str> = f[1].split(' ').filter(|s| !s.is_empty()).collect();
         let readings: Vec<&str> = f[2].split(' ').filter(|s| !s.is_empty()).collect();
         if segments.len() != readings.len() {
@@ -352,7 +353,11 @@ impl Parser<'_> {
 
 /// The fields of one CSV line: commas separate, a field may be quoted
 /// (`"a,b"`, with `""` for a quote inside). The problem when a quote is left open.
-fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
+fn split_csv(line: &str) -> std::result::Result<Vec<Cow<'_, str>>, String> {
+    // Most lines quote nothing: slices of the line, no copies.
+    if !line.contains('"') {
+        return Ok(line.split(',').map(Cow::Borrowed).collect());
+    }
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();
@@ -370,7 +375,7 @@ fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
             }
             '"' if at_start => quoted = true,
             ',' if !quoted => {
-                fields.push(std::mem::take(&mut field));
+                fields.push(Cow::Owned(std::mem::take(&mut field)));
                 at_start = true;
                 continue;
             }
@@ -381,7 +386,7 @@ fn split_csv(line: &str) -> std::result::Result<Vec<String>, String> {
     if quoted {
         return Err("a quoted field is not closed".into());
     }
-    fields.push(field);
+    fields.push(Cow::Owned(field));
     Ok(fields)
 }
 
