@@ -217,8 +217,9 @@ impl Tokenizer {
             );
             lattice.best_path();
             for n in &lattice.path {
-                if is_user(n.base) {
-                    push_user_tokens(&self.dict, n, &mut |start, end, base| {
+                if let Some(u) = self.dict.attached_user().filter(|_| is_user(n.base)) {
+                    let (start, end) = (n.start as usize, n.end as usize);
+                    (u.expand)(&u.user, start, end, n.base, &mut |start, end, base| {
                         out.push(RawToken {
                             start: orig(piece_start + start),
                             end: orig(piece_start + end),
@@ -243,30 +244,6 @@ impl Tokenizer {
     /// Base form number `index` of [`RawToken::base`].
     pub fn base_form(&self, index: u32) -> Option<&str> {
         self.dict.base_form(index)
-    }
-}
-
-/// The tokens of user node `n`: one per segment of its entry (one in the
-/// MeCab format), each as (start, end, [`RawToken::base`]).
-#[cold]
-fn push_user_tokens(dict: &Dictionary, n: &Node, push: &mut dyn FnMut(usize, usize, u32)) {
-    let Some(user) = dict.user_dictionary() else {
-        return;
-    };
-    let Some(c) = user.candidates.get((n.base & !USER_TOKEN) as usize) else {
-        return;
-    };
-    let mut start = n.start as usize;
-    for k in c.first_token..c.first_token + c.n_tokens {
-        // A segment's length comes from the file; the last one ends the node.
-        let len = user.tokens.get(k as usize).map_or(0, |t| t.chars as usize);
-        let end = if k + 1 == c.first_token + c.n_tokens {
-            n.end as usize
-        } else {
-            (start + len).min(n.end as usize)
-        };
-        push(start, end, USER_TOKEN | k);
-        start = end;
     }
 }
 

@@ -87,7 +87,13 @@ pub struct Dictionary {
 pub(crate) struct AttachedUser {
     pub(crate) user: UserDictionary,
     pub(crate) lookup: fn(&UserDictionary, &[char], &mut Vec<UserMatch>),
+    /// The tokens of the node of `base` covering `start..end`.
+    pub(crate) expand: UserExpand,
 }
+
+/// [`crate::tokenizer::user_dict::expand`]'s type.
+pub(crate) type UserExpand =
+    fn(&UserDictionary, usize, usize, u32, &mut dyn FnMut(usize, usize, u32));
 
 impl PartialEq for AttachedUser {
     fn eq(&self, other: &Self) -> bool {
@@ -226,6 +232,7 @@ impl Dictionary {
         self.user = Some(AttachedUser {
             user,
             lookup: crate::tokenizer::user_dict::lookup,
+            expand: crate::tokenizer::user_dict::expand,
         });
     }
 

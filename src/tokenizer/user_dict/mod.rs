@@ -166,6 +166,34 @@ pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMat
     }
 }
 
+/// The tokens of the user node of `base` (`USER_TOKEN` | candidate)
+/// covering `start..end`: one per segment of its entry (one in the MeCab
+/// format), each passed to `push` as (start, end, [`crate::RawToken::base`]).
+pub(crate) fn expand(
+    user: &UserDictionary,
+    start: usize,
+    end: usize,
+    base: u32,
+    push: &mut dyn FnMut(usize, usize, u32),
+) {
+    let Some(c) = user.candidates.get((base & !USER_TOKEN) as usize) else {
+        return;
+    };
+    let last = c.first_token + c.n_tokens;
+    let mut at = start;
+    for k in c.first_token..last {
+        // A segment's length comes from the file; the last one ends the node.
+        let len = user.tokens.get(k as usize).map_or(0, |t| t.chars as usize);
+        let to = if k + 1 == last {
+            end
+        } else {
+            (at + len).min(end)
+        };
+        push(at, to, USER_TOKEN | k);
+        at = to;
+    }
+}
+
 /// Builds the lookup table from `(surface, candidates)` in file order
 /// (each surface once), tokens already in `tokens`.
 pub(crate) fn build(
