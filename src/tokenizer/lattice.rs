@@ -13,6 +13,11 @@ use std::borrow::Cow;
 /// sentence end or whitespace where possible; this bounds memory (MeCab
 /// itself limits a lookup to 65,535 bytes).
 pub const MAX_PIECE_CHARS: usize = 16_384;
+/// Whether the lattice consults an attached user dictionary. Native only
+/// for now: the wasm bundle (size budgeted) has no way to attach one yet, so
+/// it compiles without the lookup; turn it on when wasm gets
+/// `loadUserDictionary`.
+const USER_DICTIONARIES: bool = cfg!(feature = "cli");
 /// MeCab's default `max_grouping_size`.
 const MAX_GROUPING: usize = 24;
 
@@ -217,7 +222,8 @@ impl Tokenizer {
             );
             lattice.best_path();
             for n in &lattice.path {
-                if let Some(u) = self.dict.attached_user().filter(|_| is_user(n.base)) {
+                let user = self.dict.attached_user().filter(|_| USER_DICTIONARIES);
+                if let Some(u) = user.filter(|_| is_user(n.base)) {
                     let (start, end) = (n.start as usize, n.end as usize);
                     (u.expand)(&u.user, start, end, n.base, &mut |start, end, base| {
                         out.push(RawToken {
@@ -605,7 +611,8 @@ impl Lattice {
         let mut matches = std::mem::take(&mut self.user_matches);
         matches.clear();
         let mut forced = false;
-        if let Some(u) = dict.attached_user() {
+        let user = dict.attached_user().filter(|_| USER_DICTIONARIES);
+        if let Some(u) = user {
             (u.lookup)(&u.user, &text[begin..len], &mut matches);
             // Kuromoji's semantics: where a user entry starts, the system
             // lexicon is not consulted.
@@ -626,7 +633,7 @@ impl Lattice {
             });
         }
         // After the system lexicon's, as `mecab -u` adds them.
-        if let Some(u) = dict.attached_user() {
+        if let Some(u) = user {
             for m in &matches {
                 let c = u.user.candidates[m.candidate as usize];
                 let end = begin + m.len as usize;
