@@ -579,7 +579,7 @@ impl Lattice {
             return;
         }
         // User entries are exempt, as in Lucene's search mode.
-        let penalty = if SEARCH && !is_user(base) {
+        let penalty = if SEARCH && !(USER_DICTIONARIES && is_user(base)) {
             self.penalty.of(start, end)
         } else {
             0
@@ -608,11 +608,12 @@ impl Lattice {
         observer: &mut O,
     ) {
         let mut found = false;
-        let mut matches = std::mem::take(&mut self.user_matches);
-        matches.clear();
+        let mut matches = Vec::new();
         let mut forced = false;
         let user = dict.attached_user().filter(|_| USER_DICTIONARIES);
         if let Some(u) = user {
+            matches = std::mem::take(&mut self.user_matches);
+            matches.clear();
             (u.lookup)(&u.user, &text[begin..len], &mut matches);
             // Kuromoji's semantics: where a user entry starts, the system
             // lexicon is not consulted.
@@ -641,8 +642,8 @@ impl Lattice {
                 self.add::<O, SEARCH>(dict, begin, end, (c.left, c.right), c.cost, base, observer);
                 found = true;
             }
+            self.user_matches = matches;
         }
-        self.user_matches = matches;
         let (mask0, cat) = self.info[begin];
         let category = &dict.chars.categories[cat as usize];
         if found && !category.invoke {
