@@ -15,8 +15,8 @@ use std::borrow::Cow;
 pub const MAX_PIECE_CHARS: usize = 16_384;
 /// Whether the lattice consults an attached user dictionary. Native only
 /// for now: the wasm bundle (size budgeted) has no way to attach one yet, so
-/// it compiles without the lookup; turn it on when wasm gets
-/// `loadUserDictionary`.
+/// it compiles without the lookup (as `Dictionary` without the field); turn
+/// both on when wasm gets `loadUserDictionary`.
 const USER_DICTIONARIES: bool = cfg!(feature = "cli");
 /// MeCab's default `max_grouping_size`.
 const MAX_GROUPING: usize = 24;

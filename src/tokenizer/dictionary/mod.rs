@@ -77,6 +77,9 @@ pub struct Dictionary {
     /// The file header's checksum: a readings file names its dictionary by it.
     checksum: u64,
     readings: Option<AttachedReadings>,
+    /// Native only for now: without it the wasm bundle has no drop or
+    /// clone code for a user dictionary it cannot attach.
+    #[cfg(feature = "cli")]
     user: Option<AttachedUser>,
 }
 
@@ -210,6 +213,7 @@ impl Dictionary {
             lexicon,
             checksum: header_checksum(file),
             readings: None,
+            #[cfg(feature = "cli")]
             user: None,
         })
     }
@@ -228,6 +232,7 @@ impl Dictionary {
     /// Attaches a user dictionary (parsed for this dictionary, see
     /// [`crate::tokenizer::user_dict::parse`]): its entries join the lattice.
     /// Replaces any attached before.
+    #[cfg(feature = "cli")]
     pub fn attach_user_dictionary(&mut self, user: UserDictionary) {
         self.user = Some(AttachedUser {
             user,
@@ -238,13 +243,17 @@ impl Dictionary {
 
     /// The attached user dictionary, if any.
     pub fn user_dictionary(&self) -> Option<&UserDictionary> {
-        self.user.as_ref().map(|u| &u.user)
+        self.attached_user().map(|u| &u.user)
     }
 
-    /// The attached user dictionary with its lookup, for the lattice.
+    /// The attached user dictionary with its lookup, for the lattice
+    /// (always `None` without the `cli` feature, for now).
     #[inline]
     pub(crate) fn attached_user(&self) -> Option<&AttachedUser> {
-        self.user.as_ref()
+        #[cfg(feature = "cli")]
+        return self.user.as_ref();
+        #[cfg(not(feature = "cli"))]
+        None
     }
 
     /// Whether readings are attached.

@@ -126,6 +126,7 @@ impl UserDictionary {
         self.format == UserDictFormat::Kuromoji
     }
 
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
     fn surface(&self, s: (u32, u32, u32, u32)) -> &[char] {
         &self.surface_chars[s.0 as usize..(s.0 + s.1) as usize]
     }
@@ -140,6 +141,7 @@ impl UserDictionary {
 /// surface's entries in file order (the order MeCab adds lexicon nodes in).
 /// Surfaces are sorted, so the ones sharing the first k characters of
 /// `text` form a range that narrows as k grows.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMatch>) {
     let (mut lo, mut hi) = (0usize, user.surfaces.len());
     for (k, &c) in text.iter().enumerate() {
@@ -169,6 +171,7 @@ pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMat
 /// The tokens of the user node of `base` (`USER_TOKEN` | candidate)
 /// covering `start..end`: one per segment of its entry (one in the MeCab
 /// format), each passed to `push` as (start, end, [`crate::RawToken::base`]).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn expand(
     user: &UserDictionary,
     start: usize,
@@ -196,6 +199,7 @@ pub(crate) fn expand(
 
 /// Builds the lookup table from `(surface, candidates)` in file order
 /// (each surface once), tokens already in `tokens`.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn build(
     format: UserDictFormat,
     checksum: [u8; 32],
