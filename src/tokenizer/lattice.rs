@@ -563,7 +563,9 @@ impl Lattice {
             let mut least = i64::MAX;
             for (place, l) in self.left.iter().enumerate() {
                 // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
-                // cost < 2^16 each, plus search penalties < 6000 per character.
+                // cost < 2^16 each, plus search penalties < 6000 per character;
+                // downwards, a Kuromoji-format user node (≥ 1 character) costs
+                // −100,000 and IPADIC's connections ≥ −16,124: above −1.91e9.
                 let c = l.cost + connector.cost_code(column[l.row as usize]);
                 least = least.min(i64::from(c) << 32 | place as i64);
             }
