@@ -36,8 +36,9 @@ if [ "$suite" = udf ]; then
   [ -f "$model" ] || { echo "bench_compare: $model not found: run make bench-udf once (it trains it)" >&2; exit 1; }
   for side in base head; do
     dir=$root; [ "$side" = base ] && dir=$base
-    "$dir/target/release/jatopic" package --out "$out/$side-package" --gcs-prefix gs://jatopic-bench/exact \
-      --dataset jatopic-bench.jatopic --model "$model" >/dev/null
+    # From the side's own tree: `package` takes the bundle from build/ there.
+    (cd "$dir" && target/release/jatopic package --out "$out/$side-package" --gcs-prefix gs://jatopic-bench/exact \
+      --dataset jatopic-bench.jatopic --model "$model" >/dev/null)
   done
 fi
 r=1

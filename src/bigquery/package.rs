@@ -145,6 +145,14 @@ pub fn write_package(
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
         exact.terms.tokenizer.lexicon.check_webassembly()?;
+        if let Some(sum) = exact.terms.tokenizer.user_dictionary_hex() {
+            // The functions would tokenize without the user's words, so the
+            // model's terms would not mean what they meant in training.
+            return Err(Error::input(format!(
+                "the model was trained with a user dictionary (SHA-256 {sum}), which packages cannot carry yet: \
+                 ja_terms and ja_topics would tokenize without it. Train the model without --user-dict to package it"
+            )));
+        }
         let (model_bytes, note) = if opts.count_bits.is_none() && opts.min_count <= 1 {
             (
                 bytes.to_vec(),

@@ -74,7 +74,9 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> Result<()> {
     if let Some(path) = &args.model {
         let mut model = load_model(path)?;
-        args.tokenizer.check_model(path, &model.terms)?;
+        let user = args.tokenizer.user_dictionary()?;
+        args.tokenizer
+            .check_model(path, &model.terms, user.as_ref())?;
         if let Some(phi) = &args.phi {
             model = load_phi(model, phi, args.alpha.as_deref())?;
         }
@@ -85,7 +87,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 "eval --model needs --input FILE (held-out documents)".into(),
             ));
         }
-        return run_model_eval(&model, &files, &args.reader, args.top_n);
+        let tok = TokenizerArgs::lazy_tokenizer(user.as_ref(), model.terms.tokenizer.lexicon)?;
+        return run_model_eval(&model, &tok, &files, &args.reader, args.top_n);
     }
     if !args.inputs.is_empty() {
         return Err(Error::input(format!(
@@ -93,9 +96,12 @@ pub fn run(args: EvalArgs) -> Result<()> {
             args.inputs[0]
         )));
     }
-    let tok = args
+    let mut tok = args
         .dict
         .load_with_readings(args.tokenizer.lexicon.given())?;
+    if let Some(user) = args.tokenizer.user_dictionary()? {
+        user.attach(&mut tok)?;
+    }
     let with_readings = tok.dictionary().has_readings();
     let opts = Options {
         mode: args.tokenizer.mode(),
@@ -177,16 +183,12 @@ impl<const D: usize> serde::Serialize for Rounded<D> {
 
 fn run_model_eval(
     model: &jatopic::topic::model::Model,
+    tok: &LazyTokenizer,
     inputs: &[String],
     input: &InputArgs,
     top_n: usize,
 ) -> Result<()> {
-    let (docs, terms, _) = document_terms(
-        &LazyTokenizer::default(),
-        &model.terms,
-        inputs,
-        &input.options(),
-    )?;
+    let (docs, terms, _) = document_terms(tok, &model.terms, inputs, &input.options())?;
     let ids: Vec<Vec<u32>> = terms
         .iter()
         .map(|d| d.iter().filter_map(|t| model.term_id(t)).collect())

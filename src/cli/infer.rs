@@ -3,7 +3,7 @@
 use super::input_args::InputArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
-use jatopic::topic::corpus::{document_terms, LazyTokenizer};
+use jatopic::topic::corpus::document_terms;
 use jatopic::topic::files::load_model;
 use jatopic::Result;
 use rayon::prelude::*;
@@ -61,9 +61,11 @@ struct DocumentTopics<'a> {
 
 pub fn run(args: InferArgs) -> Result<()> {
     let model = load_model(&args.model)?;
-    args.tokenizer.check_model(&args.model, &model.terms)?;
+    let user = args.tokenizer.user_dictionary()?;
+    args.tokenizer
+        .check_model(&args.model, &model.terms, user.as_ref())?;
     let (docs, terms, _) = document_terms(
-        &LazyTokenizer::default(),
+        &TokenizerArgs::lazy_tokenizer(user.as_ref(), model.terms.tokenizer.lexicon)?,
         &model.terms,
         &args.inputs,
         &args.reader.options(),

@@ -3,7 +3,7 @@
 use super::input_args::InputArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
-use jatopic::topic::corpus::{document_terms, LazyTokenizer};
+use jatopic::topic::corpus::document_terms;
 use jatopic::topic::files::load_model;
 use jatopic::topic::terms::TermConfig;
 use jatopic::Result;
@@ -43,15 +43,17 @@ struct DocumentTerms<'a> {
 
 pub fn run(args: TermsArgs) -> Result<()> {
     let model = args.model.as_deref().map(load_model).transpose()?;
+    let user = args.tokenizer.user_dictionary()?;
     let config = match (&model, &args.model) {
         (Some(m), Some(path)) => {
-            args.tokenizer.check_model(path, &m.terms)?;
+            args.tokenizer.check_model(path, &m.terms, user.as_ref())?;
             m.terms.clone()
         }
         _ => {
             let mut config = TermConfig::default();
             config.tokenizer.mode = args.tokenizer.mode();
             config.tokenizer.lexicon = args.tokenizer.lexicon();
+            config.tokenizer.user_dictionary = user.as_ref().map(|u| u.checksum);
             config
         }
     };
@@ -61,7 +63,7 @@ pub fn run(args: TermsArgs) -> Result<()> {
         None
     };
     let (docs, terms, _) = document_terms(
-        &LazyTokenizer::default(),
+        &TokenizerArgs::lazy_tokenizer(user.as_ref(), config.tokenizer.lexicon)?,
         &config,
         &args.inputs,
         &args.reader.options(),

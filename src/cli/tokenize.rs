@@ -27,6 +27,7 @@ Examples:
   jatopic tokenize --output json < titles.txt > tokens.ndjson
   echo '関西国際空港限定トートバッグ' | jatopic tokenize --mode search
   jatopic tokenize --lexicon full --output mecab < news.txt   (MeCab's output)
+  echo 'がま口ポーチ' | jatopic tokenize --user-dict shop-words.csv --output mecab
 
 Output line (or EOS block) N is always input line N; a line that is not
 valid UTF-8 gets an empty result and a warning on stderr.")]
@@ -50,12 +51,15 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
         mode: args.tokenizer.mode(),
     };
     // Readings only where they are printed: loading them costs start-up time.
-    let tok = match args.output {
+    let mut tok = match args.output {
         TokenizeOutput::Wakati => args.dict.load(args.tokenizer.lexicon.given())?,
         TokenizeOutput::Mecab | TokenizeOutput::Json => args
             .dict
             .load_with_readings(args.tokenizer.lexicon.given())?,
     };
+    if let Some(user) = args.tokenizer.user_dictionary()? {
+        user.attach(&mut tok)?;
+    }
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut skipped) = (0u64, 0u64);

@@ -1,12 +1,17 @@
 //! The tokenizer options shared by every command that tokenizes (`tokenize`,
 //! `terms`, `train`, `infer`, `eval`, and `dict-info`'s `--lexicon`), and the
 //! rule that a command using a model tokenizes as the model was trained: it
-//! takes the model's settings, and refuses an option that contradicts them.
+//! takes the model's settings, and refuses an option that contradicts them (a
+//! user dictionary must be the very file the model was trained with).
 
 use clap::{Args, ValueEnum};
+use jatopic::error::InFile;
 use jatopic::tokenizer::config::LexiconTier;
+use jatopic::tokenizer::user_dict::parse::MAX_USER_DICT_BYTES;
+use jatopic::topic::corpus::LazyTokenizer;
 use jatopic::topic::terms::TermConfig;
-use jatopic::{Error, Mode, Result};
+use jatopic::{Error, Mode, Result, Tokenizer};
+use std::path::PathBuf;
 
 /// `--mode`'s values (clap lists them in the help).
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +83,38 @@ pub struct TokenizerArgs {
     pub mode: Option<ModeArg>,
     #[command(flatten)]
     pub lexicon: LexiconArgs,
+    /// A user dictionary: MeCab's IPADIC CSV (13 columns, as `mecab -u`) or
+    /// Kuromoji's `surface,segmentation,readings,part_of_speech` lines
+    /// [with --model: the file the model was trained with]
+    #[arg(long, value_name = "FILE")]
+    pub user_dict: Option<PathBuf>,
+}
+
+/// A user dictionary file as read: its name, bytes and SHA-256.
+pub struct UserDictFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub checksum: [u8; 32],
+}
+
+impl UserDictFile {
+    /// Parses the file for `tok`'s dictionary and attaches it.
+    pub fn attach(&self, tok: &mut Tokenizer) -> Result<()> {
+        tok.attach_user_dictionary(&self.bytes, &self.name)
+    }
+
+    /// The tokenizer for the term pipeline, with this dictionary, checked
+    /// now (a bad line fails before any document is read).
+    pub fn lazy_tokenizer(&self, tier: LexiconTier) -> Result<LazyTokenizer> {
+        let tok = LazyTokenizer::with_user_dictionary(self.name.clone(), self.bytes.clone());
+        tok.get(tier)?;
+        Ok(tok)
+    }
+}
+
+/// Hex of a checksum.
+fn hex(sum: &[u8; 32]) -> String {
+    sum.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl TokenizerArgs {
@@ -91,10 +128,49 @@ impl TokenizerArgs {
         self.lexicon.tier()
     }
 
+    /// The `--user-dict` file, read (not parsed), if one was given.
+    pub fn user_dictionary(&self) -> Result<Option<UserDictFile>> {
+        use sha2::{Digest, Sha256};
+        let Some(path) = &self.user_dict else {
+            return Ok(None);
+        };
+        let name = path.display().to_string();
+        // The size first: a wrong (huge) file fails before it is read.
+        let size = std::fs::metadata(path).in_file(&name)?.len();
+        if size > MAX_USER_DICT_BYTES as u64 {
+            return Err(Error::input(format!(
+                "{name}: {size} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary"
+            )));
+        }
+        let bytes = std::fs::read(path).in_file(&name)?;
+        let checksum = Sha256::digest(&bytes).into();
+        Ok(Some(UserDictFile {
+            name,
+            bytes,
+            checksum,
+        }))
+    }
+
+    /// The tokenizer for the term pipeline: the shipped dictionary of
+    /// `tier`, with the user dictionary `user` when there is one.
+    pub fn lazy_tokenizer(user: Option<&UserDictFile>, tier: LexiconTier) -> Result<LazyTokenizer> {
+        match user {
+            Some(u) => u.lazy_tokenizer(tier),
+            None => Ok(LazyTokenizer::default()),
+        }
+    }
+
     /// Checks these options against the term pipeline of the model at
     /// `model_path`: an option given must equal the model's setting (a
-    /// model's terms only mean what they meant in training).
-    pub fn check_model(&self, model_path: &str, terms: &TermConfig) -> Result<()> {
+    /// model's terms only mean what they meant in training), and the user
+    /// dictionary `user` must be the model's, byte for byte (refused with
+    /// exit status 1, saying which is missing or different).
+    pub fn check_model(
+        &self,
+        model_path: &str,
+        terms: &TermConfig,
+        user: Option<&UserDictFile>,
+    ) -> Result<()> {
         let trained = terms.tokenizer.mode;
         if let Some(given) = self.mode.map(Mode::from).filter(|&m| m != trained) {
             return Err(Error::input(format!(
@@ -109,6 +185,28 @@ impl TokenizerArgs {
                  a model's terms must come from the tokenizer it was trained with (omit --lexicon to use the model's)"
             )));
         }
-        Ok(())
+        let why = match (&terms.tokenizer.user_dictionary, user) {
+            (None, None) => return Ok(()),
+            (Some(trained), Some(given)) if *trained == given.checksum => return Ok(()),
+            (Some(trained), None) => format!(
+                "{model_path} was trained with a user dictionary (SHA-256 {}), this command was given none: \
+                 pass the same file with --user-dict",
+                hex(trained)
+            ),
+            (None, Some(given)) => format!(
+                "{model_path} was trained without a user dictionary, this command was given --user-dict {}: \
+                 omit it, or train a model with it",
+                given.name
+            ),
+            (Some(trained), Some(given)) => format!(
+                "{} (SHA-256 {}) is not the user dictionary {model_path} was trained with (SHA-256 {}): \
+                 a model's terms must come from the tokenizer it was trained with",
+                given.name,
+                hex(&given.checksum),
+                hex(trained)
+            ),
+        };
+        // Exit status 1: the files do not belong together (as a damaged one).
+        Err(Error::format(why))
     }
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use jatopic::error::InFile;
 use jatopic::io::input::for_each_document;
 use jatopic::io::output::PendingOutput;
-use jatopic::topic::corpus::{InternedCorpus, LazyTokenizer, VocabFilter};
+use jatopic::topic::corpus::{InternedCorpus, VocabFilter};
 use jatopic::topic::model::{Model, TrainingInfo};
 use jatopic::topic::terms::TermConfig;
 use jatopic::topic::train::{train, TrainOptions};
@@ -107,6 +107,8 @@ pub fn run(args: TrainArgs) -> Result<()> {
     };
     terms.tokenizer.mode = args.tokenizer.mode();
     terms.tokenizer.lexicon = args.tokenizer.lexicon();
+    let user = args.tokenizer.user_dictionary()?;
+    terms.tokenizer.user_dictionary = user.as_ref().map(|u| u.checksum);
     if let Some(f) = &args.stopwords {
         terms.stopwords = std::fs::read_to_string(f)
             .in_file(f)?
@@ -130,7 +132,7 @@ pub fn run(args: TrainArgs) -> Result<()> {
             )),
             e => e,
         })?;
-    let tok = LazyTokenizer::default();
+    let tok = TokenizerArgs::lazy_tokenizer(user.as_ref(), terms.tokenizer.lexicon)?;
     let mut corpus = InternedCorpus::default();
     // Raw text is tokenized in batches on all of rayon's global threads (a
     // pool of --threads here measured slower: the reader on a pool thread

@@ -7,12 +7,18 @@ use crate::tokenizer::dictionary::connector::ConnectionCosts;
 use crate::tokenizer::dictionary::Dictionary;
 use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
+use crate::tokenizer::user_dict::{is_user, UserMatch, USER_TOKEN};
 use std::borrow::Cow;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
 /// sentence end or whitespace where possible; this bounds memory (MeCab
 /// itself limits a lookup to 65,535 bytes).
 pub const MAX_PIECE_CHARS: usize = 16_384;
+/// Whether the lattice consults an attached user dictionary. Native only
+/// for now: the wasm bundle (size budgeted) has no way to attach one yet, so
+/// it compiles without the lookup (as `Dictionary` without the field); turn
+/// both on when wasm gets `loadUserDictionary`.
+const USER_DICTIONARIES: bool = cfg!(feature = "cli");
 /// MeCab's default `max_grouping_size`.
 const MAX_GROUPING: usize = 24;
 
@@ -66,8 +72,11 @@ pub struct Options {
 struct Node {
     start: u32,
     end: u32,
+    /// Context id; the right one (what a following node connects to) for a
+    /// user entry whose ids differ.
     id: u16,
-    /// Index into `Dictionary::bases`, `u32::MAX` when the base form is the surface, or `UNKNOWN`.
+    /// Index into `Dictionary::bases`, `u32::MAX` when the base form is the
+    /// surface, `UNKNOWN`, or `USER_TOKEN` | a user dictionary candidate.
     base: u32,
     cost: i32,
     prev: u32,
@@ -118,8 +127,21 @@ impl Tokenizer {
         self.analyze(&chars, opts)
             .into_iter()
             .map(|t| {
-                let f = &self.dict.features[t.id as usize];
                 let surface = &text[byte_at[t.start]..byte_at[t.end]];
+                if let Some(u) = self.user_token(t.base) {
+                    return Token {
+                        surface,
+                        start: t.start,
+                        end: t.end,
+                        pos: [u.field(0), u.field(1), u.field(2), u.field(3)],
+                        conjugation: [u.field(4), u.field(5)],
+                        base_form: u.field(6),
+                        known: true,
+                        reading: Some(Cow::Borrowed(u.field(7))),
+                        pronunciation: Some(Cow::Borrowed(u.field(8))),
+                    };
+                }
+                let f = &self.dict.features[t.id as usize];
                 let (reading, pronunciation) = self.reading(&chars[t.start..t.end], t, opts);
                 Token {
                     surface,
@@ -134,6 +156,14 @@ impl Tokenizer {
                 }
             })
             .collect()
+    }
+
+    /// The user dictionary's token of a [`RawToken::base`], if it is one.
+    pub fn user_token(&self, base: u32) -> Option<&crate::tokenizer::user_dict::UserToken> {
+        if !is_user(base) {
+            return None;
+        }
+        self.dict.user_dictionary()?.token(base)
     }
 
     /// The reading and pronunciation of token `t` whose input text is
@@ -199,6 +229,19 @@ impl Tokenizer {
             );
             lattice.best_path();
             for n in &lattice.path {
+                let user = self.dict.attached_user().filter(|_| USER_DICTIONARIES);
+                if let Some(u) = user.filter(|_| is_user(n.base)) {
+                    let (start, end) = (n.start as usize, n.end as usize);
+                    (u.expand)(&u.user, start, end, n.base, &mut |start, end, base| {
+                        out.push(RawToken {
+                            start: orig(piece_start + start),
+                            end: orig(piece_start + end),
+                            id: n.id,
+                            base,
+                        })
+                    });
+                    continue;
+                }
                 out.push(RawToken {
                     start: orig(piece_start + n.start as usize),
                     end: orig(piece_start + n.end as usize),
@@ -252,6 +295,15 @@ pub struct RawToken {
 
 #[cfg(feature = "cli")]
 impl Tokenizer {
+    /// Parses the user dictionary `bytes` (the file `file`, named in errors)
+    /// for this tokenizer's dictionary and attaches it
+    /// ([`crate::tokenizer::user_dict::parse`] says which formats).
+    pub fn attach_user_dictionary(&mut self, bytes: &[u8], file: &str) -> crate::Result<()> {
+        let user = crate::tokenizer::user_dict::parse::parse(bytes, file, &self.dict)?;
+        self.dict.attach_user_dictionary(user);
+        Ok(())
+    }
+
     /// For each (previous id, next id), how many times Viterbi evaluates that
     /// connection while analysing `lines` (row-major, ids × ids), over every
     /// node (not only the cheapest per class): the dictionary builder
@@ -359,6 +411,8 @@ struct Lattice {
     path: Vec<Node>,
     /// Search mode's penalties for the current piece (kept between pieces).
     penalty: SpanPenalty,
+    /// User dictionary entries starting at the current position.
+    user_matches: Vec<UserMatch>,
 }
 
 /// A node ending at the current position, as a candidate predecessor.
@@ -498,13 +552,13 @@ impl Lattice {
         dict: &Dictionary,
         start: usize,
         end: usize,
-        id: u16,
-        wcost: i16,
+        (left, id): (u16, u16),
+        wcost: i32,
         base: u32,
         observer: &mut O,
     ) {
         let connector = &dict.connector;
-        let col = connector.left_class[id as usize] as usize;
+        let col = connector.left_class[left as usize] as usize;
         let cached = self.best_by_class[col];
         let best = if cached.0 == self.stamp && !O::EVERY_PREDECESSOR {
             (cached.1, cached.2)
@@ -534,7 +588,8 @@ impl Lattice {
         if best.1 == NONE {
             return;
         }
-        let penalty = if SEARCH {
+        // User entries are exempt, as in Lucene's search mode.
+        let penalty = if SEARCH && !(USER_DICTIONARIES && is_user(base)) {
             self.penalty.of(start, end)
         } else {
             0
@@ -545,7 +600,7 @@ impl Lattice {
             end: end as u32,
             id,
             base,
-            cost: best.0 + i32::from(wcost) + penalty,
+            cost: best.0 + wcost + penalty,
             prev: best.1,
             next_same_end: self.end_head[end],
         });
@@ -563,10 +618,42 @@ impl Lattice {
         observer: &mut O,
     ) {
         let mut found = false;
-        dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
-            self.add::<O, SEARCH>(dict, begin, begin + l, id, cost, base, observer);
-            found = true;
-        });
+        let mut matches = Vec::new();
+        let mut forced = false;
+        let user = dict.attached_user().filter(|_| USER_DICTIONARIES);
+        if let Some(u) = user {
+            matches = std::mem::take(&mut self.user_matches);
+            matches.clear();
+            (u.lookup)(&u.user, &text[begin..len], &mut matches);
+            // Kuromoji's semantics: where a user entry starts, the system
+            // lexicon is not consulted.
+            forced = u.user.forced() && !matches.is_empty();
+        }
+        if !forced {
+            dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
+                self.add::<O, SEARCH>(
+                    dict,
+                    begin,
+                    begin + l,
+                    (id, id),
+                    cost.into(),
+                    base,
+                    observer,
+                );
+                found = true;
+            });
+        }
+        // After the system lexicon's, as `mecab -u` adds them.
+        if let Some(u) = user {
+            for m in &matches {
+                let c = u.user.candidates[m.candidate as usize];
+                let end = begin + m.len as usize;
+                let base = USER_TOKEN | m.candidate;
+                self.add::<O, SEARCH>(dict, begin, end, (c.left, c.right), c.cost, base, observer);
+                found = true;
+            }
+            self.user_matches = matches;
+        }
         let (mask0, cat) = self.info[begin];
         let category = &dict.chars.categories[cat as usize];
         if found && !category.invoke {
@@ -575,7 +662,15 @@ impl Lattice {
         let mut added = false;
         let unknown = |this: &mut Self, end: usize, added: &mut bool, observer: &mut O| {
             for u in &dict.unknown[cat as usize] {
-                this.add::<O, SEARCH>(dict, begin, end, u.id, u.cost, UNKNOWN, observer);
+                this.add::<O, SEARCH>(
+                    dict,
+                    begin,
+                    end,
+                    (u.id, u.id),
+                    u.cost.into(),
+                    UNKNOWN,
+                    observer,
+                );
             }
             *added = true;
         };
@@ -636,7 +731,9 @@ fn least_predecessor(left: &[Predecessor], cost_of_row: impl Fn(usize) -> i32) -
     let mut least = i64::MAX;
     for (place, l) in left.iter().enumerate() {
         // No overflow: a piece has at most MAX_PIECE_CHARS tokens of
-        // cost < 2^16 each, plus search penalties < 6000 per character.
+        // cost < 2^16 each, plus search penalties < 6000 per character;
+        // downwards, a Kuromoji-format user node (≥ 1 character) costs
+        // −100,000 and IPADIC's connections ≥ −16,124: above −1.91e9.
         let c = l.cost + cost_of_row(l.row as usize);
         least = least.min(i64::from(c) << 32 | place as i64);
     }

@@ -2,7 +2,7 @@
 //!
 //! Owns the compressed dictionary format ([`dictionary`]), the Viterbi
 //! lattice that reproduces MeCab's best path ([`lattice`]), search mode's
-//! penalty on long compounds ([`mode`]), the settings a model records
+//! penalty on long compounds ([`mode`]), user dictionaries ([`user_dict`]), the settings a model records
 //! ([`config`]), width
 //! normalisation with offsets mapped back ([`normalize`]), the token JSON
 //! shared by the CLI and wasm ([`json`]) and, natively, the builder that
@@ -16,6 +16,7 @@ pub mod json;
 pub mod lattice;
 pub mod mode;
 pub mod normalize;
+pub mod user_dict;
 
 #[cfg(feature = "cli")]
 pub mod builder;

@@ -15,13 +15,32 @@ use std::collections::HashMap;
 /// input (`--terms-field`) never pays for decompressing a dictionary, and
 /// the tier is always the one of the term pipeline at hand.
 #[derive(Default)]
-pub struct LazyTokenizer([std::sync::OnceLock<Result<Tokenizer>>; LexiconTier::ALL.len()]);
+pub struct LazyTokenizer {
+    tokenizers: [std::sync::OnceLock<Result<Tokenizer>>; LexiconTier::ALL.len()],
+    /// A user dictionary to attach: its file name and bytes.
+    user_dictionary: Option<(String, Vec<u8>)>,
+}
 
 impl LazyTokenizer {
+    /// The shipped dictionaries with the user dictionary `bytes` (the file
+    /// `file`) attached once loaded.
+    pub fn with_user_dictionary(file: String, bytes: Vec<u8>) -> LazyTokenizer {
+        LazyTokenizer {
+            tokenizers: Default::default(),
+            user_dictionary: Some((file, bytes)),
+        }
+    }
+
     /// The tokenizer of `tier`, loading it if needed.
     pub fn get(&self, tier: LexiconTier) -> Result<&Tokenizer> {
-        self.0[usize::from(tier.code())]
-            .get_or_init(|| crate::tokenizer::shipped::tokenizer(tier, false))
+        self.tokenizers[usize::from(tier.code())]
+            .get_or_init(|| {
+                let mut tok = crate::tokenizer::shipped::tokenizer(tier, false)?;
+                if let Some((file, bytes)) = &self.user_dictionary {
+                    tok.attach_user_dictionary(bytes, file)?;
+                }
+                Ok(tok)
+            })
             .as_ref()
             .map_err(Clone::clone)
     }

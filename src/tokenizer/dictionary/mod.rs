@@ -36,6 +36,7 @@ use crate::artifact::frame::Format;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::tokenizer::user_dict::{UserDictionary, UserMatch};
 use character::CharClasses;
 pub use character::{CharCategory, CharRange};
 use connector::Connector;
@@ -82,7 +83,34 @@ pub struct Dictionary {
     /// The file header's checksum: a readings file names its dictionary by it.
     checksum: u64,
     readings: Option<AttachedReadings>,
+    /// Native only for now: without it the wasm bundle has no drop or
+    /// clone code for a user dictionary it cannot attach.
+    #[cfg(feature = "cli")]
+    user: Option<AttachedUser>,
 }
+
+/// A user dictionary and the function that looks it up: reached through
+/// this pointer, set only by [`Dictionary::attach_user_dictionary`], so that
+/// a build that never attaches one (the wasm bundle) carries no lookup code.
+#[derive(Debug, Clone)]
+pub(crate) struct AttachedUser {
+    pub(crate) user: UserDictionary,
+    pub(crate) lookup: fn(&UserDictionary, &[char], &mut Vec<UserMatch>),
+    /// The tokens of the node of `base` covering `start..end`.
+    pub(crate) expand: UserExpand,
+}
+
+/// [`crate::tokenizer::user_dict::expand`]'s type.
+pub(crate) type UserExpand =
+    fn(&UserDictionary, usize, usize, u32, &mut dyn FnMut(usize, usize, u32));
+
+impl PartialEq for AttachedUser {
+    fn eq(&self, other: &Self) -> bool {
+        self.user == other.user
+    }
+}
+
+impl Eq for AttachedUser {}
 
 /// What [`Dictionary::reading`] returns.
 type ReadingPair<'d> = Option<(Cow<'d, str>, Cow<'d, str>)>;
@@ -191,6 +219,8 @@ impl Dictionary {
             lexicon,
             checksum: header_checksum(file),
             readings: None,
+            #[cfg(feature = "cli")]
+            user: None,
         })
     }
 
@@ -203,6 +233,33 @@ impl Dictionary {
             lookup: lookup_reading,
         });
         Ok(())
+    }
+
+    /// Attaches a user dictionary (parsed for this dictionary, see
+    /// [`crate::tokenizer::user_dict::parse`]): its entries join the lattice.
+    /// Replaces any attached before.
+    #[cfg(feature = "cli")]
+    pub fn attach_user_dictionary(&mut self, user: UserDictionary) {
+        self.user = Some(AttachedUser {
+            user,
+            lookup: crate::tokenizer::user_dict::lookup,
+            expand: crate::tokenizer::user_dict::expand,
+        });
+    }
+
+    /// The attached user dictionary, if any.
+    pub fn user_dictionary(&self) -> Option<&UserDictionary> {
+        self.attached_user().map(|u| &u.user)
+    }
+
+    /// The attached user dictionary with its lookup, for the lattice
+    /// (always `None` without the `cli` feature, for now).
+    #[inline]
+    pub(crate) fn attached_user(&self) -> Option<&AttachedUser> {
+        #[cfg(feature = "cli")]
+        return self.user.as_ref();
+        #[cfg(not(feature = "cli"))]
+        None
     }
 
     /// Whether readings are attached.

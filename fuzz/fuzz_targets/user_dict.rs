@@ -1,0 +1,40 @@
+//! The user-dictionary parser on arbitrary bytes, for the small dictionary of
+//! the `dict_load` seeds (few context ids: ids outside the matrix are common).
+//! First byte: bit 0 chooses search mode. A dictionary that parses must then
+//! serve tokens without panicking, whatever its entries' segmentations.
+#![no_main]
+
+use jatopic::tokenizer::user_dict::parse::parse;
+use jatopic::{Dictionary, Mode, Options, Tokenizer};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+/// The seed dictionary file (after its mode byte: the file as is).
+const DICTIONARY: &[u8] = include_bytes!("../corpus/dict_load/file_tiny");
+
+fn dictionary() -> &'static Dictionary {
+    static DICT: OnceLock<Dictionary> = OnceLock::new();
+    DICT.get_or_init(|| {
+        Dictionary::from_bytes(&DICTIONARY[1..]).expect("the seed dictionary loads")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(user) = parse(rest, "fuzz.csv", dictionary()) else {
+        return;
+    };
+    // The entries' own surfaces, and text around them, through the lattice.
+    let text: String = String::from_utf8_lossy(rest).replace([',', '\n'], "");
+    let mut dict = dictionary().clone();
+    dict.attach_user_dictionary(user);
+    let tok = Tokenizer::new(dict);
+    let mode = if flags & 1 == 0 { Mode::Normal } else { Mode::Search };
+    for t in [text.as_str(), "東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123"] {
+        for normalize in [false, true] {
+            let _ = tok.tokenize_with(t, Options { normalize, mode });
+        }
+    }
+});

@@ -1,0 +1,272 @@
+//! User dictionaries: the user's own words (brands, creators, craft terms)
+//! added to the lattice. Owns [`UserDictionary`], what the lattice consults
+//! once a dictionary is attached ([`crate::Dictionary::attach_user_dictionary`]),
+//! and, natively, its parser ([`parse`]) for the two formats:
+//!
+//! - **MeCab** (IPADIC's 13 columns): each line is one more lexicon entry,
+//!   competing with the system lexicon on cost, as `mecab -u` does;
+//! - **Kuromoji / Lucene** (`surface,segmentation,readings,part_of_speech`):
+//!   an entry that matches wins: where one starts, the system lexicon is not
+//!   consulted, and the entry costs [`KUROMOJI_WORD_COST`], so the path
+//!   through it is taken; it yields its segmentation, readings and POS.
+//!
+//! The lattice reaches the lookup through a function pointer set only when a
+//! dictionary is attached, so that the wasm bundle, which attaches none,
+//! carries none of this code (its size is budgeted).
+
+#[cfg(feature = "cli")]
+pub mod parse;
+
+/// [`crate::RawToken::base`] of a user token has this bit set; the other
+/// bits index [`UserDictionary`]'s tokens. (Below [`crate::tokenizer::UNKNOWN`].)
+pub const USER_TOKEN: u32 = 1 << 31;
+
+/// Lucene's word cost of every user entry in the Kuromoji format: far below
+/// any path through the system lexicon, so a matching entry is on the best path.
+pub const KUROMOJI_WORD_COST: i32 = -100_000;
+/// Lucene's left and right context id of user entries in the Kuromoji
+/// format (IPADIC's `記号,一般`): the entry's neighbours connect as to a symbol.
+pub const KUROMOJI_CONTEXT_ID: u16 = 5;
+
+/// Whether `base` (a node's or a [`crate::RawToken`]'s) refers to a user entry.
+#[inline]
+pub fn is_user(base: u32) -> bool {
+    (USER_TOKEN..crate::tokenizer::UNKNOWN).contains(&base)
+}
+
+/// Which format a user dictionary was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserDictFormat {
+    /// MeCab's CSV, IPADIC's 13 columns.
+    Mecab,
+    /// Kuromoji / Lucene / Elasticsearch `surface,segmentation,readings,pos`.
+    Kuromoji,
+}
+
+/// One way the lattice can cover a user surface: one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// Left context id (how the node connects to what precedes it).
+    pub left: u16,
+    /// Right context id (how what follows connects to it).
+    pub right: u16,
+    /// Word cost.
+    pub cost: i32,
+    /// First of its tokens in [`UserDictionary::tokens`].
+    pub first_token: u32,
+    /// How many tokens it yields (1 in the MeCab format; the segments in Kuromoji's).
+    pub n_tokens: u32,
+}
+
+/// One token a user entry yields: its length and its nine MeCab features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserToken {
+    /// Length in code points.
+    pub chars: u32,
+    /// The features, concatenated; `ends[k]` is where field k ends.
+    text: String,
+    ends: [u32; 9],
+}
+
+impl UserToken {
+    /// A token of `chars` code points with `fields`: POS ×4, conjugation
+    /// type and form, base form, reading, pronunciation.
+    pub fn new(chars: u32, fields: [&str; 9]) -> UserToken {
+        let mut text = String::new();
+        let mut ends = [0u32; 9];
+        for (k, f) in fields.iter().enumerate() {
+            text.push_str(f);
+            ends[k] = text.len() as u32;
+        }
+        UserToken { chars, text, ends }
+    }
+
+    /// Feature `k` (0..9).
+    pub fn field(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+}
+
+/// A lattice node a user entry adds at some position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UserMatch {
+    /// Length of the surface in code points.
+    pub len: u32,
+    /// Index into [`UserDictionary::candidates`].
+    pub candidate: u32,
+}
+
+/// A parsed user dictionary, ready for lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDictionary {
+    /// The format it was written in.
+    pub format: UserDictFormat,
+    /// SHA-256 of the file: what a model records.
+    pub checksum: [u8; 32],
+    /// Every distinct surface's code points, concatenated.
+    surface_chars: Vec<char>,
+    /// Distinct surfaces in code-point order: (start in `surface_chars`,
+    /// length, first candidate, number of candidates).
+    surfaces: Vec<(u32, u32, u32, u32)>,
+    /// Nodes, grouped by surface in file order.
+    pub candidates: Vec<Candidate>,
+    /// Tokens, referred to by candidates.
+    pub tokens: Vec<UserToken>,
+}
+
+impl UserDictionary {
+    /// Number of distinct surfaces.
+    pub fn surface_count(&self) -> usize {
+        self.surfaces.len()
+    }
+
+    /// Whether a matching entry keeps the system lexicon out (Kuromoji's semantics).
+    pub fn forced(&self) -> bool {
+        self.format == UserDictFormat::Kuromoji
+    }
+
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
+    fn surface(&self, s: (u32, u32, u32, u32)) -> &[char] {
+        &self.surface_chars[s.0 as usize..(s.0 + s.1) as usize]
+    }
+
+    /// The token of a [`crate::RawToken::base`] for which [`is_user`] holds.
+    pub fn token(&self, base: u32) -> Option<&UserToken> {
+        self.tokens.get((base & !USER_TOKEN) as usize)
+    }
+}
+
+/// Every entry whose surface starts `text`, shorter surfaces first and a
+/// surface's entries in file order (the order MeCab adds lexicon nodes in).
+/// Surfaces are sorted, so the ones sharing the first k characters of
+/// `text` form a range that narrows as k grows.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
+pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMatch>) {
+    let (mut lo, mut hi) = (0usize, user.surfaces.len());
+    for (k, &c) in text.iter().enumerate() {
+        // In lo..hi every surface starts with text[..k]; the one of length k
+        // (reported at the previous step) sorts first.
+        let range = &user.surfaces[lo..hi];
+        let skip = range.partition_point(|&s| {
+            let s = user.surface(s);
+            s.len() <= k || s[k] < c
+        });
+        let take = range[skip..].partition_point(|&s| user.surface(s)[k] == c);
+        lo += skip;
+        hi = lo + take;
+        if lo == hi {
+            return;
+        }
+        let s = user.surfaces[lo];
+        if s.1 as usize == k + 1 {
+            out.extend((s.2..s.2 + s.3).map(|candidate| UserMatch {
+                len: s.1,
+                candidate,
+            }));
+        }
+    }
+}
+
+/// The tokens of the user node of `base` (`USER_TOKEN` | candidate)
+/// covering `start..end`: one per segment of its entry (one in the MeCab
+/// format), each passed to `push` as (start, end, [`crate::RawToken::base`]).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
+pub(crate) fn expand(
+    user: &UserDictionary,
+    start: usize,
+    end: usize,
+    base: u32,
+    push: &mut dyn FnMut(usize, usize, u32),
+) {
+    let Some(c) = user.candidates.get((base & !USER_TOKEN) as usize) else {
+        return;
+    };
+    let last = c.first_token + c.n_tokens;
+    let mut at = start;
+    for k in c.first_token..last {
+        // A segment's length comes from the file; the last one ends the node.
+        let len = user.tokens.get(k as usize).map_or(0, |t| t.chars as usize);
+        let to = if k + 1 == last {
+            end
+        } else {
+            (at + len).min(end)
+        };
+        push(at, to, USER_TOKEN | k);
+        at = to;
+    }
+}
+
+/// Builds the lookup table from `(surface, candidates)` in file order
+/// (each surface once), tokens already in `tokens`.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
+pub(crate) fn build(
+    format: UserDictFormat,
+    checksum: [u8; 32],
+    mut entries: Vec<(Vec<char>, Vec<Candidate>)>,
+    tokens: Vec<UserToken>,
+) -> UserDictionary {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut surface_chars = Vec::new();
+    let mut surfaces = Vec::with_capacity(entries.len());
+    let mut candidates = Vec::new();
+    for (surface, cands) in entries {
+        surfaces.push((
+            surface_chars.len() as u32,
+            surface.len() as u32,
+            candidates.len() as u32,
+            cands.len() as u32,
+        ));
+        surface_chars.extend_from_slice(&surface);
+        candidates.extend(cands);
+    }
+    UserDictionary {
+        format,
+        checksum,
+        surface_chars,
+        surfaces,
+        candidates,
+        tokens,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_reports_every_prefix_entry_shortest_first() {
+        let c = |first_token| Candidate {
+            left: 1,
+            right: 1,
+            cost: 0,
+            first_token,
+            n_tokens: 1,
+        };
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let user = build(
+            UserDictFormat::Mecab,
+            [0; 32],
+            vec![
+                (chars("がま口ポーチ"), vec![c(0)]),
+                (chars("がま口"), vec![c(1), c(2)]),
+                (chars("が"), vec![c(3)]),
+                (chars("ハーバリウム"), vec![c(4)]),
+            ],
+            vec![],
+        );
+        let found = |text: &str| {
+            let mut out = Vec::new();
+            lookup(&user, &chars(text), &mut out);
+            out.iter()
+                .map(|m| (m.len, user.candidates[m.candidate as usize].first_token))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("がま口ポーチです"), [(1, 3), (3, 1), (3, 2), (6, 0)]);
+        assert_eq!(found("がま"), [(1, 3)]);
+        assert_eq!(found("ハーバリウム"), [(6, 4)]);
+        assert_eq!(found("ハーバ"), []);
+        assert_eq!(found(""), []);
+        assert!(is_user(USER_TOKEN) && !is_user(crate::tokenizer::UNKNOWN) && !is_user(7));
+    }
+}

@@ -1,0 +1,407 @@
+//! Reading a user dictionary file (natively only: the wasm bundle carries no
+//! parser). The format is detected from the first entry's columns: 13 is
+//! MeCab's IPADIC CSV, 4 is Kuromoji's. Every problem is an error naming the
+//! file, the line and the problem; nothing panics.
+//!
+//! # MeCab format
+//! `surface,left id,right id,cost,pos1,pos2,pos3,pos4,conjugation type,conjugation form,base form,reading,pronunciation`,
+//! as `mecab-dict-index` compiles it for `mecab -u`. Where they are empty:
+//! - an id is the first context id whose six features (POS ×4, conjugation
+//!   type and form) equal the entry's: in IPADIC's `left-id.def` that is the
+//!   id not tied to one word (`名詞,一般` → 1285), the one `mecab-dict-index`
+//!   picks through `rewrite.def` for every word but the particles, auxiliary
+//!   verbs and the few verbs and adjectives IPADIC gives ids of their own
+//!   (give those ids explicitly). A POS with no id is an error, as in MeCab;
+//! - the cost is [`DEFAULT_COST`] (`mecab-dict-index` needs a trained model,
+//!   which IPADIC does not ship, to estimate one).
+//!
+//! Deliberate differences from `mecab-dict-index`, which accepts these
+//! silently: a non-numeric id or cost is an error (MeCab reads it as 0), a
+//! cost outside −32768..=32767 is an error (MeCab wraps it). Lines starting
+//! with `#` are comments in both formats. Quoted fields (`"a,b"`, `""` for a
+//! quote) are unquoted.
+//!
+//! # Kuromoji format
+//! `surface,segmentation,readings,part_of_speech`, as Lucene's
+//! `UserDictionary`: segments and readings separated by spaces, as many
+//! readings as segments, the segments concatenating to the surface. The
+//! part of speech is one string; IPADIC-style `名詞-固有名詞-組織` is split
+//! at `-` into the four POS fields (a term pipeline keeping `名詞,固有名詞`
+//! then keeps it), anything else is the first field. A segment's base form is
+//! its surface and its pronunciation its reading.
+
+use super::KUROMOJI_WORD_COST;
+use super::{build, Candidate, UserDictFormat, UserDictionary, UserToken, KUROMOJI_CONTEXT_ID};
+use crate::error::{Error, Result};
+use crate::Dictionary;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The largest user dictionary file read (bytes): far above any real one
+/// (50,000 entries are about 4 MB), so that a wrong file fails at once.
+pub const MAX_USER_DICT_BYTES: usize = 64 << 20;
+
+/// The cost of a MeCab-format entry whose cost column is empty: below most
+/// IPADIC nouns (名詞,一般 has a median near 6,000), so the entry beats the
+/// splits of its surface in most contexts, yet not so low that it wins where
+/// the text means something else.
+pub const DEFAULT_COST: i16 = 3000;
+
+/// Columns of a MeCab-format line.
+const MECAB_COLUMNS: usize = 13;
+/// Columns of a Kuromoji-format line.
+const KUROMOJI_COLUMNS: usize = 4;
+
+/// Parses `bytes`, the user dictionary file `file`, for `dict` (whose
+/// connection matrix bounds the ids).
+pub fn parse(bytes: &[u8], file: &str, dict: &Dictionary) -> Result<UserDictionary> {
+    use sha2::{Digest, Sha256};
+    if bytes.len() > MAX_USER_DICT_BYTES {
+        return Err(Error::input(format!(
+            "{file}: {} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary",
+            bytes.len()
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Error::input(format!("{file}:{line}: not valid UTF-8"))
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let checksum: [u8; 32] = Sha256::digest(bytes).into();
+    let mut parser = Parser {
+        file,
+        dict,
+        format: None,
+        entries: Vec::new(),
+        index: HashMap::new(),
+        tokens: Vec::new(),
+    };
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        parser.line(n + 1, line)?;
+    }
+    let format = parser.format.map(|(f, _)| f).ok_or_else(|| {
+        Error::input(format!(
+            "{file}: no entries (only blank lines and comments)"
+        ))
+    })?;
+    let entries = parser.entries.into_iter().map(|(s, c, _)| (s, c)).collect();
+    Ok(build(format, checksum, entries, parser.tokens))
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    dict: &'a Dictionary,
+    /// The format and the line it was detected from.
+    format: Option<(UserDictFormat, usize)>,
+    /// Per distinct surface, in file order: its candidates and the line of each.
+    entries: Vec<(Vec<char>, Vec<Candidate>, Vec<usize>)>,
+    index: HashMap<String, usize>,
+    tokens: Vec<UserToken>,
+}
+
+impl Parser<'_> {
+    fn err(&self, line: usize, problem: impl std::fmt::Display) -> Error {
+        Error::input(format!("{}:{line}: {problem}", self.file))
+    }
+
+    fn line(&mut self, n: usize, line: &str) -> Result<()> {
+        let fields = split_csv(line).map_err(|p| self.err(n, p))?;
+        let format = match self.format {
+            Some((f, _)) => f,
+            None => {
+                let f = match fields.len() {
+                    MECAB_COLUMNS => UserDictFormat::Mecab,
+                    KUROMOJI_COLUMNS => UserDictFormat::Kuromoji,
+                    other => {
+                        return Err(self.err(
+                            n,
+                            format!("{other} columns: a user dictionary has 13 (MeCab's IPADIC CSV) or 4 (Kuromoji's surface,segmentation,readings,part_of_speech)"),
+                        ))
+                    }
+                };
+                self.format = Some((f, n));
+                f
+            }
+        };
+        let expected = match format {
+            UserDictFormat::Mecab => MECAB_COLUMNS,
+            UserDictFormat::Kuromoji => KUROMOJI_COLUMNS,
+        };
+        if fields.len() != expected {
+            let (name, first) = match self.format {
+                Some((UserDictFormat::Mecab, l)) => ("MeCab", l),
+                Some((UserDictFormat::Kuromoji, l)) => ("Kuromoji", l),
+                None => unreachable!("the format is set above"),
+            };
+            return Err(self.err(
+                n,
+                format!(
+                    "{} columns, expected {expected} (the {name} format, detected from line {first})",
+                    fields.len()
+                ),
+            ));
+        }
+        if fields[0].is_empty() {
+            return Err(self.err(n, "empty surface"));
+        }
+        if fields[0].chars().any(char::is_whitespace) {
+            return Err(self.err(
+                n,
+                format!(
+                    "surface {:?} contains whitespace, which never reaches a lookup",
+                    fields[0]
+                ),
+            ));
+        }
+        match format {
+            UserDictFormat::Mecab => self.mecab(n, &fields),
+            UserDictFormat::Kuromoji => self.kuromoji(n, &fields),
+        }
+    }
+
+    fn mecab(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
+        let n_ids = self.dict.features.len();
+        let features: [&str; 9] = std::array::from_fn(|k| f[4 + k].as_ref());
+        let id = |col: usize, what: &str| -> Result<Option<u16>> {
+            let s = f[col].trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let v: i64 = s
+                .parse()
+                .map_err(|_| self.err(n, format!("{what} {s:?} is not a number")))?;
+            if v < 0 || v >= n_ids as i64 {
+                return Err(self.err(
+                    n,
+                    format!("{what} {v} is outside the connection matrix (0..{n_ids})"),
+                ));
+            }
+            Ok(Some(v as u16))
+        };
+        let (left, right) = (id(1, "left id")?, id(2, "right id")?);
+        let (left, right) = match (left, right) {
+            (Some(l), Some(r)) => (l, r),
+            _ => {
+                let by_pos = self
+                    .dict
+                    .features
+                    .iter()
+                    .position(|id_features| {
+                        id_features.iter().zip(&features[..6]).all(|(a, b)| a == b)
+                    })
+                    .ok_or_else(|| {
+                        self.err(
+                            n,
+                            format!(
+                                "no context id has the POS {}: give the left and right ids",
+                                features[..6].join(",")
+                            ),
+                        )
+                    })? as u16;
+                (left.unwrap_or(by_pos), right.unwrap_or(by_pos))
+            }
+        };
+        let cost = match f[3].trim() {
+            "" => i32::from(DEFAULT_COST),
+            s => {
+                let v: i64 = s
+                    .parse()
+                    .map_err(|_| self.err(n, format!("cost {s:?} is not a number")))?;
+                i16::try_from(v)
+                    .map_err(|_| self.err(n, format!("cost {v} is outside -32768..=32767")))?
+                    as i32
+            }
+        };
+        let token = UserToken::new(f[0].chars().count() as u32, features);
+        // An entry equal to an earlier one but for its cost is a conflict; an
+        // identical one adds nothing (MeCab's two nodes would tie).
+        if let Some(&i) = self.index.get(f[0].as_ref()) {
+            let (_, cands, lines) = &self.entries[i];
+            for (c, &l) in cands.iter().zip(lines) {
+                let same = c.left == left
+                    && c.right == right
+                    && self.tokens[c.first_token as usize] == token;
+                if same && c.cost == cost {
+                    return Ok(());
+                }
+                if same {
+                    return Err(self.err(
+                        n,
+                        format!(
+                            "{:?} conflicts with line {l}: the same word with cost {cost}, not {}",
+                            f[0], c.cost
+                        ),
+                    ));
+                }
+            }
+        }
+        let first_token = self.tokens.len() as u32;
+        self.tokens.push(token);
+        self.push(
+            n,
+            &f[0],
+            Candidate {
+                left,
+                right,
+                cost,
+                first_token,
+                n_tokens: 1,
+            },
+        );
+        Ok(())
+    }
+
+    fn kuromoji(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
+        let surface: &str = &f[0];
+        let segments: Vec<&str> = f[1].split(' ').filter(|s| !s.is_empty()).collect();
+        let readings: Vec<&str> = f[2].split(' ').filter(|s| !s.is_empty()).collect();
+        if segments.len() != readings.len() {
+            return Err(self.err(
+                n,
+                format!(
+                    "{} segments but {} readings: each segment needs its reading",
+                    segments.len(),
+                    readings.len()
+                ),
+            ));
+        }
+        let joined: String = segments.concat();
+        let bare: String = surface.chars().filter(|c| !c.is_whitespace()).collect();
+        if joined != bare {
+            return Err(self.err(
+                n,
+                format!(
+                    "the segmentation concatenates to {joined:?}, not to the surface {surface:?}"
+                ),
+            ));
+        }
+        let pos = f[3].trim();
+        let mut pos_fields = ["*"; 4];
+        if !pos.is_empty() {
+            let mut parts = pos.splitn(4, '-');
+            for slot in pos_fields.iter_mut() {
+                match parts.next() {
+                    Some(p) if !p.is_empty() => *slot = p,
+                    _ => break,
+                }
+            }
+        }
+        let tokens: Vec<UserToken> = segments
+            .iter()
+            .zip(&readings)
+            .map(|(s, r)| {
+                let [p1, p2, p3, p4] = pos_fields;
+                UserToken::new(
+                    s.chars().count() as u32,
+                    [p1, p2, p3, p4, "*", "*", s, r, r],
+                )
+            })
+            .collect();
+        if let Some(&i) = self.index.get(surface) {
+            let (_, cands, lines) = &self.entries[i];
+            let c = cands[0];
+            let earlier = &self.tokens[c.first_token as usize..][..c.n_tokens as usize];
+            if earlier == tokens.as_slice() {
+                return Ok(());
+            }
+            return Err(self.err(
+                n,
+                format!(
+                    "{surface:?} is already an entry (line {}) with another segmentation, reading or part of speech",
+                    lines[0]
+                ),
+            ));
+        }
+        let first_token = self.tokens.len() as u32;
+        let n_tokens = tokens.len() as u32;
+        self.tokens.extend(tokens);
+        self.push(
+            n,
+            surface,
+            Candidate {
+                left: KUROMOJI_CONTEXT_ID.min(self.dict.features.len() as u16 - 1),
+                right: KUROMOJI_CONTEXT_ID.min(self.dict.features.len() as u16 - 1),
+                cost: KUROMOJI_WORD_COST,
+                first_token,
+                n_tokens,
+            },
+        );
+        Ok(())
+    }
+
+    fn push(&mut self, line: usize, surface: &str, c: Candidate) {
+        match self.index.get(surface) {
+            Some(&i) => {
+                self.entries[i].1.push(c);
+                self.entries[i].2.push(line);
+            }
+            None => {
+                self.index.insert(surface.to_string(), self.entries.len());
+                self.entries
+                    .push((surface.chars().collect(), vec![c], vec![line]));
+            }
+        }
+    }
+}
+
+/// The fields of one CSV line: commas separate, a field may be quoted
+/// (`"a,b"`, with `""` for a quote inside). The problem when a quote is left open.
+fn split_csv(line: &str) -> std::result::Result<Vec<Cow<'_, str>>, String> {
+    // Most lines quote nothing: slices of the line, no copies.
+    if !line.contains('"') {
+        return Ok(line.split(',').map(Cow::Borrowed).collect());
+    }
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' if at_start => quoted = true,
+            ',' if !quoted => {
+                fields.push(Cow::Owned(std::mem::take(&mut field)));
+                at_start = true;
+                continue;
+            }
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    if quoted {
+        return Err("a quoted field is not closed".into());
+    }
+    fields.push(Cow::Owned(field));
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_may_be_quoted() {
+        assert_eq!(split_csv("a,b,,c").unwrap(), ["a", "b", "", "c"]);
+        assert_eq!(
+            split_csv("\"a,b\",\"x\"\"y\",z").unwrap(),
+            ["a,b", "x\"y", "z"]
+        );
+        assert_eq!(split_csv("").unwrap(), [""]);
+        assert!(split_csv("\"open,b").is_err());
+    }
+}
