@@ -1,6 +1,6 @@
 //! `jatopic infer`: each document's topic distribution, as NDJSON or CSV.
 
-use super::input_args::InputArgs;
+use super::input_args::DocumentArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
 use jatopic::topic::corpus::document_terms;
@@ -38,12 +38,7 @@ pub struct InferArgs {
     #[arg(long, value_name = "N", default_value_t = 3)]
     top: usize,
     #[command(flatten)]
-    reader: InputArgs,
-    #[command(flatten)]
-    tokenizer: TokenizerArgs,
-    /// Input files (`-` for stdin)
-    #[arg(value_name = "INPUT", required = true)]
-    inputs: Vec<String>,
+    documents: DocumentArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -61,14 +56,15 @@ struct DocumentTopics<'a> {
 
 pub fn run(args: InferArgs) -> Result<()> {
     let model = load_model(&args.model)?;
-    let user = args.tokenizer.user_dictionary()?;
-    args.tokenizer
+    let user = args.documents.tokenizer.user_dictionary()?;
+    args.documents
+        .tokenizer
         .check_model(&args.model, &model.terms, user.as_ref())?;
     let (docs, terms, _) = document_terms(
         &TokenizerArgs::lazy_tokenizer(user.as_ref(), model.terms.tokenizer.lexicon)?,
         &model.terms,
-        &args.inputs,
-        &args.reader.options(),
+        &args.documents.inputs,
+        &args.documents.reader.options(),
     )?;
     let thetas: Vec<Vec<f64>> = terms.par_iter().map(|t| model.infer_terms(t)).collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

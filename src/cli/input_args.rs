@@ -1,7 +1,22 @@
-//! The document-reader options shared by `train`, `infer`, `terms` and `eval --model`.
+//! The document-reader options shared by `train`, `infer`, `terms` and `eval --model`,
+//! and the documents argument group of the first three (reader, tokenizer, files).
 
+use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::io::input::{InputFormat, InputOptions};
+
+/// What `train`, `infer` and `terms` read: the input files, how to read
+/// them and how to tokenize their text.
+#[derive(Args)]
+pub struct DocumentArgs {
+    #[command(flatten)]
+    pub reader: InputArgs,
+    #[command(flatten)]
+    pub tokenizer: TokenizerArgs,
+    /// Input files (`-` for stdin)
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+}
 
 #[derive(Args)]
 #[command(next_help_heading = "Input")]

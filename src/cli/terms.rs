@@ -1,6 +1,6 @@
 //! `jatopic terms`: documents as the terms training sees.
 
-use super::input_args::InputArgs;
+use super::input_args::DocumentArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::topic::corpus::document_terms;
@@ -27,12 +27,7 @@ pub struct TermsArgs {
     #[arg(long, requires = "model")]
     known_only: bool,
     #[command(flatten)]
-    reader: InputArgs,
-    #[command(flatten)]
-    tokenizer: TokenizerArgs,
-    /// Input files (`-` for stdin)
-    #[arg(value_name = "INPUT", required = true)]
-    inputs: Vec<String>,
+    documents: DocumentArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -43,16 +38,18 @@ struct DocumentTerms<'a> {
 
 pub fn run(args: TermsArgs) -> Result<()> {
     let model = args.model.as_deref().map(load_model).transpose()?;
-    let user = args.tokenizer.user_dictionary()?;
+    let user = args.documents.tokenizer.user_dictionary()?;
     let config = match (&model, &args.model) {
         (Some(m), Some(path)) => {
-            args.tokenizer.check_model(path, &m.terms, user.as_ref())?;
+            args.documents
+                .tokenizer
+                .check_model(path, &m.terms, user.as_ref())?;
             m.terms.clone()
         }
         _ => {
             let mut config = TermConfig::default();
-            config.tokenizer.mode = args.tokenizer.mode();
-            config.tokenizer.lexicon = args.tokenizer.lexicon();
+            config.tokenizer.mode = args.documents.tokenizer.mode();
+            config.tokenizer.lexicon = args.documents.tokenizer.lexicon();
             config.tokenizer.user_dictionary = user.as_ref().map(|u| u.checksum);
             config
         }
@@ -65,8 +62,8 @@ pub fn run(args: TermsArgs) -> Result<()> {
     let (docs, terms, _) = document_terms(
         &TokenizerArgs::lazy_tokenizer(user.as_ref(), config.tokenizer.lexicon)?,
         &config,
-        &args.inputs,
-        &args.reader.options(),
+        &args.documents.inputs,
+        &args.documents.reader.options(),
     )?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for (doc, t) in docs.iter().zip(&terms) {

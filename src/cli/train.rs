@@ -1,6 +1,6 @@
 //! `jatopic train`: an LDA model from documents (text or terms).
 
-use super::input_args::InputArgs;
+use super::input_args::DocumentArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::Args;
 use jatopic::error::InFile;
@@ -74,12 +74,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     stopwords: Option<String>,
     #[command(flatten)]
-    reader: InputArgs,
-    #[command(flatten)]
-    tokenizer: TokenizerArgs,
-    /// Input files (`-` for stdin)
-    #[arg(value_name = "INPUT", required = true)]
-    inputs: Vec<String>,
+    documents: DocumentArgs,
 }
 
 pub fn run(args: TrainArgs) -> Result<()> {
@@ -105,9 +100,9 @@ pub fn run(args: TrainArgs) -> Result<()> {
         lowercase: !args.no_lowercase,
         ..Default::default()
     };
-    terms.tokenizer.mode = args.tokenizer.mode();
-    terms.tokenizer.lexicon = args.tokenizer.lexicon();
-    let user = args.tokenizer.user_dictionary()?;
+    terms.tokenizer.mode = args.documents.tokenizer.mode();
+    terms.tokenizer.lexicon = args.documents.tokenizer.lexicon();
+    let user = args.documents.tokenizer.user_dictionary()?;
     terms.tokenizer.user_dictionary = user.as_ref().map(|u| u.checksum);
     if let Some(f) = &args.stopwords {
         terms.stopwords = std::fs::read_to_string(f)
@@ -124,22 +119,23 @@ pub fn run(args: TrainArgs) -> Result<()> {
     }
     // The output location first: a missing or unwritable directory or a full
     // disk must fail now, not after hours of training.
-    let output =
-        PendingOutput::create(&args.out, model_reserve(&args.inputs)).map_err(|e| match e {
+    let output = PendingOutput::create(&args.out, model_reserve(&args.documents.inputs)).map_err(
+        |e| match e {
             e if e.kind() == ErrorKind::Io => Error::io_message(format!(
                 "{} (checked before reading the input; nothing was trained)",
                 e.message()
             )),
             e => e,
-        })?;
+        },
+    )?;
     let tok = TokenizerArgs::lazy_tokenizer(user.as_ref(), terms.tokenizer.lexicon)?;
     let mut corpus = InternedCorpus::default();
     // Raw text is tokenized in batches on all of rayon's global threads (a
     // pool of --threads here measured slower: the reader on a pool thread
     // allocates from a secondary malloc arena).
     let stats = for_each_document(
-        &args.inputs,
-        &args.reader.options(),
+        &args.documents.inputs,
+        &args.documents.reader.options(),
         &mut |m| eprintln!("jatopic: {m}"),
         &mut |d| corpus.push(d.content, &tok, &terms),
     )?;
