@@ -43,7 +43,8 @@ if [ "$FUZZ_SANITIZER" != none ]; then
   BUILD_FLAGS+=(-a --target-dir "$TARGET_DIR")
 fi
 # Nightly when installed; otherwise stable, with RUSTC_BOOTSTRAP=1 so that it
-# takes cargo-fuzz's -Z flags (-Zsanitizer, -Zbuild-std is not used).
+# takes cargo-fuzz's -Z flags (-Zsanitizer=address for ASan; with -s none
+# cargo-fuzz 0.13.1 passes only stable flags).
 if [ "$FUZZ_TOOLCHAIN" = nightly ] ||
   { [ "$FUZZ_TOOLCHAIN" = auto ] && rustup run nightly rustc -V >/dev/null 2>&1; }; then
   TOOLCHAIN=(+nightly)
