@@ -277,14 +277,16 @@ soak: build wasm setup-js
 
 # Fuzzing (not part of `make test`: long). Every cargo-fuzz target in fuzz/
 # for FUZZ_RUNS executions (FUZZ_TIME seconds at most, 0 = no limit;
-# FUZZ_SANITIZER=address for ASan), then the sandbox's package readers
+# FUZZ_SANITIZER=address for ASan; FUZZ_TOOLCHAIN=auto uses nightly when
+# installed, else stable with RUSTC_BOOTSTRAP=1), then the sandbox's package readers
 # (js/fuzz/, a mutation fuzzer, not coverage-guided). See docs/hardening.md.
 FUZZ_RUNS ?= 10000000
 FUZZ_TIME ?= 0
 FUZZ_SANITIZER ?= none
+FUZZ_TOOLCHAIN ?= auto
 SANDBOX_FUZZ_RUNS ?= 1000000
 fuzz: setup-js
-	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) FUZZ_SANITIZER=$(FUZZ_SANITIZER) scripts/fuzz.sh $(FUZZ_TARGETS)
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) FUZZ_SANITIZER=$(FUZZ_SANITIZER) FUZZ_TOOLCHAIN=$(FUZZ_TOOLCHAIN) scripts/fuzz.sh $(FUZZ_TARGETS)
 	$(NODE) js/fuzz/sandbox.fuzz.mjs --runs $(SANDBOX_FUZZ_RUNS)
 
 # The serving SQL at catalogue scale (docs/scale.md): 10^4, 10^5 and 10^6

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target in fuzz/ (or those named as arguments) one at
 # a time and prints, per target: executions, wall-clock and CPU seconds,
-# exec/s (wall-clock), crashes and final coverage (edges, features). Needs the nightly toolchain and cargo-fuzz
-# (`cargo install cargo-fuzz --version 0.13.1 --locked`).
+# exec/s (wall-clock), crashes and final coverage (edges, features). Needs
+# cargo-fuzz (`cargo install cargo-fuzz --version 0.13.1 --locked`) and uses
+# the nightly toolchain when one is installed; without one it builds with the
+# stable toolchain and RUSTC_BOOTSTRAP=1, which lets stable rustc and cargo
+# accept the -Z flags cargo-fuzz passes, with a note on stderr.
 #
 #   FUZZ_RUNS=10000000   executions per target
 #   FUZZ_TIME=0          stop a target after this many seconds as well (0: no limit)
+#   FUZZ_TOOLCHAIN=auto  nightly if installed, else stable (RUSTC_BOOTSTRAP=1);
+#                        or force nightly or stable
 #   FUZZ_SANITIZER=none  address (ASan, slower; built in its own target
 #                        directory with debug assertions and overflow checks) or none
 #
@@ -18,6 +23,7 @@ cd "$(dirname "$0")/../fuzz"
 FUZZ_RUNS=${FUZZ_RUNS:-10000000}
 FUZZ_TIME=${FUZZ_TIME:-0}
 FUZZ_SANITIZER=${FUZZ_SANITIZER:-none}
+FUZZ_TOOLCHAIN=${FUZZ_TOOLCHAIN:-auto}
 ALL_TARGETS=(tokenize_bytes tokenize_utf16 terms dict_load readings_load model_load read_ndjson read_csv read_parquet user_dict)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
@@ -36,8 +42,19 @@ if [ "$FUZZ_SANITIZER" != none ]; then
   TARGET_DIR=target/sanitizer-$FUZZ_SANITIZER
   BUILD_FLAGS+=(-a --target-dir "$TARGET_DIR")
 fi
-cargo +nightly fuzz build "${BUILD_FLAGS[@]}"
-BIN=$TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
+# Nightly when installed; otherwise stable, with RUSTC_BOOTSTRAP=1 so that it
+# takes cargo-fuzz's -Z flags (-Zsanitizer=address for ASan; with -s none
+# cargo-fuzz 0.13.1 passes only stable flags).
+if [ "$FUZZ_TOOLCHAIN" = nightly ] ||
+  { [ "$FUZZ_TOOLCHAIN" = auto ] && rustup run nightly rustc -V >/dev/null 2>&1; }; then
+  TOOLCHAIN=(+nightly)
+else
+  TOOLCHAIN=()
+  export RUSTC_BOOTSTRAP=1
+  echo "note: no nightly toolchain used; building with $(rustc -V) and RUSTC_BOOTSTRAP=1" >&2
+fi
+cargo "${TOOLCHAIN[@]}" fuzz build "${BUILD_FLAGS[@]}"
+BIN=$TARGET_DIR/$(rustc "${TOOLCHAIN[@]}" -vV | sed -n 's/^host: //p')/release
 
 printf '%-16s %12s %9s %9s %9s %8s %6s %8s\n' target executions seconds cpu-secs exec/s crashes cov features
 status=0
@@ -49,7 +66,10 @@ for t in "${TARGETS[@]}"; do
   before=$(findings)
   start=$(date +%s.%N)
   set +e
-  /usr/bin/time -f '%U %S' -o "$log.time" "$BIN/$t" "target/work/$t" "corpus/$t" \
+  # A target without committed seeds (readings_load) starts from nothing.
+  seeds=()
+  [ -d "corpus/$t" ] && seeds=("corpus/$t")
+  /usr/bin/time -f '%U %S' -o "$log.time" "$BIN/$t" "target/work/$t" "${seeds[@]}" \
     -runs="$FUZZ_RUNS" -max_total_time="$FUZZ_TIME" -max_len="$(max_len "$t")" \
     -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
