@@ -4,31 +4,13 @@
 //! columns are tested by js/test/badinput.test.mjs; each test here also checks
 //! that the table's row holds the CLI cells it backs.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 const K: usize = 3;
 
-/// Runs `jatopic args` with `stdin`; a command that stops early may close the pipe.
-fn jatopic(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jatopic"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
+mod common;
+use common::jatopic;
 
 fn ok(args: &[&str], stdin: &[u8]) -> String {
     let out = jatopic(args, stdin);

@@ -5,31 +5,9 @@
 //! model (the WebAssembly build has only the compact lexicon so far).
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
-fn jatopic(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jatopic"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A refused command may exit before reading: a broken pipe is fine then.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn stdout_of(args: &[&str], stdin: &str) -> String {
-    let o = jatopic(args, stdin);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+mod common;
+use common::{jatopic, stdout_of};
 
 /// Asserts that `args` fails with exit status `code` and `expected` in its message.
 fn refused(args: &[&str], code: i32, expected: &str) {

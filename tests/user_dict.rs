@@ -9,7 +9,7 @@ mod common;
 
 use jatopic::tokenizer::user_dict::parse::{parse, MAX_USER_DICT_BYTES};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const MECAB_DICT_INDEX: &str = "/usr/lib/mecab/mecab-dict-index";
 /// IPADIC's sources as Debian's `mecab-ipadic` installs them: the connection
@@ -29,28 +29,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// Runs `program args` with `stdin`.
-fn run(program: &str, args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
-
-fn jatopic(args: &[&str], stdin: &[u8]) -> Output {
-    run(env!("CARGO_BIN_EXE_jatopic"), args, stdin)
-}
+use common::{jatopic, run};
 
 fn ok(out: Output, what: &str) -> String {
     assert!(

@@ -9,8 +9,8 @@
 //! dictionary that loads must then tokenize without panicking.
 #![no_main]
 
-use jatopic::artifact::lzma::Compression;
 use jatopic::artifact::frame::Format;
+use jatopic::artifact::lzma::Compression;
 use jatopic::tokenizer::dictionary::{FORMAT, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 use jatopic::{Dictionary, Mode, Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;

@@ -8,19 +8,10 @@
 
 use jatopic::artifact::lzma::Compression;
 use jatopic::tokenizer::dictionary::{readings, FORMAT};
-use jatopic::{Dictionary, Options, Tokenizer};
+use jatopic::{Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-/// The seed dictionary file (after its mode byte: the file as is).
-const DICTIONARY: &[u8] = include_bytes!("../corpus/dict_load/file_tiny");
-
-fn dictionary() -> &'static Dictionary {
-    static DICT: OnceLock<Dictionary> = OnceLock::new();
-    DICT.get_or_init(|| {
-        Dictionary::from_bytes(&DICTIONARY[1..]).expect("the seed dictionary loads")
-    })
-}
+use jatopic_fuzz::{seed_dictionary as dictionary, SEED_DICTIONARY as DICTIONARY};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {

@@ -5,19 +5,10 @@
 #![no_main]
 
 use jatopic::tokenizer::user_dict::parse::parse;
-use jatopic::{Dictionary, Mode, Options, Tokenizer};
+use jatopic::{Mode, Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
 
-/// The seed dictionary file (after its mode byte: the file as is).
-const DICTIONARY: &[u8] = include_bytes!("../corpus/dict_load/file_tiny");
-
-fn dictionary() -> &'static Dictionary {
-    static DICT: OnceLock<Dictionary> = OnceLock::new();
-    DICT.get_or_init(|| {
-        Dictionary::from_bytes(&DICTIONARY[1..]).expect("the seed dictionary loads")
-    })
-}
+use jatopic_fuzz::seed_dictionary as dictionary;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
@@ -31,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
     let mut dict = dictionary().clone();
     dict.attach_user_dictionary(user);
     let tok = Tokenizer::new(dict);
-    let mode = if flags & 1 == 0 { Mode::Normal } else { Mode::Search };
+    let mode = if flags & 1 == 0 {
+        Mode::Normal
+    } else {
+        Mode::Search
+    };
     for t in [text.as_str(), "東京に行く", "ﾊﾝﾄﾞﾒｲﾄﾞ ＡＢＣ 123"] {
         for normalize in [false, true] {
             let _ = tok.tokenize_with(t, Options { normalize, mode });

@@ -2,8 +2,21 @@
 //! the tiling property, LZMA wrapping for the loaders and scratch files for
 //! the path-based readers.
 
-use jatopic::{Token, Tokenizer};
+use jatopic::{Dictionary, Token, Tokenizer};
 use std::sync::OnceLock;
+
+/// The small seed dictionary file of the `dict_load` corpus (after its mode
+/// byte: the file as is), for targets that need a dictionary whose short
+/// inputs reach every section.
+pub const SEED_DICTIONARY: &[u8] = include_bytes!("../corpus/dict_load/file_tiny");
+
+/// [`SEED_DICTIONARY`], loaded once.
+pub fn seed_dictionary() -> &'static Dictionary {
+    static DICT: OnceLock<Dictionary> = OnceLock::new();
+    DICT.get_or_init(|| {
+        Dictionary::from_bytes(&SEED_DICTIONARY[1..]).expect("the seed dictionary loads")
+    })
+}
 
 /// The shipped tokenizer, loaded on first use (decompression takes a moment).
 pub fn tokenizer() -> &'static Tokenizer {

@@ -67,3 +67,41 @@ pub fn assert_tiles(text: &str, tokens: &[jatopic::Token]) {
         "{text:?}: text lost at the end"
     );
 }
+
+/// Runs `program args` with `stdin` written from another thread (a command
+/// that stops early may close the pipe: a broken pipe is fine then).
+pub fn run(program: &str, args: &[&str], stdin: impl AsRef<[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.as_ref().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// Runs this crate's `jatopic` binary (see [`run`]).
+pub fn jatopic(args: &[&str], stdin: impl AsRef<[u8]>) -> std::process::Output {
+    run(env!("CARGO_BIN_EXE_jatopic"), args, stdin)
+}
+
+/// `jatopic args`'s stdout, asserting that it succeeded.
+pub fn stdout_of(args: &[&str], stdin: impl AsRef<[u8]>) -> String {
+    let o = jatopic(args, stdin);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
