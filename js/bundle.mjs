@@ -1,6 +1,8 @@
 // Builds the single BigQuery library file holding the tokenizer: our glue,
-// wasm-bindgen's glue and the wasm module (with the dictionary in its data
-// section) embedded as text. The file needs no TextEncoder/TextDecoder, atob,
+// wasm-bindgen's glue, the wasm module and the compact lexicon
+// (dict/ipadic.jtd) embedded as text. The lexicon is data beside the module,
+// not in it, so that `jatopic package --lexicon full` can ship the full one
+// in its place (it empties the three DICT_ lines; src/bigquery/libraries.rs). The file needs no TextEncoder/TextDecoder, atob,
 // require, fetch or DOM: it runs in a bare V8 context.
 //
 // usage: node js/bundle.mjs GLUE.js MODULE.wasm OUT.js
@@ -19,28 +21,36 @@ export const FILE_BUDGET = CONTRACT.limits.library_file_bytes;
 export const CONTRACT_PRELUDE = `const MAX_TEXT_UNITS = ${CONTRACT.limits.text_utf16_units};\n` +
   `const MAX_ANALYZE_UNITS = ${CONTRACT.limits.analyze_text_utf16_units};\n` +
   `const MAX_READING_UNITS = ${CONTRACT.limits.reading_text_utf16_units};\n` +
-  `const READINGS_FILE = ${JSON.stringify(CONTRACT.readings_file)};\n`;
+  `const READINGS_FILE = ${JSON.stringify(CONTRACT.readings_file)};\n` +
+  `const USER_DICTIONARY_FILE = ${JSON.stringify(CONTRACT.user_dictionary_file)};\n` +
+  `const TEXT_CODING_ESCAPED = ${JSON.stringify(CONTRACT.text_coding_escaped)};\n`;
 
-// 7 bits per character. Values that cannot appear raw in a single-quoted JS
-// string (or are awkward in a text file) are shifted to U+0100+v, a 2-byte
-// UTF-8 character; everything else is one ASCII byte. ≈1.19 bytes of file
-// per byte of data, against 1.33 for base64.
-const ESCAPED = new Set([0, 9, 10, 13, 39, 92]);
+// 7 bits per character, one ASCII byte each. A value that cannot appear raw
+// in a single-quoted JS string (the contract's text_coding_escaped) is
+// written with the next 7 bits in one 2-byte UTF-8 character, U+0080 +
+// (index << 7) + next: 14 bits in 2 bytes, so the text is 8/7 of the data
+// (base64: 4/3). The decoder is decode7 in runtime/coder7.js.
+const ESCAPED = new Map(CONTRACT.text_coding_escaped.map((v, i) => [v, i]));
 
 export function encode7(bytes) {
-  const out = [];
-  let acc = 0, bits = 0;
-  const emit = (v) => out.push(String.fromCharCode(ESCAPED.has(v) ? 0x100 + v : v));
+  const groups = new Uint8Array(Math.ceil(bytes.length * 8 / 7));
+  let acc = 0, bits = 0, g = 0;
   for (const b of bytes) {
     acc = (acc << 8) | b;
     bits += 8;
     while (bits >= 7) {
       bits -= 7;
-      emit((acc >> bits) & 0x7f);
+      groups[g++] = (acc >> bits) & 0x7f;
     }
     acc &= (1 << bits) - 1;
   }
-  if (bits > 0) emit((acc << (7 - bits)) & 0x7f);
+  if (bits > 0) groups[g++] = (acc << (7 - bits)) & 0x7f;
+  const out = [];
+  for (let j = 0; j < g; j++) {
+    const k = ESCAPED.get(groups[j]);
+    if (k === undefined) out.push(String.fromCharCode(groups[j]));
+    else out.push(String.fromCharCode(((k + 1) << 7) | (j + 1 < g ? groups[++j] : 0)));
+  }
   return out.join('');
 }
 
@@ -56,9 +66,9 @@ const shippedSource = (name) => runtimeSource(name)
   .replace(/^[ \t]*\/\/.*\n/gm, '');
 
 // decode7 as source, for tests that decode the bundle's embedded data.
-export const DECODE7_SOURCE = runtimeSource('coder7.js');
+export const DECODE7_SOURCE = `const TEXT_CODING_ESCAPED = ${JSON.stringify(CONTRACT.text_coding_escaped)};\n` + runtimeSource('coder7.js');
 
-export function bundle(glue, wasm, version, notice) {
+export function bundle(glue, wasm, dictionary, version, notice) {
   // Point wasm-bindgen's glue at our UTF-8 classes; fail loudly if its shape changed.
   const patched = glue
     .replace(/new TextDecoder\([^)]*\)/g, 'new Utf8Decoder()')
@@ -85,6 +95,10 @@ const WASM_NEEDS = ${JSON.stringify(featuresNeeded(wasm))};
 const WASM_SHA256 = '${crypto.createHash('sha256').update(wasm).digest('hex')}';
 ${CONTRACT_PRELUDE}${runtime}const WASM_BYTES = ${wasm.length};
 const WASM_TEXT = '${encode7(wasm)}';
+// The compact lexicon (empty in a package with the full one).
+const DICT_BYTES = ${dictionary.length};
+const DICT_SHA256 = '${crypto.createHash('sha256').update(dictionary).digest('hex')}';
+const DICT_TEXT = '${encode7(dictionary)}';
 return jatopicApi;
 })();
 `;
@@ -95,11 +109,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cargo = fs.readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8');
   const version = /^version = "([^"]+)"/m.exec(cargo)[1];
   const notice = fs.readFileSync(new URL('../dict/NOTICE', import.meta.url), 'utf8');
-  const out = bundle(fs.readFileSync(glueFile, 'utf8'), fs.readFileSync(wasmFile), version, notice);
+  const dictionary = fs.readFileSync(new URL('../dict/ipadic.jtd', import.meta.url));
+  const out = bundle(fs.readFileSync(glueFile, 'utf8'), fs.readFileSync(wasmFile), dictionary, version, notice);
   const size = Buffer.byteLength(out, 'utf8');
   fs.writeFileSync(outFile, out);
   const wasmSize = fs.statSync(wasmFile).size;
-  console.log(`${outFile}: ${size} bytes (wasm ${wasmSize} bytes, budget ${FILE_BUDGET})`);
+  console.log(`${outFile}: ${size} bytes (wasm ${wasmSize} bytes, compact lexicon ${dictionary.length} bytes, budget ${FILE_BUDGET})`);
   if (size > FILE_BUDGET) {
     console.error(`bundle: ${outFile} is ${size - FILE_BUDGET} bytes over BigQuery's ${FILE_BUDGET}-byte library-file budget`);
     process.exit(1);

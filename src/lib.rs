@@ -32,9 +32,14 @@ pub use tokenizer::dictionary::Dictionary;
 pub use tokenizer::{Mode, Options, RawToken, Scratch, Token, Tokenizer};
 
 /// The dictionary shipped with jatopic (built by `make dict`, see `dict/README.md`).
+/// Not in the WebAssembly module: the bundle carries it as data beside the
+/// module (js/bundle.mjs), so that a package can ship another lexicon tier
+/// in its place.
+#[cfg(not(target_arch = "wasm32"))]
 pub static DEFAULT_DICTIONARY: &[u8] = include_bytes!("../dict/ipadic.jtd");
 
 /// Loads the shipped dictionary (decompression takes a moment: do it once).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn default_tokenizer() -> Result<Tokenizer> {
     Ok(Tokenizer::new(Dictionary::from_bytes(DEFAULT_DICTIONARY)?))
 }

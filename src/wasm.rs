@@ -1,19 +1,23 @@
-//! WebAssembly bindings: type conversion only. The tokenizer is built lazily
-//! on first use and reused by every later call in the same instance; IPADIC's
-//! readings (the optional `jatopic-readings.js` library file, or
-//! `jatopic.loadReadings`) are attached to it when JS hands them over.
+//! WebAssembly bindings: type conversion only. The module carries no
+//! dictionary: JS hands one over (`init_dictionary`: the compact lexicon the
+//! bundle carries, or the full one from `jatopic-lexicon-*.js`) and the
+//! tokenizer built from it is reused by every later call in the same
+//! instance; IPADIC's readings (`jatopic-readings.js`, `jatopic.loadReadings`)
+//! and a user dictionary (`jatopic-userdict.js`, `jatopic.loadUserDictionary`)
+//! are attached to it when JS hands them over.
 
 use crate::tokenizer::json;
+use crate::tokenizer::user_dict::{is_user, USER_TOKEN};
 use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
 use crate::topic::terms::TermConfig;
-use crate::{default_tokenizer, Mode, Options, RawToken, Tokenizer};
+use crate::{Dictionary, Mode, Options, RawToken, Tokenizer};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// A `RefCell` rather than a `OnceCell`: `load_readings` attaches readings
-    /// to the tokenizer already built.
+    /// A `RefCell` rather than a `OnceCell`: `load_readings` and
+    /// `load_user_dictionary` attach to the tokenizer already built.
     static TOKENIZER: RefCell<Option<Tokenizer>> = const { RefCell::new(None) };
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
     /// The term pipeline without a model, built once rather than per call.
@@ -21,40 +25,97 @@ thread_local! {
 }
 
 fn with_tokenizer<T>(f: impl FnOnce(&Tokenizer) -> T) -> Result<T, JsError> {
-    TOKENIZER.with(|cell| {
-        if cell.borrow().is_none() {
-            let tok = default_tokenizer()
-                .map_err(|e| JsError::new(&format!("jatopic: cannot load the dictionary: {e}")))?;
-            *cell.borrow_mut() = Some(tok);
-        }
-        match cell.borrow().as_ref() {
-            Some(tok) => Ok(f(tok)),
-            None => Err(JsError::new("jatopic: tokenizer unavailable")),
-        }
-    })
-}
-
-/// Attaches IPADIC's readings (the bytes of a `.jtr` file made with the
-/// embedded dictionary) to the tokenizer, which `init` has built (the JS
-/// glue calls it first): `analyze_input(.., true)` then gives them. A
-/// damaged file, or one for another dictionary, is an error and leaves the
-/// tokenizer as it was.
-#[wasm_bindgen]
-pub fn load_readings(bytes: &[u8]) -> Result<(), JsError> {
-    TOKENIZER.with(|cell| match cell.borrow_mut().as_mut() {
-        Some(tok) => tok
-            .attach_readings(bytes)
-            .map_err(|e| JsError::new(&format!("jatopic: {e}"))),
+    TOKENIZER.with(|cell| match cell.borrow().as_ref() {
+        Some(tok) => Ok(f(tok)),
         None => Err(JsError::new(
-            "jatopic: the tokenizer is not built yet (call init first)",
+            "jatopic: no dictionary loaded (call init_dictionary first)",
         )),
     })
 }
 
-/// Loads the embedded dictionary now instead of on the first call.
+/// `f` on the tokenizer; its error as a JS error (`message` makes its text).
+fn with_tokenizer_mut<T>(
+    f: impl FnOnce(&mut Tokenizer) -> crate::Result<T>,
+    message: impl FnOnce(crate::Error) -> String,
+) -> Result<T, JsError> {
+    TOKENIZER.with(|cell| match cell.borrow_mut().as_mut() {
+        Some(tok) => f(tok).map_err(|e| JsError::new(&format!("jatopic: {}", message(e)))),
+        None => Err(JsError::new(
+            "jatopic: the tokenizer is not built yet (call init_dictionary first)",
+        )),
+    })
+}
+
+/// Builds the tokenizer from a dictionary (the bytes of a `.jtd` file),
+/// replacing any earlier one with its readings and user dictionary. A
+/// damaged file is an error and leaves the tokenizer as it was.
 #[wasm_bindgen]
-pub fn init() -> Result<(), JsError> {
-    with_tokenizer(|_| ())
+pub fn init_dictionary(bytes: &[u8]) -> Result<(), JsError> {
+    let dict = Dictionary::from_bytes(bytes)
+        .map_err(|e| JsError::new(&format!("jatopic: cannot load the dictionary: {e}")))?;
+    TOKENIZER.with(|cell| *cell.borrow_mut() = Some(Tokenizer::new(dict)));
+    Ok(())
+}
+
+/// The loaded dictionary's lexicon tier: "compact" or "full".
+#[wasm_bindgen]
+pub fn lexicon_tier() -> Result<String, JsError> {
+    with_tokenizer(|tok| tok.dictionary().tier().name().to_string())
+}
+
+/// Parses a user dictionary (the bytes of a MeCab or Kuromoji CSV file named
+/// `file` in errors, whose SHA-256 JS computed) and attaches it, replacing
+/// any earlier one: exactly `--user-dict` natively. A file with an error is
+/// refused with FILE:LINE: problem and leaves the tokenizer as it was.
+/// Returns the number of distinct surfaces.
+#[wasm_bindgen]
+pub fn load_user_dictionary(bytes: &[u8], file: &str, sha256: &[u8]) -> Result<u32, JsError> {
+    let checksum: [u8; 32] = sha256
+        .try_into()
+        .map_err(|_| JsError::new("jatopic: a SHA-256 is 32 bytes"))?;
+    with_tokenizer_mut(
+        |tok| {
+            tok.attach_user_dictionary_with_checksum(bytes, file, checksum)?;
+            Ok(tok
+                .dictionary()
+                .user_dictionary()
+                .map_or(0, |u| u.surface_count() as u32))
+        },
+        // FILE:LINE: problem, as the CLI says it.
+        |e| e.message(),
+    )
+}
+
+/// [`load_user_dictionary`] from a packed user dictionary (the bytes
+/// `jatopic package --user-dict` puts in `jatopic-userdict.js`): the file
+/// as the user wrote it, with its name and SHA-256.
+#[wasm_bindgen]
+pub fn load_packed_user_dictionary(packed: &[u8]) -> Result<u32, JsError> {
+    let p = crate::tokenizer::user_dict::packed::PackedUserDictionary::unpack(packed)
+        .map_err(|e| JsError::new(&format!("jatopic: {e}")))?;
+    load_user_dictionary(&p.bytes, &p.name, &p.sha256)
+}
+
+/// Detaches the user dictionary, if any.
+#[wasm_bindgen]
+pub fn clear_user_dictionary() -> Result<(), JsError> {
+    with_tokenizer_mut(
+        |tok| {
+            tok.detach_user_dictionary();
+            Ok(())
+        },
+        |e| e.to_string(),
+    )
+}
+
+/// Attaches IPADIC's readings (the bytes of a `.jtr` file made with the
+/// loaded dictionary) to the tokenizer, which `init_dictionary` has built
+/// (the JS glue calls it first): `analyze_input(.., true)` then gives them. A
+/// damaged file, or one for another dictionary, is an error and leaves the
+/// tokenizer as it was.
+#[wasm_bindgen]
+pub fn load_readings(bytes: &[u8]) -> Result<(), JsError> {
+    with_tokenizer_mut(|tok| tok.attach_readings(bytes), |e| e.to_string())
 }
 
 /// The text of the current call and the numbers it gives, kept between
@@ -112,6 +173,9 @@ pub fn wasm_memory() -> JsValue {
 /// A reading length of `analyze_input`'s for a token without a reading (an
 /// unknown word; MeCab prints none).
 const NO_READING: u32 = u32::MAX;
+/// The context id `analyze_input` gives a user dictionary token: its base
+/// number is then the token's index for `user_token_json`.
+const USER_ID: u32 = u32::MAX;
 /// A pronunciation length of `analyze_input`'s for a pronunciation equal to
 /// the reading (most words): written once, and JS makes one string.
 const SAME_AS_READING: u32 = u32::MAX - 1;
@@ -121,7 +185,8 @@ const SAME_AS_READING: u32 = u32::MAX - 1;
 /// `output_numbers`: start and end in code points, start and end in UTF-16
 /// units (for slicing the JS string), context id (index into
 /// `features_json`), and the base form: 0 = the surface, 1 = unknown word
-/// (surface), k + 2 = `base_form(k)`. With `readings` (attached by
+/// (surface), k + 2 = `base_form(k)`. A user dictionary token has context
+/// id [`USER_ID`] and its index for `user_token_json` as base number. With `readings` (attached by
 /// `load_readings`), two more per token: the lengths in UTF-16 units of its
 /// reading and pronunciation, written one after the other at
 /// `output_readings` ([`NO_READING`] twice, and nothing written, for an
@@ -131,6 +196,21 @@ const SAME_AS_READING: u32 = u32::MAX - 1;
 #[wasm_bindgen]
 pub fn analyze_input(normalize: bool, search: bool, readings: bool) -> Result<u32, JsError> {
     analyze_units(normalize, search, |tok, chars, t, unit_at, x| {
+        if is_user(t.base) {
+            // Its features are its own (`user_token_json`), readings too.
+            x.numbers.extend_from_slice(&[
+                t.start as u32,
+                t.end as u32,
+                unit_at[t.start],
+                unit_at[t.end],
+                USER_ID,
+                t.base & !USER_TOKEN,
+            ]);
+            if readings {
+                x.numbers.extend_from_slice(&[NO_READING, NO_READING]);
+            }
+            return;
+        }
         let base = match t.base {
             BASE_IS_SURFACE => 0,
             UNKNOWN => 1,
@@ -245,27 +325,65 @@ pub fn base_form(index: u32) -> Result<String, JsError> {
         .ok_or_else(|| JsError::new(&format!("jatopic: no base form {index}")))
 }
 
+/// The nine MeCab features of user dictionary token `index` (from
+/// `analyze_input`'s base number of a token with context id [`USER_ID`]):
+/// POS ×4, conjugation type and form, base form, reading, pronunciation, as
+/// a JSON array.
+#[wasm_bindgen]
+pub fn user_token_json(index: u32) -> Result<String, JsError> {
+    with_tokenizer(|tok| {
+        tok.user_token(index | USER_TOKEN).map(|u| {
+            let mut out = String::new();
+            json::push_str_array(&mut out, (0..9).map(|k| u.field(k)));
+            out
+        })
+    })?
+    .ok_or_else(|| JsError::new("jatopic: no such user dictionary token"))
+}
+
 /// Current size of the wasm linear memory in bytes (for benchmarks and limits).
 #[wasm_bindgen]
 pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65536) as f64
 }
 
+/// How to give the wasm module the dictionary a model was trained with.
+const LOAD_THE_MODELS_DICTIONARY: &str = "in BigQuery, package the model with the lexicon and user dictionary it was trained with (jatopic package --lexicon, --user-dict); in JS, load them first (jatopic.loadDictionary, jatopic.loadUserDictionary)";
+
 /// Loads a topic model (the bytes of a `.jtm` file), replacing any earlier
-/// one. Returns `model_info_json()`.
+/// one. Returns `model_info_json()`. A model trained with another lexicon
+/// tier or user dictionary than the tokenizer's is refused.
 #[wasm_bindgen]
 pub fn load_model(bytes: &[u8]) -> Result<String, JsError> {
     let model = Model::from_bytes(bytes)
-        .and_then(|m| m.terms.tokenizer.lexicon.check_webassembly().map(|()| m))
+        .and_then(|m| {
+            with_tokenizer(|tok| {
+                m.terms
+                    .tokenizer
+                    .check_dictionary(tok.dictionary(), LOAD_THE_MODELS_DICTIONARY)
+            })
+            .map_err(|_| crate::Error::input("no dictionary loaded".into()))??;
+            Ok(m)
+        })
         .map_err(|e| JsError::new(&format!("jatopic: cannot load the topic model: {e}")))?;
     let info = model.info_json();
     MODEL.with(|m| *m.borrow_mut() = Some(model));
     Ok(info)
 }
 
+/// Runs `f` with the model and the tokenizer, which must still tokenize as
+/// the model was trained (a dictionary or user dictionary loaded since the
+/// model may differ).
 fn with_model<T>(f: impl FnOnce(&Model, &Tokenizer) -> T) -> Result<T, JsError> {
     MODEL.with(|m| match m.borrow().as_ref() {
-        Some(model) => with_tokenizer(|tok| f(model, tok)),
+        Some(model) => with_tokenizer(|tok| {
+            model
+                .terms
+                .tokenizer
+                .check_dictionary(tok.dictionary(), LOAD_THE_MODELS_DICTIONARY)
+                .map_err(|e| JsError::new(&format!("jatopic: {e}")))
+                .map(|()| f(model, tok))
+        })?,
         None => Err(JsError::new(
             "jatopic: no topic model loaded; add the jatopic-model-*.js library files (written by `jatopic package --model`) after jatopic-tokenizer.js, or call jatopic.loadModel(bytes)",
         )),
@@ -290,10 +408,16 @@ pub fn terms_utf16(text: &[u16]) -> Result<String, JsError> {
         DEFAULT_TERMS.with(|default| {
             let config = model.as_ref().map_or(default, |m| &m.terms);
             with_tokenizer(|tok| {
+                if model.is_some() {
+                    config
+                        .tokenizer
+                        .check_dictionary(tok.dictionary(), LOAD_THE_MODELS_DICTIONARY)
+                        .map_err(|e| JsError::new(&format!("jatopic: {e}")))?;
+                }
                 let mut out = String::new();
                 json::push_str_array(&mut out, config.terms(tok, &text).iter());
-                out
-            })
+                Ok(out)
+            })?
         })
     })
 }

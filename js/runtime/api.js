@@ -1,18 +1,22 @@
 // The jatopic.* API of the bundle: one wasm instance per worker, compiled
-// and instantiated on first use, the exchange of text and numbers through
+// and instantiated on first use, its dictionary (the compact lexicon this
+// file carries, or the full one of the jatopic-lexicon-*.js files) and user
+// dictionary handed over then, the exchange of text and numbers through
 // wasm memory, and the packaged model assembled from its library files.
 // Spliced into the bundle by js/bundle.mjs, which defines VERSION, WASM_TEXT,
-// WASM_BYTES, READINGS_FILE and makeBindings() (wasm-bindgen's glue) around it.
+// WASM_BYTES, DICT_TEXT, DICT_BYTES, READINGS_FILE, USER_DICTIONARY_FILE and
+// makeBindings() (wasm-bindgen's glue) around it.
 
 let compiled = null;
 let bindings = null;
 // Milliseconds the first compile + instantiate + dictionary load of this
 // worker took, and the packaged model's load (for jatopic.selftest).
 let initMs = null, modelMs = null;
-// Compile and instantiate once per worker, on first use. A failure names this
-// library file and says which way to go: a damaged copy (its SHA-256 differs
-// from the one recorded at build), an engine too old for the module (a
-// WebAssembly feature it needs is missing), or the dictionary damaged.
+// Compile and instantiate once per worker, on first use, then build the
+// tokenizer. A failure names the library file and says which way to go: a
+// damaged copy (its SHA-256 differs from the one recorded at build), an
+// engine too old for the module (a WebAssembly feature it needs is
+// missing), or a dictionary damaged or missing.
 function ready() {
   if (bindings === null) {
     const started = Date.now();
@@ -27,19 +31,97 @@ function ready() {
       compiled = null;
       throw new Error(moduleFailure(e));
     }
+    const lexicon = lexiconSource();
     try {
-      b.init();
+      b.init_dictionary(lexicon.bytes());
     } catch (e) {
-      // jatopic's own errors (the embedded dictionary rejected) say what is
-      // damaged; anything else is the module and its glue disagreeing.
+      // jatopic's own errors (the dictionary rejected) say what is damaged;
+      // anything else is the module and its glue disagreeing.
       if (!/^jatopic: /.test(String(e && e.message))) throw new Error(moduleFailure(e));
-      throw new Error('jatopic: jatopic-tokenizer.js: ' + String(e && e.message || e).replace(/^jatopic: /, '') +
-        ' (the library file is damaged: replace it with a fresh copy from make wasm or jatopic package)');
+      throw new Error('jatopic: ' + lexicon.what + ': ' + String(e && e.message || e).replace(/^jatopic: /, '') + ' (' + lexicon.fix + ')');
     }
+    if (userDictionarySource !== null) attachUserDictionary(b, userDictionarySource);
     bindings = b;
     if (initMs === null) initMs = Date.now() - started;
   }
   return bindings;
+}
+const FRESH_COPY = 'replace it with a fresh copy from make wasm or jatopic package';
+// The lexicon to build the tokenizer from: {what, fix, bytes()}.
+let lexiconParts = [];
+let lexiconGiven = null; // the bytes given to loadDictionary
+function lexiconSource() {
+  if (lexiconGiven !== null) {
+    return { what: 'the dictionary given to jatopic.loadDictionary', fix: 'give the bytes of a .jtd file', bytes: () => lexiconGiven };
+  }
+  const n = lexiconParts.length;
+  if (n > 0) {
+    const what = 'the full lexicon (jatopic-lexicon-1.js to jatopic-lexicon-' + n + '.js)';
+    const missing = lexiconParts.findIndex((p) => p === null);
+    if (missing >= 0) throw new Error('jatopic: full lexicon part ' + (missing + 1) + ' of ' + n + ' is missing from the library list: list every jatopic-lexicon-*.js file of the package, in order');
+    return {
+      what, fix: 'the library files are damaged: ' + FRESH_COPY,
+      bytes: () => {
+        const all = new Uint8Array(lexiconParts.reduce((t, p) => t + p.bytes, 0));
+        let at = 0;
+        lexiconParts.forEach((p, i) => {
+          try {
+            all.set(decode7(p.data, p.bytes), at);
+            at += p.bytes;
+          } catch (e) {
+            throw new Error('jatopic: jatopic-lexicon-' + (i + 1) + '.js is damaged: ' + e.message.replace(/^jatopic: /, '') + '; ' + FRESH_COPY);
+          }
+        });
+        return all;
+      },
+    };
+  }
+  if (DICT_BYTES === 0) {
+    throw new Error('jatopic: this jatopic-tokenizer.js is from a package with the full lexicon, which is in its jatopic-lexicon-*.js files: list them after it, in order');
+  }
+  return {
+    what: 'jatopic-tokenizer.js', fix: 'the library file is damaged: ' + FRESH_COPY,
+    bytes: () => decode7(DICT_TEXT, DICT_BYTES),
+  };
+}
+// A user dictionary: registered by the jatopic-userdict.js library file
+// (packed, 7-bit text decoded on first use) or given to loadUserDictionary
+// (the file's bytes, its name and SHA-256); attached when the tokenizer is
+// built, and again after a trap or a new dictionary.
+let userDictionarySource = null; // {what, packed: bool, data, length, bytes, name, sha}
+function attachUserDictionary(b, src) {
+  let bytes = src.bytes;
+  if (bytes === null) {
+    try {
+      bytes = decode7(src.data, src.length);
+    } catch (e) {
+      throw new Error('jatopic: ' + src.what + ' is damaged: ' + e.message.replace(/^jatopic: /, '') + '; replace it with a fresh copy from jatopic package --user-dict');
+    }
+  }
+  try {
+    return src.packed ? b.load_packed_user_dictionary(bytes) : b.load_user_dictionary(bytes, src.name, src.sha);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw e;
+    throw new Error('jatopic: ' + src.what + ' was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+  } finally {
+    userTokens.clear();
+  }
+}
+// Per user dictionary token (analyze_input's base number): its nine features.
+const userTokens = new Map();
+const USER_ID = 0xffffffff;
+function userToken(b, index) {
+  let fields = userTokens.get(index);
+  if (fields === undefined) {
+    const f = JSON.parse(b.user_token_json(index));
+    fields = {
+      pos: Object.freeze(f.slice(0, 4)),
+      conjugation: Object.freeze({ type: f[4], form: f[5] }),
+      base_form: f[6], reading: f[7], pronunciation: f[8],
+    };
+    userTokens.set(index, fields);
+  }
+  return fields;
 }
 // Why the embedded module did not compile or instantiate, as a message.
 function moduleFailure(e) {
@@ -204,6 +286,15 @@ const jatopicApi = {
       const out = new Array(n / width);
       for (let i = 0, k = 0, at = 0; i < n; i += width, k++) {
         const surface = s.slice(r[i + 2], r[i + 3]);
+        if (r[i + 4] === USER_ID) {
+          // A user dictionary word: its own features and reading.
+          const u = userToken(b, r[i + 5]);
+          out[k] = {
+            surface, start: r[i], end: r[i + 1], pos: u.pos, conjugation: u.conjugation,
+            base_form: u.base_form, known: true, reading: u.reading, pronunciation: u.pronunciation,
+          };
+          continue;
+        }
         const f = table[r[i + 4]];
         const token = out[k] = {
           surface, start: r[i], end: r[i + 1], pos: f.pos, conjugation: f.conjugation,
@@ -265,6 +356,87 @@ const jatopicApi = {
       return true;
     });
   },
+  /**
+   * Registers part `index` (0-based) of `count` of the full lexicon (called
+   * by the jatopic-lexicon-*.js library files of a `jatopic package
+   * --lexicon full` package): the tokenizer is built from it on first use.
+   */
+  addLexiconPart(index, count, bytes, data) {
+    if (!(index >= 0 && index < count) || lexiconParts.length > 0 && lexiconParts.length !== count) {
+      throw new Error('jatopic: lexicon part ' + (index + 1) + ' of ' + count + ' does not match the parts already loaded; list the jatopic-lexicon-*.js files of one package, in order');
+    }
+    if (lexiconParts.length === 0) lexiconParts = new Array(count).fill(null);
+    lexiconParts[index] = { bytes, data };
+    bindings = null; // built from the full lexicon on first use
+  },
+  /**
+   * Builds the tokenizer from the bytes of a .jtd file (dict/ipadic-full.jtd
+   * for all of IPADIC, MeCab's output), replacing the lexicon in use. The
+   * readings belong to the old lexicon and are dropped (load the new one's
+   * with loadReadings); a user dictionary is attached again. A damaged file
+   * throws, and the lexicon in use stays. Returns the tier: 'compact' or 'full'.
+   */
+  loadDictionary(bytes) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('jatopic.loadDictionary: expected a Uint8Array with the bytes of a .jtd file');
+    return call((b) => {
+      const copy = bytes.slice();
+      try {
+        b.init_dictionary(copy);
+      } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) throw e;
+        throw new Error('jatopic: the dictionary given to jatopic.loadDictionary (' + copy.length + ' bytes) was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
+      }
+      lexiconGiven = copy;
+      readingsSource = null;
+      readingsAttached = false;
+      features = null;
+      bases.clear();
+      if (userDictionarySource !== null) {
+        try {
+          attachUserDictionary(b, userDictionarySource);
+        } catch (e) {
+          userDictionarySource = null;
+          throw e;
+        }
+      }
+      return b.lexicon_tier();
+    });
+  },
+  /** The lexicon tier in use: 'compact' or 'full'. */
+  lexicon() { return call((b) => b.lexicon_tier()); },
+  /**
+   * Registers a packed user dictionary (called by the jatopic-userdict.js
+   * library file): attached when the tokenizer is built.
+   */
+  addUserDictionary(bytes, data) {
+    userDictionarySource = { what: USER_DICTIONARY_FILE + ' (' + bytes + ' bytes)', packed: true, data, length: bytes, bytes: null };
+    bindings = null; // attached when the tokenizer is built
+  },
+  /**
+   * Loads a user dictionary from the text of its CSV file, as `--user-dict`
+   * does natively: MeCab's IPADIC CSV (13 columns) or Kuromoji's
+   * `surface,segmentation,readings,part_of_speech` lines, detected from the
+   * columns. `name` names it in errors (FILE:LINE: problem). Replaces the
+   * one in use; a file with an error throws, and the one in use stays.
+   * Returns the number of distinct surfaces.
+   */
+  loadUserDictionary(csv, name) {
+    const t = text(csv, 'loadUserDictionary');
+    const file = name === undefined ? 'user dictionary' : String(name);
+    return call((b) => {
+      const bytes = new Utf8Encoder().encode(t);
+      const src = { what: 'the user dictionary given to jatopic.loadUserDictionary', packed: false, data: null, bytes, name: file, sha: hexBytes(sha256(bytes)) };
+      const n = attachUserDictionary(b, src);
+      userDictionarySource = src;
+      return n;
+    });
+  },
+  /** Detaches the user dictionary, if any. */
+  clearUserDictionary() {
+    return call((b) => { b.clear_user_dictionary(); userDictionarySource = null; userTokens.clear(); return null; });
+  },
+  /** Whether a user dictionary is loaded or registered. */
+  hasUserDictionary() { return userDictionarySource !== null; },
   /** Whether readings are loaded or registered (a damaged readings file throws on first use). */
   hasReadings() { return readingsSource !== null; },
   /** Size of the wasm memory in bytes. */
@@ -376,6 +548,12 @@ function setModel(b, bytes, what) {
   info.alpha = Array.from(x.subarray(3));
   model = info;
   return info;
+}
+// Hex (as sha256 gives) to bytes.
+function hexBytes(hex) {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+  return out;
 }
 function units16(s) {
   if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));

@@ -1,14 +1,26 @@
 // The runtime half of the 7-bit text coding of embedded binary data (the wasm
-// module here; the model parts written by `jatopic package`). The encoders:
-// encode7 in js/bundle.mjs and in src/bigquery/package.rs.
+// module and compact lexicon here; the library files `jatopic package`
+// writes). The encoders: encode7 in js/bundle.mjs and in
+// src/bigquery/package.rs. A character below 128 is 7 bits of data; one of
+// U+0080 to U+07FF (two bytes of UTF-8) is 14: an escaped value (its index
+// in TEXT_CODING_ESCAPED, from the UDF contract, plus 1, times 128) and the
+// next 7 bits as they are, so escaping costs no space.
 function decode7(s, n) {
   const out = new Uint8Array(n);
   let acc = 0, bits = 0, o = 0;
   for (let i = 0; i < s.length && o < n; i++) {
     const c = s.charCodeAt(i);
-    acc = ((acc << 7) | (c < 128 ? c : c - 256)) & 0x7fff;
-    bits += 7;
-    if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
+    if (c < 128) {
+      acc = (acc << 7) | c;
+      bits += 7;
+    } else {
+      const escaped = TEXT_CODING_ESCAPED[(c >> 7) - 1];
+      if (escaped === undefined) throw new Error('jatopic: embedded data is damaged (U+' + c.toString(16).toUpperCase() + ' at character ' + i + ' is not 7-bit text)');
+      acc = (acc << 14) | (escaped << 7) | (c & 127);
+      bits += 14;
+    }
+    while (bits >= 8 && o < n) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
+    acc &= (1 << bits) - 1;
   }
   if (o !== n) throw new Error('jatopic: embedded data is truncated (' + o + ' of ' + n + ' bytes)');
   return out;

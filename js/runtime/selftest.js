@@ -2,9 +2,9 @@
 // first query to run after deploying. It reports what this worker loaded and
 // how the engine behaves, and never throws: every failure becomes a reason.
 // `expected` is written into the function body by `jatopic package`, from the
-// native code: {version, libraries: [{file, sha256}] (SHA-256 of the data
-// each library file embeds: the wasm module, the readings, each model
-// part's bytes), sentence, tokens (its `jatopic tokenize` surfaces), with
+// native code: {version, libraries: [{file, role, sha256}] (SHA-256 of the
+// data each library file embeds: the wasm module, each full lexicon part,
+// the packed user dictionary, the readings, each model part's bytes), sentence, tokens (its `jatopic tokenize` surfaces), with
 // the readings file reading (the sentence's, as ja_reading gives it), and
 // with a model document + topics ([[topic, weight]], its top topics by
 // `jatopic infer`)}.
@@ -26,22 +26,29 @@ function selftest(expected) {
   if (expected.version !== VERSION) {
     reasons.push('jatopic-tokenizer.js is jatopic ' + VERSION + ' but the functions were packaged by jatopic ' + expected.version + ': deploy the library files and create_functions.sql of one package');
   }
-  // The tokenizer, then the readings file if packaged, then the model parts.
-  const modelLibraries = expected.libraries.filter((lib, i) => i > 0 && lib.file !== READINGS_FILE).length;
-  let modelPart = 0;
-  const libraries = expected.libraries.map((lib, i) => {
+  // Each library file's embedded data, found by its role (src/bigquery/libraries.rs).
+  const partsOf = (role) => expected.libraries.filter((lib) => lib.role === role).length;
+  const seen = {};
+  const part = (parts, role, lib, k, what) => {
+    const n = partsOf(role);
+    const p = parts.length === n ? parts[k] : null;
+    if (p) return attempt(lib.file, () => decode7(p.data, p.bytes));
+    reasons.push(lib.file + ' (' + what + ' part ' + (k + 1) + ' of ' + n + ') was not loaded: list every library file of the package, in order');
+    return null;
+  };
+  const libraries = expected.libraries.map((lib) => {
+    const k = seen[lib.role] = (seen[lib.role] || 0) + 1;
     let data = null;
-    if (i === 0) {
+    if (lib.role === 'tokenizer') {
       data = attempt(lib.file, () => decode7(WASM_TEXT, WASM_BYTES));
-    } else if (lib.file === READINGS_FILE) {
-      const src = readingsSource;
-      if (src && src.data !== null) data = attempt(lib.file, () => decode7(src.data, src.length));
-      else reasons.push(lib.file + ' (IPADIC readings) was not loaded: list every library file of the package, in order');
+    } else if (lib.role === 'lexicon') {
+      data = part(lexiconParts, 'lexicon', lib, k - 1, 'full lexicon');
+    } else if (lib.role === 'model') {
+      data = part(modelParts, 'model', lib, k - 1, 'model');
     } else {
-      const part = modelParts.length === modelLibraries ? modelParts[modelPart] : null;
-      modelPart++;
-      if (part) data = attempt(lib.file, () => decode7(part.data, part.bytes));
-      else reasons.push(lib.file + ' (model part ' + modelPart + ' of ' + modelLibraries + ') was not loaded: list every library file of the package, in order');
+      const src = lib.role === 'readings' ? readingsSource : userDictionarySource;
+      if (src && src.data !== null) data = attempt(lib.file, () => decode7(src.data, src.length));
+      else reasons.push(lib.file + ' (' + lib.role.replace('_', ' ') + ') was not loaded: list every library file of the package, in order');
     }
     const digest = data === null ? null : sha256(data);
     if (lib.sha256 === null) {
@@ -49,12 +56,12 @@ function selftest(expected) {
     } else if (digest !== null && digest !== lib.sha256) {
       reasons.push(lib.file + ' is damaged or from another package: its embedded data has SHA-256 ' + digest + ', the package recorded ' + lib.sha256);
     }
-    if (i === 0 && digest !== null && digest !== WASM_SHA256) {
+    if (lib.role === 'tokenizer' && digest !== null && digest !== WASM_SHA256) {
       reasons.push(lib.file + ' is damaged: its embedded module has SHA-256 ' + digest + ', its build recorded ' + WASM_SHA256);
     }
     return { file: lib.file, sha256: digest, expected_sha256: lib.sha256 };
   });
-  if (modelLibraries === 0 && modelParts.length > 0) {
+  if (partsOf('model') === 0 && modelParts.length > 0) {
     reasons.push('model library files are loaded but the package has no model: deploy the files of one package');
   }
   // The tokenizer first (the model, if any, loads on the first topics call).

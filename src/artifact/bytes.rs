@@ -56,6 +56,10 @@ impl<'a> Reader<'a> {
     pub fn err(&self, msg: &str) -> Error {
         Error::format(format!("{}: {} (at byte {})", self.what, msg, self.pos))
     }
+    /// How many bytes have been read.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
     /// True when every byte has been read.
     pub fn at_end(&self) -> bool {
         self.pos == self.data.len()

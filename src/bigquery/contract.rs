@@ -19,6 +19,10 @@ pub struct Contract {
     pub tokenizer_file: String,
     /// File name of the readings library (`jatopic package --readings`).
     pub readings_file: String,
+    /// File name of the user dictionary library (`jatopic package --user-dict`).
+    pub user_dictionary_file: String,
+    /// Byte values the 7-bit text coding writes as U+0100 + value.
+    pub text_coding_escaped: Vec<u32>,
     /// What `ja_selftest()` returns (the struct js/runtime/selftest.js builds).
     pub selftest_returns: String,
     /// Size and length limits.

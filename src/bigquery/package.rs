@@ -10,6 +10,10 @@
 pub use super::contract::{
     contract, Argument, Contract, Function, Language, Limits, ModelUse, ReadingsUse,
 };
+use super::libraries::{
+    lexicon_libraries, model_libraries, readings_library, tokenizer_library,
+    user_dictionary_library, Role,
+};
 use super::manifest::{Manifest, ManifestFile, ManifestFunction};
 pub use super::names::{validate_dataset, validate_gcs_prefix, validate_prefix};
 pub use super::quantise::{quantisation_error, quantise_counts};
@@ -39,6 +43,40 @@ pub struct PackageOptions {
     /// adds the readings library file, readings in `analyze` and the
     /// `reading` function.
     pub readings: Option<Vec<u8>>,
+    /// The full lexicon (`dict/ipadic-full.jtd`): shipped in
+    /// `jatopic-lexicon-*.js` in place of the compact lexicon the tokenizer
+    /// library carries. `None`: the compact lexicon.
+    pub full_lexicon: Option<Vec<u8>>,
+    /// A user dictionary, its file name and bytes: `jatopic-userdict.js`.
+    pub user_dictionary: Option<(String, Vec<u8>)>,
+}
+
+impl PackageOptions {
+    /// The tokenizer the package's functions run, natively: its lexicon,
+    /// readings and user dictionary, each checked here (a user dictionary
+    /// error names its file and line).
+    pub fn tokenizer(&self) -> Result<crate::Tokenizer> {
+        let mut dict = match &self.full_lexicon {
+            Some(bytes) => {
+                let dict = crate::Dictionary::from_bytes(bytes)?;
+                if dict.tier() != crate::tokenizer::config::LexiconTier::Full {
+                    return Err(Error::input(
+                        "the dictionary given as the full lexicon is the compact one (expected dict/ipadic-full.jtd, built by `make dict-full`)".into(),
+                    ));
+                }
+                dict
+            }
+            None => crate::Dictionary::from_bytes(crate::DEFAULT_DICTIONARY)?,
+        };
+        if let Some(readings) = &self.readings {
+            dict.attach_readings(readings)?;
+        }
+        let mut tok = crate::Tokenizer::new(dict);
+        if let Some((name, bytes)) = &self.user_dictionary {
+            tok.attach_user_dictionary(bytes, name)?;
+        }
+        Ok(tok)
+    }
 }
 
 /// A written file of the package.
@@ -57,7 +95,7 @@ pub struct PackageFile {
 /// What `package` wrote, for the summary and tests.
 #[derive(Debug, Clone)]
 pub struct PackageReport {
-    /// Library files (tokenizer first, then readings, then model parts).
+    /// Library files, in load order (see [`super::libraries`]).
     pub libraries: Vec<PackageFile>,
     /// Function names as written.
     pub functions: Vec<String>,
@@ -66,30 +104,34 @@ pub struct PackageReport {
 }
 
 /// 7 bits per character, the inverse of `decode7` in the bundle
-/// (js/runtime/coder7.js): values that cannot appear raw in a single-quoted JS
-/// string are shifted to U+0100+v.
+/// (js/runtime/coder7.js; js/bundle.mjs has the same encoder): a value that
+/// cannot appear raw in a single-quoted JS string (the contract's
+/// `text_coding_escaped`) is written with the next 7 bits in one 2-byte
+/// UTF-8 character, U+0080 + (index << 7) + next.
 pub fn encode7(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 8 / 7 + 2);
-    let emit = |out: &mut String, v: u32| {
-        let c = if matches!(v, 0 | 9 | 10 | 13 | 39 | 92) {
-            0x100 + v
-        } else {
-            v
-        };
-        out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
-    };
+    let escaped: &[u32] = contract().map_or(&[0, 9, 10, 13, 39, 92], |c| &c.text_coding_escaped);
+    let mut groups = Vec::with_capacity(bytes.len() * 8 / 7 + 1);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in bytes {
         acc = (acc << 8) | u32::from(b);
         bits += 8;
         while bits >= 7 {
             bits -= 7;
-            emit(&mut out, (acc >> bits) & 0x7f);
+            groups.push((acc >> bits) & 0x7f);
         }
         acc &= (1 << bits) - 1;
     }
     if bits > 0 {
-        emit(&mut out, (acc << (7 - bits)) & 0x7f);
+        groups.push((acc << (7 - bits)) & 0x7f);
+    }
+    let mut out = String::with_capacity(groups.len() + groups.len() / 16);
+    let mut g = groups.iter();
+    while let Some(&v) = g.next() {
+        let c = match escaped.iter().position(|&e| e == v) {
+            None => v,
+            Some(k) => ((k as u32 + 1) << 7) | g.next().copied().unwrap_or(0),
+        };
+        out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
     }
     out
 }
@@ -115,7 +157,6 @@ pub fn write_package(
     let contract = contract()?;
     let limits = &contract.limits;
     let file_budget = limits.library_file_bytes;
-    let tokenizer_file = contract.tokenizer_file.as_str();
     if !tokenizer_js.starts_with(b"// jatopic ")
         || !tokenizer_js.windows(12).any(|w| w == b"var jatopic ")
     {
@@ -130,29 +171,29 @@ pub fn write_package(
             tokenizer_js.len() - file_budget
         )));
     }
-    let mut files: Vec<(String, Vec<u8>)> = vec![(tokenizer_file.into(), tokenizer_js.to_vec())];
-    let readings_file = contract.readings_file.as_str();
+    let tok = opts.tokenizer()?;
+    let mut files = vec![tokenizer_library(
+        tokenizer_js,
+        opts.full_lexicon.is_some(),
+    )?];
+    if let Some(dictionary) = &opts.full_lexicon {
+        files.extend(lexicon_libraries(dictionary, file_budget)?);
+    }
+    if let Some((name, bytes)) = &opts.user_dictionary {
+        files.push(user_dictionary_library(name, bytes, file_budget)?);
+    }
     if let Some(readings) = &opts.readings {
-        files.push((
-            readings_file.into(),
-            readings_library(readings, file_budget)?,
-        ));
+        files.push(readings_library(readings, file_budget)?);
     }
     let mut quantisation = None;
-    // SHA-256 of each model part's bytes and the model as packaged, for ja_selftest().
-    let mut part_digests: Vec<String> = Vec::new();
     let mut packaged_model: Option<Model> = None;
     if let Some(bytes) = model_file {
         let exact = Model::from_bytes(bytes)?;
-        exact.terms.tokenizer.lexicon.check_webassembly()?;
-        if let Some(sum) = exact.terms.tokenizer.user_dictionary_hex() {
-            // The functions would tokenize without the user's words, so the
-            // model's terms would not mean what they meant in training.
-            return Err(Error::input(format!(
-                "the model was trained with a user dictionary (SHA-256 {sum}), which packages cannot carry yet: \
-                 ja_terms and ja_topics would tokenize without it. Train the model without --user-dict to package it"
-            )));
-        }
+        // The functions must tokenize as training did.
+        exact.terms.tokenizer.check_dictionary(
+            tok.dictionary(),
+            "package it with the lexicon and user dictionary it was trained with (jatopic package --lexicon, --user-dict)",
+        )?;
         let (model_bytes, note) = if opts.count_bits.is_none() && opts.min_count <= 1 {
             (
                 bytes.to_vec(),
@@ -179,65 +220,49 @@ pub fn write_package(
         };
         packaged_model = Some(Model::from_bytes(&model_bytes)?);
         quantisation = Some(note);
-        // Greedy split: as many bytes per part as fit the file budget once encoded.
-        let mut rest: &[u8] = &model_bytes;
-        let mut parts: Vec<String> = Vec::new();
-        while !rest.is_empty() {
-            let mut take = rest.len().min((file_budget - 600) * 7 / 8);
-            let text = loop {
-                let text = encode7(&rest[..take]);
-                if text.len() + 600 <= file_budget {
-                    break text;
-                }
-                take = take * 99 / 100;
-            };
-            part_digests.push(sha256_hex(&rest[..take]));
-            parts.push(format!("{}, '{}'", take, text));
-            rest = &rest[take..];
-        }
-        let n = parts.len();
-        for (i, part) in parts.iter().enumerate() {
-            let text = format!(
-                "// jatopic model, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {tokenizer_file}, with every part of the same package, in order.\njatopic.addModelPart({i}, {n}, {part});\n",
-                i + 1
-            );
-            files.push((format!("jatopic-model-{}.js", i + 1), text.into_bytes()));
-        }
+        files.extend(model_libraries(&model_bytes, file_budget)?);
     }
-    for (name, bytes) in &files {
-        if bytes.len() > file_budget {
+    for l in &files {
+        if l.text.len() > file_budget {
             return Err(Error::input(format!(
-                "{name} would be {} bytes, {} over the {file_budget}-byte library-file limit",
-                bytes.len(),
-                bytes.len() - file_budget
+                "{} would be {} bytes, {} over the {file_budget}-byte library-file limit",
+                l.name,
+                l.text.len(),
+                l.text.len() - file_budget
             )));
         }
     }
-    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let total: usize = files.iter().map(|l| l.text.len()).sum();
     // Each function body counts as one more resource.
     let total_budget = limits.query_code_bytes;
     if total > total_budget || files.len() + 1 > limits.query_resources {
-        let model_total: usize = files[1..]
-            .iter()
-            .filter(|(name, _)| name != readings_file)
-            .map(|(_, b)| b.len())
-            .sum();
+        let bytes_of = |role: Role| -> usize {
+            files
+                .iter()
+                .filter(|l| l.role == role)
+                .map(|l| l.text.len())
+                .sum()
+        };
         return Err(Error::input(format!(
-            "the package needs {total} bytes in {} library files, {} bytes over the {total_budget}-byte code budget of one query (the model takes {model_total} bytes); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`) or package with fewer counts (`--min-count 2`, error reported)",
+            "the package needs {total} bytes in {} library files, {} bytes over the {total_budget}-byte code budget of one query (tokenizer and lexicon {} bytes, user dictionary {}, readings {}, model {}); retrain with a smaller vocabulary (`jatopic train --keep-n 50000`), package with fewer counts (`--min-count 2`, error reported), or leave out the readings or part of the user dictionary",
             files.len(),
-            total.saturating_sub(total_budget)
+            total.saturating_sub(total_budget),
+            bytes_of(Role::Tokenizer) + bytes_of(Role::Lexicon),
+            bytes_of(Role::UserDictionary),
+            bytes_of(Role::Readings),
+            bytes_of(Role::Model),
         )));
     }
 
     std::fs::create_dir_all(out).map_err(|e| Error::io_error(out.display(), e))?;
     let mut libraries = Vec::new();
-    for (name, bytes) in &files {
-        write(out, name, bytes)?;
+    for l in &files {
+        write(out, &l.name, &l.text)?;
         libraries.push(PackageFile {
-            path: name.clone(),
-            bytes: bytes.len(),
-            sha256: sha256_hex(bytes),
-            uri: format!("{gcs}/{name}"),
+            path: l.name.clone(),
+            bytes: l.text.len(),
+            sha256: sha256_hex(&l.text),
+            uri: format!("{gcs}/{}", l.name),
         });
     }
 
@@ -268,15 +293,9 @@ pub fn write_package(
             Language::Sql => Vec::new(),
             Language::Js => libraries
                 .iter()
-                .filter(|l| {
-                    if l.path == tokenizer_file {
-                        true
-                    } else if l.path == readings_file {
-                        f.readings != ReadingsUse::None
-                    } else {
-                        f.model != ModelUse::None
-                    }
-                })
+                .zip(&files)
+                .filter(|(_, l)| l.role.listed_by(f))
+                .map(|(p, _)| p)
                 .collect(),
         };
         // `{function:NAME}`: a function written before this one (BigQuery
@@ -338,13 +357,7 @@ pub fn write_package(
         });
         names.push(name);
     }
-    let selftest = selftest_function(
-        opts,
-        tokenizer_js,
-        &libraries,
-        &part_digests,
-        packaged_model.as_ref(),
-    )?;
+    let selftest = selftest_function(opts, &tok, &files, &libraries, packaged_model.as_ref())?;
     sql.push_str(&selftest.sql);
     manifest_functions.push(selftest.manifest);
     names.push(selftest.name.clone());
@@ -407,29 +420,6 @@ pub fn write_package(
         functions: names,
         quantisation,
     })
-}
-
-/// The readings library file: the `.jtr` bytes as 7-bit text handed to
-/// `jatopic.addReadings` (js/runtime/api.js), decoded on first use. The
-/// file is checked to be a readings file first, and refused when it would
-/// not fit one library file.
-fn readings_library(readings: &[u8], file_budget: usize) -> Result<Vec<u8>> {
-    crate::tokenizer::dictionary::readings::FORMAT.read(readings)?;
-    let file = contract()?.readings_file.as_str();
-    let text = format!(
-        "// jatopic readings: IPADIC's reading and pronunciation of every lexicon word. Generated by `jatopic package --readings`; do not edit.\n// Load after {}, with the tokenizer of the same package.\njatopic.addReadings({}, '{}');\n",
-        contract()?.tokenizer_file,
-        readings.len(),
-        encode7(readings)
-    );
-    if text.len() > file_budget {
-        return Err(Error::input(format!(
-            "{file} would be {} bytes, {} over the {file_budget}-byte library-file limit",
-            text.len(),
-            text.len() - file_budget
-        )));
-    }
-    Ok(text.into_bytes())
 }
 
 fn package_readme(

@@ -4,6 +4,7 @@
 //! loaded and computes, and deploy.sh fails unless `ok`.
 
 use super::contract::{contract, Language};
+use super::libraries::Library;
 use super::manifest::ManifestFunction;
 use super::package::{PackageFile, PackageOptions};
 use crate::error::{Error, Result};
@@ -27,25 +28,21 @@ pub struct SelftestFunction {
 
 /// `ja_selftest()`: a JS UDF over every library file whose body calls
 /// `jatopic.selftest` (js/runtime/selftest.js) with what the native code
-/// gives now: the SHA-256 of the data each library file embeds (the wasm
-/// module's as recorded in the bundle at `make wasm`, the readings', each
-/// model part's), the fixed sentence's surfaces, with readings its reading
-/// (as `ja_reading` gives it) and, with a model, the fixed document's top
-/// topics. Readings made for another dictionary than the shipped one are
-/// refused here.
+/// gives now with the package's tokenizer `tok`: the role and the SHA-256 of
+/// the data each library file embeds (the wasm module's as recorded in the
+/// bundle at `make wasm`, each lexicon part's, the packed user
+/// dictionary's, the readings', each model part's), the fixed sentence's
+/// surfaces, with readings its reading (as `ja_reading` gives it) and, with
+/// a model, the fixed document's top topics.
 pub fn selftest_function(
     opts: &PackageOptions,
-    tokenizer_js: &[u8],
+    tok: &crate::Tokenizer,
+    files: &[Library],
     libraries: &[PackageFile],
-    part_digests: &[String],
     model: Option<&Model>,
 ) -> Result<SelftestFunction> {
     let mut lines = SELFTEST_INPUTS.lines();
     let (sentence, document) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
-    let mut tok = crate::default_tokenizer()?;
-    if let Some(readings) = &opts.readings {
-        tok.attach_readings(readings)?;
-    }
     let analysed = tok.tokenize(sentence);
     let tokens: Vec<&str> = analysed.iter().map(|t| t.surface).collect();
     // As ja_reading (js/runtime/sql.js): readings, else the surface in katakana.
@@ -56,27 +53,12 @@ pub fn selftest_function(
             _ => crate::tokenizer::dictionary::readings::katakana(t.surface.chars()),
         })
         .collect();
-    // Recorded by js/bundle.mjs; absent from a bundle built before it (the
-    // self-test then says the package recorded no checksum).
-    let marker = b"const WASM_SHA256 = '";
-    let wasm_sha256 = tokenizer_js
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .map(|at| &tokenizer_js[at + marker.len()..])
-        .filter(|hex| hex.len() >= 64 && hex[..64].iter().all(u8::is_ascii_hexdigit))
-        .map(|hex| String::from_utf8_lossy(&hex[..64]).into_owned());
-    let mut files =
-        vec![serde_json::json!({"file": contract()?.tokenizer_file, "sha256": wasm_sha256})];
-    let mut parts = libraries[1..].iter();
-    if let Some(readings) = &opts.readings {
-        if let Some(lib) = parts.next() {
-            let digest = super::package::sha256_hex(readings);
-            files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
-        }
-    }
-    for (lib, digest) in parts.zip(part_digests) {
-        files.push(serde_json::json!({"file": lib.path, "sha256": digest}));
-    }
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(
+            |l| serde_json::json!({"file": l.name, "role": l.role.name(), "sha256": l.data_sha256}),
+        )
+        .collect();
     let mut expected = serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "libraries": files,
@@ -87,7 +69,7 @@ pub fn selftest_function(
         expected["reading"] = reading.into();
     }
     if let Some(m) = model {
-        let theta = m.infer_text(&tok, document);
+        let theta = m.infer_text(tok, document);
         // As topTopics in js/runtime/sql.js: by weight, ties by topic number.
         let mut order: Vec<usize> = (0..theta.len()).collect();
         order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]).then(a.cmp(&b)));

@@ -1,8 +1,11 @@
 //! `jatopic package`: the BigQuery UDF package.
 
+use super::tokenizer_args::{LexiconArgs, TokenizerArgs, UserDictFile};
 use clap::Args;
 use jatopic::bigquery::package::{write_package, PackageOptions};
 use jatopic::error::InFile;
+use jatopic::tokenizer::config::LexiconTier;
+use jatopic::topic::model::Model;
 use jatopic::{Error, ErrorKind, Result};
 
 /// Write the BigQuery UDF package: library files, create_functions.sql, manifest.json, deploy.sh
@@ -16,7 +19,12 @@ Every library file is at most 1,000,000 bytes (BigQuery's limit); a model
 too large for one file is split. --count-bits and --min-count make the model
 files smaller and report the quantisation error. --readings adds
 jatopic-readings.js (IPADIC's readings, loaded by ja_analyze, ja_analyze_search
-and ja_reading only).")]
+and ja_reading only). --lexicon full ships all of IPADIC (MeCab's output) in
+jatopic-lexicon-*.js; --user-dict adds jatopic-userdict.js. A model is
+packaged with the lexicon and user dictionary it was trained with:
+
+  jatopic package --out pkg --gcs-prefix gs://BUCKET/jatopic --dataset PROJECT.DATASET \
+    --model model.jtm --lexicon full --user-dict shop.csv --readings")]
 pub struct PackageArgs {
     /// Output directory
     #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
@@ -50,6 +58,11 @@ pub struct PackageArgs {
     /// Add IPADIC's readings (jatopic-readings.js): reading and pronunciation in ja_analyze, and ja_reading
     #[arg(long)]
     readings: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+    /// A user dictionary (MeCab or Kuromoji CSV, as `--user-dict` elsewhere): jatopic-userdict.js
+    #[arg(long, value_name = "FILE", help_heading = "Tokenizer")]
+    user_dict: Option<std::path::PathBuf>,
     /// The tokenizer library built by `make wasm`
     #[arg(
         long,
@@ -60,6 +73,47 @@ pub struct PackageArgs {
 }
 
 pub fn run(args: PackageArgs) -> Result<()> {
+    let model_bytes = match &args.model {
+        Some(p) => Some(std::fs::read(p).in_file(p)?),
+        None => None,
+    };
+    let user = args
+        .user_dict
+        .as_deref()
+        .map(UserDictFile::read)
+        .transpose()?;
+    // With a model: its tier unless --lexicon says otherwise (then they must
+    // agree), and exactly its user dictionary (exit 1 otherwise, as infer).
+    let mut tier = args.lexicon.tier();
+    if let (Some(bytes), Some(path)) = (&model_bytes, &args.model) {
+        let model = Model::from_bytes(bytes).in_file(path)?;
+        let checker = TokenizerArgs {
+            mode: None,
+            lexicon: LexiconArgs {
+                lexicon: args.lexicon.lexicon,
+            },
+            user_dict: None,
+        };
+        checker.check_model(path, &model.terms, user.as_ref())?;
+        tier = model.terms.tokenizer.lexicon;
+    }
+    let full_lexicon = match tier {
+        LexiconTier::Compact => None,
+        LexiconTier::Full => {
+            let path = jatopic::tokenizer::shipped::full_dictionary_path()?;
+            let name = path.display().to_string();
+            Some(std::fs::read(&path).in_file(&name)?)
+        }
+    };
+    let readings = match (args.readings, tier) {
+        (false, _) => None,
+        (true, LexiconTier::Compact) => Some(jatopic::DEFAULT_READINGS.to_vec()),
+        (true, LexiconTier::Full) => {
+            let path = jatopic::tokenizer::shipped::full_readings_path()?;
+            let name = path.display().to_string();
+            Some(std::fs::read(&path).in_file(&name)?)
+        }
+    };
     let opts = PackageOptions {
         gcs_prefix: args.gcs_prefix,
         dataset: args.dataset,
@@ -67,7 +121,9 @@ pub fn run(args: PackageArgs) -> Result<()> {
         function_prefix: args.function_prefix,
         count_bits: args.count_bits,
         min_count: args.min_count,
-        readings: args.readings.then(|| jatopic::DEFAULT_READINGS.to_vec()),
+        readings,
+        full_lexicon,
+        user_dictionary: user.map(|u| (u.name, u.bytes)),
     };
     let library = &args.library;
     let tokenizer_js = std::fs::read(library).map_err(|e| {
@@ -75,10 +131,6 @@ pub fn run(args: PackageArgs) -> Result<()> {
             "{library}: {e} (build the tokenizer library with `make wasm`, or pass --library FILE)"
         ))
     })?;
-    let model_bytes = match &args.model {
-        Some(p) => Some(std::fs::read(p).in_file(p)?),
-        None => None,
-    };
     let out = &args.out;
     let report = write_package(
         std::path::Path::new(out),

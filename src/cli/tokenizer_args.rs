@@ -98,6 +98,27 @@ pub struct UserDictFile {
 }
 
 impl UserDictFile {
+    /// Reads the file (does not parse it); a file over the size limit is
+    /// refused before it is read.
+    pub fn read(path: &std::path::Path) -> Result<UserDictFile> {
+        use sha2::{Digest, Sha256};
+        let name = path.display().to_string();
+        // The size first: a wrong (huge) file fails before it is read.
+        let size = std::fs::metadata(path).in_file(&name)?.len();
+        if size > MAX_USER_DICT_BYTES as u64 {
+            return Err(Error::input(format!(
+                "{name}: {size} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary"
+            )));
+        }
+        let bytes = std::fs::read(path).in_file(&name)?;
+        let checksum = Sha256::digest(&bytes).into();
+        Ok(UserDictFile {
+            name,
+            bytes,
+            checksum,
+        })
+    }
+
     /// Parses the file for `tok`'s dictionary and attaches it.
     pub fn attach(&self, tok: &mut Tokenizer) -> Result<()> {
         tok.attach_user_dictionary(&self.bytes, &self.name)
@@ -130,25 +151,10 @@ impl TokenizerArgs {
 
     /// The `--user-dict` file, read (not parsed), if one was given.
     pub fn user_dictionary(&self) -> Result<Option<UserDictFile>> {
-        use sha2::{Digest, Sha256};
-        let Some(path) = &self.user_dict else {
-            return Ok(None);
-        };
-        let name = path.display().to_string();
-        // The size first: a wrong (huge) file fails before it is read.
-        let size = std::fs::metadata(path).in_file(&name)?.len();
-        if size > MAX_USER_DICT_BYTES as u64 {
-            return Err(Error::input(format!(
-                "{name}: {size} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary"
-            )));
-        }
-        let bytes = std::fs::read(path).in_file(&name)?;
-        let checksum = Sha256::digest(&bytes).into();
-        Ok(Some(UserDictFile {
-            name,
-            bytes,
-            checksum,
-        }))
+        self.user_dict
+            .as_deref()
+            .map(UserDictFile::read)
+            .transpose()
     }
 
     /// The tokenizer for the term pipeline: the shipped dictionary of

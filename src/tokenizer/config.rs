@@ -39,21 +39,6 @@ impl LexiconTier {
         }
     }
 
-    /// An error unless the WebAssembly build (BigQuery's functions, the
-    /// browser) can tokenize with this tier: it carries only the compact
-    /// lexicon so far. `jatopic package` and the wasm `loadModel` check a
-    /// model's tier with it, so that a model is never served with another
-    /// lexicon than it was trained with.
-    pub fn check_webassembly(self) -> Result<()> {
-        match self {
-            LexiconTier::Compact => Ok(()),
-            LexiconTier::Full => Err(Error::input(format!(
-                "the model was trained with --lexicon {}, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon so far: retrain it with --lexicon compact to use it there",
-                self.name()
-            ))),
-        }
-    }
-
     /// The tier stored as `code`, if this jatopic knows it.
     pub fn from_code(code: u8) -> Option<LexiconTier> {
         LexiconTier::ALL.into_iter().find(|t| t.code() == code)
@@ -124,6 +109,46 @@ impl TokenizerConfig {
             mode,
             user_dictionary,
         })
+    }
+
+    /// An error unless `dict` tokenizes as this configuration says: the
+    /// same lexicon tier and the same user dictionary (the mode is chosen
+    /// per call). The wasm build checks a model with it, so that a model
+    /// is never served with other tokens than it was trained with; `how`
+    /// says how to load the right dictionary there.
+    pub fn check_dictionary(&self, dict: &crate::Dictionary, how: &str) -> Result<()> {
+        let loaded = dict.tier();
+        if loaded != self.lexicon {
+            return Err(Error::input(format!(
+                "the model was trained with --lexicon {}, but the {} lexicon is loaded: {how}",
+                self.lexicon.name(),
+                loaded.name()
+            )));
+        }
+        let user = dict.user_dictionary().map(|u| u.checksum);
+        if user != self.user_dictionary {
+            let hex = |sum: Option<[u8; 32]>| {
+                TokenizerConfig {
+                    user_dictionary: sum,
+                    ..*self
+                }
+                .user_dictionary_hex()
+            };
+            return Err(Error::input(match (hex(self.user_dictionary), hex(user)) {
+                (Some(want), None) => format!(
+                    "the model was trained with a user dictionary (SHA-256 {want}), but none is loaded: {how}"
+                ),
+                (None, Some(have)) => format!(
+                    "the model was trained without a user dictionary, but one is loaded (SHA-256 {have}): {how}"
+                ),
+                (want, have) => format!(
+                    "the model was trained with the user dictionary of SHA-256 {}, but the one loaded has SHA-256 {}: {how}",
+                    want.unwrap_or_default(),
+                    have.unwrap_or_default()
+                ),
+            }));
+        }
+        Ok(())
     }
 
     /// The user dictionary's checksum in hex, `None` without one.

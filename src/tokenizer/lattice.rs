@@ -14,11 +14,9 @@ use std::borrow::Cow;
 /// sentence end or whitespace where possible; this bounds memory (MeCab
 /// itself limits a lookup to 65,535 bytes).
 pub const MAX_PIECE_CHARS: usize = 16_384;
-/// Whether the lattice consults an attached user dictionary. Native only
-/// for now: the wasm bundle (size budgeted) has no way to attach one yet, so
-/// it compiles without the lookup (as `Dictionary` without the field); turn
-/// both on when wasm gets `loadUserDictionary`.
-const USER_DICTIONARIES: bool = cfg!(feature = "cli");
+/// Whether the lattice consults an attached user dictionary (natively and
+/// in wasm: `jatopic.loadUserDictionary`).
+const USER_DICTIONARIES: bool = true;
 /// MeCab's default `max_grouping_size`.
 const MAX_GROUPING: usize = 24;
 
@@ -293,17 +291,41 @@ pub struct RawToken {
     pub base: u32,
 }
 
-#[cfg(feature = "cli")]
 impl Tokenizer {
     /// Parses the user dictionary `bytes` (the file `file`, named in errors)
     /// for this tokenizer's dictionary and attaches it
     /// ([`crate::tokenizer::user_dict::parse`] says which formats).
+    #[cfg(feature = "cli")]
     pub fn attach_user_dictionary(&mut self, bytes: &[u8], file: &str) -> crate::Result<()> {
         let user = crate::tokenizer::user_dict::parse::parse(bytes, file, &self.dict)?;
         self.dict.attach_user_dictionary(user);
         Ok(())
     }
 
+    /// [`Tokenizer::attach_user_dictionary`] given the file's SHA-256
+    /// (the wasm build, where JS computes it). A rejected file leaves the
+    /// tokenizer as it was.
+    pub fn attach_user_dictionary_with_checksum(
+        &mut self,
+        bytes: &[u8],
+        file: &str,
+        checksum: [u8; 32],
+    ) -> crate::Result<()> {
+        let user = crate::tokenizer::user_dict::parse::parse_with_checksum(
+            bytes, file, &self.dict, checksum,
+        )?;
+        self.dict.attach_user_dictionary(user);
+        Ok(())
+    }
+
+    /// Detaches the user dictionary, if any.
+    pub fn detach_user_dictionary(&mut self) {
+        self.dict.detach_user_dictionary();
+    }
+}
+
+#[cfg(feature = "cli")]
+impl Tokenizer {
     /// For each (previous id, next id), how many times Viterbi evaluates that
     /// connection while analysing `lines` (row-major, ids × ids), over every
     /// node (not only the cheapest per class): the dictionary builder

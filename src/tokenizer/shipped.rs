@@ -62,6 +62,11 @@ fn first_with_full_dictionary(dirs: &[PathBuf]) -> Result<PathBuf> {
         })
 }
 
+/// The full tier's readings file: beside its dictionary file.
+pub fn full_readings_path() -> Result<PathBuf> {
+    Ok(full_dictionary_path()?.with_file_name(FULL_READINGS_FILE))
+}
+
 /// The tokenizer of a lexicon tier, with readings attached when `readings`
 /// (the full tier's readings file sits next to its dictionary).
 pub fn tokenizer(tier: LexiconTier, readings: bool) -> Result<Tokenizer> {
@@ -81,7 +86,7 @@ pub fn tokenizer(tier: LexiconTier, readings: bool) -> Result<Tokenizer> {
                 .in_file(path.display()));
             }
             if readings {
-                let path = path.with_file_name(FULL_READINGS_FILE);
+                let path = full_readings_path()?;
                 let bytes = std::fs::read(&path).in_file(path.display())?;
                 dict.attach_readings(&bytes).in_file(path.display())?;
             }

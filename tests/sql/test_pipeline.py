@@ -662,16 +662,21 @@ def test_cli_end_to_end(tmp_path, capsys):
 
 def _decode7(data: str) -> bytes:
     """The inverse of the packager's 7-bit text encoding (src/bigquery/package.rs
-    encode7): 7 bits per character, U+0100+v for values not written raw."""
+    encode7; the contract's text_coding_about): 7 bits per character below
+    U+0080; above, an escaped value (index + 1, times 128) and the next 7 bits."""
+    escaped = json.loads((REPO / "src/bigquery/udf_contract.json").read_text())["text_coding_escaped"]
     acc = bits = 0
     out = bytearray()
     for ch in data:
         c = ord(ch)
-        acc = ((acc << 7) | (c if c < 128 else c - 256)) & 0x7FFF
-        bits += 7
-        if bits >= 8:
+        if c < 128:
+            acc, bits = (acc << 7) | c, bits + 7
+        else:
+            acc, bits = (acc << 14) | (escaped[(c >> 7) - 1] << 7) | (c & 127), bits + 14
+        while bits >= 8:
             bits -= 8
             out.append((acc >> bits) & 0xFF)
+        acc &= (1 << bits) - 1
     return bytes(out)
 
 

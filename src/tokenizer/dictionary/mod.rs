@@ -83,9 +83,6 @@ pub struct Dictionary {
     /// The file header's checksum: a readings file names its dictionary by it.
     checksum: u64,
     readings: Option<AttachedReadings>,
-    /// Native only for now: without it the wasm bundle has no drop or
-    /// clone code for a user dictionary it cannot attach.
-    #[cfg(feature = "cli")]
     user: Option<AttachedUser>,
 }
 
@@ -219,7 +216,6 @@ impl Dictionary {
             lexicon,
             checksum: header_checksum(file),
             readings: None,
-            #[cfg(feature = "cli")]
             user: None,
         })
     }
@@ -238,7 +234,6 @@ impl Dictionary {
     /// Attaches a user dictionary (parsed for this dictionary, see
     /// [`crate::tokenizer::user_dict::parse`]): its entries join the lattice.
     /// Replaces any attached before.
-    #[cfg(feature = "cli")]
     pub fn attach_user_dictionary(&mut self, user: UserDictionary) {
         self.user = Some(AttachedUser {
             user,
@@ -252,14 +247,25 @@ impl Dictionary {
         self.attached_user().map(|u| &u.user)
     }
 
-    /// The attached user dictionary with its lookup, for the lattice
-    /// (always `None` without the `cli` feature, for now).
+    /// The attached user dictionary with its lookup, for the lattice.
     #[inline]
     pub(crate) fn attached_user(&self) -> Option<&AttachedUser> {
-        #[cfg(feature = "cli")]
-        return self.user.as_ref();
-        #[cfg(not(feature = "cli"))]
-        None
+        self.user.as_ref()
+    }
+
+    /// Detaches the user dictionary, if any.
+    pub fn detach_user_dictionary(&mut self) {
+        self.user = None;
+    }
+
+    /// Which lexicon tier this dictionary is: the full tier stores its
+    /// connection costs exactly, the compact one through a codebook.
+    pub fn tier(&self) -> crate::tokenizer::config::LexiconTier {
+        if self.connector.is_exact() {
+            crate::tokenizer::config::LexiconTier::Full
+        } else {
+            crate::tokenizer::config::LexiconTier::Compact
+        }
     }
 
     /// Whether readings are attached.

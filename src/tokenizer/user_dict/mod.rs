@@ -1,7 +1,7 @@
 //! User dictionaries: the user's own words (brands, creators, craft terms)
 //! added to the lattice. Owns [`UserDictionary`], what the lattice consults
 //! once a dictionary is attached ([`crate::Dictionary::attach_user_dictionary`]),
-//! and, natively, its parser ([`parse`]) for the two formats:
+//! and its parser ([`parse`]) for the two formats:
 //!
 //! - **MeCab** (IPADIC's 13 columns): each line is one more lexicon entry,
 //!   competing with the system lexicon on cost, as `mecab -u` does;
@@ -11,10 +11,11 @@
 //!   through it is taken; it yields its segmentation, readings and POS.
 //!
 //! The lattice reaches the lookup through a function pointer set only when a
-//! dictionary is attached, so that the wasm bundle, which attaches none,
-//! carries none of this code (its size is budgeted).
+//! dictionary is attached. The wasm bundle carries the parser too
+//! (`jatopic.loadUserDictionary`, `jatopic-userdict.js`), so that BigQuery
+//! and the browser read a user dictionary exactly as the CLI does.
 
-#[cfg(feature = "cli")]
+pub mod packed;
 pub mod parse;
 
 /// [`crate::RawToken::base`] of a user token has this bit set; the other
@@ -126,7 +127,6 @@ impl UserDictionary {
         self.format == UserDictFormat::Kuromoji
     }
 
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
     fn surface(&self, s: (u32, u32, u32, u32)) -> &[char] {
         &self.surface_chars[s.0 as usize..(s.0 + s.1) as usize]
     }
@@ -141,7 +141,6 @@ impl UserDictionary {
 /// surface's entries in file order (the order MeCab adds lexicon nodes in).
 /// Surfaces are sorted, so the ones sharing the first k characters of
 /// `text` form a range that narrows as k grows.
-#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMatch>) {
     let (mut lo, mut hi) = (0usize, user.surfaces.len());
     for (k, &c) in text.iter().enumerate() {
@@ -171,7 +170,6 @@ pub(crate) fn lookup(user: &UserDictionary, text: &[char], out: &mut Vec<UserMat
 /// The tokens of the user node of `base` (`USER_TOKEN` | candidate)
 /// covering `start..end`: one per segment of its entry (one in the MeCab
 /// format), each passed to `push` as (start, end, [`crate::RawToken::base`]).
-#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn expand(
     user: &UserDictionary,
     start: usize,
@@ -197,16 +195,15 @@ pub(crate) fn expand(
     }
 }
 
-/// Builds the lookup table from `(surface, candidates)` in file order
+/// Builds the lookup table from `(surface, candidates)` sorted by surface
 /// (each surface once), tokens already in `tokens`.
-#[cfg_attr(not(feature = "cli"), allow(dead_code))] // wasm cannot attach one yet
 pub(crate) fn build(
     format: UserDictFormat,
     checksum: [u8; 32],
-    mut entries: Vec<(Vec<char>, Vec<Candidate>)>,
+    entries: Vec<(Vec<char>, Vec<Candidate>)>,
     tokens: Vec<UserToken>,
 ) -> UserDictionary {
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
     let mut surface_chars = Vec::new();
     let mut surfaces = Vec::with_capacity(entries.len());
     let mut candidates = Vec::new();
@@ -248,9 +245,9 @@ mod tests {
             UserDictFormat::Mecab,
             [0; 32],
             vec![
-                (chars("がま口ポーチ"), vec![c(0)]),
-                (chars("がま口"), vec![c(1), c(2)]),
                 (chars("が"), vec![c(3)]),
+                (chars("がま口"), vec![c(1), c(2)]),
+                (chars("がま口ポーチ"), vec![c(0)]),
                 (chars("ハーバリウム"), vec![c(4)]),
             ],
             vec![],

@@ -1,5 +1,5 @@
-//! Reading a user dictionary file (natively only: the wasm bundle carries no
-//! parser). The format is detected from the first entry's columns: 13 is
+//! Reading a user dictionary file, natively and in wasm (the same code, so
+//! BigQuery and the browser read a file exactly as the CLI does). The format is detected from the first entry's columns: 13 is
 //! MeCab's IPADIC CSV, 4 is Kuromoji's. Every problem is an error naming the
 //! file, the line and the problem; nothing panics.
 //!
@@ -35,7 +35,7 @@ use super::{build, Candidate, UserDictFormat, UserDictionary, UserToken, KUROMOJ
 use crate::error::{Error, Result};
 use crate::Dictionary;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// The largest user dictionary file read (bytes): far above any real one
 /// (50,000 entries are about 4 MB), so that a wrong file fails at once.
@@ -54,8 +54,20 @@ const KUROMOJI_COLUMNS: usize = 4;
 
 /// Parses `bytes`, the user dictionary file `file`, for `dict` (whose
 /// connection matrix bounds the ids).
+#[cfg(feature = "cli")]
 pub fn parse(bytes: &[u8], file: &str, dict: &Dictionary) -> Result<UserDictionary> {
     use sha2::{Digest, Sha256};
+    parse_with_checksum(bytes, file, dict, Sha256::digest(bytes).into())
+}
+
+/// [`parse`] given the file's SHA-256 (the wasm build has no SHA-256 of its
+/// own: the JS runtime computes it).
+pub fn parse_with_checksum(
+    bytes: &[u8],
+    file: &str,
+    dict: &Dictionary,
+    checksum: [u8; 32],
+) -> Result<UserDictionary> {
     if bytes.len() > MAX_USER_DICT_BYTES {
         return Err(Error::input(format!(
             "{file}: {} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary",
@@ -70,13 +82,12 @@ pub fn parse(bytes: &[u8], file: &str, dict: &Dictionary) -> Result<UserDictiona
         Error::input(format!("{file}:{line}: not valid UTF-8"))
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let checksum: [u8; 32] = Sha256::digest(bytes).into();
     let mut parser = Parser {
         file,
         dict,
         format: None,
         entries: Vec::new(),
-        index: HashMap::new(),
+        index: BTreeMap::new(),
         tokens: Vec::new(),
     };
     for (n, line) in text.split('\n').enumerate() {
@@ -91,7 +102,17 @@ pub fn parse(bytes: &[u8], file: &str, dict: &Dictionary) -> Result<UserDictiona
             "{file}: no entries (only blank lines and comments)"
         ))
     })?;
-    let entries = parser.entries.into_iter().map(|(s, c, _)| (s, c)).collect();
+    // In surface order (the index is sorted: UTF-8 byte order is code point
+    // order), as the lookup table wants, without sorting code in wasm.
+    let mut entries = parser.entries;
+    let entries = parser
+        .index
+        .values()
+        .map(|&i| {
+            let (surface, candidates, _) = &mut entries[i];
+            (std::mem::take(surface), std::mem::take(candidates))
+        })
+        .collect();
     Ok(build(format, checksum, entries, parser.tokens))
 }
 
@@ -102,7 +123,7 @@ struct Parser<'a> {
     format: Option<(UserDictFormat, usize)>,
     /// Per distinct surface, in file order: its candidates and the line of each.
     entries: Vec<(Vec<char>, Vec<Candidate>, Vec<usize>)>,
-    index: HashMap<String, usize>,
+    index: BTreeMap<String, usize>,
     tokens: Vec<UserToken>,
 }
 
@@ -155,8 +176,8 @@ impl Parser<'_> {
             return Err(self.err(
                 n,
                 format!(
-                    "surface {:?} contains whitespace, which never reaches a lookup",
-                    fields[0]
+                    "surface {} contains whitespace, which never reaches a lookup",
+                    quoted(&fields[0])
                 ),
             ));
         }
@@ -176,7 +197,7 @@ impl Parser<'_> {
             }
             let v: i64 = s
                 .parse()
-                .map_err(|_| self.err(n, format!("{what} {s:?} is not a number")))?;
+                .map_err(|_| self.err(n, format!("{what} {} is not a number", quoted(s))))?;
             if v < 0 || v >= n_ids as i64 {
                 return Err(self.err(
                     n,
@@ -213,7 +234,7 @@ impl Parser<'_> {
             s => {
                 let v: i64 = s
                     .parse()
-                    .map_err(|_| self.err(n, format!("cost {s:?} is not a number")))?;
+                    .map_err(|_| self.err(n, format!("cost {} is not a number", quoted(s))))?;
                 i16::try_from(v)
                     .map_err(|_| self.err(n, format!("cost {v} is outside -32768..=32767")))?
                     as i32
@@ -235,8 +256,9 @@ impl Parser<'_> {
                     return Err(self.err(
                         n,
                         format!(
-                            "{:?} conflicts with line {l}: the same word with cost {cost}, not {}",
-                            f[0], c.cost
+                            "{} conflicts with line {l}: the same word with cost {cost}, not {}",
+                            quoted(&f[0]),
+                            c.cost
                         ),
                     ));
                 }
@@ -278,7 +300,9 @@ impl Parser<'_> {
             return Err(self.err(
                 n,
                 format!(
-                    "the segmentation concatenates to {joined:?}, not to the surface {surface:?}"
+                    "the segmentation concatenates to {}, not to the surface {}",
+                    quoted(&joined),
+                    quoted(surface)
                 ),
             ));
         }
@@ -314,7 +338,8 @@ impl Parser<'_> {
             return Err(self.err(
                 n,
                 format!(
-                    "{surface:?} is already an entry (line {}) with another segmentation, reading or part of speech",
+                    "{} is already an entry (line {}) with another segmentation, reading or part of speech",
+                    quoted(surface),
                     lines[0]
                 ),
             ));
@@ -349,6 +374,13 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// `s` in double quotes, for messages. Not `{:?}`: Rust's escaping would
+/// bring Unicode tables into the wasm module, and a field never holds a
+/// line break.
+fn quoted(s: &str) -> String {
+    format!("\"{s}\"")
 }
 
 /// The fields of one CSV line: commas separate, a field may be quoted
