@@ -29,8 +29,11 @@ PY_SQL := $(VENV_SQL)/bin/python
 TEST_PKG := $(BUILD)/web-test-package
 # The same with IPADIC's readings (jatopic package --readings).
 TEST_READINGS_PKG := $(BUILD)/web-test-package-readings
+# The full lexicon, readings, a user dictionary and a model trained with both.
+TEST_FULL_PKG := $(BUILD)/web-test-package-full
+TEST_USER_DICT := tests/fixtures/user-dict/shop.csv
 
-.PHONY: bench-readings setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict dict-full golden clean
+.PHONY: bench-coldstart setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict dict-full golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
@@ -42,7 +45,7 @@ help:
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
 	@echo "make bench-scale - the serving SQL at 10^4..10^6 items: time, memory, growth, recall (docs/scale.md)"
 	@echo "make bench-udf - the packaged BigQuery functions in the local sandbox"
-	@echo "make bench-readings - cold start and wasm memory: jatopic-tokenizer.js alone vs with jatopic-readings.js"
+	@echo "make bench-coldstart - cold start and wasm memory: compact / full lexicon, with and without readings; a 50,000-entry user dictionary's size and load"
 	@echo "make soak   - 1,000,000 rows through ja_topics and ja_analyze in one sandbox worker: memory growth, throughput"
 	@echo "make dict   - rebuild dict/ipadic.jtd and dict/ipadic-readings.jtr from IPADIC and MeCab's output on $(SHARED)/corpus/train"
 	@echo "make dict-full - rebuild dict/ipadic-full.jtd and dict/ipadic-full-readings.jtr (the full lexicon tier) from IPADIC"
@@ -180,6 +183,8 @@ web-test: build wasm setup-js
 	./target/release/jatopic train --k 5 --iterations 200 --min-df 1 --max-df 1.0 --seed 2 --text-field title --out $(BUILD)/web-test-model-2.jtm $(BUILD)/web-test-items.ndjson
 	./target/release/jatopic package --out $(TEST_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm
 	./target/release/jatopic package --out $(TEST_READINGS_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm --readings
+	./target/release/jatopic train --k 8 --iterations 200 --min-df 1 --max-df 1.0 --text-field title --lexicon full --user-dict $(TEST_USER_DICT) --out $(BUILD)/web-test-model-full.jtm $(BUILD)/web-test-items.ndjson
+	./target/release/jatopic package --out $(TEST_FULL_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-full.jtm --user-dict $(TEST_USER_DICT) --readings
 	$(NODE) js/build-web.mjs --package $(TEST_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
 
 test-js: wasm web-test
@@ -195,14 +200,15 @@ test-sql: setup-py web-test
 test-v8: setup-v8 web-test
 	@status=0; for g in $(V8_ENGINES); do \
 	  $(BUILD)/venv-v8-$$g/bin/python tests/v8/check_engine.py --engine v8-$$g --package $(TEST_PKG) \
-	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --readings-package $(TEST_READINGS_PKG) --shared $(SHARED) || status=1; \
+	    --bin target/release/jatopic --model $(BUILD)/web-test-model-1.jtm --readings-package $(TEST_READINGS_PKG) \
+	    --full-package $(TEST_FULL_PKG) --full-model $(BUILD)/web-test-model-full.jtm --user-dict $(TEST_USER_DICT) --shared $(SHARED) || status=1; \
 	done; exit $$status
 
 # Cold start (fresh node process: evaluate the files, decode, decompress,
 # first ja_analyze; median of 7, runs alternated) and peak wasm memory of the
 # tokenizer library alone and with the readings library file.
-bench-readings: web-test
-	$(NODE) js/bench-readings.mjs --package $(TEST_READINGS_PKG)
+bench-coldstart: web-test
+	$(NODE) js/bench-coldstart.mjs --package $(TEST_READINGS_PKG) --full-package $(TEST_FULL_PKG)
 
 # The scale tests with numpy and ScaNN present (nothing skipped), and the
 # scale benchmark's smoke run at 10^3 items (seconds).

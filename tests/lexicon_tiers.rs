@@ -1,8 +1,8 @@
 //! Lexicon tiers from the command line: `--lexicon full` reproduces MeCab's
 //! golden output, models record the tier they were trained with, commands
 //! that use a model take its tier and refuse another, `--dict` and
-//! `--lexicon` are not combined, and `jatopic package` refuses a full-tier
-//! model (the WebAssembly build has only the compact lexicon so far).
+//! `--lexicon` are not combined, and `jatopic package` packages a model
+//! with its tier's lexicon and refuses another.
 
 use std::path::PathBuf;
 
@@ -165,37 +165,51 @@ fn a_model_records_its_tier_and_commands_refuse_another() {
         "{inferred}"
     );
 
-    // package refuses a full-tier model (and takes a compact one this far).
+    // package takes the model's tier.
     let library = temp("jatopic-tokenizer.js");
-    std::fs::write(&library, "// jatopic test\nvar jatopic = {};\n").unwrap();
-    let package = |model: &str, out: &str| {
-        jatopic(
-            &[
-                "package",
-                "--library",
-                library.to_str().unwrap(),
-                "--out",
-                temp(out).to_str().unwrap(),
-                "--gcs-prefix",
-                "gs://bucket/jatopic",
-                "--dataset",
-                "project.dataset",
-                "--model",
-                model,
-            ],
-            "",
-        )
+    std::fs::write(
+        &library,
+        "// jatopic test\nvar jatopic = {};\nconst DICT_BYTES = 3;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = 'abc';\n",
+    )
+    .unwrap();
+    let package = |model: &str, out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "package",
+            "--library",
+            library.to_str().unwrap(),
+            "--gcs-prefix",
+            "gs://bucket/jatopic",
+            "--dataset",
+            "project.dataset",
+            "--model",
+            model,
+            "--out",
+        ];
+        let out = temp(out);
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        jatopic(&args, "")
     };
-    let o = package(&full, "pkg-full");
+    // A full-tier model is packaged with the full lexicon (its tier): the
+    // tokenizer file sheds its compact lexicon, the lexicon files carry it.
+    let o = package(&full, "pkg-full", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = temp("pkg-full");
+    assert!(dir.join("jatopic-lexicon-1.js").exists());
+    let tokenizer = std::fs::read_to_string(dir.join("jatopic-tokenizer.js")).unwrap();
+    assert!(tokenizer.contains("const DICT_BYTES = 0;\nconst DICT_SHA256 = '';\nconst DICT_TEXT = '';\n"));
+    // Asked for another tier than the model's: refused, nothing written.
+    let o = package(&full, "pkg-full-compact", &["--lexicon", "compact"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("the model was trained with --lexicon full, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon"),
+        err.contains("was trained with --lexicon full, this command was given --lexicon compact"),
         "{err}"
     );
-    assert!(!temp("pkg-full").join("create_functions.sql").exists());
-    let o = package(&compact, "pkg-compact");
+    assert!(!temp("pkg-full-compact").join("create_functions.sql").exists());
+    let o = package(&compact, "pkg-compact", &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!temp("pkg-compact").join("jatopic-lexicon-1.js").exists());
 }
 
 #[test]

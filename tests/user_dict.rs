@@ -515,14 +515,14 @@ fn a_model_is_used_only_with_the_user_dictionary_it_was_trained_with() {
         stderr.contains("was trained without a user dictionary"),
         "{stderr}"
     );
-    // Packages cannot carry a user dictionary yet: refused, exit 2.
+    // A package of that model needs the same file (exit 1 without it, as
+    // infer), and carries it in jatopic-userdict.js.
     let library = dir.join("lib.js");
     std::fs::write(&library, "// jatopic stand-in\nvar jatopic = {};\n").unwrap();
-    let out = jatopic(
-        &[
+    let package = |out: &str, extra: &[&str]| {
+        let out = dir.join(out);
+        let mut args = vec![
             "package",
-            "--out",
-            dir.join("pkg").to_str().unwrap(),
             "--gcs-prefix",
             "gs://my-bucket/jatopic",
             "--dataset",
@@ -531,14 +531,23 @@ fn a_model_is_used_only_with_the_user_dictionary_it_was_trained_with() {
             m,
             "--library",
             library.to_str().unwrap(),
-        ],
-        b"",
-    );
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        jatopic(&args, b"")
+    };
+    let out = package("pkg", &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("the model was trained with a user dictionary (SHA-256 ")
-            && stderr.contains("which packages cannot carry yet"),
+        stderr.contains("was trained with a user dictionary (SHA-256 ")
+            && stderr.contains("this command was given none"),
         "{stderr}"
     );
+    assert!(!dir.join("pkg").exists());
+    let out = package("pkg", &["--user-dict", shop.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest = std::fs::read_to_string(dir.join("pkg/manifest.json")).unwrap();
+    assert!(manifest.contains("\"jatopic-userdict.js\""), "{manifest}");
 }

@@ -40,9 +40,15 @@ function ready() {
       if (!/^jatopic: /.test(String(e && e.message))) throw new Error(moduleFailure(e));
       throw new Error('jatopic: ' + lexicon.what + ': ' + String(e && e.message || e).replace(/^jatopic: /, '') + ' (' + lexicon.fix + ')');
     }
-    if (userDictionarySource !== null) attachUserDictionary(b, userDictionarySource);
+    userDictionaryAttached = false;
     bindings = b;
     if (initMs === null) initMs = Date.now() - started;
+  }
+  if (!userDictionaryAttached) {
+    // A user dictionary registered or reloaded: attached now (a rejected
+    // one throws on every call, as long as it is listed).
+    if (userDictionarySource !== null) attachUserDictionary(bindings, userDictionarySource);
+    userDictionaryAttached = true;
   }
   return bindings;
 }
@@ -89,6 +95,7 @@ function lexiconSource() {
 // (the file's bytes, its name and SHA-256); attached when the tokenizer is
 // built, and again after a trap or a new dictionary.
 let userDictionarySource = null; // {what, packed: bool, data, length, bytes, name, sha}
+let userDictionaryAttached = false;
 function attachUserDictionary(b, src) {
   let bytes = src.bytes;
   if (bytes === null) {
@@ -410,7 +417,7 @@ const jatopicApi = {
    */
   addUserDictionary(bytes, data) {
     userDictionarySource = { what: USER_DICTIONARY_FILE + ' (' + bytes + ' bytes)', packed: true, data, length: bytes, bytes: null };
-    bindings = null; // attached when the tokenizer is built
+    userDictionaryAttached = false; // attached on the next call
   },
   /**
    * Loads a user dictionary from the text of its CSV file, as `--user-dict`

@@ -124,7 +124,7 @@ test('no truncation or bit flip of a model traps the wasm module', () => {
   assert.equal(vm.runInContext('jatopic.wakati("東京に行く").length', c), 3);
 });
 
-test('a model trained with --lexicon full is refused by the wasm build (compact lexicon only), the loaded one kept', () => {
+test('a model trained with --lexicon full is refused while the compact lexicon is loaded, the loaded one kept', () => {
   const fullModel = trainModel(1, 'full');
   const c = context();
   c.good = inContext(c, goodModel);
@@ -132,7 +132,7 @@ test('a model trained with --lexicon full is refused by the wasm build (compact 
   const topics = JSON.stringify(vm.runInContext('jatopic.topics("陶器のマグカップと茶碗")', c));
   c.full = inContext(c, fullModel);
   assertRejected(c, () => vm.runInContext('jatopic.loadModel(full)', c), 'jatopic.loadModel',
-    'the model was trained with --lexicon full, but the WebAssembly build (BigQuery, the browser) has only the compact lexicon', 'full tier');
+    'the model was trained with --lexicon full, but the compact lexicon is loaded', 'full tier');
   assert.equal(JSON.stringify(vm.runInContext('jatopic.topics("陶器のマグカップと茶碗")', c)), topics);
 });
 
@@ -169,31 +169,31 @@ test('a corrupt packaged model (jatopic.addModelPart) is an Error naming its par
   assert.equal(JSON.stringify(vm.runInContext('jatopic.topics("ニットの帽子")', c)), topics);
 });
 
-// The embedded dictionary: find it in the wasm module inside the bundle,
-// damage it, and put the module back.
-const textStart = source.indexOf("const WASM_TEXT = '") + "const WASM_TEXT = '".length;
+// The embedded dictionary (the compact lexicon beside the wasm module):
+// decode it from the bundle, damage it, and put it back.
+const textStart = source.indexOf("const DICT_TEXT = '") + "const DICT_TEXT = '".length;
 const textEnd = source.indexOf("';", textStart);
-const wasmBytes = Number(/const WASM_BYTES = (\d+);/.exec(source)[1]);
-const wasm = decode7(source.slice(textStart, textEnd), wasmBytes);
-const dictAt = Buffer.from(wasm.buffer, wasm.byteOffset, wasm.length).indexOf('JATOPIC-DICT\n');
+const dictBytes = Number(/const DICT_BYTES = (\d+);/.exec(source)[1]);
+const dict = decode7(source.slice(textStart, textEnd), dictBytes);
+const dictAt = 0;
 
-function bundleWith(wasmCopy) {
-  return source.slice(0, textStart) + encode7(wasmCopy) + source.slice(textEnd);
+function bundleWith(dictCopy) {
+  return source.slice(0, textStart) + encode7(dictCopy) + source.slice(textEnd);
 }
 
 test('a damaged embedded dictionary is an Error naming jatopic-tokenizer.js, not a trap', () => {
-  assert.ok(dictAt > 0, 'dictionary magic not found in the embedded wasm module');
-  const view = new DataView(wasm.buffer, wasm.byteOffset);
+  assert.equal(Buffer.from(dict.subarray(0, 13)).toString(), 'JATOPIC-DICT\n', 'the bundle carries a dictionary');
+  const view = new DataView(dict.buffer, dict.byteOffset);
   const stored = view.getUint32(dictAt + 15, true);
   const head = dictAt + 31;
   const cases = [
-    ['magic bit flip', flip(wasm, dictAt + 2, 1), 'bad magic'],
-    ['future version', withBytes(wasm, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2 to 3)'],
-    ['checksum bit flip', flip(wasm, dictAt + 23, 4), 'checksum mismatch'],
-    ['stored section bit flip', flip(wasm, head + (stored >> 1), 2), 'checksum mismatch'],
-    ['payload bit flip', flip(wasm, head + stored + 4000, 5), /corrupted|checksum mismatch/],
-    ['stored length past the end', withBytes(wasm, dictAt + 15, [0xff, 0xff, 0xff, 0x00]), 'truncated: the header says the stored section has 16777215 bytes'],
-    ['payload length over the limit', withBytes(wasm, dictAt + 19, [0xff, 0xff, 0xff, 0x7f]), 'over the 16777216-byte limit'],
+    ['magic bit flip', flip(dict, dictAt + 2, 1), 'bad magic'],
+    ['future version', withBytes(dict, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2 to 3)'],
+    ['checksum bit flip', flip(dict, dictAt + 23, 4), 'checksum mismatch'],
+    ['stored section bit flip', flip(dict, head + (stored >> 1), 2), 'checksum mismatch'],
+    ['payload bit flip', flip(dict, head + stored + 4000, 5), /corrupted|checksum mismatch/],
+    ['stored length past the end', withBytes(dict, dictAt + 15, [0xff, 0xff, 0xff, 0x00]), 'truncated: the header says the stored section has 16777215 bytes'],
+    ['payload length over the limit', withBytes(dict, dictAt + 19, [0xff, 0xff, 0xff, 0x7f]), 'over the 16777216-byte limit'],
   ];
   for (const [label, bytes, problem] of cases) {
     const c = context(bundleWith(bytes));
@@ -206,5 +206,5 @@ test('a damaged embedded dictionary is an Error naming jatopic-tokenizer.js, not
   const c = context(cut);
   assertRejected(c, () => vm.runInContext('jatopic.wakati("東京")', c), 'jatopic-tokenizer.js', 'embedded data is truncated', 'cut text');
   // The untouched module still round-trips (the test's decoding is right).
-  assert.equal(vm.runInContext('jatopic.wakati("東京に行く").length', context(bundleWith(wasm))), 3);
+  assert.equal(vm.runInContext('jatopic.wakati("東京に行く").length', context(bundleWith(dict))), 3);
 });

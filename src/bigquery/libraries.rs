@@ -118,16 +118,19 @@ fn strip_lexicon(bundle: &[u8]) -> Result<Vec<u8>> {
                 ))
             })?
             + m.len();
+        // A string ends at its quote (7-bit text has none), a number at `;`.
+        let quoted = marker.ends_with('\'');
+        let stop = if quoted { b'\'' } else { b';' };
         let end = start
             + out[start..]
                 .iter()
-                .position(|&b| b == b';')
+                .position(|&b| b == stop)
                 .ok_or_else(|| {
                     Error::input(
                         "the tokenizer library is damaged: rebuild it with `make wasm`".into(),
                     )
                 })?;
-        let empty: &[u8] = if marker.ends_with('\'') { b"'" } else { b"0" };
+        let empty: &[u8] = if quoted { b"" } else { b"0" };
         out.splice(start..end, empty.iter().copied());
     }
     Ok(out)
@@ -312,4 +315,96 @@ fn fits(file: &str, bytes: usize, file_budget: usize, more: &str) -> Result<()> 
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bigquery::package::tests::decode7;
+
+    #[test]
+    fn the_full_lexicon_splits_into_parts_that_reassemble_and_the_bundle_sheds_its_own() {
+        let path = crate::tokenizer::shipped::full_dictionary_path().unwrap();
+        let dictionary = std::fs::read(path).unwrap();
+        let budget = contract().unwrap().limits.library_file_bytes;
+        let parts = lexicon_libraries(&dictionary, budget).unwrap();
+        assert!(parts.len() >= 2);
+        let mut joined = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            assert!(p.text.len() <= budget, "{}: {}", p.name, p.text.len());
+            assert_eq!(p.name, format!("jatopic-lexicon-{}.js", i + 1));
+            let text = String::from_utf8(p.text.clone()).unwrap();
+            let call = text.lines().last().unwrap();
+            assert!(call.starts_with(&format!("jatopic.addLexiconPart({i}, {}, ", parts.len())));
+            let len: usize = call.split(", ").nth(2).unwrap().parse().unwrap();
+            let data = &call[call.find('\'').unwrap() + 1..call.rfind('\'').unwrap()];
+            let bytes = &decode7(data)[..len];
+            assert_eq!(p.data_sha256.as_deref(), Some(sha256_hex(bytes).as_str()));
+            joined.extend_from_slice(bytes);
+        }
+        assert_eq!(joined, dictionary);
+
+        let bundle = b"// jatopic x\nvar jatopic = 1;\nconst WASM_TEXT = 'a;b';\nconst DICT_BYTES = 123;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = 'x;y\xc2\x80z';\nreturn;\n";
+        let kept = tokenizer_library(bundle, false).unwrap();
+        assert_eq!(kept.text, bundle);
+        let shed = tokenizer_library(bundle, true).unwrap();
+        assert_eq!(
+            shed.text,
+            b"// jatopic x\nvar jatopic = 1;\nconst WASM_TEXT = 'a;b';\nconst DICT_BYTES = 0;\nconst DICT_SHA256 = '';\nconst DICT_TEXT = '';\nreturn;\n"
+        );
+        let e = tokenizer_library(b"// jatopic old\nvar jatopic = 1;\n", true)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("rebuild it with `make wasm`"), "{e}");
+    }
+
+    /// `n` MeCab-format entries with distinct, poorly compressible surfaces.
+    fn entries(n: usize) -> String {
+        let mut seed = 11u32;
+        let mut out = String::from("# generated\n");
+        for _ in 0..n {
+            let surface: String = (0..6)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    char::from_u32(0x4e00 + (seed >> 16) % 20_000).unwrap()
+                })
+                .collect();
+            out.push_str(&format!(
+                "{surface},1285,1285,{},名詞,一般,*,*,*,*,{surface},ア,ア\n",
+                (seed >> 8) % 9000
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn a_user_dictionary_too_large_for_one_file_is_refused_with_how_many_entries_fit() {
+        let budget = contract().unwrap().limits.library_file_bytes;
+        let small = entries(1000);
+        let lib = user_dictionary_library("shop.csv", small.as_bytes(), budget).unwrap();
+        assert_eq!(lib.name, "jatopic-userdict.js");
+        assert!(lib.text.len() < budget);
+        let huge = entries(12_000);
+        let e = user_dictionary_library("huge.csv", huge.as_bytes(), 60_000)
+            .unwrap_err()
+            .to_string();
+        let fit: usize = e
+            .split("the first ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{e}"));
+        assert!(
+            e.contains("12000 entries") && e.contains("jatopic-userdict.js would be"),
+            "{e}"
+        );
+        assert!(fit > 1000 && fit < 12_000, "{e}");
+        // It is the largest count that fits.
+        let cut = |k: usize| {
+            let end = entry_lines(huge.as_bytes())[k - 1];
+            user_dictionary_library("huge.csv", &huge.as_bytes()[..end], 60_000)
+        };
+        assert!(cut(fit).is_ok());
+        assert!(cut(fit + 1).is_err());
+    }
 }

@@ -171,7 +171,6 @@ pub fn write_package(
             tokenizer_js.len() - file_budget
         )));
     }
-    let tok = opts.tokenizer()?;
     let mut files = vec![tokenizer_library(
         tokenizer_js,
         opts.full_lexicon.is_some(),
@@ -185,6 +184,9 @@ pub fn write_package(
     if let Some(readings) = &opts.readings {
         files.push(readings_library(readings, file_budget)?);
     }
+    // Checked after each file is known to fit: the tokenizer the functions
+    // run (a user dictionary's errors name its file and line).
+    let tok = opts.tokenizer()?;
     let mut quantisation = None;
     let mut packaged_model: Option<Model> = None;
     if let Some(bytes) = model_file {
@@ -497,7 +499,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::bigquery::contract::{parse_contract, CONTRACT_JSON};
     use crate::bigquery::selftest::{SELFTEST_INPUTS, SELFTEST_TOP_TOPICS};
@@ -592,15 +594,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn encode7_packs_seven_bits_per_char() {
-        let data: Vec<u8> = (0..=255u8).collect();
-        let s = encode7(&data);
-        assert_eq!(s.chars().count(), (256 * 8usize).div_ceil(7));
-        assert!(!s.contains('\'') && !s.contains('\\') && !s.contains('\n'));
-        assert_eq!(&decode7(&s)[..256], &data[..]);
-    }
-
     /// A model whose vocabulary of random terms compresses badly: `terms`
     /// of them give roughly 9.5 bytes each in the `.jtm` file.
     fn bulky_model(terms: usize) -> Vec<u8> {
@@ -640,22 +633,51 @@ mod tests {
             count_bits: None,
             min_count: 0,
             readings: None,
+            full_lexicon: None,
+            user_dictionary: None,
         }
     }
 
     /// Decodes as `decode7` in the bundle (js/runtime/coder7.js) does.
-    fn decode7(s: &str) -> Vec<u8> {
+    pub(crate) fn decode7(s: &str) -> Vec<u8> {
+        let escaped = &contract().unwrap().text_coding_escaped;
         let (mut acc, mut bits, mut out) = (0u32, 0u32, Vec::new());
         for c in s.chars() {
             let c = c as u32;
-            acc = ((acc << 7) | if c < 128 { c } else { c - 256 }) & 0x7fff;
-            bits += 7;
-            if bits >= 8 {
+            if c < 128 {
+                acc = (acc << 7) | c;
+                bits += 7;
+            } else {
+                acc = (acc << 14) | (escaped[(c >> 7) as usize - 1] << 7) | (c & 127);
+                bits += 14;
+            }
+            while bits >= 8 {
                 bits -= 8;
                 out.push((acc >> bits) as u8);
             }
+            acc &= (1 << bits) - 1;
         }
         out
+    }
+
+    #[test]
+    fn encode7_packs_seven_bits_per_byte_of_text() {
+        let mut seed = 7u32;
+        let data: Vec<u8> = (0..100_003)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 24) as u8
+            })
+            .collect();
+        let text = encode7(&data);
+        assert_eq!(&decode7(&text)[..data.len()], &data[..]);
+        // Escapes cost no space: 8/7 of the data, whatever the bytes.
+        assert!(text.len() <= data.len() * 8 / 7 + 2, "{}", text.len());
+        assert!(!text.contains(['\'', '\\', '\n', '\r', '\0']));
+        for n in 0..40 {
+            let all: Vec<u8> = (0..=255u8).rev().take(n).collect();
+            assert_eq!(&decode7(&encode7(&all))[..n], &all[..], "{n}");
+        }
     }
 
     #[test]
@@ -885,9 +907,9 @@ mod tests {
                 "{name}: {head}"
             );
             assert!(
-                data.chars()
-                    .all(|c| (c as u32) < 0x180
-                        && !matches!(c, '\'' | '\\' | '\n' | '\r' | '\0' | '\t')),
+                data.chars().all(|c| (c as u32)
+                    < 0x80 * (1 + contract().unwrap().text_coding_escaped.len() as u32)
+                    && !matches!(c, '\'' | '\\' | '\n' | '\r' | '\0' | '\t')),
                 "{name}"
             );
             let len: usize = head.split(", ").nth(2).unwrap().parse().unwrap();
@@ -1161,7 +1183,7 @@ mod tests {
         write_package(&dir, old, None, &options()).unwrap();
         let sql = std::fs::read_to_string(dir.join("create_functions.sql")).unwrap();
         assert!(
-            sql.contains("\"libraries\":[{\"file\":\"jatopic-tokenizer.js\",\"sha256\":null}]"),
+            sql.contains("\"libraries\":[{\"file\":\"jatopic-tokenizer.js\",\"role\":\"tokenizer\",\"sha256\":null}]"),
             "{sql}"
         );
         assert!(!sql.contains("\"topics\""));

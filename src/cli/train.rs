@@ -25,8 +25,8 @@ Examples:
 The term pipeline (normalisation, POS filter, lower-casing, stop words) and
 the tokenizer's settings (lexicon tier, --mode) are stored in the model, so
 `infer`, `terms --model` and the BigQuery functions preprocess text exactly
-as training did. A --lexicon full model is native only for now: `package`
-and the WebAssembly build refuse it.")]
+as training did. `jatopic package` packages a model with the lexicon and
+user dictionary it was trained with (the full lexicon as jatopic-lexicon-*.js).")]
 pub struct TrainArgs {
     /// Number of topics
     #[arg(long)]

@@ -21,7 +21,13 @@ package too, in a context of its own: ja_analyze's reading and pronunciation
 and ja_reading equal the CLI's (NULL readings in the package without them),
 its ja_selftest() is ok, and a damaged readings file fails naming itself.
 
-usage: python tests/v8/check_engine.py --engine NAME --package DIR --bin JATOPIC --model MODEL.jtm [--readings-package DIR] [--shared DIR]
+With --full-package (`jatopic package --lexicon full --user-dict FILE --readings
+--model M`, given with --full-model and --user-dict), every function equals
+the CLI with --lexicon full --user-dict FILE, its ja_selftest() is ok, and its
+tokenizer file alone says to list the lexicon files.
+
+usage: python tests/v8/check_engine.py --engine NAME --package DIR --bin JATOPIC --model MODEL.jtm [--readings-package DIR]
+       [--full-package DIR --full-model M.jtm --user-dict FILE] [--shared DIR]
 """
 from __future__ import annotations
 
@@ -133,12 +139,15 @@ def katakana(s: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" or c in "\u309d\u309e" else c for c in s)
 
 
-def expected(binary: str, model: str, lines: list[str], readings: bool = False) -> dict:
+def expected(binary: str, model: str, lines: list[str], readings: bool = False, tokenizer: list[str] | None = None) -> dict:
     """What the CLI gives, as each function returns it; readings (NULL
-    without the readings file) and ja_reading as the readings package gives them."""
-    tokens = cli(binary, ["tokenize", "--output", "json"], lines, False)
-    terms = cli(binary, ["terms", "--input-format", "ndjson", "--model", model, "-"], lines, True)
-    inferred = cli(binary, ["infer", "--input-format", "ndjson", "--model", model, "--top", "3", "-"], lines, True)
+    without the readings file) and ja_reading as the readings package gives them.
+    `tokenizer`: the tokenizer options (--lexicon, --user-dict) of the package."""
+    extra = tokenizer or []
+    user = [a for a in extra if a != "--lexicon" and a not in ("full", "compact")]
+    tokens = cli(binary, ["tokenize", "--output", "json", *extra], lines, False)
+    terms = cli(binary, ["terms", "--input-format", "ndjson", "--model", model, *user, "-"], lines, True)
+    inferred = cli(binary, ["infer", "--input-format", "ndjson", "--model", model, "--top", "3", *user, "-"], lines, True)
     blank = [all(c in JS_SPACE for c in l) for l in lines]
     return {
         "ja_tokenize": [[] if b else [t["surface"] for t in ts] for b, ts in zip(blank, tokens)],
@@ -211,7 +220,7 @@ import vm from 'node:vm';
 import { bundle } from '%s/js/bundle.mjs';
 const probes = vm.runInNewContext(fs.readFileSync('%s/js/runtime/engine.js', 'utf8') + '; FEATURE_PROBES');
 const glue = fs.readFileSync('%s/build/wasm-bindgen/jatopic.js', 'utf8');
-fs.writeFileSync(process.argv[1], bundle(glue, Buffer.from(probes['multi-value']()), 'test', ''));
+fs.writeFileSync(process.argv[1], bundle(glue, Buffer.from(probes['multi-value']()), Buffer.alloc(0), 'test', ''));
 """ % (ROOT, ROOT, ROOT)
     subprocess.run([os.environ.get("NODE", "node"), "--input-type=module", "-e", script, str(needs)], check=True)
     return {"damaged": damaged, "multi-value": needs}
@@ -256,6 +265,29 @@ def check_readings_package(a, golden: list[str], dev: list[str] | None) -> list[
     return failures
 
 
+def check_full_package(a, golden: list[str], dev: list[str] | None) -> list[str]:
+    """The package of `jatopic package --lexicon full --user-dict FILE --readings
+    --model M`: every function equals the CLI with those options, ja_selftest
+    is ok, and the tokenizer file without its lexicon parts says to list them."""
+    failures: list[str] = []
+    engine = Engine(a.full_package)
+    options = ["--lexicon", "full", "--user-dict", str(a.user_dict)]
+    lines = golden + [l for l in (ROOT / "tests/fixtures/user-dict/sentences.txt").read_text(encoding="utf-8").split("\n") if l.strip()]
+    failures += compare(engine, "full golden", lines, expected(a.bin, str(a.full_model), lines, readings=True, tokenizer=options))
+    if dev is not None:
+        failures += compare(engine, "full dev", dev, expected(a.bin, str(a.full_model), dev, readings=True, tokenizer=options), ("ja_tokenize", "ja_analyze"))
+    report = engine.values("ja_selftest", [[]])[0]
+    files = [l["file"] for l in report["libraries"]]
+    print(f"  full package ja_selftest: ok={report['ok']} libraries={files} memory={report['wasm_memory_bytes']} init_ms={report['init_ms']}")
+    if report["ok"] is not True or report["topics_ok"] is not True or not any(f.startswith("jatopic-lexicon-") for f in files):
+        failures.append(f"full package ja_selftest: {json.dumps(report, ensure_ascii=False)}")
+    alone = error_of(a.full_package / "jatopic-tokenizer.js")
+    print(f"  full package's tokenizer file alone: {alone[:160]}")
+    if "jatopic-lexicon-*.js" not in alone:
+        failures.append(f"the full package's tokenizer file alone gave: {alone}")
+    return failures
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--engine", required=True)
@@ -263,6 +295,9 @@ def main() -> int:
     p.add_argument("--bin", required=True)
     p.add_argument("--model", required=True)
     p.add_argument("--readings-package", type=Path, help="a package of `jatopic package --readings`")
+    p.add_argument("--full-package", type=Path, help="a package of `jatopic package --lexicon full --user-dict FILE --readings --model M`")
+    p.add_argument("--full-model", type=Path, help="the full package's model")
+    p.add_argument("--user-dict", type=Path, help="the full package's user dictionary")
     p.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     p.add_argument("--work", type=Path, default=ROOT / "build" / "v8-test")
     a = p.parse_args()
@@ -303,6 +338,8 @@ def main() -> int:
 
     if a.readings_package is not None:
         failures += check_readings_package(a, golden, dev)
+    if a.full_package is not None:
+        failures += check_full_package(a, golden, dev)
 
     for f in failures:
         print(f"FAIL {a.engine}: {f}")

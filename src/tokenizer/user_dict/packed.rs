@@ -87,8 +87,8 @@ mod tests {
         use sha2::{Digest, Sha256};
         assert_eq!(back.sha256, <[u8; 32]>::from(Sha256::digest(csv)));
         let mut damaged = packed.clone();
-        let last = damaged.len() - 3;
-        damaged[last] ^= 0x55;
+        let mid = FORMAT.header_len() + 6;
+        damaged[mid] ^= 0x55;
         assert!(PackedUserDictionary::unpack(&damaged).is_err());
         let e = PackedUserDictionary::unpack(csv).unwrap_err().to_string();
         assert!(e.contains("not a jatopic user dictionary"), "{e}");
