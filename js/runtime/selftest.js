@@ -48,7 +48,7 @@ function selftest(expected) {
     } else {
       const src = lib.role === 'readings' ? readingsSource : userDictionarySource;
       if (src && src.data !== null) data = attempt(lib.file, () => decode7(src.data, src.length));
-      else reasons.push(lib.file + ' (' + lib.role.replace('_', ' ') + ') was not loaded: list every library file of the package, in order');
+      else reasons.push(lib.file + ' (' + String(lib.role).replace('_', ' ') + ') was not loaded: list every library file of the package, in order');
     }
     const digest = data === null ? null : sha256(data);
     if (lib.sha256 === null) {
@@ -58,6 +58,14 @@ function selftest(expected) {
     }
     if (lib.role === 'tokenizer' && digest !== null && digest !== WASM_SHA256) {
       reasons.push(lib.file + ' is damaged: its embedded module has SHA-256 ' + digest + ', its build recorded ' + WASM_SHA256);
+    }
+    if (lib.role === 'tokenizer' && DICT_BYTES > 0) {
+      // The compact lexicon it carries (none in a full-lexicon package).
+      const dict = attempt(lib.file + ' (compact lexicon)', () => decode7(DICT_TEXT, DICT_BYTES));
+      const dictDigest = dict === null ? null : sha256(dict);
+      if (dictDigest !== null && dictDigest !== DICT_SHA256) {
+        reasons.push(lib.file + ' is damaged: its compact lexicon has SHA-256 ' + dictDigest + ', its build recorded ' + DICT_SHA256);
+      }
     }
     return { file: lib.file, sha256: digest, expected_sha256: lib.sha256 };
   });

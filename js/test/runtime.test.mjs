@@ -257,7 +257,7 @@ test('an engine lacking a feature of the floor is told it is too old, naming the
   assert.match(message, /^jatopic: this JavaScript engine is too old for jatopic-tokenizer\.js: its WebAssembly lacks bulk-memory \(the file is intact; the engine said: WebAssembly\.Module\(\): invalid numeric opcode: 0xfc0a\)/);
   assert.doesNotMatch(message, /damaged/);
   // The self-test says so too, without throwing.
-  const report = plain(vm.runInContext('jatopic.selftest({version: jatopic.version, libraries: [{file: "jatopic-tokenizer.js", sha256: "0"}], sentence: "東京", tokens: ["東京"]})', c));
+  const report = plain(vm.runInContext('jatopic.selftest({version: jatopic.version, libraries: [{file: "jatopic-tokenizer.js", role: "tokenizer", sha256: "0"}], sentence: "東京", tokens: ["東京"]})', c));
   assert.equal(report.ok, false);
   assert.deepEqual(report.wasm_features_missing, ['bulk-memory']);
   assert.match(report.reason, /too old for jatopic: its WebAssembly lacks bulk-memory/);

@@ -42,7 +42,8 @@ function variant(from, name, change) {
 
 // Alters one character of the 7-bit data of a library file (inside its '...' literal).
 function alterData(text) {
-  const at = text.lastIndexOf("'") - 100;
+  let at = text.lastIndexOf("'") - 100;
+  while (text.charCodeAt(at) >= 128) at--; // one 7-bit character for another: the length stays
   const c = text.charCodeAt(at);
   return text.slice(0, at) + String.fromCharCode(c === 0x41 ? 0x42 : 0x41) + text.slice(at + 1);
 }
@@ -94,10 +95,20 @@ test('an altered library file: ok = false, naming the file and its checksum', as
   assert.equal(model.libraries[0].sha256, model.libraries[0].expected_sha256);
   assert.equal(model.sentence_ok, true);
 
-  const tokenizer = await selftest(variant('good', 'altered-tokenizer', (f) => { f['jatopic-tokenizer.js'] = alterData(f['jatopic-tokenizer.js']); }));
+  // The module: a character inside WASM_TEXT.
+  const alterModule = (text) => {
+    let at = text.indexOf("const WASM_TEXT = '") + 5000;
+    while (text.charCodeAt(at) >= 128) at++; // one 7-bit character for another: the length stays
+    return text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) === 0x41 ? 0x42 : 0x41) + text.slice(at + 1);
+  };
+  const tokenizer = await selftest(variant('good', 'altered-tokenizer', (f) => { f['jatopic-tokenizer.js'] = alterModule(f['jatopic-tokenizer.js']); }));
   assert.equal(tokenizer.ok, false);
   assert.match(tokenizer.reason, /jatopic-tokenizer\.js is damaged or from another package/);
   assert.match(tokenizer.reason, /jatopic-tokenizer\.js is damaged: its embedded module has SHA-256 [0-9a-f]{64}, its build recorded [0-9a-f]{64}/);
+  // The compact lexicon it carries (the last string of the file).
+  const lexicon = await selftest(variant('good', 'altered-lexicon', (f) => { f['jatopic-tokenizer.js'] = alterData(f['jatopic-tokenizer.js']); }));
+  assert.equal(lexicon.ok, false);
+  assert.match(lexicon.reason, /jatopic-tokenizer\.js is damaged: its compact lexicon has SHA-256 [0-9a-f]{64}, its build recorded [0-9a-f]{64}/);
 
   // The functions of one package with the library files of another.
   const other = await selftest(variant('good', 'other-package', (f) => {
