@@ -24,7 +24,7 @@ FUZZ_RUNS=${FUZZ_RUNS:-10000000}
 FUZZ_TIME=${FUZZ_TIME:-0}
 FUZZ_SANITIZER=${FUZZ_SANITIZER:-none}
 FUZZ_TOOLCHAIN=${FUZZ_TOOLCHAIN:-auto}
-ALL_TARGETS=(tokenize_bytes tokenize_utf16 terms dict_load readings_load model_load read_ndjson read_csv read_parquet user_dict)
+ALL_TARGETS=(tokenize_bytes tokenize_utf16 terms dict_load readings_load model_load read_ndjson read_csv read_parquet user_dict userdict_packed)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 # Largest input per target: long enough for several sentences, rows or a

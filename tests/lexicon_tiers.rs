@@ -197,7 +197,8 @@ fn a_model_records_its_tier_and_commands_refuse_another() {
     let dir = temp("pkg-full");
     assert!(dir.join("jatopic-lexicon-1.js").exists());
     let tokenizer = std::fs::read_to_string(dir.join("jatopic-tokenizer.js")).unwrap();
-    assert!(tokenizer.contains("const DICT_BYTES = 0;\nconst DICT_SHA256 = '';\nconst DICT_TEXT = '';\n"));
+    assert!(tokenizer
+        .contains("const DICT_BYTES = 0;\nconst DICT_SHA256 = '';\nconst DICT_TEXT = '';\n"));
     // Asked for another tier than the model's: refused, nothing written.
     let o = package(&full, "pkg-full-compact", &["--lexicon", "compact"]);
     let err = String::from_utf8_lossy(&o.stderr);
@@ -206,7 +207,9 @@ fn a_model_records_its_tier_and_commands_refuse_another() {
         err.contains("was trained with --lexicon full, this command was given --lexicon compact"),
         "{err}"
     );
-    assert!(!temp("pkg-full-compact").join("create_functions.sql").exists());
+    assert!(!temp("pkg-full-compact")
+        .join("create_functions.sql")
+        .exists());
     let o = package(&compact, "pkg-compact", &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!temp("pkg-compact").join("jatopic-lexicon-1.js").exists());

@@ -547,7 +547,11 @@ fn a_model_is_used_only_with_the_user_dictionary_it_was_trained_with() {
     );
     assert!(!dir.join("pkg").exists());
     let out = package("pkg", &["--user-dict", shop.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let manifest = std::fs::read_to_string(dir.join("pkg/manifest.json")).unwrap();
     assert!(manifest.contains("\"jatopic-userdict.js\""), "{manifest}");
 }

@@ -73,7 +73,7 @@ impl UserToken {
     /// A token of `chars` code points with `fields`: POS ×4, conjugation
     /// type and form, base form, reading, pronunciation.
     pub fn new(chars: u32, fields: [&str; 9]) -> UserToken {
-        let mut text = String::new();
+        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
         let mut ends = [0u32; 9];
         for (k, f) in fields.iter().enumerate() {
             text.push_str(f);
@@ -197,26 +197,34 @@ pub(crate) fn expand(
 
 /// Builds the lookup table from `(surface, candidates)` sorted by surface
 /// (each surface once), tokens already in `tokens`.
-pub(crate) fn build(
+pub(crate) fn build<S, C>(
     format: UserDictFormat,
     checksum: [u8; 32],
-    entries: Vec<(Vec<char>, Vec<Candidate>)>,
+    entries: impl IntoIterator<Item = (S, C)>,
     tokens: Vec<UserToken>,
-) -> UserDictionary {
-    debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+) -> UserDictionary
+where
+    S: IntoIterator<Item = char>,
+    C: IntoIterator<Item = Candidate>,
+{
     let mut surface_chars = Vec::new();
-    let mut surfaces = Vec::with_capacity(entries.len());
+    let mut surfaces = Vec::new();
     let mut candidates = Vec::new();
     for (surface, cands) in entries {
-        surfaces.push((
-            surface_chars.len() as u32,
-            surface.len() as u32,
-            candidates.len() as u32,
-            cands.len() as u32,
-        ));
-        surface_chars.extend_from_slice(&surface);
+        let (chars_at, candidates_at) = (surface_chars.len(), candidates.len());
+        surface_chars.extend(surface);
         candidates.extend(cands);
+        surfaces.push((
+            chars_at as u32,
+            (surface_chars.len() - chars_at) as u32,
+            candidates_at as u32,
+            (candidates.len() - candidates_at) as u32,
+        ));
     }
+    debug_assert!(surfaces.windows(2).all(|w| {
+        let s = |x: (u32, u32, u32, u32)| &surface_chars[x.0 as usize..(x.0 + x.1) as usize];
+        s(w[0]) < s(w[1])
+    }));
     UserDictionary {
         format,
         checksum,

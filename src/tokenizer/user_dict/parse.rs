@@ -89,6 +89,7 @@ pub fn parse_with_checksum(
         entries: Vec::new(),
         index: BTreeMap::new(),
         tokens: Vec::new(),
+        pos_ids: Vec::new(),
     };
     for (n, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -104,16 +105,12 @@ pub fn parse_with_checksum(
     })?;
     // In surface order (the index is sorted: UTF-8 byte order is code point
     // order), as the lookup table wants, without sorting code in wasm.
-    let mut entries = parser.entries;
-    let entries = parser
+    let entries = &parser.entries;
+    let sorted = parser
         .index
-        .values()
-        .map(|&i| {
-            let (surface, candidates, _) = &mut entries[i];
-            (std::mem::take(surface), std::mem::take(candidates))
-        })
-        .collect();
-    Ok(build(format, checksum, entries, parser.tokens))
+        .iter()
+        .map(|(surface, &i)| (surface.chars(), entries[i].iter().map(|&(c, _)| c)));
+    Ok(build(format, checksum, sorted, parser.tokens))
 }
 
 struct Parser<'a> {
@@ -121,18 +118,22 @@ struct Parser<'a> {
     dict: &'a Dictionary,
     /// The format and the line it was detected from.
     format: Option<(UserDictFormat, usize)>,
-    /// Per distinct surface, in file order: its candidates and the line of each.
-    entries: Vec<(Vec<char>, Vec<Candidate>, Vec<usize>)>,
-    index: BTreeMap<String, usize>,
+    /// Per distinct surface, in file order: its candidates, each with its line.
+    entries: Vec<Vec<(Candidate, usize)>>,
+    /// Surface -> index into `entries` (borrowed from the file: no copies).
+    index: BTreeMap<Cow<'a, str>, usize>,
     tokens: Vec<UserToken>,
+    /// The context ids found for empty id columns, by POS (few distinct ones:
+    /// a linear search, instead of one over every context id per line).
+    pos_ids: Vec<([String; 6], u16)>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err(&self, line: usize, problem: impl std::fmt::Display) -> Error {
         Error::input(format!("{}:{line}: {problem}", self.file))
     }
 
-    fn line(&mut self, n: usize, line: &str) -> Result<()> {
+    fn line(&mut self, n: usize, line: &'a str) -> Result<()> {
         let fields = split_csv(line).map_err(|p| self.err(n, p))?;
         let format = match self.format {
             Some((f, _)) => f,
@@ -187,7 +188,7 @@ impl Parser<'_> {
         }
     }
 
-    fn mecab(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
+    fn mecab(&mut self, n: usize, f: &[Cow<'a, str>]) -> Result<()> {
         let n_ids = self.dict.features.len();
         let features: [&str; 9] = std::array::from_fn(|k| f[4 + k].as_ref());
         let id = |col: usize, what: &str| -> Result<Option<u16>> {
@@ -210,22 +211,7 @@ impl Parser<'_> {
         let (left, right) = match (left, right) {
             (Some(l), Some(r)) => (l, r),
             _ => {
-                let by_pos = self
-                    .dict
-                    .features
-                    .iter()
-                    .position(|id_features| {
-                        id_features.iter().zip(&features[..6]).all(|(a, b)| a == b)
-                    })
-                    .ok_or_else(|| {
-                        self.err(
-                            n,
-                            format!(
-                                "no context id has the POS {}: give the left and right ids",
-                                features[..6].join(",")
-                            ),
-                        )
-                    })? as u16;
+                let by_pos = self.id_of_pos(n, &features)?;
                 (left.unwrap_or(by_pos), right.unwrap_or(by_pos))
             }
         };
@@ -244,8 +230,7 @@ impl Parser<'_> {
         // An entry equal to an earlier one but for its cost is a conflict; an
         // identical one adds nothing (MeCab's two nodes would tie).
         if let Some(&i) = self.index.get(f[0].as_ref()) {
-            let (_, cands, lines) = &self.entries[i];
-            for (c, &l) in cands.iter().zip(lines) {
+            for &(c, l) in &self.entries[i] {
                 let same = c.left == left
                     && c.right == right
                     && self.tokens[c.first_token as usize] == token;
@@ -268,7 +253,7 @@ impl Parser<'_> {
         self.tokens.push(token);
         self.push(
             n,
-            &f[0],
+            f[0].clone(),
             Candidate {
                 left,
                 right,
@@ -280,7 +265,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn kuromoji(&mut self, n: usize, f: &[Cow<'_, str>]) -> Result<()> {
+    fn kuromoji(&mut self, n: usize, f: &[Cow<'a, str>]) -> Result<()> {
         let surface: &str = &f[0];
         let segments: Vec<&str> = f[1].split(' ').filter(|s| !s.is_empty()).collect();
         let readings: Vec<&str> = f[2].split(' ').filter(|s| !s.is_empty()).collect();
@@ -329,8 +314,7 @@ impl Parser<'_> {
             })
             .collect();
         if let Some(&i) = self.index.get(surface) {
-            let (_, cands, lines) = &self.entries[i];
-            let c = cands[0];
+            let (c, first_line) = self.entries[i][0];
             let earlier = &self.tokens[c.first_token as usize..][..c.n_tokens as usize];
             if earlier == tokens.as_slice() {
                 return Ok(());
@@ -340,7 +324,7 @@ impl Parser<'_> {
                 format!(
                     "{} is already an entry (line {}) with another segmentation, reading or part of speech",
                     quoted(surface),
-                    lines[0]
+                    first_line
                 ),
             ));
         }
@@ -349,7 +333,7 @@ impl Parser<'_> {
         self.tokens.extend(tokens);
         self.push(
             n,
-            surface,
+            f[0].clone(),
             Candidate {
                 left: KUROMOJI_CONTEXT_ID.min(self.dict.features.len() as u16 - 1),
                 right: KUROMOJI_CONTEXT_ID.min(self.dict.features.len() as u16 - 1),
@@ -361,18 +345,44 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn push(&mut self, line: usize, surface: &str, c: Candidate) {
-        match self.index.get(surface) {
-            Some(&i) => {
-                self.entries[i].1.push(c);
-                self.entries[i].2.push(line);
-            }
-            None => {
-                self.index.insert(surface.to_string(), self.entries.len());
-                self.entries
-                    .push((surface.chars().collect(), vec![c], vec![line]));
-            }
+    fn push(&mut self, line: usize, surface: Cow<'a, str>, c: Candidate) {
+        let next = self.entries.len();
+        let i = *self.index.entry(surface).or_insert(next);
+        if i == next {
+            self.entries.push(Vec::with_capacity(1));
         }
+        self.entries[i].push((c, line));
+    }
+
+    /// The first context id whose six features (POS ×4, conjugation type
+    /// and form) are the entry's, as `mecab-dict-index` picks for empty id
+    /// columns (see the module's doc).
+    fn id_of_pos(&mut self, n: usize, features: &[&str; 9]) -> Result<u16> {
+        let pos = &features[..6];
+        if let Some(&(_, id)) = self
+            .pos_ids
+            .iter()
+            .find(|(p, _)| p.iter().zip(pos).all(|(a, b)| a == b))
+        {
+            return Ok(id);
+        }
+        let id = self
+            .dict
+            .features
+            .iter()
+            .position(|id_features| id_features.iter().zip(pos).all(|(a, b)| a == b))
+            .ok_or_else(|| {
+                self.err(
+                    n,
+                    format!(
+                        "no context id has the POS {}: give the left and right ids",
+                        pos.join(",")
+                    ),
+                )
+            })? as u16;
+        self.pos_ids
+            .push((std::array::from_fn(|k| pos[k].to_string()), id));
+        Ok(id)
     }
 }
 
