@@ -23,11 +23,30 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 && args[i + 1] ? args[i + 1] : fallback; };
 const dir = opt('--package'), fullDir = opt('--full-package');
+const root = new URL('../', import.meta.url).pathname;
+const golden = ['titles', 'news', 'edge'].flatMap((n) => fs.readFileSync(`${root}tests/golden/${n}.txt`, 'utf8').split('\n').filter((l) => l.trim() !== ''));
+
+// A 50,000-entry user dictionary (MeCab format, ids from the POS, the
+// surfaces made of the golden sentences' katakana and kanji runs plus a
+// number, so that they are as varied as a shop's brand and creator names).
+function userDictionary(n) {
+  const runsOf = [...new Set(golden.join('\n').match(/[\u30a1-\u30fa\u30fc]{3,}|[\u4e00-\u9fff]{2,}/g))];
+  const entries = [];
+  for (let i = 0; entries.length < n; i++) {
+    const surface = runsOf[i % runsOf.length] + (i >= runsOf.length ? String(i) : '');
+    entries.push(`${surface},,,${3000 + (i % 2000)},名詞,固有名詞,一般,*,*,*,${surface},*,*`);
+  }
+  return entries.join('\n') + '\n';
+}
+// --write-user-dict FILE: only write that dictionary (for make bench-package-total).
+if (opt('--write-user-dict')) {
+  fs.writeFileSync(opt('--write-user-dict'), userDictionary(50_000));
+  process.exit(0);
+}
 if (!dir || !fullDir) {
   console.error('usage: node js/bench-coldstart.mjs --package DIR --full-package DIR [--bin jatopic] [--rounds 7]');
   process.exit(2);
 }
-const root = new URL('../', import.meta.url).pathname;
 const bin = opt('--bin', `${root}target/release/jatopic`);
 const rounds = Number(opt('--rounds', 7));
 const filesOf = (d, ...roles) => {
@@ -46,7 +65,6 @@ for (const [name, files] of Object.entries(VARIANTS)) {
   if (name.includes('readings') && !files.some((f) => f.endsWith('jatopic-readings.js'))) { console.error(`${name}: no jatopic-readings.js (package with --readings)`); process.exit(2); }
   if (name.startsWith('full') && !files.some((f) => f.includes('jatopic-lexicon-'))) { console.error(`${fullDir}: no jatopic-lexicon-*.js (package with --lexicon full)`); process.exit(2); }
 }
-const golden = ['titles', 'news', 'edge'].flatMap((n) => fs.readFileSync(`${root}tests/golden/${n}.txt`, 'utf8').split('\n').filter((l) => l.trim() !== ''));
 const FIRST = '東京都の美術館で、手作りのがま口ポーチを買いました。';
 
 const CHILD = `
@@ -95,17 +113,8 @@ for (const [name, rs] of Object.entries(runs)) {
   };
 }
 
-// A 50,000-entry user dictionary (MeCab format, ids from the POS, the
-// surfaces made of the golden sentences' katakana and kanji runs plus a
-// number, so that they are as varied as a shop's brand and creator names).
-const runsOf = [...new Set(golden.join('\n').match(/[\u30a1-\u30fa\u30fc]{3,}|[\u4e00-\u9fff]{2,}/g))];
-const entries = [];
-for (let i = 0; entries.length < 50_000; i++) {
-  const surface = runsOf[i % runsOf.length] + (i >= runsOf.length ? String(i) : '');
-  entries.push(`${surface},,,${3000 + (i % 2000)},名詞,固有名詞,一般,*,*,*,${surface},*,*`);
-}
 const csvFile = path.join(tmp, 'user-50k.csv');
-fs.writeFileSync(csvFile, entries.join('\n') + '\n');
+fs.writeFileSync(csvFile, userDictionary(50_000));
 const pkg = path.join(tmp, 'pkg');
 execFileSync(bin, ['package', '--out', pkg, '--gcs-prefix', 'gs://bench/x', '--dataset', 'bench-project.x', '--library', VARIANTS.compact[0], '--user-dict', csvFile], { stdio: ['ignore', 'ignore', 'inherit'] });
 const USER_CHILD = `
