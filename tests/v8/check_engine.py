@@ -220,7 +220,7 @@ import vm from 'node:vm';
 import { bundle } from '%s/js/bundle.mjs';
 const probes = vm.runInNewContext(fs.readFileSync('%s/js/runtime/engine.js', 'utf8') + '; FEATURE_PROBES');
 const glue = fs.readFileSync('%s/build/wasm-bindgen/jatopic.js', 'utf8');
-fs.writeFileSync(process.argv[1], bundle(glue, Buffer.from(probes['multi-value']()), Buffer.alloc(0), 'test', ''));
+fs.writeFileSync(process.argv[1], bundle(glue, Buffer.from(probes['multi-value']()), Buffer.from([0]), 'test', ''));
 """ % (ROOT, ROOT, ROOT)
     subprocess.run([os.environ.get("NODE", "node"), "--input-type=module", "-e", script, str(needs)], check=True)
     return {"damaged": damaged, "multi-value": needs}
