@@ -186,7 +186,7 @@ web-test: build wasm setup-js
 	./target/release/jatopic package --out $(TEST_READINGS_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-1.jtm --readings
 	./target/release/jatopic train --k 8 --iterations 200 --min-df 1 --max-df 1.0 --text-field title --lexicon full --user-dict $(TEST_USER_DICT) --out $(BUILD)/web-test-model-full.jtm $(BUILD)/web-test-items.ndjson
 	./target/release/jatopic package --out $(TEST_FULL_PKG) --gcs-prefix gs://jatopic-test/web --dataset jatopic-test.jatopic --model $(BUILD)/web-test-model-full.jtm --user-dict $(TEST_USER_DICT) --readings
-	$(NODE) js/build-web.mjs --package $(TEST_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
+	$(NODE) js/build-web.mjs --package $(TEST_PKG) --readings-package $(TEST_READINGS_PKG) --samples $(BUILD)/web-test-items.ndjson --out $(BUILD)/web-test
 
 test-js: wasm web-test
 	JATOPIC_REQUIRE_BROWSER=1 $(NODE) --test js/test/*.test.mjs

@@ -3,13 +3,16 @@
 // in its manifest.json) and samples.json (synthetic sample listings).
 //
 // usage:
-//   node js/build-web.mjs --package DIR --samples ITEMS.ndjson [--max-samples 300] --out build/web
+//   node js/build-web.mjs --package DIR [--readings-package DIR2] --samples ITEMS.ndjson [--max-samples 300] --out build/web
 //   node js/build-web.mjs --write-test-samples FILE.ndjson [--count 400]
 //       writes a deterministic synthetic catalog ({title, category} per line) for the
 //       browser test: train the test models on it and pass it as --samples.
 //
 // The page loads the library files with <script defer> tags written into
 // index.html (in the manifest's order), so it needs no fetch for them.
+// Except jatopic-readings.js (from the package, or --readings-package when the
+// package has none): it is copied but not tagged; the page loads it when the
+// user turns readings on, so the first paint does not wait for it.
 // Fails (exit 1) when the files total more than TRANSFER_BUDGET bytes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +24,7 @@ export const WEB_SOURCE = fileURLToPath(new URL('./web/', import.meta.url));
 // The page files copied from js/web/ (index.html gets the library tags).
 const PAGE_FILES = ['index.html', 'app.js', 'style.css', 'capture.js'];
 const LIBRARY_MARKER = '<!-- jatopic:libraries -->';
+export const READINGS_FILE = 'jatopic-readings.js';
 
 /**
  * Parses NDJSON listings ({title, category} or `jatopic sample`'s items with
@@ -90,7 +94,8 @@ function escapeAttr(s) {
  * Builds the demo into `out`. Returns {files: [{path, bytes}], total}.
  * Throws on a bad package or samples file; does not check the budget.
  */
-export function buildWeb({ packageDir, samplesFile, maxSamples = 300, out, webDir = WEB_SOURCE }) {
+// The library files listed in a package's manifest.json, checked against it.
+function readPackage(packageDir) {
   const manifestPath = path.join(packageDir, 'manifest.json');
   let manifest;
   try {
@@ -99,13 +104,29 @@ export function buildWeb({ packageDir, samplesFile, maxSamples = 300, out, webDi
     throw new Error(`${manifestPath}: cannot read the package manifest (${e.message}); run \`jatopic package --out ${packageDir} ...\` first`);
   }
   if (!Array.isArray(manifest.files) || manifest.files.length === 0) throw new Error(`${manifestPath}: no "files" list`);
-  const libraries = manifest.files.map((f) => {
+  return manifest.files.map((f) => {
     if (typeof f.path !== 'string' || !/^[\w.-]+\.js$/.test(f.path)) throw new Error(`${manifestPath}: unexpected library path ${JSON.stringify(f.path)}`);
     const bytes = fs.readFileSync(path.join(packageDir, f.path));
     if (typeof f.bytes === 'number' && f.bytes !== bytes.length) throw new Error(`${f.path}: ${bytes.length} bytes, the manifest says ${f.bytes}`);
     if (typeof f.sha256 === 'string' && f.sha256 !== sha256(bytes)) throw new Error(`${f.path}: SHA-256 differs from the manifest`);
     return { path: f.path, bytes };
   });
+}
+
+export function buildWeb({ packageDir, readingsPackageDir = null, samplesFile, maxSamples = 300, out, webDir = WEB_SOURCE }) {
+  const manifestPath = path.join(packageDir, 'manifest.json');
+  const all = readPackage(packageDir);
+  let readings = all.find((l) => l.path === READINGS_FILE) || null;
+  const libraries = all.filter((l) => l.path !== READINGS_FILE);
+  if (readings === null && readingsPackageDir) {
+    // The readings belong to the tokenizer's lexicon: take them only from a
+    // package whose tokenizer is the same file.
+    const other = readPackage(readingsPackageDir);
+    const tok = other.find((l) => /tokenizer/.test(l.path));
+    readings = other.find((l) => l.path === READINGS_FILE) || null;
+    if (readings === null) throw new Error(`${readingsPackageDir}: no ${READINGS_FILE} (package it with \`jatopic package --readings\`)`);
+    if (!tok || !libraries[0] || !tok.bytes.equals(libraries[0].bytes)) throw new Error(`${readingsPackageDir}: its tokenizer differs from ${packageDir}'s, so its readings may not fit`);
+  }
   if (!/tokenizer/.test(libraries[0].path)) throw new Error(`${manifestPath}: the first library should be the tokenizer, got ${libraries[0].path}`);
 
   const listings = readListings(fs.readFileSync(samplesFile, 'utf8'), samplesFile);
@@ -124,6 +145,8 @@ export function buildWeb({ packageDir, samplesFile, maxSamples = 300, out, webDi
   // page can restore it after a failed loadModel), then the model parts.
   const tags = libraries.map((l) => `<script defer src="${escapeAttr(l.path)}"></script>`);
   tags.splice(1, 0, '<script defer src="capture.js"></script>');
+  // app.js finds the lazily loaded readings file through this.
+  if (readings) tags.push(`<meta name="jatopic-readings" content="${escapeAttr(readings.path)}">`);
   for (const name of PAGE_FILES) {
     let data = fs.readFileSync(path.join(webDir, name));
     if (name === 'index.html') {
@@ -134,6 +157,7 @@ export function buildWeb({ packageDir, samplesFile, maxSamples = 300, out, webDi
     write(name, data);
   }
   for (const l of libraries) write(l.path, l.bytes);
+  if (readings) write(readings.path, readings.bytes);
   write('samples.json', JSON.stringify({
     synthetic: true,
     note: 'Synthetic listings generated for the demo; not real products or sellers.',
@@ -236,7 +260,7 @@ function parseArgs(argv) {
 }
 
 const USAGE = `usage:
-  node js/build-web.mjs --package DIR --samples ITEMS.ndjson [--max-samples 300] --out build/web
+  node js/build-web.mjs --package DIR [--readings-package DIR2] --samples ITEMS.ndjson [--max-samples 300] --out build/web
   node js/build-web.mjs --write-test-samples FILE.ndjson [--count 400]`;
 
 function main() {
@@ -268,7 +292,7 @@ function main() {
   }
   let result;
   try {
-    result = buildWeb({ packageDir: opts.package, samplesFile: opts.samples, maxSamples, out: opts.out });
+    result = buildWeb({ packageDir: opts.package, readingsPackageDir: opts['readings-package'] || null, samplesFile: opts.samples, maxSamples, out: opts.out });
   } catch (e) {
     console.error(`build-web: ${e.message}`);
     process.exit(1);

@@ -202,7 +202,8 @@ fn a_model_records_its_tier_and_commands_refuse_another() {
     // Asked for another tier than the model's: refused, nothing written.
     let o = package(&full, "pkg-full-compact", &["--lexicon", "compact"]);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    // Exit 2, as for infer/terms/eval given another --lexicon (a usage error).
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         err.contains("was trained with --lexicon full, this command was given --lexicon compact"),
         "{err}"

@@ -7,6 +7,10 @@
 //   JATOPIC_BIN          the native CLI (default target/release/jatopic)
 //   JATOPIC_CHROMIUM     the browser (default /usr/bin/chromium)
 //
+// The site should ship jatopic-readings.js (build-web.mjs --readings-package,
+// or a package with --readings); without it the readings test skips, or fails
+// under JATOPIC_REQUIRE_BROWSER.
+//
 // Skips (with the reason) when Chromium, playwright-core, the web directory,
 // the models or the CLI are missing. Writes build/web-test-screenshot.png.
 import { describe, it, before, after } from 'node:test';
@@ -14,7 +18,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serve, resolvePath } from '../serve.mjs';
 
@@ -25,6 +30,8 @@ const WEB_DIR = fromRoot(process.env.JATOPIC_WEB_DIR || 'build/web-test');
 const MODEL = fromRoot(process.env.JATOPIC_TEST_MODEL || 'build/web-test-model-1.jtm');
 const MODEL2 = fromRoot(process.env.JATOPIC_TEST_MODEL2 || 'build/web-test-model-2.jtm');
 const BIN = fromRoot(process.env.JATOPIC_BIN || 'target/release/jatopic');
+const FULL_LEXICON = fromRoot('dict/ipadic-full.jtd');
+const FULL_READINGS = fromRoot('dict/ipadic-full-readings.jtr');
 const SCREENSHOT = fromRoot('build/web-test-screenshot.png');
 
 let chromium = null;
@@ -42,6 +49,9 @@ function skipReason() {
   }
   for (const [name, file] of [['JATOPIC_TEST_MODEL', MODEL], ['JATOPIC_TEST_MODEL2', MODEL2], ['JATOPIC_BIN', BIN]]) {
     if (!fs.existsSync(file)) return `${file} not found (set ${name})`;
+  }
+  for (const file of [FULL_LEXICON, FULL_READINGS]) {
+    if (!fs.existsSync(file)) return `${file} not found (it is in the repository's dict/)`;
   }
   return null;
 }
@@ -65,6 +75,12 @@ function nativeSurfaces(texts) {
   return rows.map((tokens) => tokens.map((t) => t.surface));
 }
 
+// `jatopic tokenize --output json` of one line: [{surface, reading, pronunciation}].
+function nativeTokens(text, args = []) {
+  const out = execFileSync(BIN, ['tokenize', '--output', 'json', ...args], { input: text + '\n', encoding: 'utf8' });
+  return JSON.parse(out.trim()).map((t) => ({ surface: t.surface, reading: t.reading, pronunciation: t.pronunciation }));
+}
+
 // A request with the path sent as is (fetch would normalise the dots).
 function rawStatus(port, rawPath) {
   return new Promise((resolve, reject) => {
@@ -83,6 +99,12 @@ async function typeText(page, text) {
   await page.waitForFunction(
     (t) => document.querySelector('#tokens').dataset.text === t && document.querySelector('#topics').dataset.text === t,
     text, { timeout: 10_000 });
+}
+
+async function pageTokens(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#tokens .token')].map((e) => ({
+    surface: e.dataset.surface, reading: e.dataset.reading, pronunciation: e.dataset.pronunciation,
+  })));
 }
 
 async function pageState(page) {
@@ -192,6 +214,87 @@ else describe('browser demo', { timeout: 60_000 }, () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
+  it('shows readings from the lazily loaded jatopic-readings.js as the CLI gives them', async (t) => {
+    const file = await page.evaluate(() => {
+      const m = document.querySelector('meta[name="jatopic-readings"]');
+      return m ? m.content : null;
+    });
+    if (file === null) {
+      const why = `${WEB_DIR} has no readings file (build it with js/build-web.mjs --readings-package DIR)`;
+      if (process.env.JATOPIC_REQUIRE_BROWSER) throw new Error(why);
+      t.skip(why);
+      return;
+    }
+    assert.equal(await page.evaluate(() => jatopic.hasReadings()), false, 'readings are not loaded at first paint');
+    const text = '手作りの革財布を販売しています。ｘｙｚｑｗ';
+    await typeText(page, text);
+    assert.equal((await pageTokens(page))[0].reading, undefined, 'no readings before the box is checked');
+    await page.check('#readings-toggle');
+    await page.waitForFunction((t) => document.querySelector('#tokens').dataset.readings === 'true'
+      && document.querySelector('#tokens').dataset.text === t, text, { timeout: 10_000 });
+    const native = nativeTokens(text);
+    assert.ok(native.some((x) => x.reading === '*'), 'the text has an unknown word');
+    assert.ok(native.some((x) => x.surface === '財布' && x.reading === 'サイフ'), `CLI readings: ${JSON.stringify(native)}`);
+    assert.deepEqual(await pageTokens(page), native);
+    assert.match(await page.locator('#tokens .token', { hasText: '財布' }).first().textContent(), /サイフ/, 'the reading is shown');
+    assert.match(await page.locator('#tokens .token').first().getAttribute('title'), /\n読み: .+ \/ 発音: /);
+  });
+
+  it('applies a pasted user dictionary, refuses a bad one, and clears it', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jatopic-web-'));
+    const text = 'がま口ポーチとハーバリウムボールペンを手作りしました';
+    await typeText(page, text);
+    const plain = await pageTokens(page);
+    const nativePlain = nativeTokens(text);
+    assert.deepEqual(plain.map((x) => x.surface), nativePlain.map((x) => x.surface));
+    const model = await pageState(page);
+    assert.ok(model.bars.length > 0, 'topics before the user dictionary');
+
+    // (b) the prefilled dictionary, applied: the CLI's tokens with --user-dict.
+    const csv = await page.inputValue('#userdict-text');
+    assert.match(csv, /がま口ポーチ/);
+    const dictFile = path.join(tmp, 'pasted.csv');
+    fs.writeFileSync(dictFile, csv);
+    const nativeDict = nativeTokens(text, ['--user-dict', dictFile]);
+    assert.notDeepEqual(nativeDict.map((x) => x.surface), nativePlain.map((x) => x.surface), 'the dictionary changes the segmentation');
+    await page.click('#userdict-apply');
+    await page.waitForFunction(() => document.querySelector('#tokens').dataset.userdict === 'true', null, { timeout: 10_000 });
+    const withDict = await pageTokens(page);
+    const readings = withDict[0].reading !== undefined;
+    assert.deepEqual(withDict, readings ? nativeDict : nativeDict.map((x) => ({ surface: x.surface, reading: undefined, pronunciation: undefined })));
+    assert.match(await page.textContent('#userdict-status'), /pasted\.csv/);
+    // The packaged model was trained without one: the topics panel says so; no page error.
+    const topicsError = await page.getAttribute('#topics', 'data-error');
+    assert.match(topicsError || '', /trained without a user dictionary/);
+    assert.equal(await page.locator('#topics .topic-bar').count(), 0);
+    assert.equal((await pageState(page)).error, '', 'no page-level error');
+
+    // (c) a bad dictionary: FILE:LINE: problem as the CLI says it; the tokens stay.
+    const bad = 'ハーバリウム,,,4600,名詞,一般,*,*,*,*,ハーバリウム,ハーバリウム,ハーバリウム\nがま口,名詞\n';
+    const badFile = path.join(tmp, 'pasted.csv');
+    fs.writeFileSync(badFile, bad);
+    const r = spawnSync(BIN, ['tokenize', '--user-dict', badFile], { input: '東京\n', encoding: 'utf8' });
+    assert.notEqual(r.status, 0, 'the CLI refuses the bad dictionary');
+    const cli = /^jatopic: (?:invalid input: )?(.*)$/m.exec(r.stderr)[1].replace(badFile, 'pasted.csv');
+    assert.match(cli, /^pasted\.csv:2: /);
+    await page.fill('#userdict-text', bad);
+    await page.click('#userdict-apply');
+    await page.waitForFunction(() => !document.querySelector('#userdict-error').hidden, null, { timeout: 10_000 });
+    assert.ok((await page.textContent('#userdict-error')).includes(cli), `page ${await page.textContent('#userdict-error')}, CLI ${cli}`);
+    await typeText(page, text);
+    assert.deepEqual(await pageTokens(page), withDict, 'the previous dictionary stays in use');
+
+    // (d) clear: the tokens and topics without a dictionary again.
+    await page.click('#userdict-clear');
+    await page.waitForFunction(() => document.querySelector('#tokens').dataset.userdict === 'false', null, { timeout: 10_000 });
+    assert.deepEqual(await pageTokens(page), plain);
+    assert.equal(await page.isHidden('#userdict-error'), true, 'the error is cleared');
+    assert.equal(await page.getAttribute('#topics', 'data-error'), null);
+    checkAgainstNative(await pageState(page), text, MODEL, nativeInfer(MODEL, [text])[0]);
+    await page.waitForFunction(() => document.querySelector('#explorer').dataset.ready === 'true', null, { timeout: 20_000 });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
   it('keeps the model and shows the error for a bad model file', async () => {
     const before = Number(await page.getAttribute('#model-info', 'data-k'));
     await page.setInputFiles('#model-file', { name: 'broken.jtm', mimeType: 'application/octet-stream', buffer: Buffer.from('not a jatopic model') });
@@ -218,6 +321,26 @@ else describe('browser demo', { timeout: 60_000 }, () => {
     checkAgainstNative(await pageState(page), next, MODEL2, nativeInfer(MODEL2, [next])[0]);
     await page.waitForFunction((k) => document.querySelector('#explorer').dataset.ready === 'true'
       && document.querySelectorAll('#explorer .topic-card').length === k, k2, { timeout: 20_000 });
+  });
+
+  it('switches to the full lexicon and its readings opened as files', async () => {
+    assert.equal(await page.getAttribute('#lexicon-status', 'data-lexicon'), 'compact');
+    const text = '紫波郡矢巾町の陶器のマグカップ';
+    await typeText(page, text);
+    const compact = await pageTokens(page);
+    await page.setInputFiles('#lexicon-file', FULL_LEXICON);
+    await page.waitForFunction(() => document.querySelector('#lexicon-status').dataset.lexicon === 'full', null, { timeout: 20_000 });
+    const native = nativeTokens(text, ['--lexicon', 'full']);
+    assert.notDeepEqual(native.map((x) => x.surface), compact.map((x) => x.surface), 'the tiers segment the text differently');
+    // loadDictionary drops the compact lexicon's readings.
+    assert.deepEqual(await pageTokens(page), native.map((x) => ({ surface: x.surface, reading: undefined, pronunciation: undefined })));
+    assert.equal(await page.isChecked('#readings-toggle'), false);
+    await page.setInputFiles('#lexicon-file', FULL_READINGS);
+    await page.waitForFunction(() => document.querySelector('#tokens').dataset.readings === 'true', null, { timeout: 20_000 });
+    assert.deepEqual(await pageTokens(page), native);
+    // The packaged models were trained on the compact lexicon.
+    assert.ok((await page.getAttribute('#topics', 'data-error') || '').length > 0, 'topics refused with the full lexicon');
+    assert.equal((await pageState(page)).error, '');
   });
 
   it('logged no console or page errors', () => {

@@ -26,7 +26,14 @@
     topics: $('#topics'), explorer: $('#explorer'), explorerStatus: $('#explorer-status'),
     modelInfo: $('#model-info'), modelFile: $('#model-file'), modelReset: $('#model-reset'),
     error: $('#error'), timing: $('#timing'), version: $('#version'),
+    readingsToggle: $('#readings-toggle'), readingsStatus: $('#readings-status'),
+    userdictText: $('#userdict-text'), userdictApply: $('#userdict-apply'), userdictClear: $('#userdict-clear'),
+    userdictFile: $('#userdict-file'), userdictExample: $('#userdict-example'),
+    userdictStatus: $('#userdict-status'), userdictError: $('#userdict-error'),
+    lexiconFile: $('#lexicon-file'), lexiconStatus: $('#lexicon-status'),
   };
+  // A sentence the prefilled user dictionary segments differently.
+  const USERDICT_EXAMPLE = 'がま口ポーチとハーバリウムボールペンを手作りしました';
 
   const state = {
     info: null,          // jatopic.modelInfo() of the current model, or null
@@ -39,6 +46,9 @@
     sampleJob: 0,         // id of the running sample job; a new one cancels it
     lastText: null,
     initMs: 0,
+    showReadings: false, // the readings checkbox is on (and the readings are in)
+    lexiconFile: null,   // name of a .jtd opened by the user (replaces the packaged lexicon)
+    readingsLoading: false,
   };
 
   function showError(message) {
@@ -73,6 +83,7 @@
       '基本形: ' + t.base_form,
     ];
     if (t.conjugation.type !== '*') lines.push('活用: ' + t.conjugation.type + '・' + t.conjugation.form);
+    if (t.reading !== undefined) lines.push('読み: ' + t.reading + ' / 発音: ' + t.pronunciation);
     lines.push(t.known ? '辞書: 既知語 (known)' : '辞書: 未知語 (unknown)');
     lines.push('位置: ' + t.start + '–' + t.end);
     return lines.join('\n');
@@ -89,6 +100,12 @@
       chip.appendChild(el('span', 'surface', t.surface));
       const meta = t.base_form !== t.surface ? t.pos[0] + '・' + t.base_form : t.pos[0];
       chip.appendChild(el('span', 'meta', meta));
+      if (state.showReadings && t.reading !== undefined) {
+        chip.dataset.reading = t.reading;
+        chip.dataset.pronunciation = t.pronunciation;
+        const r = t.pronunciation !== t.reading ? t.reading + '［' + t.pronunciation + '］' : t.reading;
+        chip.appendChild(el('span', 'reading', r));
+      }
       frag.appendChild(chip);
     }
     if (tokens.length > n) frag.appendChild(el('span', 'more', '… 他 ' + fmtInt(tokens.length - n) + ' 語'));
@@ -96,6 +113,8 @@
     ui.tokens.replaceChildren(frag);
     ui.tokens.dataset.count = String(tokens.length);
     ui.tokens.dataset.text = text;
+    ui.tokens.dataset.readings = String(state.showReadings);
+    ui.tokens.dataset.userdict = String(jatopic.hasUserDictionary());
   }
 
   function renderTerms(terms) {
@@ -153,6 +172,17 @@
     ui.topics.dataset.generation = String(state.generation);
   }
 
+  // jatopic.topics refuses when the loaded user dictionary is not the one the
+  // model was trained with: tokens still work, so say why in this panel only.
+  function renderTopicsError(text, message) {
+    const p = el('p', 'empty topics-error', 'トピックを推定できません: ' + message);
+    const hint = el('p', 'hint', 'モデルは学習時と同じ辞書・ユーザー辞書でのみ推定します。学習時の状態に戻す（ユーザー辞書の解除・適用など）とトピックが表示されます。');
+    ui.topics.replaceChildren(p, hint);
+    ui.topics.dataset.k = '0';
+    ui.topics.dataset.text = text;
+    ui.topics.dataset.error = message;
+  }
+
   function renderNoModel(text) {
     ui.topics.replaceChildren(el('p', 'empty', 'トピックモデルが読み込まれていません。.jtm ファイルを開いてください。'));
     ui.topics.dataset.k = '0';
@@ -172,13 +202,23 @@
       const t1 = performance.now();
       renderTokens(text, tokens);
       let timing = '形態素解析 ' + fmtMs(t1 - t0);
+      delete ui.topics.dataset.error;
       if (state.info) {
+        let theta = null, terms = null, t3 = 0;
         const t2 = performance.now();
-        const theta = jatopic.topics(text);
-        const t3 = performance.now();
-        renderTerms(jatopic.terms(text));
-        renderTopics(text, theta);
-        timing += ' · トピック推定 ' + fmtMs(t3 - t2);
+        try {
+          theta = jatopic.topics(text);
+          t3 = performance.now();
+          terms = jatopic.terms(text);
+        } catch (e) {
+          renderTerms(null);
+          renderTopicsError(text, messageOf(e));
+        }
+        if (theta !== null) {
+          renderTerms(terms);
+          renderTopics(text, theta);
+          timing += ' · トピック推定 ' + fmtMs(t3 - t2);
+        }
       } else {
         renderTerms(null);
         renderNoModel(text);
@@ -297,6 +337,198 @@
     }
   }
 
+  // ---- Readings ------------------------------------------------------------
+  //
+  // Loaded lazily: jatopic-readings.js is about a third of the tokenizer's
+  // size (3x that with the full lexicon) and only this view uses it, so the
+  // first paint does not wait for it. It is a plain <script> (it calls
+  // jatopic.addReadings itself), so it works from file:// and offline too.
+
+  function readingsFile() {
+    const meta = document.querySelector('meta[name="jatopic-readings"]');
+    return meta ? meta.content : null;
+  }
+
+  function setReadings(on) {
+    if (!on) {
+      state.showReadings = false;
+      analyze(true);
+      return;
+    }
+    if (jatopic.hasReadings()) {
+      state.showReadings = true;
+      analyze(true);
+      return;
+    }
+    const file = readingsFile();
+    if (state.lexiconFile) {
+      // The packaged readings belong to the packaged lexicon, not this one.
+      ui.readingsToggle.checked = false;
+      ui.readingsStatus.textContent = state.lexiconFile + ' の読み (.jtr) を「辞書を開く」で開いてください';
+      return;
+    }
+    if (!file || state.readingsLoading) return;
+    state.readingsLoading = true;
+    ui.readingsStatus.textContent = file + ' を読み込み中…';
+    const t0 = performance.now();
+    const script = document.createElement('script');
+    script.src = file;
+    script.onload = () => {
+      state.readingsLoading = false;
+      if (!jatopic.hasReadings()) {
+        ui.readingsStatus.textContent = file + ' に読みがありません';
+        ui.readingsToggle.checked = false;
+        return;
+      }
+      ui.readingsStatus.textContent = 'IPADIC の読み (' + file + ', ' + fmtMs(performance.now() - t0) + ')';
+      state.showReadings = ui.readingsToggle.checked;
+      ui.readingsToggle.dataset.loaded = 'true';
+      analyze(true);
+    };
+    script.onerror = () => {
+      state.readingsLoading = false;
+      ui.readingsToggle.checked = false;
+      ui.readingsStatus.textContent = file + ' を読み込めません';
+    };
+    document.head.appendChild(script);
+  }
+
+  function setupReadings() {
+    if (jatopic.hasReadings()) {
+      ui.readingsToggle.checked = true;
+      state.showReadings = true;
+      ui.readingsStatus.textContent = 'IPADIC の読み';
+    } else if (!readingsFile()) {
+      ui.readingsToggle.disabled = true;
+      ui.readingsStatus.textContent = '読みファイルなし（jatopic package --readings）';
+    } else if (ui.readingsToggle.checked) {
+      // The browser kept the box checked across a reload.
+      setReadings(true);
+    }
+    ui.readingsToggle.addEventListener('change', () => setReadings(ui.readingsToggle.checked));
+  }
+
+  // ---- Another lexicon (optional) -------------------------------------------
+  //
+  // dict/ipadic-full.jtd (all of IPADIC) replaces the packaged lexicon; its
+  // readings are a separate file (dict/ipadic-full-readings.jtr). Not shipped
+  // with the site: 2 MB + 0.8 MB would break the transfer budget.
+
+  function renderLexiconStatus() {
+    const tier = jatopic.lexicon();
+    ui.lexiconStatus.textContent = '辞書: ' + tier + (state.lexiconFile ? '（' + state.lexiconFile + '）' : '（パッケージ同梱）');
+    ui.lexiconStatus.dataset.lexicon = tier;
+  }
+
+  async function openLexiconFile(file) {
+    ui.lexiconFile.value = '';
+    let bytes;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch (e) {
+      showError('ファイルを読めません: ' + file.name + ' (' + messageOf(e) + ')');
+      return;
+    }
+    try {
+      if (/\.jtr$/i.test(file.name)) {
+        jatopic.loadReadings(bytes);
+        ui.readingsToggle.checked = true;
+        state.showReadings = true;
+        ui.readingsStatus.textContent = '読み: ' + file.name;
+      } else {
+        jatopic.loadDictionary(bytes);
+        state.lexiconFile = file.name;
+        // loadDictionary drops the readings of the previous lexicon.
+        if (!jatopic.hasReadings()) {
+          state.showReadings = false;
+          ui.readingsToggle.checked = false;
+          ui.readingsStatus.textContent = '読みなし — この辞書の .jtr を開くと表示されます';
+        }
+      }
+    } catch (e) {
+      showError('読み込めません (' + file.name + '): ' + messageOf(e));
+      return;
+    }
+    clearError();
+    renderLexiconStatus();
+    afterUserdictChange();
+  }
+
+  function setupLexicon() {
+    renderLexiconStatus();
+    ui.lexiconFile.addEventListener('change', () => {
+      const f = ui.lexiconFile.files && ui.lexiconFile.files[0];
+      if (f) openLexiconFile(f);
+    });
+  }
+
+  // ---- User dictionary -------------------------------------------------------
+
+  function renderUserdictStatus(text) {
+    const has = jatopic.hasUserDictionary();
+    ui.userdictStatus.textContent = text || (has ? '使用中' : '未使用');
+    ui.userdictStatus.dataset.active = String(has);
+  }
+
+  // Tokens (and topics, which the user dictionary may block) of the current
+  // text again, and the explorer's examples.
+  function afterUserdictChange() {
+    analyze(true);
+    if (state.info) {
+      buildExplorer();
+      startSampleJob();
+    }
+  }
+
+  function applyUserdict(csv, name) {
+    let n;
+    try {
+      n = jatopic.loadUserDictionary(csv, name);
+    } catch (e) {
+      // The library keeps the previous dictionary.
+      ui.userdictError.textContent = 'ユーザー辞書を読み込めません: ' + messageOf(e) + ' — 以前の状態のままです。';
+      ui.userdictError.hidden = false;
+      return;
+    }
+    ui.userdictError.textContent = '';
+    ui.userdictError.hidden = true;
+    renderUserdictStatus('使用中: ' + name + '（' + fmtInt(n) + ' 語）');
+    afterUserdictChange();
+  }
+
+  function clearUserdict() {
+    jatopic.clearUserDictionary();
+    ui.userdictError.textContent = '';
+    ui.userdictError.hidden = true;
+    renderUserdictStatus();
+    afterUserdictChange();
+  }
+
+  async function openUserdictFile(file) {
+    let text;
+    try {
+      text = await file.text();
+    } catch (e) {
+      ui.userdictError.textContent = 'ファイルを読めません: ' + file.name + ' (' + messageOf(e) + ')';
+      ui.userdictError.hidden = false;
+      return;
+    }
+    ui.userdictFile.value = '';
+    ui.userdictText.value = text;
+    applyUserdict(text, file.name);
+  }
+
+  function setupUserdict() {
+    renderUserdictStatus(jatopic.hasUserDictionary() ? '使用中: パッケージ同梱' : '');
+    ui.userdictApply.addEventListener('click', () => applyUserdict(ui.userdictText.value, 'pasted.csv'));
+    ui.userdictClear.addEventListener('click', clearUserdict);
+    ui.userdictFile.addEventListener('change', () => {
+      const f = ui.userdictFile.files && ui.userdictFile.files[0];
+      if (f) openUserdictFile(f);
+    });
+    ui.userdictExample.addEventListener('click', () => useText(USERDICT_EXAMPLE));
+  }
+
   // ---- Explorer ------------------------------------------------------------
 
   function buildExplorer() {
@@ -379,7 +611,11 @@
           i++;
         }
       } catch (e) {
-        showError(messageOf(e));
+        // e.g. a user dictionary the model was not trained with; the topics
+        // panel shows the message, the examples come back after "clear".
+        ui.explorerStatus.textContent = '出品例を計算できません（理由はトピック分布の欄）';
+        ui.explorerStatus.title = messageOf(e);
+        ui.explorer.querySelectorAll('.examples .pending').forEach((li) => { li.textContent = '—'; });
         return;
       }
       ui.explorerStatus.textContent = '出品例を計算中… ' + i + ' / ' + n;
@@ -392,6 +628,7 @@
       ui.explorer.dataset.ready = 'true';
     };
     ui.explorerStatus.textContent = '出品例を計算中… 0 / ' + n;
+    ui.explorerStatus.title = '';
     setTimeout(step, 0);
   }
 
@@ -495,6 +732,9 @@
       state.initMs = performance.now() - t0;
       setTimeout(() => {
         try {
+          setupReadings();
+          setupUserdict();
+          setupLexicon();
           adoptModel();
         } catch (e) {
           showError(messageOf(e));
