@@ -15,6 +15,7 @@ use crate::artifact::bytes::Reader;
 use crate::artifact::bytes::Writer;
 use crate::error::Result;
 use crate::tokenizer::dictionary::connector::Connector;
+use crate::tokenizer::dictionary::cost_weight;
 use crate::tokenizer::dictionary::strings::{CharTable, StringTable};
 use entries::PlainEntries;
 #[cfg(feature = "cli")]
@@ -170,6 +171,30 @@ impl Lexicon {
         for &(len, lo, hi) in stems[..n_stems].iter().chain(&more_stems) {
             self.conjugated_forms(text, len, &self.lemmas[lo as usize..hi as usize], &mut f);
         }
+    }
+
+    /// Per context id, the total [`cost_weight`] of its lexicon words
+    /// (plain entries and conjugated forms): an estimate of how often the
+    /// id's nodes appear in lattices, for the connection matrix's order.
+    pub(crate) fn id_weights(&self, n_ids: usize) -> Vec<f32> {
+        let mut weight = vec![0f32; n_ids];
+        let mut add = |id: u16, cost: i16| {
+            if let Some(w) = weight.get_mut(usize::from(id)) {
+                *w += cost_weight(cost);
+            }
+        };
+        for e in self.trie.items.iter().filter(|e| e.id != STEM) {
+            add(e.id, e.cost);
+        }
+        for l in &self.lemmas {
+            let Some(p) = self.paradigms.get(l.paradigm as usize) else {
+                continue;
+            };
+            for f in self.forms.iter().skip(p.form_lo as usize).take(usize::from(p.n_forms)) {
+                add(f.id, l.cost.saturating_add(f.delta));
+            }
+        }
+        weight
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
