@@ -21,6 +21,7 @@ repository: it is shared text).
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,10 +51,15 @@ def build_sample(shared, target_chars):
     return lines, chars
 
 
-def timed(argv, data):
-    t0 = time.perf_counter()
+def cpu_ms():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (u.ru_utime + u.ru_stime) * 1000
+
+
+def timed(argv, data, cpu=False):
+    t0, c0 = time.perf_counter(), cpu_ms()
     r = subprocess.run(argv, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    ms = (time.perf_counter() - t0) * 1000
+    ms = cpu_ms() - c0 if cpu else (time.perf_counter() - t0) * 1000
     if r.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed: {r.stderr.decode(errors='replace')}")
     return ms, r.stdout
@@ -68,6 +74,9 @@ def main():
     ap.add_argument("--vibrato", default="build/vibrato-peer/release/vibrato-peer")
     ap.add_argument("--vibrato-dict", default="build/vibrato/ipadic.dic")
     ap.add_argument("--input-file", default="build/bench-native-input.txt")
+    ap.add_argument("--cpu", action="store_true",
+                    help="time by the processes' CPU time (user + system) instead of wall time: "
+                    "steadier on a machine shared with other work")
     args = ap.parse_args()
 
     lines, chars = build_sample(args.shared, args.chars)
@@ -86,13 +95,14 @@ def main():
     else:
         print(f"vibrato NOT MEASURED: {args.vibrato} or {args.vibrato_dict} missing", file=sys.stderr)
 
-    print(f"sample: {len(lines)} lines, {chars} chars; {args.rounds} interleaved rounds", file=sys.stderr)
+    clock = "CPU time" if args.cpu else "wall time"
+    print(f"sample: {len(lines)} lines, {chars} chars; {args.rounds} interleaved rounds; {clock}", file=sys.stderr)
     load = {name: [] for name, _ in commands}
     full = {name: [] for name, _ in commands}
     for r in range(args.rounds):
         for name, argv in commands:
-            load[name].append(timed(argv, b"")[0])
-            ms, out = timed(argv, data)
+            load[name].append(timed(argv, b"", args.cpu)[0])
+            ms, out = timed(argv, data, args.cpu)
             full[name].append(ms)
             n_out = out.count(b"\n")
             if n_out != len(lines):

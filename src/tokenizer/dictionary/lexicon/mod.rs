@@ -197,6 +197,12 @@ impl Lexicon {
         weight
     }
 
+    /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, text: &[char]) {
+        self.trie.prefetch(text.get(1).copied(), text.get(2).copied());
+    }
+
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
     pub(crate) fn form_count(&self, lemma: usize) -> usize {
         self.lemmas
