@@ -72,6 +72,9 @@ pub(crate) struct Lexicon {
     pub(crate) n_entries: usize,
     pub(crate) lemmas: Vec<Lemma>,
     pub(crate) paradigms: Vec<ParadigmForms>,
+    /// Per lemma, its paradigm's record (a copy): lookups read the lemmas
+    /// of a stem in a row, and so read these in a row, not scattered.
+    lemma_paradigms: Vec<ParadigmForms>,
     forms: Vec<Form>,
     suffix_chars: Vec<char>,
     /// Base forms that differ from the surface (plain entries, then one per lemma).
@@ -122,6 +125,11 @@ impl Lexicon {
             trie,
             n_surfaces: plain.surfaces.len(),
             n_entries: plain.entries.len(),
+            lemma_paradigms: lemmas
+                .lemmas
+                .iter()
+                .map(|l| paradigms.paradigms.get(l.paradigm as usize).copied().unwrap_or_default())
+                .collect(),
             lemmas: lemmas.lemmas,
             paradigms: paradigms.paradigms,
             forms: paradigms.forms,
@@ -169,7 +177,10 @@ impl Lexicon {
             }
         });
         for &(len, lo, hi) in stems[..n_stems].iter().chain(&more_stems) {
-            self.conjugated_forms(text, len, &self.lemmas[lo as usize..hi as usize], &mut f);
+            let (lo, hi) = (lo as usize, hi as usize);
+            let lemmas = self.lemmas.get(lo..hi).unwrap_or_default();
+            let paradigms = self.lemma_paradigms.get(lo..hi).unwrap_or_default();
+            self.conjugated_forms(text, len, lemmas, paradigms, &mut f);
         }
     }
 
@@ -259,20 +270,21 @@ impl Lexicon {
         found
     }
 
-    /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`)
-    /// whose ending follows the stem in `text`.
+    /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`;
+    /// `paradigms` holds each one's paradigm record) whose ending follows
+    /// the stem in `text`.
     fn conjugated_forms(
         &self,
         text: &[char],
         len: usize,
         lemmas: &[Lemma],
+        paradigms: &[ParadigmForms],
         f: &mut impl FnMut(usize, u16, i16, u32),
     ) {
         let rest = &text[len..];
         let next = rest.first().copied();
         let next_bit = next.map_or(0, |c| 1u64 << (c as u32 % 64));
-        for l in lemmas {
-            let p = self.paradigms[l.paradigm as usize];
+        for (l, &p) in lemmas.iter().zip(paradigms) {
             let forms = &self.forms[p.form_lo as usize..][..usize::from(p.n_forms)];
             let (empty, endings) = forms.split_at(usize::from(p.n_empty));
             for form in empty {
