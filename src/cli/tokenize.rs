@@ -91,7 +91,7 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
                     if k > 0 {
                         out.write_all(b" ")?;
                     }
-                    out.write_all(text[byte_at[t.start]..byte_at[t.end]].as_bytes())?;
+                    out.write_all(&text.as_bytes()[byte_at[t.start]..byte_at[t.end]])?;
                 }
                 out.write_all(b"\n")?;
             }

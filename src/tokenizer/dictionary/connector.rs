@@ -149,7 +149,12 @@ impl Connector {
             *c = new_cols[usize::from(*c)];
         }
         // Column-major: cell (row r, column l) at l * n_rc + r.
-        fn permute<T: Copy + Default>(old: &[T], n_rc: usize, rows: &[u16], cols: &[u16]) -> Vec<T> {
+        fn permute<T: Copy + Default>(
+            old: &[T],
+            n_rc: usize,
+            rows: &[u16],
+            cols: &[u16],
+        ) -> Vec<T> {
             let mut new = vec![T::default(); old.len()];
             for (column, &l) in old.chunks_exact(n_rc).zip(cols) {
                 let to = &mut new[usize::from(l) * n_rc..][..n_rc];

@@ -128,7 +128,13 @@ impl Lexicon {
             lemma_paradigms: lemmas
                 .lemmas
                 .iter()
-                .map(|l| paradigms.paradigms.get(l.paradigm as usize).copied().unwrap_or_default())
+                .map(|l| {
+                    paradigms
+                        .paradigms
+                        .get(l.paradigm as usize)
+                        .copied()
+                        .unwrap_or_default()
+                })
                 .collect(),
             lemmas: lemmas.lemmas,
             paradigms: paradigms.paradigms,
@@ -201,7 +207,12 @@ impl Lexicon {
             let Some(p) = self.paradigms.get(l.paradigm as usize) else {
                 continue;
             };
-            for f in self.forms.iter().skip(p.form_lo as usize).take(usize::from(p.n_forms)) {
+            for f in self
+                .forms
+                .iter()
+                .skip(p.form_lo as usize)
+                .take(usize::from(p.n_forms))
+            {
                 add(f.id, l.cost.saturating_add(f.delta));
             }
         }
@@ -211,7 +222,8 @@ impl Lexicon {
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char]) {
-        self.trie.prefetch(text.get(1).copied(), text.get(2).copied());
+        self.trie
+            .prefetch(text.get(1).copied(), text.get(2).copied());
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
