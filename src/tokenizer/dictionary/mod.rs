@@ -26,6 +26,8 @@
 pub mod character;
 pub(crate) mod connector;
 pub(crate) mod features;
+#[cfg(feature = "cli")]
+mod hot_ids;
 pub(crate) mod lexicon;
 pub mod readings;
 pub(crate) mod strings;
@@ -205,17 +207,11 @@ impl Dictionary {
             return Err(r.err("no context ids"));
         }
         let connector = Connector::read(&mut r, frame.stored, n_ids, format_version)?;
+        #[cfg(feature = "cli")]
+        let connector = connector.renumbered(&hot_ids::weights(n_ids));
         let chars = CharClasses::read(&mut r)?;
         let unknown = unknown::read(&mut r, chars.categories.len(), n_ids)?;
         let lexicon = Lexicon::read(&mut r, n_ids, p.len(), &connector, drop_dead_entries)?;
-        let mut connector = connector;
-        let mut weight = lexicon.id_weights(n_ids);
-        for u in unknown.iter().flatten() {
-            // Unknown words are proposed at most kanji, katakana and alphabetic
-            // characters, far more often than any one lexicon word.
-            weight[usize::from(u.id)] += UNKNOWN_WORD_WEIGHT * cost_weight(u.cost);
-        }
-        connector.renumber(&weight);
         Ok(Dictionary {
             features,
             connector,
@@ -331,17 +327,6 @@ impl Dictionary {
     pub(crate) fn base_form(&self, index: u32) -> Option<&str> {
         self.lexicon.bases.get(index as usize)
     }
-}
-
-/// How much an unknown-word template weighs against one lexicon word of the
-/// same cost when classes are ordered for the cache ([`Connector::renumber`]).
-const UNKNOWN_WORD_WEIGHT: f32 = 1000.0;
-
-/// The weight of a word of cost `cost` in [`Connector::renumber`]'s order:
-/// MeCab's costs are scaled negative log probabilities, so a word's
-/// probability falls by about e for every few hundred of cost.
-pub(crate) fn cost_weight(cost: i16) -> f32 {
-    (-f32::from(cost) / 700.0).exp()
 }
 
 /// The checksum in a dictionary file's header (the file is known to be long enough).

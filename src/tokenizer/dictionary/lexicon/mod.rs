@@ -15,7 +15,6 @@ use crate::artifact::bytes::Reader;
 use crate::artifact::bytes::Writer;
 use crate::error::Result;
 use crate::tokenizer::dictionary::connector::Connector;
-use crate::tokenizer::dictionary::cost_weight;
 use crate::tokenizer::dictionary::strings::{CharTable, StringTable};
 use entries::PlainEntries;
 #[cfg(feature = "cli")]
@@ -188,35 +187,6 @@ impl Lexicon {
             let paradigms = self.lemma_paradigms.get(lo..hi).unwrap_or_default();
             self.conjugated_forms(text, len, lemmas, paradigms, &mut f);
         }
-    }
-
-    /// Per context id, the total [`cost_weight`] of its lexicon words
-    /// (plain entries and conjugated forms): an estimate of how often the
-    /// id's nodes appear in lattices, for the connection matrix's order.
-    pub(crate) fn id_weights(&self, n_ids: usize) -> Vec<f32> {
-        let mut weight = vec![0f32; n_ids];
-        let mut add = |id: u16, cost: i16| {
-            if let Some(w) = weight.get_mut(usize::from(id)) {
-                *w += cost_weight(cost);
-            }
-        };
-        for e in self.trie.items.iter().filter(|e| e.id != STEM) {
-            add(e.id, e.cost);
-        }
-        for l in &self.lemmas {
-            let Some(p) = self.paradigms.get(l.paradigm as usize) else {
-                continue;
-            };
-            for f in self
-                .forms
-                .iter()
-                .skip(p.form_lo as usize)
-                .take(usize::from(p.n_forms))
-            {
-                add(f.id, l.cost.saturating_add(f.delta));
-            }
-        }
-        weight
     }
 
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
