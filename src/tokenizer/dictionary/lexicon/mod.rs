@@ -298,7 +298,10 @@ impl Lexicon {
             let firsts = &self.form_first[p.form_lo as usize..][..usize::from(p.n_forms)];
             let firsts = &firsts[usize::from(p.n_empty)..];
             let from = firsts.partition_point(|&c| c < next_u32);
-            let run = firsts[from..].iter().take_while(|&&c| c == next_u32).count();
+            let run = firsts[from..]
+                .iter()
+                .take_while(|&&c| c == next_u32)
+                .count();
             for form in &endings[from..][..run] {
                 let n = usize::from(form.suffix_len);
                 let suffix = &self.suffix_chars[form.suffix as usize..][..n];
