@@ -83,9 +83,11 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
                 // Surfaces only: the analysis as positions, without the
                 // features `tokenize_with` would look up for every token.
                 chars.clear();
-                chars.extend(text.chars());
                 byte_at.clear();
-                byte_at.extend(text.char_indices().map(|(b, _)| b));
+                for (b, c) in text.char_indices() {
+                    chars.push(c);
+                    byte_at.push(b);
+                }
                 byte_at.push(text.len());
                 for (k, t) in tok.analyze(&chars, opts).iter().enumerate() {
                     if k > 0 {
