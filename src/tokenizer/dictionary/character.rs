@@ -45,7 +45,8 @@ pub(crate) struct CharClasses {
     /// every character's categories, and a table read is several times
     /// cheaper than a binary search of the ranges. Built at load (64 KiB,
     /// well under a millisecond); empty when the ranges have more than 256
-    /// distinct (mask, category) pairs, and then the search is used.
+    /// distinct (mask, category) pairs, and in the wasm build (its size is
+    /// budgeted), and then the search is used.
     bmp_index: Vec<u8>,
     bmp_infos: Vec<(u32, u8)>,
 }
@@ -93,7 +94,11 @@ impl CharClasses {
             });
             next_lo = hi + 1;
         }
-        let (bmp_index, bmp_infos) = bmp_table(&ranges);
+        let (bmp_index, bmp_infos) = if cfg!(feature = "cli") {
+            bmp_table(&ranges)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         Ok(CharClasses {
             categories,
             ranges,
