@@ -33,13 +33,14 @@ TEST_READINGS_PKG := $(BUILD)/web-test-package-readings
 TEST_FULL_PKG := $(BUILD)/web-test-package-full
 TEST_USER_DICT := tests/fixtures/user-dict/shop.csv
 
-.PHONY: bench-coldstart bench-package-total setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict dict-full golden clean
+.PHONY: bench-coldstart bench-package-total setup-scale test-scale bench-scale test-shared-notice test-setup help setup setup-apt setup-rust setup-js setup-py setup-v8 build wasm demo serve test lint test-rust test-js test-sql test-demo test-v8 web-test bench bench-native bench-vibrato bench-compare bench-lda bench-train-scale bench-udf soak fuzz dict dict-full golden clean
 
 help:
 	@echo "make demo   - set up, build, and run the whole system on a synthetic catalog (report + browser demo)"
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
 	@echo "make bench  - throughput / cold start / memory against MeCab, vibrato, kuromoji.js, lindera-wasm, TinySegmenter; then bench-udf"
+	@echo "make bench-native - native steady-state throughput, both lexicon tiers, against vibrato (interleaved rounds; BENCH_NATIVE_OPTIONS=--cpu)"
 	@echo "make bench-vibrato - the native peer: bench/vibrato-peer and its dictionary from Debian's IPADIC sources"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
@@ -239,6 +240,15 @@ test-demo: setup-py build wasm
 
 test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-scale test-demo test-v8
 	@echo "== all tests passed"
+
+# Native steady-state tokenization (start-up excluded), both lexicon tiers,
+# against vibrato on bench.mjs's text sample: rounds interleaved, medians and
+# ratios (scripts/bench_native.py; --cpu times by CPU rather than wall time).
+BENCH_NATIVE_OPTIONS ?=
+bench-native: build bench-vibrato
+	$(PYTHON) scripts/bench_native.py --shared $(SHARED) --rounds 9 $(BENCH_NATIVE_OPTIONS) \
+	  --jatopic compact=target/release/jatopic --jatopic full=target/release/jatopic:--lexicon:full \
+	  --vibrato $(VIBRATO_PEER) --vibrato-dict $(VIBRATO_DICT)
 
 # The vibrato peer is optional but loud: if it cannot be built, bench goes on
 # and its report says "NOT MEASURED" with the reason.

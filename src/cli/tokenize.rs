@@ -63,6 +63,8 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut skipped) = (0u64, 0u64);
+    // Wakati's buffers, reused line after line.
+    let (mut chars, mut byte_at) = (Vec::new(), Vec::new());
     for (n, line) in stdin.split(b'\n').enumerate() {
         let mut line = line?;
         if line.last() == Some(&b'\r') {
@@ -76,20 +78,34 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
             skipped += 1;
             ""
         });
-        let tokens = tok.tokenize_with(text, opts);
         match args.output {
             TokenizeOutput::Wakati => {
-                let words: Vec<&str> = tokens.iter().map(|t| t.surface).collect();
-                writeln!(out, "{}", words.join(" "))?;
+                // Surfaces only: the analysis as positions, without the
+                // features `tokenize_with` would look up for every token.
+                chars.clear();
+                byte_at.clear();
+                for (b, c) in text.char_indices() {
+                    chars.push(c);
+                    byte_at.push(b);
+                }
+                byte_at.push(text.len());
+                for (k, t) in tok.analyze(&chars, opts).iter().enumerate() {
+                    if k > 0 {
+                        out.write_all(b" ")?;
+                    }
+                    out.write_all(&text.as_bytes()[byte_at[t.start]..byte_at[t.end]])?;
+                }
+                out.write_all(b"\n")?;
             }
             TokenizeOutput::Mecab => {
-                for t in &tokens {
+                for t in &tok.tokenize_with(text, opts) {
                     writeln!(out, "{}", json::mecab_line(t))?;
                 }
                 writeln!(out, "EOS")?;
             }
             TokenizeOutput::Json => {
                 let with_readings = tok.dictionary().has_readings();
+                let tokens = tok.tokenize_with(text, opts);
                 writeln!(out, "{}", json::tokens(&tokens, with_readings))?
             }
         }

@@ -651,6 +651,7 @@ impl Lattice {
             // lexicon is not consulted.
             forced = u.user.forced() && !matches.is_empty();
         }
+        dict.lexicon.prefetch(&text[begin..len]);
         if !forced {
             dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
                 self.add::<O, SEARCH>(

@@ -129,6 +129,73 @@ impl Connector {
     pub(crate) fn is_exact(&self) -> bool {
         matches!(self.costs, ConnectionCosts::Exact(_))
     }
+
+    /// The connector with its classes renumbered, heaviest first by `id_weight` (per context
+    /// id, how busy its connections are, see `hot_ids.rs`), and moves the
+    /// matrix's cells with them. Costs do not change, only where they are:
+    /// Viterbi reads the cells of a few busy classes most of the time, and
+    /// numbered first they share cache lines (vibrato's frequency-ordered
+    /// connection ids, applied at load so that the files stay as they are).
+    /// The analysis depends on classes being equal or not, never on their
+    /// numbers. Native only: the wasm build keeps the file's order (no
+    /// table, no code).
+    #[cfg(feature = "cli")]
+    pub(crate) fn renumbered(mut self, id_weight: &[u32]) -> Connector {
+        let (n_rc, n_lc) = (self.n_right_classes, self.n_left_classes);
+        let new_rows = heaviest_first(&self.right_class, n_rc, id_weight);
+        let new_cols = heaviest_first(&self.left_class, n_lc, id_weight);
+        for c in self.right_class.iter_mut() {
+            *c = new_rows[usize::from(*c)];
+        }
+        for c in self.left_class.iter_mut() {
+            *c = new_cols[usize::from(*c)];
+        }
+        // Column-major: cell (row r, column l) at l * n_rc + r.
+        fn permute<T: Copy + Default>(
+            old: &[T],
+            n_rc: usize,
+            rows: &[u16],
+            cols: &[u16],
+        ) -> Vec<T> {
+            let mut new = vec![T::default(); old.len()];
+            for (column, &l) in old.chunks_exact(n_rc).zip(cols) {
+                let to = &mut new[usize::from(l) * n_rc..][..n_rc];
+                for (&v, &r) in column.iter().zip(rows) {
+                    to[usize::from(r)] = v;
+                }
+            }
+            new
+        }
+        match &mut self.costs {
+            ConnectionCosts::Codebook { matrix, .. } => {
+                *matrix = permute(matrix, n_rc, &new_rows, &new_cols);
+            }
+            ConnectionCosts::Exact(matrix) => {
+                *matrix = permute(matrix, n_rc, &new_rows, &new_cols);
+            }
+        }
+        self
+    }
+}
+
+/// The new number of each of `n` classes (`class_of` gives each context
+/// id's) when they are ordered by their ids' total weight, heaviest first,
+/// ties in their old order.
+#[cfg(feature = "cli")]
+fn heaviest_first(class_of: &[u16], n: usize, id_weight: &[u32]) -> Vec<u16> {
+    let mut weight = vec![0u64; n];
+    for (id, &c) in class_of.iter().enumerate() {
+        if let Some(w) = weight.get_mut(usize::from(c)) {
+            *w += u64::from(id_weight.get(id).copied().unwrap_or(0));
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| weight[b].cmp(&weight[a]).then(a.cmp(&b)));
+    let mut new = vec![0u16; n];
+    for (k, &old) in order.iter().enumerate() {
+        new[old] = k as u16;
+    }
+    new
 }
 
 /// The codebook layout: quantum and codebook from the payload, one code per
@@ -401,6 +468,27 @@ mod tests {
         layout.write(&mut a);
         ConnectorLayout::exact(&decoded).write(&mut b);
         assert_eq!(a.buf, b.buf);
+    }
+
+    #[test]
+    fn renumbering_moves_classes_but_no_cost() {
+        let m = matrix();
+        for layout in [ConnectorLayout::exact(&m), ConnectorLayout::of(&m, 1)] {
+            let c = round_trip(&layout, m.len());
+            // Ids 6 and 2 busiest, then 0; the rest in their order.
+            let weights = [1, 0, 5, 0, 0, 0, 9];
+            let r = c.clone().renumbered(&weights);
+            assert_ne!(
+                (&r.right_class, &r.left_class),
+                (&c.right_class, &c.left_class)
+            );
+            assert_eq!((r.right_class[6], r.left_class[6]), (0, 0));
+            for i in 0..m.len() as u16 {
+                for j in 0..m.len() as u16 {
+                    assert_eq!(r.cost(i, j), c.cost(i, j), "cell {i},{j}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@
 pub mod character;
 pub(crate) mod connector;
 pub(crate) mod features;
+#[cfg(feature = "cli")]
+mod hot_ids;
 pub(crate) mod lexicon;
 pub mod readings;
 pub(crate) mod strings;
@@ -205,6 +207,8 @@ impl Dictionary {
             return Err(r.err("no context ids"));
         }
         let connector = Connector::read(&mut r, frame.stored, n_ids, format_version)?;
+        #[cfg(feature = "cli")]
+        let connector = connector.renumbered(&hot_ids::weights(n_ids));
         let chars = CharClasses::read(&mut r)?;
         let unknown = unknown::read(&mut r, chars.categories.len(), n_ids)?;
         let lexicon = Lexicon::read(&mut r, n_ids, p.len(), &connector, drop_dead_entries)?;

@@ -22,6 +22,9 @@ use layout::{LexiconLayout, Marks};
 use paradigms::{Form, Lemma, Lemmas, ParadigmForms, Paradigms};
 use trie::{Trie, NOT_AN_ENTRY, STEM};
 
+/// [`Lexicon::form_first`] of a form with an empty ending (beyond every character).
+const NO_FIRST: u32 = u32::MAX;
+
 /// One analysis of a surface: context id, word cost and how to get the base form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -71,7 +74,14 @@ pub(crate) struct Lexicon {
     pub(crate) n_entries: usize,
     pub(crate) lemmas: Vec<Lemma>,
     pub(crate) paradigms: Vec<ParadigmForms>,
+    /// Per lemma, its paradigm's record (a copy): lookups read the lemmas
+    /// of a stem in a row, and so read these in a row, not scattered.
+    lemma_paradigms: Vec<ParadigmForms>,
     forms: Vec<Form>,
+    /// Per form, the first character of its ending (`NO_FIRST` for an
+    /// empty one): lookups search a paradigm's endings by it, in this
+    /// contiguous copy rather than through `suffix_chars`.
+    form_first: Vec<u32>,
     suffix_chars: Vec<char>,
     /// Base forms that differ from the surface (plain entries, then one per lemma).
     pub(crate) bases: StringTable,
@@ -121,8 +131,27 @@ impl Lexicon {
             trie,
             n_surfaces: plain.surfaces.len(),
             n_entries: plain.entries.len(),
+            lemma_paradigms: lemmas
+                .lemmas
+                .iter()
+                .map(|l| {
+                    paradigms
+                        .paradigms
+                        .get(l.paradigm as usize)
+                        .copied()
+                        .unwrap_or_default()
+                })
+                .collect(),
             lemmas: lemmas.lemmas,
             paradigms: paradigms.paradigms,
+            form_first: paradigms
+                .forms
+                .iter()
+                .map(|f| match paradigms.suffix_chars.get(f.suffix as usize) {
+                    Some(&c) if f.suffix_len > 0 => c as u32,
+                    _ => NO_FIRST,
+                })
+                .collect(),
             forms: paradigms.forms,
             suffix_chars: paradigms.suffix_chars,
             bases,
@@ -168,8 +197,18 @@ impl Lexicon {
             }
         });
         for &(len, lo, hi) in stems[..n_stems].iter().chain(&more_stems) {
-            self.conjugated_forms(text, len, &self.lemmas[lo as usize..hi as usize], &mut f);
+            let (lo, hi) = (lo as usize, hi as usize);
+            let lemmas = self.lemmas.get(lo..hi).unwrap_or_default();
+            let paradigms = self.lemma_paradigms.get(lo..hi).unwrap_or_default();
+            self.conjugated_forms(text, len, lemmas, paradigms, &mut f);
         }
+    }
+
+    /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, text: &[char]) {
+        self.trie
+            .prefetch(text.get(1).copied(), text.get(2).copied());
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
@@ -228,20 +267,23 @@ impl Lexicon {
         found
     }
 
-    /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`)
-    /// whose ending follows the stem in `text`.
+    /// Calls `f` for every form of `lemmas` (sharing the stem `text[..len]`;
+    /// `paradigms` holds each one's paradigm record) whose ending follows
+    /// the stem in `text`.
     fn conjugated_forms(
         &self,
         text: &[char],
         len: usize,
         lemmas: &[Lemma],
+        paradigms: &[ParadigmForms],
         f: &mut impl FnMut(usize, u16, i16, u32),
     ) {
         let rest = &text[len..];
         let next = rest.first().copied();
         let next_bit = next.map_or(0, |c| 1u64 << (c as u32 % 64));
-        for l in lemmas {
-            let p = self.paradigms[l.paradigm as usize];
+        // No ending starts with this when there is no next character.
+        let next_u32 = next.map_or(NO_FIRST, |c| c as u32);
+        for (l, &p) in lemmas.iter().zip(paradigms) {
             let forms = &self.forms[p.form_lo as usize..][..usize::from(p.n_forms)];
             let (empty, endings) = forms.split_at(usize::from(p.n_empty));
             for form in empty {
@@ -253,9 +295,14 @@ impl Lexicon {
                 continue;
             }
             // The endings starting with the next character form one run.
-            let first = |f: &Form| self.suffix_chars.get(f.suffix as usize).copied();
-            let from = endings.partition_point(|f| first(f) < next);
-            for form in endings[from..].iter().take_while(|f| first(f) == next) {
+            let firsts = &self.form_first[p.form_lo as usize..][..usize::from(p.n_forms)];
+            let firsts = &firsts[usize::from(p.n_empty)..];
+            let from = firsts.partition_point(|&c| c < next_u32);
+            let run = firsts[from..]
+                .iter()
+                .take_while(|&&c| c == next_u32)
+                .count();
+            for form in &endings[from..][..run] {
                 let n = usize::from(form.suffix_len);
                 let suffix = &self.suffix_chars[form.suffix as usize..][..n];
                 if n <= rest.len() && suffix.iter().zip(rest).all(|(a, b)| a == b) {

@@ -40,7 +40,7 @@ pub(crate) struct Form {
 
 /// Where a paradigm's forms are and what their endings start with: one
 /// record, so that a lemma costs one read until one of its endings can match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ParadigmForms {
     /// Bit (c mod 64) set for the first character c of each non-empty ending.
     pub first_chars: u64,
