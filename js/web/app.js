@@ -297,14 +297,19 @@
     }
   }
 
-  async function openModelFile(file) {
-    let bytes;
+  // The bytes of an opened file, or null (the error shown) when it cannot be read.
+  async function fileBytes(file) {
     try {
-      bytes = new Uint8Array(await file.arrayBuffer());
+      return new Uint8Array(await file.arrayBuffer());
     } catch (e) {
       showError('ファイルを読めません: ' + file.name + ' (' + messageOf(e) + ')');
-      return;
+      return null;
     }
+  }
+
+  async function openModelFile(file) {
+    const bytes = await fileBytes(file);
+    if (bytes === null) return;
     const previous = state.source;
     try {
       jatopic.loadModel(bytes);
@@ -422,13 +427,8 @@
 
   async function openLexiconFile(file) {
     ui.lexiconFile.value = '';
-    let bytes;
-    try {
-      bytes = new Uint8Array(await file.arrayBuffer());
-    } catch (e) {
-      showError('ファイルを読めません: ' + file.name + ' (' + messageOf(e) + ')');
-      return;
-    }
+    const bytes = await fileBytes(file);
+    if (bytes === null) return;
     try {
       if (/\.jtr$/i.test(file.name)) {
         jatopic.loadReadings(bytes);
