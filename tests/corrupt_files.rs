@@ -24,7 +24,7 @@ fn dictionary_bytes() -> Vec<u8> {
     jatopic::DEFAULT_DICTIONARY.to_vec()
 }
 
-/// The full lexicon tier's dictionary (format 3, exact connection costs in
+/// The full lexicon tier's dictionary (format 4, exact connection costs in
 /// the payload, an empty stored section).
 fn full_dictionary_bytes() -> Vec<u8> {
     let path = jatopic::tokenizer::shipped::full_dictionary_path().unwrap();
@@ -124,9 +124,14 @@ fn flip(file: &[u8], at: usize, bit: u8) -> Vec<u8> {
 fn cases(file: &[u8], l: &Layout, kind: &str) -> Vec<Case> {
     let n = file.len();
     // The versions a reader accepts: models of format 2 are still read, and
-    // dictionaries of format 2 (the compact tier's, still written as such).
-    let expects = "(expects 2 to 3)";
-    // Bit 1 of the version: 2 becomes 0, 3 (a full-tier dictionary) 1.
+    // dictionaries of format 2 (the compact tier's, still written as such)
+    // and 3 (the full tier's plain matrix).
+    let expects = if kind == "dictionary" {
+        "(expects 2 to 4)"
+    } else {
+        "(expects 2 to 3)"
+    };
+    // Bit 1 of the version: 2 becomes 0, 4 (a full-tier dictionary) 6.
     let flipped = u16::from_le_bytes([file[l.magic], file[l.magic + 1]]) ^ 2;
     let version_0 = format!("format version {flipped} is not supported by this jatopic {expects}");
     let version_9 = format!("format version 9 is not supported by this jatopic {expects}: re");

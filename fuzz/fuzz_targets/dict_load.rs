@@ -2,9 +2,10 @@
 //! the file as is. Odd: the rest is `stored length (u16 LE) | stored section |
 //! payload`, framed as a valid file (header, checksum, payload in a valid LZMA
 //! stream) so mutations reach the payload parser instead of failing the LZMA
-//! or header checks: of format 3 (the connector's layout byte, the full
-//! tier's exact matrix) when bit 6 of the first byte is set, else of format 2
-//! (the compact tier's, which the corpus was found under). (Under `--cfg fuzzing` the loader also skips its own
+//! or header checks: of the newest format (the connector's layout byte: the
+//! codebook, or the full tier's exact matrix as plain costs or as row
+//! differences) when bit 6 of the first byte is set, else of format 2 (the
+//! compact tier's, which the corpus was found under). (Under `--cfg fuzzing` the loader also skips its own
 //! checksum comparison, so mutated whole files get past it too.) A forged
 //! dictionary that loads must then tokenize without panicking.
 #![no_main]

@@ -188,7 +188,7 @@ test('a damaged embedded dictionary is an Error naming jatopic-tokenizer.js, not
   const head = dictAt + 31;
   const cases = [
     ['magic bit flip', flip(dict, dictAt + 2, 1), 'bad magic'],
-    ['future version', withBytes(dict, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2 to 3)'],
+    ['future version', withBytes(dict, dictAt + 13, [9, 0]), 'format version 9 is not supported by this jatopic (expects 2 to 4)'],
     ['checksum bit flip', flip(dict, dictAt + 23, 4), 'checksum mismatch'],
     ['stored section bit flip', flip(dict, head + (stored >> 1), 2), 'checksum mismatch'],
     ['payload bit flip', flip(dict, head + stored + 4000, 5), /corrupted|checksum mismatch/],

@@ -11,10 +11,10 @@
 //! codebook index per cell: it barely compresses, and LZMA decoding (in
 //! wasm, the bulk of cold start) costs time per decoded byte. The payload
 //! holds the other sections, in order: features, connector classes and
-//! codebook, character categories, unknown-word rules, lexicon. Format 3
-//! adds the full tier's exact 16-bit matrix (a layout byte at the start of
-//! the connector section says which; see `connector.rs`), in the payload
-//! with an empty stored section. Compact files are still written as format
+//! codebook, character categories, unknown-word rules, lexicon. Formats 3
+//! and 4 add the full tier's exact 16-bit matrix (a layout byte at the start
+//! of the connector section says which; format 4 stores rows as differences,
+//! see `connector.rs`), in the payload with an empty stored section. Compact files are still written as format
 //! 2, byte for byte as before; both formats are read. It is column-oriented (each field of every
 //! record stored together) because LZMA compresses homogeneous runs far
 //! better. Every count and index is validated at load; a malformed file
@@ -54,7 +54,7 @@ pub use unknown::UnknownWord;
 pub const MAGIC: &[u8; 13] = b"JATOPIC-DICT\n";
 /// Bump when the payload layout or the meaning of any field changes, so that
 /// old readers reject new files (and vice versa) instead of misreading them.
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 /// The oldest format this jatopic reads (format 2: the codebook layout only).
 pub const OLDEST_FORMAT_VERSION: u16 = 2;
 /// The dictionary file's frame.
@@ -346,7 +346,7 @@ pub enum MatrixEncoding {
         /// Costs are rounded to multiples of this.
         quantum: i64,
     },
-    /// Every cost exactly, 16 bits per class cell (the full tier; format 3).
+    /// Every cost exactly, 16 bits per class cell (the full tier; format 4).
     Exact,
 }
 
