@@ -308,8 +308,8 @@ fn reference_rows(cells: &[i16], n_cols: usize) -> Vec<usize> {
     let mut back = vec![0; rows.len()];
     for (row, cells) in rows.iter().enumerate() {
         let mut best: u64 = cells.iter().map(|&c| u64::from(c.unsigned_abs())).sum();
-        for earlier in 0..row {
-            let d = distance(cells, rows[earlier]);
+        for (earlier, other) in rows[..row].iter().enumerate() {
+            let d = distance(cells, other);
             // Ties to the nearest row: the same choice on every machine.
             if d < best || (d == best && back[row] != 0) {
                 best = d;
