@@ -1,4 +1,4 @@
-//! Writes `src/tokenizer/dictionary/hot_ids.rs`: IPADIC's context ids in
+//! Writes `src/tokenizer/dictionary/hot_ids.txt`: IPADIC's context ids in
 //! decreasing order of how often Viterbi evaluates a connection from or to
 //! them, over the text on stdin (one line per sentence), analysed with the
 //! dictionary named by the first argument. The native tokenizer numbers its
@@ -10,7 +10,7 @@
 //!     import glob; fs = [open(f, encoding='utf-8').read().split('\n') for f in sorted(glob.glob('../shared/corpus/train/*.txt'))]
 //!     fs = [[l for l in f if l.strip()] for f in fs]; print('\n'.join(l for k in range(4000) for f in fs if k < len(f) for l in [f[k]]))
 //!     PY
-//!     cargo run --release --example hot_ids -- dict/ipadic-full.jtd < build/hot-ids-input.txt > src/tokenizer/dictionary/hot_ids.rs
+//!     cargo run --release --example hot_ids -- dict/ipadic-full.jtd < build/hot-ids-input.txt > src/tokenizer/dictionary/hot_ids.txt
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -20,7 +20,7 @@ const LISTED: usize = 256;
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: hot_ids DICT.jtd < text > hot_ids.rs");
+        eprintln!("usage: hot_ids DICT.jtd < text > hot_ids.txt");
         return ExitCode::FAILURE;
     };
     let tok = match std::fs::read(&path)
@@ -54,17 +54,12 @@ fn main() -> ExitCode {
         .take(LISTED)
         .map(|&(_, id)| id.to_string())
         .collect();
-    println!("//! IPADIC's {LISTED} busiest context ids, busiest first: how often");
-    println!("//! Viterbi evaluates a connection from or to each over a sample of the");
-    println!("//! training text. Written by `examples/hot_ids.rs` (which says how);");
-    println!("//! only an order for the cache (`Connector::renumbered`), never a cost.");
-    println!();
-    println!("/// Context ids, busiest first.");
-    println!("#[rustfmt::skip]");
-    println!("pub(crate) const HOT_IDS: [u16; {LISTED}] = [");
+    println!("# IPADIC's {LISTED} busiest context ids, busiest first: how often Viterbi");
+    println!("# evaluates a connection from or to each over a sample of the training text.");
+    println!("# Written by examples/hot_ids.rs (which says how); read by hot_ids.rs. Only an");
+    println!("# order for the cache (Connector::renumbered), never a cost.");
     for chunk in ids.chunks(16) {
-        println!("    {},", chunk.join(", "));
+        println!("{}", chunk.join(" "));
     }
-    println!("];");
     ExitCode::SUCCESS
 }
