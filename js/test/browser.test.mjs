@@ -292,6 +292,24 @@ else describe('browser demo', { timeout: 60_000 }, () => {
     assert.equal(await page.getAttribute('#topics', 'data-error'), null);
     checkAgainstNative(await pageState(page), text, MODEL, nativeInfer(MODEL, [text])[0]);
     await page.waitForFunction(() => document.querySelector('#explorer').dataset.ready === 'true', null, { timeout: 20_000 });
+    assert.equal(await page.isHidden('#userdict-packaged'), true, 'no packaged dictionary: no button to go back to it');
+
+    // (e) a packaged user dictionary (jatopic-userdict.js of `jatopic package
+    // --user-dict`, here evaluated after start-up): cleared, then put back with
+    // the button, the CLI's tokens with that file again.
+    const pkg = path.join(tmp, 'pkg');
+    fs.writeFileSync(dictFile, csv);
+    execFileSync(BIN, ['package', '--out', pkg, '--gcs-prefix', 'gs://jatopic-test/web', '--dataset', 'jatopic-test.jatopic', '--user-dict', dictFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    await page.addScriptTag({ content: fs.readFileSync(path.join(pkg, 'jatopic-userdict.js'), 'utf8') });
+    await page.click('#userdict-clear');
+    await page.waitForFunction(() => !document.querySelector('#userdict-packaged').hidden, null, { timeout: 10_000 });
+    assert.deepEqual(await pageTokens(page), plain, 'cleared');
+    await page.click('#userdict-packaged');
+    await page.waitForFunction(() => document.querySelector('#tokens').dataset.userdict === 'true', null, { timeout: 10_000 });
+    assert.deepEqual(await pageTokens(page), withDict, 'the packaged dictionary is back');
+    assert.match(await page.textContent('#userdict-status'), /パッケージ同梱/);
+    await page.click('#userdict-clear');
+    await page.waitForFunction(() => document.querySelector('#tokens').dataset.userdict === 'false', null, { timeout: 10_000 });
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

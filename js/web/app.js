@@ -28,12 +28,14 @@
     error: $('#error'), timing: $('#timing'), version: $('#version'),
     readingsToggle: $('#readings-toggle'), readingsStatus: $('#readings-status'),
     userdictText: $('#userdict-text'), userdictApply: $('#userdict-apply'), userdictClear: $('#userdict-clear'),
+    userdictPackaged: $('#userdict-packaged'),
     userdictFile: $('#userdict-file'), userdictExample: $('#userdict-example'),
     userdictStatus: $('#userdict-status'), userdictError: $('#userdict-error'),
     lexiconFile: $('#lexicon-file'), lexiconStatus: $('#lexicon-status'),
   };
   // A sentence the prefilled user dictionary segments differently.
   const USERDICT_EXAMPLE = 'がま口ポーチとハーバリウムボールペンを手作りしました';
+  const PACKAGED_USERDICT = '使用中: パッケージ同梱';
 
   const state = {
     info: null,          // jatopic.modelInfo() of the current model, or null
@@ -468,6 +470,7 @@
     const has = jatopic.hasUserDictionary();
     ui.userdictStatus.textContent = text || (has ? '使用中' : '未使用');
     ui.userdictStatus.dataset.active = String(has);
+    ui.userdictPackaged.hidden = !packagedUserdictAvailable();
   }
 
   // Tokens (and topics, which the user dictionary may block) of the current
@@ -496,6 +499,21 @@
     afterUserdictChange();
   }
 
+  // The package's own user dictionary (jatopic-userdict.js, kept by
+  // capture.js), if it has one.
+  function packagedUserdictAvailable() {
+    const packaged = window.jatopicPackagedUserDictionary;
+    return Boolean(packaged && packaged.available());
+  }
+
+  function restorePackagedUserdict() {
+    window.jatopicPackagedUserDictionary.restore();
+    ui.userdictError.textContent = '';
+    ui.userdictError.hidden = true;
+    renderUserdictStatus(PACKAGED_USERDICT);
+    afterUserdictChange();
+  }
+
   function clearUserdict() {
     jatopic.clearUserDictionary();
     ui.userdictError.textContent = '';
@@ -519,9 +537,10 @@
   }
 
   function setupUserdict() {
-    renderUserdictStatus(jatopic.hasUserDictionary() ? '使用中: パッケージ同梱' : '');
+    renderUserdictStatus(jatopic.hasUserDictionary() ? PACKAGED_USERDICT : '');
     ui.userdictApply.addEventListener('click', () => applyUserdict(ui.userdictText.value, 'pasted.csv'));
     ui.userdictClear.addEventListener('click', clearUserdict);
+    ui.userdictPackaged.addEventListener('click', restorePackagedUserdict);
     ui.userdictFile.addEventListener('change', () => {
       const f = ui.userdictFile.files && ui.userdictFile.files[0];
       if (f) openUserdictFile(f);
