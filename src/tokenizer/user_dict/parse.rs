@@ -329,10 +329,12 @@ impl<'a> Parser<'a> {
                 )
             })
             .collect();
-        if let Some(&i) = self.index.get(surface) {
-            let Some((c, first_line)) = self.entries.of(i).next() else {
-                unreachable!("every indexed surface has a candidate")
-            };
+        // Every indexed surface has a candidate: its first says what it is.
+        let earlier = self
+            .index
+            .get(surface)
+            .and_then(|&i| self.entries.of(i).next());
+        if let Some((c, first_line)) = earlier {
             let earlier = &self.tokens[c.first_token as usize..][..c.n_tokens as usize];
             if earlier == tokens.as_slice() {
                 return Ok(());
