@@ -2,11 +2,12 @@
 //! the wasm layer takes (src/wasm.rs `analyze_input`: `decode_utf16` with
 //! U+FFFD for lone surrogates, `analyze_with` on a reused scratch, map code
 //! points back to units; and `terms_utf16`: lossy decode, default term
-//! pipeline). Flag byte: bit 0 normalise, bit 1 also run the term pipeline,
-//! bit 2 search mode.
+//! pipeline); and `utf8_of_utf16`, which turns `jatopic.loadUserDictionary`'s
+//! text into UTF-8 and must equal std's lossy conversion. Flag byte: bit 0
+//! normalise, bit 1 also run the term pipeline, bit 2 search mode.
 #![no_main]
 
-use jatopic::tokenizer::decode_utf16;
+use jatopic::tokenizer::{decode_utf16, utf8_of_utf16};
 use jatopic::topic::terms::TermConfig;
 use jatopic::{Mode, Options, Scratch};
 use jatopic_fuzz::tokenizer;
@@ -32,6 +33,9 @@ fuzz_target!(|data: &[u8]| {
         .chunks_exact(2)
         .map(|b| u16::from_le_bytes([b[0], b[1]]))
         .collect();
+    let mut utf8 = vec![0u8; 3 * units.len()];
+    let n = utf8_of_utf16(&units, &mut utf8);
+    assert_eq!(&utf8[..n], String::from_utf16_lossy(&units).as_bytes());
     let (chars, unit_at) = decode_utf16(&units);
     assert_eq!(unit_at.len(), chars.len() + 1);
     assert_eq!(

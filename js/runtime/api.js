@@ -92,13 +92,13 @@ function lexiconSource() {
 }
 // A user dictionary: registered by the jatopic-userdict.js library file
 // (packed, 7-bit text decoded on first use) or given to loadUserDictionary
-// (the file's bytes, its name and SHA-256); attached when the tokenizer is
-// built, and again after a trap or a new dictionary.
-let userDictionarySource = null; // {what, packed: bool, data, length, bytes, name, sha}
+// (the file's text and name); attached when the tokenizer is built, and
+// again after a trap or a new dictionary.
+let userDictionarySource = null; // {what, packed: bool, data, length, text, name}
 let userDictionaryAttached = false;
 function attachUserDictionary(b, src) {
-  let bytes = src.bytes;
-  if (bytes === null) {
+  let bytes = null;
+  if (src.packed) {
     try {
       bytes = decode7(src.data, src.length);
     } catch (e) {
@@ -106,7 +106,7 @@ function attachUserDictionary(b, src) {
     }
   }
   try {
-    return src.packed ? b.load_packed_user_dictionary(bytes) : b.load_user_dictionary(bytes, src.name, src.sha);
+    return src.packed ? b.load_packed_user_dictionary(bytes) : giveUserDictionaryText(b, src.text, src.name);
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) throw e;
     throw new Error('jatopic: ' + src.what + ' was rejected: ' + String(e && e.message || e).replace(/^jatopic: /, ''));
@@ -186,6 +186,25 @@ function views(b) {
     memory16 = new Uint16Array(memoryBuffer);
     memory32 = new Uint32Array(memoryBuffer);
   }
+}
+// Hands a user dictionary's text to wasm (user_dictionary_begin in
+// src/wasm.rs), which makes it UTF-8, hashes it and parses it. In pieces of
+// at most USER_TEXT_PIECE units, never between the two halves of a
+// surrogate pair.
+const USER_TEXT_PIECE = 65536;
+function giveUserDictionaryText(b, t, name) {
+  b.user_dictionary_begin(t.length);
+  for (let at = 0; at < t.length;) {
+    let end = Math.min(at + USER_TEXT_PIECE, t.length);
+    const last = t.charCodeAt(end - 1);
+    if (end < t.length && last >= 0xd800 && last <= 0xdbff) end--;
+    const to = b.input_units(end - at) >>> 1;
+    views(b);
+    for (let i = at; i < end; i++) memory16[to + i - at] = t.charCodeAt(i);
+    b.user_dictionary_piece();
+    at = end;
+  }
+  return b.user_dictionary_end(name);
 }
 // Runs analyze_input (with readings when `readings`) or segment_input on s;
 // returns [numbers, first index].
@@ -431,8 +450,7 @@ const jatopicApi = {
     const t = text(csv, 'loadUserDictionary');
     const file = name === undefined ? 'user dictionary' : String(name);
     return call((b) => {
-      const bytes = new Utf8Encoder().encode(t);
-      const src = { what: 'the user dictionary given to jatopic.loadUserDictionary', packed: false, data: null, bytes, name: file, sha: hexBytes(sha256(bytes)) };
+      const src = { what: 'the user dictionary given to jatopic.loadUserDictionary', packed: false, data: null, text: t, name: file };
       const n = attachUserDictionary(b, src);
       userDictionarySource = src;
       return n;
@@ -555,12 +573,6 @@ function setModel(b, bytes, what) {
   info.alpha = Array.from(x.subarray(3));
   model = info;
   return info;
-}
-// Hex (as sha256 gives) to bytes.
-function hexBytes(hex) {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
-  return out;
 }
 function units16(s) {
   if (units.length < s.length) units = new Uint16Array(Math.max(s.length, 2 * units.length));

@@ -8,6 +8,7 @@
 // another lexicon or user dictionary than it was trained with.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,6 +136,27 @@ test('jatopic.loadUserDictionary gives the CLI\'s tokens; clearUserDictionary un
   vm.runInContext('jatopic.clearUserDictionary()', c);
   assert.equal(vm.runInContext('jatopic.hasUserDictionary()', c), false);
   SENTENCES.forEach((line, i) => { c.line = line; assert.deepEqual(plain(vm.runInContext('jatopic.tokenize(line)', c)), before[i]); });
+});
+
+test('a user dictionary of several pieces of text reaches wasm whole: its SHA-256 is its UTF-8\'s, a pair across two pieces and lone surrogates included', () => {
+  const c = compact();
+  c.csv = CSV;
+  const surfaces = vm.runInContext('jatopic.loadUserDictionary(csv, "shop.csv")', c);
+  // 𠮷 (a surrogate pair) on units 65535 and 65536, across the first two
+  // pieces of 65,536 units (api.js); lone surrogates, as U+FFFD in UTF-8.
+  const first = '# ' + 'x'.repeat(65535 - 2) + '\u{20BB7}\n';
+  assert.equal(first.charCodeAt(65535), 0xd842);
+  const big = first + '# lone \ud800 and \udc00\n' + CSV + '# ' + 'あ'.repeat(70000) + '\n';
+  c.csv = big;
+  assert.equal(vm.runInContext('jatopic.loadUserDictionary(csv, "big.csv")', c), surfaces);
+  c.line = SENTENCES[0];
+  const want = native(['tokenize', '--user-dict', USER_DICT, '--output', 'json'], SENTENCES[0] + '\n');
+  assert.deepEqual(plain(vm.runInContext('jatopic.tokenize(line)', c)), want[0]);
+  // A model trained without a user dictionary names the loaded one's SHA-256.
+  c.model = new Uint8Array(fs.readFileSync(`${root}build/web-test-model-1.jtm`));
+  vm.runInContext('model = new Uint8Array(model)', c);
+  const sha = crypto.createHash('sha256').update(Buffer.from(big, 'utf8')).digest('hex');
+  assert.match(errorOf(c, 'jatopic.loadModel(model)'), new RegExp(`trained without a user dictionary, but one is loaded \\(SHA-256 ${sha}\\)`));
 });
 
 // Bad user dictionaries: the CLI's message (FILE:LINE: problem) is the JS Error's.

@@ -277,6 +277,55 @@ pub fn decode_utf16(units: &[u16]) -> (Vec<char>, Vec<u32>) {
     (chars, unit_at)
 }
 
+/// Writes the UTF-8 of UTF-16 `units` (a lone surrogate as U+FFFD) to
+/// `out`, which has room for 3 bytes per unit; returns the bytes written.
+/// By hand, a branch per unit: `char::decode_utf16` and `encode_utf8` per
+/// character took as long in wasm as the SHA-256 of the result
+/// (`jatopic.loadUserDictionary` hands its text over this way).
+pub fn utf8_of_utf16(units: &[u16], out: &mut [u8]) -> usize {
+    let mut o = 0;
+    let mut i = 0;
+    while let Some(&u) = units.get(i) {
+        let u = u32::from(u);
+        i += 1;
+        let c = match u {
+            0..=0x7F => {
+                out[o] = u as u8;
+                o += 1;
+                continue;
+            }
+            0x80..=0x7FF => {
+                out[o] = 0xC0 | (u >> 6) as u8;
+                out[o + 1] = 0x80 | (u & 0x3F) as u8;
+                o += 2;
+                continue;
+            }
+            0xD800..=0xDBFF => match units.get(i).map(|&v| u32::from(v)) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    i += 1;
+                    0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
+                }
+                _ => 0xFFFD,
+            },
+            0xDC00..=0xDFFF => 0xFFFD,
+            _ => u,
+        };
+        if c < 0x10000 {
+            out[o] = 0xE0 | (c >> 12) as u8;
+            out[o + 1] = 0x80 | ((c >> 6) & 0x3F) as u8;
+            out[o + 2] = 0x80 | (c & 0x3F) as u8;
+            o += 3;
+        } else {
+            out[o] = 0xF0 | (c >> 18) as u8;
+            out[o + 1] = 0x80 | ((c >> 12) & 0x3F) as u8;
+            out[o + 2] = 0x80 | ((c >> 6) & 0x3F) as u8;
+            out[o + 3] = 0x80 | (c & 0x3F) as u8;
+            o += 4;
+        }
+    }
+    o
+}
+
 /// A token as positions and numbers: see [`Tokenizer::analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawToken {
@@ -812,6 +861,29 @@ mod tests {
         assert_eq!(chars, ['a', '\u{20BB7}', '\u{FFFD}', 'b']);
         assert_eq!(unit_at, [0, 1, 3, 4, 5]);
         assert_eq!(decode_utf16(&[]), (vec![], vec![0]));
+    }
+
+    #[test]
+    fn utf8_of_utf16_is_std_lossy_conversion() {
+        // ASCII, 2- and 3-byte characters, a pair, lone high and low
+        // surrogates (also last), a reversed pair.
+        let cases: [&[u16]; 6] = [
+            &[],
+            &[0x61, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF],
+            &[0xD842, 0xDFB7, 0x3042],
+            &[0xD800, 0x61, 0xDC00, 0xD800],
+            &[0xDC00, 0xD800],
+            &[0xDBFF, 0xDFFF, 0xD800, 0xDBFF, 0xDFFF],
+        ];
+        for units in cases {
+            let mut out = vec![0u8; 3 * units.len()];
+            let n = utf8_of_utf16(units, &mut out);
+            assert_eq!(
+                &out[..n],
+                String::from_utf16_lossy(units).as_bytes(),
+                "{units:x?}"
+            );
+        }
     }
 
     /// Analyses with the tiny fixture dictionary (tests/fixtures/tiny-ipadic,

@@ -207,9 +207,10 @@ where
     S: IntoIterator<Item = char>,
     C: IntoIterator<Item = Candidate>,
 {
+    let entries = entries.into_iter();
     let mut surface_chars = Vec::new();
-    let mut surfaces = Vec::new();
-    let mut candidates = Vec::new();
+    let mut surfaces = Vec::with_capacity(entries.size_hint().0);
+    let mut candidates = Vec::with_capacity(entries.size_hint().0);
     for (surface, cands) in entries {
         let (chars_at, candidates_at) = (surface_chars.len(), candidates.len());
         surface_chars.extend(surface);

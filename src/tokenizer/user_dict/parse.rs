@@ -60,20 +60,25 @@ pub fn parse(bytes: &[u8], file: &str, dict: &Dictionary) -> Result<UserDictiona
     parse_with_checksum(bytes, file, dict, Sha256::digest(bytes).into())
 }
 
-/// [`parse`] given the file's SHA-256 (the wasm build has no SHA-256 of its
-/// own: the JS runtime computes it).
+/// Refuses a user dictionary file `file` of `length` bytes over [`MAX_USER_DICT_BYTES`].
+pub fn check_size(length: usize, file: &str) -> Result<()> {
+    if length > MAX_USER_DICT_BYTES {
+        return Err(Error::input(format!(
+            "{file}: {length} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary"
+        )));
+    }
+    Ok(())
+}
+
+/// [`parse`] given the file's SHA-256 (the wasm layer hashes the text as it
+/// arrives, and a packed file carries its own).
 pub fn parse_with_checksum(
     bytes: &[u8],
     file: &str,
     dict: &Dictionary,
     checksum: [u8; 32],
 ) -> Result<UserDictionary> {
-    if bytes.len() > MAX_USER_DICT_BYTES {
-        return Err(Error::input(format!(
-            "{file}: {} bytes, over the limit of {MAX_USER_DICT_BYTES} bytes for a user dictionary",
-            bytes.len()
-        )));
-    }
+    check_size(bytes.len(), file)?;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()]
             .iter()
@@ -82,17 +87,23 @@ pub fn parse_with_checksum(
         Error::input(format!("{file}:{line}: not valid UTF-8"))
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // Sized once for at most one entry per line: growing them step by step
+    // rehashed and copied a 50,000-entry file's tables a dozen times.
+    let lines = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
     let mut parser = Parser {
         file,
         dict,
         format: None,
-        entries: Chains::default(),
+        entries: Chains {
+            ends: Vec::with_capacity(lines),
+            links: Vec::with_capacity(lines),
+        },
         fields: Vec::new(),
-        index: FxHashMap::default(),
-        tokens: Vec::new(),
+        index: FxHashMap::with_capacity_and_hasher(lines, Default::default()),
+        tokens: Vec::with_capacity(lines),
         pos_ids: Vec::new(),
     };
-    for (n, line) in text.split('\n').enumerate() {
+    for (n, line) in lines_of(text).enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -107,16 +118,18 @@ pub fn parse_with_checksum(
     // In surface order, as the lookup table wants (UTF-8 byte order is code
     // point order). Sorted once at the end: a sorted map compared surfaces
     // ~50 times per line, a fifth of a 50,000-entry file's load in wasm.
-    let mut surfaces: Vec<(&str, usize)> = parser
+    // The first 8 bytes as a number decide most comparisons: wasm's memcmp
+    // is a byte loop, and the sort was a tenth of the load there.
+    let mut surfaces: Vec<(u64, &str, usize)> = parser
         .index
         .iter()
-        .map(|(surface, &i)| (surface.as_ref(), i))
+        .map(|(surface, &i)| (prefix_key(surface), surface.as_ref(), i))
         .collect();
-    surfaces.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    surfaces.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_bytes(a.1, b.1)));
     let entries = &parser.entries;
     let sorted = surfaces
         .iter()
-        .map(|&(surface, i)| (surface.chars(), entries.of(i).map(|(c, _)| c)));
+        .map(|&(_, surface, i)| (surface.chars(), entries.of(i).map(|(c, _)| c)));
     Ok(build(format, checksum, sorted, parser.tokens))
 }
 
@@ -151,8 +164,8 @@ impl<'a> Parser<'a> {
 
     fn fields(&mut self, n: usize, line: &'a str, fields: &mut Vec<Cow<'a, str>>) -> Result<()> {
         split_csv(line, fields).map_err(|p| self.err(n, p))?;
-        let format = match self.format {
-            Some((f, _)) => f,
+        let (format, first) = match self.format {
+            Some(detected) => detected,
             None => {
                 let f = match fields.len() {
                     MECAB_COLUMNS => UserDictFormat::Mecab,
@@ -165,7 +178,7 @@ impl<'a> Parser<'a> {
                     }
                 };
                 self.format = Some((f, n));
-                f
+                (f, n)
             }
         };
         let expected = match format {
@@ -173,10 +186,9 @@ impl<'a> Parser<'a> {
             UserDictFormat::Kuromoji => KUROMOJI_COLUMNS,
         };
         if fields.len() != expected {
-            let (name, first) = match self.format {
-                Some((UserDictFormat::Mecab, l)) => ("MeCab", l),
-                Some((UserDictFormat::Kuromoji, l)) => ("Kuromoji", l),
-                None => unreachable!("the format is set above"),
+            let name = match format {
+                UserDictFormat::Mecab => "MeCab",
+                UserDictFormat::Kuromoji => "Kuromoji",
             };
             return Err(self.err(
                 n,
@@ -243,9 +255,13 @@ impl<'a> Parser<'a> {
             }
         };
         let token = UserToken::new(f[0].chars().count() as u32, features);
+        // The surface's place, found or made with one hash lookup (an error
+        // below ends the whole parse, so a place made for nothing is harmless).
+        let next = self.entries.surfaces();
+        let i = *self.index.entry(f[0].clone()).or_insert(next);
         // An entry equal to an earlier one but for its cost is a conflict; an
         // identical one adds nothing (MeCab's two nodes would tie).
-        if let Some(&i) = self.index.get(f[0].as_ref()) {
+        if i != next {
             for (c, l) in self.entries.of(i) {
                 let same = c.left == left
                     && c.right == right
@@ -267,17 +283,14 @@ impl<'a> Parser<'a> {
         }
         let first_token = self.tokens.len() as u32;
         self.tokens.push(token);
-        self.push(
-            n,
-            f[0].clone(),
-            Candidate {
-                left,
-                right,
-                cost,
-                first_token,
-                n_tokens: 1,
-            },
-        );
+        let candidate = Candidate {
+            left,
+            right,
+            cost,
+            first_token,
+            n_tokens: 1,
+        };
+        self.entries.push(i, candidate, n);
         Ok(())
     }
 
@@ -442,6 +455,50 @@ impl Chains {
     }
 }
 
+/// The lines of `text` (split at `\n`): one byte loop, where `str::split`
+/// searched with a `memchr` that wasm runs a word at a time after a setup
+/// per call, the load's largest cost there.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b'\n') {
+            Some(k) => {
+                rest = r.get(k + 1..);
+                r.get(..k)
+            }
+            None => rest.take(),
+        }
+    })
+}
+
+/// The first 8 bytes of `s` as a big-endian number (zeros after its end):
+/// ordering by it, then by the whole string, is ordering by the string.
+fn prefix_key(s: &str) -> u64 {
+    let mut key = [0u8; 8];
+    let n = s.len().min(8);
+    key[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(key)
+}
+
+/// `a.cmp(b)`, 8 bytes at a time (a sort of surfaces sharing long
+/// prefixes, as a shop's do, spent most of its time in wasm's byte-wise memcmp).
+/// Never inlined: the sort's many routines each inlining it added 9 KB to the wasm.
+#[inline(never)]
+fn compare_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut at = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let x = u64::from_be_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_be_bytes(y.try_into().unwrap_or_default());
+        if x != y {
+            return x.cmp(&y);
+        }
+        at += 8;
+    }
+    a[at..].cmp(&b[at..])
+}
+
 /// `s` in double quotes, for messages. Not `{:?}`: Rust's escaping would
 /// bring Unicode tables into the wasm module, and a field never holds a
 /// line break.
@@ -454,11 +511,29 @@ fn quoted(s: &str) -> String {
 /// is left open.
 fn split_csv<'l>(line: &'l str, fields: &mut Vec<Cow<'l, str>>) -> std::result::Result<(), String> {
     fields.clear();
-    // Most lines quote nothing: slices of the line, no copies.
-    if !line.contains('"') {
-        fields.extend(line.split(',').map(Cow::Borrowed));
-        return Ok(());
+    // Most lines quote nothing: slices of the line, no copies, found in one
+    // pass over its bytes (',' and '"' are never inside a UTF-8 sequence).
+    let mut from = 0;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b',' => {
+                fields.push(Cow::Borrowed(line.get(from..i).unwrap_or_default()));
+                from = i + 1;
+            }
+            b'"' => return split_quoted(line, fields),
+            _ => {}
+        }
     }
+    fields.push(Cow::Borrowed(line.get(from..).unwrap_or_default()));
+    Ok(())
+}
+
+/// [`split_csv`] of a line with a quote.
+fn split_quoted<'l>(
+    line: &'l str,
+    fields: &mut Vec<Cow<'l, str>>,
+) -> std::result::Result<(), String> {
+    fields.clear();
     let mut field = String::new();
     let mut chars = line.chars().peekable();
     let mut quoted = false;
@@ -493,6 +568,51 @@ fn split_csv<'l>(line: &'l str, fields: &mut Vec<Cow<'l, str>>) -> std::result::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_those_of_str_split() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nが,ま\r\n口\n", "𠮷\n\n"] {
+            let ours: Vec<&str> = lines_of(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_prefix_key_orders_as_the_strings_do() {
+        // Shared first 8 bytes, a prefix of another, an embedded NUL, 4-byte characters.
+        let mut words = vec![
+            "がま口ポーチ",
+            "がま口",
+            "がま口ポーチ2",
+            "がま",
+            "a\0",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "𠮷野家",
+            "ｱ",
+            "",
+            "ハーバリウム",
+            "ハーバリウム10",
+            "ハーバリウム9",
+        ];
+        let mut by_key = words.clone();
+        by_key.sort_unstable_by(|a, b| {
+            prefix_key(a)
+                .cmp(&prefix_key(b))
+                .then_with(|| compare_bytes(a, b))
+        });
+        for a in &words {
+            for b in &words {
+                assert_eq!(compare_bytes(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+        words.sort_unstable();
+        assert_eq!(by_key, words);
+    }
 
     #[test]
     fn csv_fields_may_be_quoted() {
