@@ -198,9 +198,10 @@ function giveUserDictionaryText(b, t, name) {
     let end = Math.min(at + USER_TEXT_PIECE, t.length);
     const last = t.charCodeAt(end - 1);
     if (end < t.length && last >= 0xd800 && last <= 0xdbff) end--;
-    const to = b.input_units(end - at) >>> 1;
+    const to = (b.input_units(end - at) >>> 1) - at;
     views(b);
-    for (let i = at; i < end; i++) memory16[to + i - at] = t.charCodeAt(i);
+    const m = memory16; // a local: the loop reads no outer binding
+    for (let i = at; i < end; i++) m[to + i] = t.charCodeAt(i);
     b.user_dictionary_piece();
     at = end;
   }
