@@ -157,7 +157,7 @@ impl Tokenizer {
     }
 
     /// The user dictionary's token of a [`RawToken::base`], if it is one.
-    pub fn user_token(&self, base: u32) -> Option<&crate::tokenizer::user_dict::UserToken> {
+    pub fn user_token(&self, base: u32) -> Option<crate::tokenizer::user_dict::UserToken<'_>> {
         if !is_user(base) {
             return None;
         }

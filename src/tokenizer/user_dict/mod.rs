@@ -59,33 +59,74 @@ pub struct Candidate {
     pub n_tokens: u32,
 }
 
-/// One token a user entry yields: its length and its nine MeCab features.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserToken {
-    /// Length in code points.
-    pub chars: u32,
-    /// The features, concatenated; `ends[k]` is where field k ends.
+/// The tokens user entries yield, their features in one string: one
+/// allocation for a whole file, not one per entry (50,000 of them were a
+/// tenth of a large file's load in wasm).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserTokens {
+    /// Every token's nine features, concatenated.
     text: String,
-    ends: [u32; 9],
+    /// Per token: its length in code points, and where its features start
+    /// and each ends in `text`.
+    tokens: Vec<(u32, u32, [u32; 9])>,
 }
 
-impl UserToken {
-    /// A token of `chars` code points with `fields`: POS ×4, conjugation
-    /// type and form, base form, reading, pronunciation.
-    pub fn new(chars: u32, fields: [&str; 9]) -> UserToken {
-        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
-        let mut ends = [0u32; 9];
-        for (k, f) in fields.iter().enumerate() {
-            text.push_str(f);
-            ends[k] = text.len() as u32;
-        }
-        UserToken { chars, text, ends }
+/// One token a user entry yields: its length and its nine MeCab features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserToken<'a> {
+    /// Length in code points.
+    pub chars: u32,
+    fields: [&'a str; 9],
+}
+
+impl<'a> UserToken<'a> {
+    /// Feature `k` (0..9): POS ×4, conjugation type and form, base form,
+    /// reading, pronunciation.
+    pub fn field(&self, k: usize) -> &'a str {
+        self.fields.get(k).copied().unwrap_or_default()
+    }
+}
+
+impl UserTokens {
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
     }
 
-    /// Feature `k` (0..9).
-    pub fn field(&self, k: usize) -> &str {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.text[start..self.ends[k] as usize]
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Appends a token of `chars` code points with `fields` (see [`UserToken::field`]).
+    pub(crate) fn push(&mut self, chars: u32, fields: [&str; 9]) {
+        let start = self.text.len() as u32;
+        let mut ends = [0u32; 9];
+        for (end, f) in ends.iter_mut().zip(fields) {
+            self.text.push_str(f);
+            *end = self.text.len() as u32;
+        }
+        self.tokens.push((chars, start, ends));
+    }
+
+    /// Token `k`.
+    pub fn get(&self, k: usize) -> Option<UserToken<'_>> {
+        let &(chars, start, ends) = self.tokens.get(k)?;
+        let mut from = start as usize;
+        let fields = ends.map(|end| {
+            let field = self.text.get(from..end as usize).unwrap_or_default();
+            from = end as usize;
+            field
+        });
+        Some(UserToken { chars, fields })
+    }
+
+    /// Keeps the first `len` tokens.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if let Some(&(_, start, _)) = self.tokens.get(len) {
+            self.text.truncate(start as usize);
+        }
+        self.tokens.truncate(len);
     }
 }
 
@@ -113,7 +154,7 @@ pub struct UserDictionary {
     /// Nodes, grouped by surface in file order.
     pub candidates: Vec<Candidate>,
     /// Tokens, referred to by candidates.
-    pub tokens: Vec<UserToken>,
+    pub tokens: UserTokens,
 }
 
 impl UserDictionary {
@@ -132,7 +173,7 @@ impl UserDictionary {
     }
 
     /// The token of a [`crate::RawToken::base`] for which [`is_user`] holds.
-    pub fn token(&self, base: u32) -> Option<&UserToken> {
+    pub fn token(&self, base: u32) -> Option<UserToken<'_>> {
         self.tokens.get((base & !USER_TOKEN) as usize)
     }
 }
@@ -201,7 +242,7 @@ pub(crate) fn build<S, C>(
     format: UserDictFormat,
     checksum: [u8; 32],
     entries: impl IntoIterator<Item = (S, C)>,
-    tokens: Vec<UserToken>,
+    tokens: UserTokens,
 ) -> UserDictionary
 where
     S: IntoIterator<Item = char>,
@@ -259,7 +300,7 @@ mod tests {
                 (chars("がま口ポーチ"), vec![c(0)]),
                 (chars("ハーバリウム"), vec![c(4)]),
             ],
-            vec![],
+            UserTokens::default(),
         );
         let found = |text: &str| {
             let mut out = Vec::new();

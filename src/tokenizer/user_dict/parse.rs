@@ -31,7 +31,7 @@
 //! its surface and its pronunciation its reading.
 
 use super::KUROMOJI_WORD_COST;
-use super::{build, Candidate, UserDictFormat, UserDictionary, UserToken, KUROMOJI_CONTEXT_ID};
+use super::{build, Candidate, UserDictFormat, UserDictionary, UserTokens, KUROMOJI_CONTEXT_ID};
 use crate::error::{Error, Result};
 use crate::Dictionary;
 use rustc_hash::FxHashMap;
@@ -100,7 +100,7 @@ pub fn parse_with_checksum(
         },
         fields: Vec::new(),
         index: FxHashMap::with_capacity_and_hasher(lines, Default::default()),
-        tokens: Vec::with_capacity(lines),
+        tokens: UserTokens::default(),
         pos_ids: Vec::new(),
     };
     for (n, line) in lines_of(text).enumerate() {
@@ -144,7 +144,7 @@ struct Parser<'a> {
     index: FxHashMap<Cow<'a, str>, usize>,
     /// The current line's fields (one vector for the whole file).
     fields: Vec<Cow<'a, str>>,
-    tokens: Vec<UserToken>,
+    tokens: UserTokens,
     /// The context ids found for empty id columns, by POS (few distinct ones:
     /// a linear search, instead of one over every context id per line).
     pos_ids: Vec<([String; 6], u16)>,
@@ -254,7 +254,11 @@ impl<'a> Parser<'a> {
                     as i32
             }
         };
-        let token = UserToken::new(f[0].chars().count() as u32, features);
+        // Appended now and compared with earlier ones in place (taken back
+        // if it adds nothing).
+        let first_token = self.tokens.len();
+        self.tokens.push(f[0].chars().count() as u32, features);
+        let token = self.tokens.get(first_token);
         // The surface's place, found or made with one hash lookup (an error
         // below ends the whole parse, so a place made for nothing is harmless).
         let next = self.entries.surfaces();
@@ -265,8 +269,9 @@ impl<'a> Parser<'a> {
             for (c, l) in self.entries.of(i) {
                 let same = c.left == left
                     && c.right == right
-                    && self.tokens[c.first_token as usize] == token;
+                    && self.tokens.get(c.first_token as usize) == token;
                 if same && c.cost == cost {
+                    self.tokens.truncate(first_token);
                     return Ok(());
                 }
                 if same {
@@ -281,13 +286,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let first_token = self.tokens.len() as u32;
-        self.tokens.push(token);
         let candidate = Candidate {
             left,
             right,
             cost,
-            first_token,
+            first_token: first_token as u32,
             n_tokens: 1,
         };
         self.entries.push(i, candidate, n);
@@ -331,25 +334,27 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let tokens: Vec<UserToken> = segments
-            .iter()
-            .zip(&readings)
-            .map(|(s, r)| {
-                let [p1, p2, p3, p4] = pos_fields;
-                UserToken::new(
-                    s.chars().count() as u32,
-                    [p1, p2, p3, p4, "*", "*", s, r, r],
-                )
-            })
-            .collect();
+        // Appended now and compared with earlier ones in place (taken back
+        // if they add nothing).
+        let first_token = self.tokens.len();
+        for (s, r) in segments.iter().zip(&readings) {
+            let [p1, p2, p3, p4] = pos_fields;
+            let fields = [p1, p2, p3, p4, "*", "*", s, r, r];
+            self.tokens.push(s.chars().count() as u32, fields);
+        }
+        let n_tokens = segments.len();
         // Every indexed surface has a candidate: its first says what it is.
         let earlier = self
             .index
             .get(surface)
             .and_then(|&i| self.entries.of(i).next());
         if let Some((c, first_line)) = earlier {
-            let earlier = &self.tokens[c.first_token as usize..][..c.n_tokens as usize];
-            if earlier == tokens.as_slice() {
+            let same = c.n_tokens as usize == n_tokens
+                && (0..n_tokens).all(|k| {
+                    self.tokens.get(c.first_token as usize + k) == self.tokens.get(first_token + k)
+                });
+            if same {
+                self.tokens.truncate(first_token);
                 return Ok(());
             }
             return Err(self.err(
@@ -361,9 +366,7 @@ impl<'a> Parser<'a> {
                 ),
             ));
         }
-        let first_token = self.tokens.len() as u32;
-        let n_tokens = tokens.len() as u32;
-        self.tokens.extend(tokens);
+        let (first_token, n_tokens) = (first_token as u32, n_tokens as u32);
         self.push(
             n,
             f[0].clone(),
@@ -568,6 +571,25 @@ fn split_quoted<'l>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn a_repeated_identical_entry_adds_no_token() {
+        let dict = crate::tokenizer::fixture::dictionary();
+        let line = |s: &str, r: &str| format!("{s},1,1,100,名詞,*,*,*,*,*,{s},{r},{r}\n");
+        let mecab = line("猫", "ネコ") + &line("猫", "ネコ") + &line("犬", "イヌ");
+        let u = parse(mecab.as_bytes(), "u.csv", &dict).unwrap();
+        assert_eq!(u.tokens.len(), 2);
+        assert_eq!(u.tokens.get(1).map(|t| t.field(7)), Some("イヌ"));
+        let kuromoji =
+            "がま口,がま 口,ガマ グチ,名詞\nがま口,がま 口,ガマ グチ,名詞\n猫,猫,ネコ,名詞\n";
+        let u = parse(kuromoji.as_bytes(), "u.csv", &dict).unwrap();
+        assert_eq!(u.tokens.len(), 3);
+        assert_eq!(
+            u.tokens.get(2).map(|t| (t.chars, t.field(6))),
+            Some((1, "猫"))
+        );
+    }
 
     #[test]
     fn lines_are_those_of_str_split() {
