@@ -90,10 +90,14 @@ fn load_user_dictionary(bytes: &[u8], file: &str, checksum: [u8; 32]) -> Result<
 /// time of the JS one it replaces, and the JS UTF-8 encoding goes).
 #[derive(Default)]
 struct IncomingText {
-    /// The UTF-8 so far, up to the size limit.
+    /// The UTF-8 so far, while within the size limit.
     bytes: Vec<u8>,
-    /// Its length in bytes, beyond the limit too.
+    /// The current piece's UTF-8 (reused).
+    piece: Vec<u8>,
+    /// The text's length in UTF-8 bytes, beyond the limit too.
     length: usize,
+    /// False for a text refused from its length in units (a byte each at least).
+    may_fit: bool,
     hasher: sha2::Sha256,
 }
 
@@ -108,30 +112,35 @@ pub fn user_dictionary_begin(units: usize) {
     INCOMING.with(|t| {
         let mut t = t.borrow_mut();
         *t = IncomingText::default();
-        // Japanese text is about 1.9 UTF-8 bytes per unit: one allocation.
+        // One allocation (Japanese text is about 1.9 UTF-8 bytes per unit);
+        // none for a text that cannot fit (at least a byte per unit).
         let limit = crate::tokenizer::user_dict::parse::MAX_USER_DICT_BYTES;
-        t.bytes.reserve(units.saturating_mul(2).min(limit));
+        t.may_fit = units <= limit;
+        if t.may_fit {
+            t.bytes.reserve(units.saturating_mul(2).min(limit));
+        }
     })
 }
 
 /// Appends the text at `input_units` (never half a surrogate pair: JS cuts
 /// before one; a lone surrogate becomes U+FFFD, as in every other call).
+/// Beyond the size limit the text is only counted, so that the error can
+/// say how long it is: memory stays bounded whatever JS hands over.
 #[wasm_bindgen]
 pub fn user_dictionary_piece() {
     use sha2::Digest;
     EXCHANGE.with(|x| {
         INCOMING.with(|t| {
             let t = &mut *t.borrow_mut();
-            let from = t.bytes.len();
             let units = &x.borrow().units;
             // At most 3 bytes per unit (a pair's 4 bytes are 2 units).
-            t.bytes.resize(from + 3 * units.len(), 0);
-            let written = crate::tokenizer::utf8_of_utf16(units, &mut t.bytes[from..]);
-            t.bytes.truncate(from + written);
-            t.hasher.update(&t.bytes[from..]);
-            t.length += t.bytes.len() - from;
-            // Over the limit, the text only counts (the error says how long).
-            if t.length > crate::tokenizer::user_dict::parse::MAX_USER_DICT_BYTES {
+            t.piece.resize(3 * units.len(), 0);
+            let n = crate::tokenizer::utf8_of_utf16(units, &mut t.piece);
+            t.length += n;
+            if t.may_fit && t.length <= crate::tokenizer::user_dict::parse::MAX_USER_DICT_BYTES {
+                t.hasher.update(&t.piece[..n]);
+                t.bytes.extend_from_slice(&t.piece[..n]);
+            } else {
                 t.bytes = Vec::new();
             }
         })

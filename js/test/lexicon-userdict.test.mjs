@@ -193,6 +193,13 @@ test('a bad user dictionary throws the CLI\'s FILE:LINE: problem, and the one in
     assert.ok(message !== null && message.endsWith(cli), `${name}: JS ${JSON.stringify(message)}, CLI ${JSON.stringify(cli)}`);
     assert.deepEqual(plain(vm.runInContext('jatopic.tokenize(line)', c)), before, `${name}: the dictionary in use stays`);
   }
+  // Over the size limit: refused from its length, counted in UTF-8 bytes as
+  // the CLI counts a file's (a 4-byte character last), without holding it.
+  c.csv = 'a'.repeat(64 * 1024 * 1024 - 1) + '\u{20BB7}';
+  const memory = vm.runInContext('jatopic.memoryBytes()', c);
+  assert.match(errorOf(c, 'jatopic.loadUserDictionary(csv, "huge.csv")'), /huge\.csv: 67108867 bytes, over the limit of 67108864 bytes for a user dictionary$/);
+  assert.ok(vm.runInContext('jatopic.memoryBytes()', c) < memory + (8 << 20), 'the text was not held in wasm memory');
+  assert.deepEqual(plain(vm.runInContext('jatopic.tokenize(line)', c)), before, 'huge: the dictionary in use stays');
   for (const bad of ['null', '42', 'undefined']) {
     assert.match(errorOf(c, `jatopic.loadUserDictionary(${bad})`), /jatopic\.loadUserDictionary: expected a string/);
   }
