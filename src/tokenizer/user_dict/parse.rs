@@ -458,14 +458,19 @@ impl Chains {
     }
 }
 
-/// The lines of `text` (split at `\n`): one byte loop, where `str::split`
-/// searched with a `memchr` that wasm runs a word at a time after a setup
-/// per call, the load's largest cost there.
+/// The lines of `text` (split at `\n`), found 8 bytes at a time
+/// ([`each_of`]): `str::split` searched with a `memchr` that wasm runs a
+/// word at a time after a setup per call, the load's largest cost there.
 fn lines_of(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.bytes().position(|b| b == b'\n') {
+        let mut newline = None;
+        each_of(r.as_bytes(), b'\n', b'\n', |i| {
+            newline = Some(i);
+            false
+        });
+        match newline {
             Some(k) => {
                 rest = r.get(k + 1..);
                 r.get(..k)
@@ -473,6 +478,43 @@ fn lines_of(text: &str) -> impl Iterator<Item = &str> {
             None => rest.take(),
         }
     })
+}
+
+/// Each byte of a word set to 1.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The low 7 bits of each byte of a word.
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// The bytes of `word` equal to `byte`: 0x80 in each of them, 0 in the
+/// others (exact; no carry crosses a byte: each sum is at most 0xFE).
+fn equal_bytes(word: u64, byte: u8) -> u64 {
+    let t = word ^ (ONES * u64::from(byte));
+    !((t & LOW7).wrapping_add(LOW7) | t | LOW7)
+}
+
+/// Calls `found(i)` for each `i`, in order, where `bytes[i]` is `a` or `b`,
+/// until it returns false. Eight bytes per step: jatopic's wasm feature
+/// floor has no SIMD, and a byte loop was three times as slow there.
+fn each_of(bytes: &[u8], a: u8, b: u8, mut found: impl FnMut(usize) -> bool) {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let mut hits = equal_bytes(word, a) | equal_bytes(word, b);
+        while hits != 0 {
+            // Little-endian: the lowest set byte is the first in the text.
+            if !found(at + (hits.trailing_zeros() / 8) as usize) {
+                return;
+            }
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for (k, &c) in chunks.remainder().iter().enumerate() {
+        if (c == a || c == b) && !found(at + k) {
+            return;
+        }
+    }
 }
 
 /// The first 8 bytes of `s` as a big-endian number (zeros after its end):
@@ -516,16 +558,19 @@ fn split_csv<'l>(line: &'l str, fields: &mut Vec<Cow<'l, str>>) -> std::result::
     fields.clear();
     // Most lines quote nothing: slices of the line, no copies, found in one
     // pass over its bytes (',' and '"' are never inside a UTF-8 sequence).
-    let mut from = 0;
-    for (i, b) in line.bytes().enumerate() {
-        match b {
-            b',' => {
-                fields.push(Cow::Borrowed(line.get(from..i).unwrap_or_default()));
-                from = i + 1;
-            }
-            b'"' => return split_quoted(line, fields),
-            _ => {}
+    let bytes = line.as_bytes();
+    let (mut from, mut quoted) = (0, false);
+    each_of(bytes, b',', b'"', |i| {
+        if bytes[i] == b'"' {
+            quoted = true;
+            return false;
         }
+        fields.push(Cow::Borrowed(line.get(from..i).unwrap_or_default()));
+        from = i + 1;
+        true
+    });
+    if quoted {
+        return split_quoted(line, fields);
     }
     fields.push(Cow::Borrowed(line.get(from..).unwrap_or_default()));
     Ok(())
@@ -592,8 +637,48 @@ mod tests {
     }
 
     #[test]
+    fn each_of_finds_every_byte_equal_to_either() {
+        // Every length from 0 to 40 (whole words and remainders), the bytes
+        // sought next to their neighbours in value and to 0x80 and 0xFF.
+        let alphabet = [
+            b',', b'"', b'+', b'-', b'!', b'#', 0x80, 0xFF, 0xAC, 0, b'a',
+        ];
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| alphabet[(i * 7 + len) % alphabet.len()])
+                .collect();
+            let want: Vec<usize> = (0..len)
+                .filter(|&i| bytes[i] == b',' || bytes[i] == b'"')
+                .collect();
+            let mut got = Vec::new();
+            each_of(&bytes, b',', b'"', |i| {
+                got.push(i);
+                true
+            });
+            assert_eq!(got, want, "{bytes:?}");
+            // Stopping at the first.
+            let mut first = None;
+            each_of(&bytes, b',', b'"', |i| {
+                first = Some(i);
+                false
+            });
+            assert_eq!(first, want.first().copied());
+        }
+    }
+
+    #[test]
     fn lines_are_those_of_str_split() {
-        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nが,ま\r\n口\n", "𠮷\n\n"] {
+        let long = "がま口,1285,1285,100,名詞\n#コメント\n\nハーバリウム\r\n";
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n\nが,ま\r\n口\n",
+            "𠮷\n\n",
+            long,
+        ] {
             let ours: Vec<&str> = lines_of(text).collect();
             let std: Vec<&str> = text.split('\n').collect();
             assert_eq!(ours, std, "{text:?}");
