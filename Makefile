@@ -22,6 +22,12 @@ WASM_OPT := js/node_modules/.bin/wasm-opt
 # build fails when anything (the precompiled std included) goes beyond them.
 WASM_FLOOR_RUSTFLAGS := --config 'target.$(WASM_TARGET).rustflags=["-C","target-cpu=mvp","-C","target-feature=+sign-ext,+mutable-globals,+nontrapping-fptoint,+bulk-memory"]'
 WASM_FEATURES := --mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory
+# Functions wasm-opt must not inline. V8 runs a wasm call to its end in the
+# code it started in (baseline code at first), so a long one-shot loop is
+# split into many calls of one of these: after a few, V8 has optimised it
+# and the rest run faster. Rust's #[inline(never)] is not enough, as wasm-opt
+# inlines any function with a single caller. Each must exist (checked).
+WASM_OWN_CALLS := lzma::decode_some user_dict::parse::count_newlines user_dict::parse::Parser::lines
 
 VENV_SQL := $(BUILD)/venv-sql
 PY_SQL := $(VENV_SQL)/bin/python
@@ -136,7 +142,9 @@ wasm: setup-rust setup-js
 	$(NODE) js/wasm-floor.mjs set-features $(WASM_RAW) $(BUILD)/wasm-bindgen/jatopic.wasm
 	wasm-bindgen --target no-modules --no-typescript --out-dir $(BUILD)/wasm-bindgen $(BUILD)/wasm-bindgen/jatopic.wasm
 	$(NODE) js/wasm-floor.mjs strip-features $(BUILD)/wasm-bindgen/jatopic_bg.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
-	$(WASM_OPT) -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
+	@for f in $(WASM_OWN_CALLS); do grep -aq "jatopic::.*$$f::h" $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm \
+	  || { echo "wasm: no function jatopic::...$$f in the module: update WASM_OWN_CALLS in the Makefile"; exit 1; }; done
+	$(WASM_OPT) $(foreach f,$(WASM_OWN_CALLS),--no-inline='*::$(f)::*') -Oz $(WASM_FEATURES) -o $(BUILD)/jatopic.wasm $(BUILD)/wasm-bindgen/jatopic_bg.floor.wasm
 	$(NODE) js/wasm-floor.mjs check $(BUILD)/jatopic.wasm
 	$(NODE) js/bundle.mjs $(BUILD)/wasm-bindgen/jatopic.js $(BUILD)/jatopic.wasm $(BUNDLE)
 

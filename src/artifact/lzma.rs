@@ -72,6 +72,22 @@ impl std::io::Read for Input<'_> {
     }
 }
 
+/// The decoder is called for at most this many bytes at a time, through
+/// [`decode_some`]: V8 runs a wasm call to its end in the code it started
+/// in, and one call decoding a whole payload ran in baseline code throughout;
+/// after a few short calls the rest run optimised.
+const DECODE_CALL_BYTES: usize = 1 << 15;
+
+/// One call of the decoder. Never inlined (nor by wasm-opt: the Makefile's
+/// WASM_OWN_CALLS), so that V8 optimises it on its own.
+#[inline(never)]
+fn decode_some(
+    reader: &mut lzma_rust2::LzmaReader<&mut Input>,
+    buf: &mut [u8],
+) -> std::io::Result<usize> {
+    std::io::Read::read(reader, buf)
+}
+
 /// Decompresses the payload of an artifact: a `.lzma` stream (13-byte
 /// header: properties, dictionary size, size unknown; then the range-coded
 /// data, closed by the end marker) that must decode to exactly `len` bytes
@@ -154,7 +170,8 @@ pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
             })?;
             out.resize(size, 0);
         }
-        match std::io::Read::read(&mut reader, &mut out[at..]) {
+        let end = out.len().min(at + DECODE_CALL_BYTES);
+        match decode_some(&mut reader, &mut out[at..end]) {
             Ok(0) => break,
             Ok(n) => at += n,
             Err(e) => {

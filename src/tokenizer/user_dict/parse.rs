@@ -89,7 +89,7 @@ pub fn parse_with_checksum(
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     // Sized once for at most one entry per line: growing them step by step
     // rehashed and copied a 50,000-entry file's tables a dozen times.
-    let lines = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
+    let lines = 1 + bytes.chunks(BATCH_BYTES).map(count_newlines).sum::<usize>();
     let mut parser = Parser {
         file,
         dict,
@@ -103,12 +103,18 @@ pub fn parse_with_checksum(
         tokens: UserTokens::default(),
         pos_ids: Vec::new(),
     };
-    for (n, line) in lines_of(text).enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        parser.line(n + 1, line)?;
+    // In batches of whole lines, each one call (see BATCH_BYTES).
+    let (mut rest, mut lines_before) = (text, 0);
+    while !rest.is_empty() {
+        // Just after a `\n` (a character boundary), or the end.
+        let cut = rest
+            .as_bytes()
+            .get(BATCH_BYTES..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
+            .map_or(rest.len(), |k| BATCH_BYTES + k + 1);
+        let (batch, tail) = rest.split_at(cut);
+        lines_before = parser.lines(batch, lines_before)?;
+        rest = tail;
     }
     let format = parser.format.map(|(f, _)| f).ok_or_else(|| {
         Error::input(format!(
@@ -153,6 +159,24 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn err(&self, line: usize, problem: impl std::fmt::Display) -> Error {
         Error::input(format!("{}:{line}: {problem}", self.file))
+    }
+
+    /// Parses the lines of `batch`, the first being line `lines_before + 1`;
+    /// returns the number of lines up to the end of `batch` (which ends with
+    /// `\n` unless it is the last). Never inlined: see [`BATCH_BYTES`].
+    #[inline(never)]
+    fn lines(&mut self, batch: &'a str, lines_before: usize) -> Result<usize> {
+        let mut n = lines_before;
+        for line in lines_of(batch) {
+            n += 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            self.line(n, line)?;
+        }
+        // A batch ending with `\n` gave one more (empty) piece than lines.
+        Ok(n - usize::from(batch.ends_with('\n')))
     }
 
     fn line(&mut self, n: usize, line: &'a str) -> Result<()> {
@@ -458,6 +482,19 @@ impl Chains {
     }
 }
 
+/// The text is parsed (and its lines counted) in calls of this many bytes
+/// or so: V8 runs a wasm call to its end in the code it started in, so one
+/// call over the whole file runs in baseline code throughout; after a few
+/// short calls the rest run optimised. (wasm-opt must not inline the
+/// functions called per batch either: the Makefile's WASM_OWN_CALLS.)
+const BATCH_BYTES: usize = 1 << 16;
+
+/// The `\n`s in `bytes`. Never inlined: see [`BATCH_BYTES`].
+#[inline(never)]
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 /// The lines of `text` (split at `\n`), found 8 bytes at a time
 /// ([`each_of`]): `str::split` searched with a `memchr` that wasm runs a
 /// word at a time after a setup per call, the load's largest cost there.
@@ -634,6 +671,32 @@ mod tests {
             u.tokens.get(2).map(|t| (t.chars, t.field(6))),
             Some((1, "猫"))
         );
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn line_numbers_run_on_across_batches() {
+        let dict = crate::tokenizer::fixture::dictionary();
+        // Over three batches of lines, with blank, comment and CRLF lines.
+        let mut text = String::new();
+        let mut lines = 0usize;
+        while text.len() < 3 * BATCH_BYTES + 1000 {
+            lines += 1;
+            text += &match lines % 5 {
+                0 => "\n".to_string(),
+                1 => "# a comment\r\n".to_string(),
+                _ => format!("語{lines},語{lines},ゴ,名詞\r\n"),
+            };
+        }
+        let u = parse(text.as_bytes(), "u.csv", &dict).unwrap();
+        assert_eq!(u.surface_count(), lines - lines / 5 - lines.div_ceil(5));
+        // A bad line after them, with and without a newline after it.
+        let bad = "悪い,悪 く,ワル イ,形容詞";
+        for end in ["", "\n", "\r\n"] {
+            let e = parse(format!("{text}{bad}{end}").as_bytes(), "u.csv", &dict).unwrap_err();
+            let want = format!("u.csv:{}: ", lines + 1);
+            assert!(e.message().starts_with(&want), "{end:?}: {}", e.message());
+        }
     }
 
     #[test]
