@@ -27,7 +27,7 @@ WASM_FEATURES := --mvp-features --enable-sign-ext --enable-mutable-globals --ena
 # split into many calls of one of these: after a few, V8 has optimised it
 # and the rest run faster. Rust's #[inline(never)] is not enough, as wasm-opt
 # inlines any function with a single caller. Each must exist (checked).
-WASM_OWN_CALLS := lzma::decode_some user_dict::parse::count_newlines user_dict::parse::Parser::lines
+WASM_OWN_CALLS := lzma::decode_some bytes::fnv1a64_some calls::some_steps user_dict::parse::count_newlines user_dict::parse::Parser::lines
 
 VENV_SQL := $(BUILD)/venv-sql
 PY_SQL := $(VENV_SQL)/bin/python

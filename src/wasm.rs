@@ -256,8 +256,8 @@ const SAME_AS_READING: u32 = u32::MAX - 1;
 /// Analyses the text at `input_units` (UTF-16 code units; a lone surrogate
 /// counts as one character, U+FFFD) and writes six numbers per token at
 /// `output_numbers`: start and end in code points, start and end in UTF-16
-/// units (for slicing the JS string), context id (index into
-/// `features_json`), and the base form: 0 = the surface, 1 = unknown word
+/// units (for slicing the JS string), context id (`feature_json`'s
+/// argument), and the base form: 0 = the surface, 1 = unknown word
 /// (surface), k + 2 = `base_form(k)`. A user dictionary token has context
 /// id [`USER_ID`] and its index for `user_token_json` as base number. With `readings` (attached by
 /// `load_readings`), two more per token: the lengths in UTF-16 units of its
@@ -374,21 +374,18 @@ fn analyze_units(
     })
 }
 
-/// Per context id, its six feature fields (four POS fields, conjugation
-/// type and form), as a JSON array of arrays.
+/// Context id `id`'s six feature fields (four POS fields, conjugation type
+/// and form) as a JSON array. JS asks for each id the first time a token
+/// has it: building all 1,316 at the first call took longer than the call.
 #[wasm_bindgen]
-pub fn features_json() -> Result<String, JsError> {
+pub fn feature_json(id: u32) -> Result<String, JsError> {
     with_tokenizer(|tok| {
-        let mut out = String::from("[");
-        for (i, f) in tok.dictionary().features.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json::push_str_array(&mut out, f);
-        }
-        out.push(']');
-        out
-    })
+        let f = tok.dictionary().features.get(id as usize)?;
+        let mut out = String::new();
+        json::push_str_array(&mut out, f);
+        Some(out)
+    })?
+    .ok_or_else(|| JsError::new(&format!("jatopic: no context id {id}")))
 }
 
 /// Base form number `index` (from `analyze_input`'s base code minus 2).

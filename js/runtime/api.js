@@ -261,15 +261,19 @@ function searchMode(options, what) {
   throw new TypeError('jatopic.' + what + ': options.mode must be "normal" or "search", got ' +
     (typeof mode === 'string' ? JSON.stringify(mode) : String(mode)));
 }
-let features = null;
-function featureTable(b) {
-  if (features === null) {
-    features = JSON.parse(b.features_json()).map((f) => Object.freeze({
-      pos: Object.freeze(f.slice(0, 4)),
-      conjugation: Object.freeze({ type: f[4], form: f[5] }),
-    }));
+// Per context id, its features ({pos, conjugation}, frozen and shared by
+// every token), fetched the first time a token has the id.
+let features = [];
+function featureOf(b, id) {
+  let f = features[id];
+  if (f === undefined) {
+    const fields = JSON.parse(b.feature_json(id));
+    f = features[id] = Object.freeze({
+      pos: Object.freeze(fields.slice(0, 4)),
+      conjugation: Object.freeze({ type: fields[4], form: fields[5] }),
+    });
   }
-  return features;
+  return f;
 }
 const bases = new Map();
 function baseForm(b, code, surface) {
@@ -294,7 +298,6 @@ const jatopicApi = {
   tokenize(t, options) {
     const s = text(t, 'tokenize');
     return call((b) => {
-      const table = featureTable(b);
       const readings = readingsReady(b);
       const [n, from] = exchange(b, s, options, false, readings);
       const width = readings ? 8 : 6;
@@ -322,7 +325,7 @@ const jatopicApi = {
           };
           continue;
         }
-        const f = table[r[i + 4]];
+        const f = featureOf(b, r[i + 4]);
         const token = out[k] = {
           surface, start: r[i], end: r[i + 1], pos: f.pos, conjugation: f.conjugation,
           base_form: baseForm(b, r[i + 5], surface), known: r[i + 5] !== 1,
@@ -416,7 +419,7 @@ const jatopicApi = {
       lexiconGiven = copy;
       readingsSource = null;
       readingsAttached = false;
-      features = null;
+      features = [];
       bases.clear();
       if (userDictionarySource !== null) {
         try {

@@ -74,7 +74,20 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
     /// Unsigned LEB128 (at most 64 bits).
+    #[inline]
     pub fn uvar(&mut self) -> Result<u64> {
+        // Most values in artifacts are below 128: one byte, read inline.
+        if let Some(&b) = self.data.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.uvar_long()
+    }
+    /// [`Reader::uvar`] of two bytes or more.
+    #[inline(never)]
+    fn uvar_long(&mut self) -> Result<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.u8()?;
@@ -127,8 +140,17 @@ pub fn fnv1a64(data: &[u8]) -> u64 {
 }
 
 /// The FNV-1a 64 of `a` followed by `data`, given `h = fnv1a64(a)`: hashes
-/// parts without joining them.
-pub fn fnv1a64_more(mut h: u64, data: &[u8]) -> u64 {
+/// parts without joining them. 32 KB per call of [`fnv1a64_some`]: V8 runs
+/// a wasm call to its end in the code it started in, baseline code for a
+/// function called once; after a few calls the rest run optimised.
+pub fn fnv1a64_more(h: u64, data: &[u8]) -> u64 {
+    data.chunks(1 << 15).fold(h, fnv1a64_some)
+}
+
+/// One call of [`fnv1a64_more`]. Never inlined (nor by wasm-opt: the
+/// Makefile's WASM_OWN_CALLS), so that V8 optimises it on its own.
+#[inline(never)]
+fn fnv1a64_some(mut h: u64, data: &[u8]) -> u64 {
     for &b in data {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);

@@ -20,6 +20,7 @@
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
+use crate::artifact::calls;
 use crate::error::Result;
 use crate::tokenizer::dictionary::index_below;
 
@@ -240,14 +241,17 @@ fn read_codebook(
             stored.len()
         )));
     }
-    if stored.iter().any(|&b| usize::from(b) >= n_codes) {
-        return Err(r.err("matrix cell refers past the codebook"));
-    }
     // Stored row-major (previous token's class first); kept column-major.
     let mut matrix = vec![0u8; n_rc * n_lc];
-    for (k, &b) in stored.iter().enumerate() {
-        matrix[(k % n_lc) * n_rc + k / n_lc] = b;
-    }
+    calls::for_each(n_rc, |row| {
+        for (col, &b) in stored[row * n_lc..][..n_lc].iter().enumerate() {
+            if usize::from(b) >= n_codes {
+                return Err(r.err("matrix cell refers past the codebook"));
+            }
+            matrix[col * n_rc + row] = b;
+        }
+        Ok(())
+    })?;
     Ok(ConnectionCosts::Codebook { matrix, codebook })
 }
 
@@ -277,18 +281,20 @@ fn read_row_deltas(r: &mut Reader, n_rc: usize, n_lc: usize) -> Result<Vec<i16>>
     let n = n_rc * n_lc;
     let low = r.raw(n)?;
     let high = r.raw(n)?;
-    let mut matrix: Vec<i16> = low
-        .iter()
-        .zip(high)
-        .map(|(&lo, &hi)| i16::from_le_bytes([lo, hi]))
-        .collect();
-    for column in matrix.chunks_exact_mut(n_rc.max(1)) {
+    let mut matrix = vec![0i16; n];
+    calls::for_each(n_lc, |col| {
+        let cells = col * n_rc..(col + 1) * n_rc;
+        let column = &mut matrix[cells.clone()];
+        for ((cell, &lo), &hi) in column.iter_mut().zip(&low[cells.clone()]).zip(&high[cells]) {
+            *cell = i16::from_le_bytes([lo, hi]);
+        }
         for (row, &b) in back.iter().enumerate() {
             if b != 0 {
                 column[row] = column[row].wrapping_add(column[row - b]);
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(matrix)
 }
 

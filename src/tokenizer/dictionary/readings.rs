@@ -36,6 +36,7 @@
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
+use crate::artifact::calls;
 use crate::artifact::frame::Format;
 use crate::error::{Error, Result};
 use crate::tokenizer::dictionary::lexicon::{Lexicon, WordRef};
@@ -179,9 +180,10 @@ impl Readings {
         let mut strings = StringTable::default();
         let mut chars = Vec::new();
         let mut entry = Vec::with_capacity(n_entries);
-        for _ in 0..n_entries {
+        calls::for_each(n_entries, |_| {
             entry.push(read_piece(&mut r, &table, &mut strings, &mut chars)?);
-        }
+            Ok(())
+        })?;
         let entry_pron = read_exceptions(
             &mut r,
             &table,
@@ -194,9 +196,10 @@ impl Readings {
         let form_start = read_group_sizes(&mut r, n_paradigms, frame.payload.len())?;
         let n_forms = *form_start.last().unwrap_or(&0) as usize;
         let mut form = Vec::with_capacity(n_forms);
-        for _ in 0..n_forms {
+        calls::for_each(n_forms, |_| {
             form.push(read_piece(&mut r, &table, &mut strings, &mut chars)?);
-        }
+            Ok(())
+        })?;
         let form_pron = read_exceptions(
             &mut r,
             &table,
@@ -206,7 +209,7 @@ impl Readings {
             "ending prons",
         )?;
         let mut lemma = Vec::with_capacity(n_lemmas);
-        for l in 0..n_lemmas {
+        calls::for_each(n_lemmas, |l| {
             let p = if n_paradigms == 0 {
                 return Err(r.err("lemmas without reading paradigms"));
             } else {
@@ -220,10 +223,12 @@ impl Readings {
                 )));
             }
             lemma.push((p as u32, 0));
-        }
-        for l in lemma.iter_mut() {
-            l.1 = read_piece(&mut r, &table, &mut strings, &mut chars)?;
-        }
+            Ok(())
+        })?;
+        calls::for_each(n_lemmas, |l| {
+            lemma[l].1 = read_piece(&mut r, &table, &mut strings, &mut chars)?;
+            Ok(())
+        })?;
         let lemma_pron = read_exceptions(
             &mut r,
             &table,

@@ -8,6 +8,7 @@
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
+use crate::artifact::calls;
 use crate::error::Result;
 #[cfg(feature = "cli")]
 use std::collections::HashMap;
@@ -119,7 +120,7 @@ impl SortedStrings {
         };
         s.start.push(0);
         let mut prev_start = 0usize;
-        for k in 0..n {
+        calls::for_each(n, |k| {
             let shared = r.uvar()? as usize;
             let start = s.chars.len();
             if shared > start - prev_start {
@@ -135,7 +136,8 @@ impl SortedStrings {
             }
             prev_start = start;
             s.start.push(s.chars.len() as u32);
-        }
+            Ok(())
+        })?;
         Ok(s)
     }
 
@@ -182,7 +184,7 @@ pub(crate) fn read_group_sizes(r: &mut Reader, n: usize, limit: usize) -> Result
     let mut out = Vec::with_capacity(n + 1);
     out.push(0u32);
     let mut total = 0usize;
-    for _ in 0..n {
+    calls::for_each(n, |_| {
         let k = r.uvar_max(1 << 12, "group size")? as usize;
         if k == 0 {
             return Err(r.err("empty group"));
@@ -192,7 +194,8 @@ pub(crate) fn read_group_sizes(r: &mut Reader, n: usize, limit: usize) -> Result
             return Err(r.err("group sizes exceed the payload size"));
         }
         out.push(total as u32);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -6,6 +6,7 @@
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
+use crate::artifact::calls;
 use crate::error::Result;
 use crate::tokenizer::dictionary::lexicon::Entry;
 use crate::tokenizer::dictionary::strings::{
@@ -57,23 +58,26 @@ impl PlainEntries {
             };
             total
         ];
-        for e in entries.iter_mut() {
-            e.id = r.uvar_max(n_ids as u64 - 1, "entry context id")? as u16;
-        }
+        calls::for_each(total, |i| {
+            entries[i].id = r.uvar_max(n_ids as u64 - 1, "entry context id")? as u16;
+            Ok(())
+        })?;
         let word_quantum = r.uvar_max(1 << 10, "word cost quantum")? as i64;
         // Costs are stored relative to a typical cost per context id.
         let mut id_cost = Vec::with_capacity(n_ids);
         for _ in 0..n_ids {
             id_cost.push(r.ivar()?);
         }
-        for e in entries.iter_mut() {
+        calls::for_each(total, |i| {
+            let e = &mut entries[i];
             e.cost = read_cost(r, id_cost[e.id as usize], word_quantum)?;
-        }
+            Ok(())
+        })?;
         // Base forms differing from the surface: (entry index gap, string).
         let n_bases = r.count("number of base forms")?;
         let mut at = 0usize;
         let mut chars = Vec::new();
-        for k in 0..n_bases {
+        calls::for_each(n_bases, |k| {
             at += r.uvar_max(total as u64, "base form entry")? as usize;
             let e = entries
                 .get_mut(at)
@@ -82,7 +86,8 @@ impl PlainEntries {
             chars.clear();
             table.read_into(r, &mut chars)?;
             bases.push(chars.iter().copied(), "");
-        }
+            Ok(())
+        })?;
         Ok(PlainEntries {
             surfaces,
             entry_start,

@@ -13,6 +13,7 @@ pub(crate) mod trie;
 use crate::artifact::bytes::Reader;
 #[cfg(feature = "cli")]
 use crate::artifact::bytes::Writer;
+use crate::artifact::calls;
 use crate::error::Result;
 use crate::tokenizer::dictionary::connector::Connector;
 use crate::tokenizer::dictionary::strings::{CharTable, StringTable};
@@ -114,7 +115,7 @@ impl Lexicon {
         let mut origin: Vec<u32> = (0..plain.entries.len() as u32).collect();
         let entry_end = if drop_dead_entries {
             let (left, right) = (&connector.left_class, &connector.right_class);
-            live_entries(&mut plain.entries, &mut origin, entry_start, left, right)
+            live_entries(&mut plain.entries, &mut origin, entry_start, left, right)?
         } else {
             entry_start[1..].to_vec()
         };
@@ -330,17 +331,18 @@ fn live_entries(
     entry_start: &[u32],
     left_class: &[u16],
     right_class: &[u16],
-) -> Vec<u32> {
+) -> Result<Vec<u32>> {
     let classes = |e: &Entry| (left_class[e.id as usize], right_class[e.id as usize]);
-    let mut end = Vec::with_capacity(entry_start.len().saturating_sub(1));
+    let n_surfaces = entry_start.len().saturating_sub(1);
+    let mut end = Vec::with_capacity(n_surfaces);
     let mut live = Vec::new();
-    for w in entry_start.windows(2) {
+    let surface = |s: usize| {
+        let (lo, hi) = (entry_start[s] as usize, entry_start[s + 1] as usize);
         // Most surfaces have one entry.
-        if w[1] - w[0] < 2 {
-            end.push(w[1]);
-            continue;
+        if hi - lo < 2 {
+            end.push(hi as u32);
+            return Ok(());
         }
-        let (lo, hi) = (w[0] as usize, w[1] as usize);
         let group = &mut entries[lo..hi];
         live.clear();
         for (i, e) in group.iter().enumerate() {
@@ -357,9 +359,11 @@ fn live_entries(
             group[k] = e;
             origin[lo + k] = o;
         }
-        end.push(w[0] + live.len() as u32);
-    }
-    end
+        end.push((lo + live.len()) as u32);
+        Ok(())
+    };
+    calls::for_each(n_surfaces, surface)?;
+    Ok(end)
 }
 
 #[cfg(test)]
@@ -383,7 +387,7 @@ mod tests {
             e(1, 10), // second surface, alone: live
         ];
         let mut origin = [10, 11, 12, 13, 14];
-        let end = live_entries(&mut entries, &mut origin, &[0, 4, 5], &left, &right);
+        let end = live_entries(&mut entries, &mut origin, &[0, 4, 5], &left, &right).unwrap();
         assert_eq!(end, [2, 5]);
         assert_eq!(entries[..2], [e(2, 90), e(0, 40)]);
         assert_eq!(origin[..2], [11, 13]);

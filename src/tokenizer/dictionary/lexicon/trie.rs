@@ -1,6 +1,7 @@
 //! The trie of the lexicon's surfaces and stems: one walk per text position
 //! finds every word that starts there.
 
+use crate::artifact::calls;
 use crate::error::{Error, Result};
 use crate::tokenizer::dictionary::lexicon::Entry;
 use crate::tokenizer::dictionary::strings::SortedStrings;
@@ -55,6 +56,96 @@ pub(crate) struct TrieNode {
 
 const NO_NODE: u32 = u32::MAX;
 
+/// The keys and what ends at them, as [`Trie::build`] reads them.
+struct Sources<'a> {
+    /// Surfaces and stems merged in order: (string, surface, stem), either
+    /// index `NO_NODE` when the string is not one.
+    keys: &'a [(&'a [char], u32, u32)],
+    entries: &'a [Entry],
+    origin: &'a [u32],
+    entry_start: &'a [u32],
+    entry_end: &'a [u32],
+    lemma_start: &'a [u32],
+}
+
+/// The trie as [`Trie::build`] grows it, and the nodes still to expand:
+/// (node, keys under it (sharing their first `depth` characters), depth).
+struct Growing {
+    nodes: Vec<TrieNode>,
+    labels: Vec<char>,
+    items: Vec<Entry>,
+    item_origin: Vec<u32>,
+    stack: Vec<(usize, usize, usize, usize)>,
+}
+
+/// The error for a count that does not fit its field in [`TrieNode`].
+fn too_many(what: &str) -> Error {
+    Error::format(format!(
+        "dictionary has {what} (this jatopic's limit); rebuild it from IPADIC with `make dict`"
+    ))
+}
+
+/// Expands the next node on the stack: gives it its items and pushes its
+/// children. False when no node is left.
+fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
+    let keys = src.keys;
+    let Some((n, lo, hi, d)) = g.stack.pop() else {
+        return Ok(false);
+    };
+    let mut k = lo;
+    // The key equal to the shared prefix, if any, sorts first.
+    if k < hi && keys[k].0.len() == d {
+        let (_, s, t) = keys[k];
+        let item_lo = g.items.len();
+        if s != NO_NODE {
+            let (lo, hi) = (src.entry_start[s as usize], src.entry_end[s as usize]);
+            let range = lo as usize..hi as usize;
+            let out_of_order = || Error::format("dictionary entry ranges out of order".to_string());
+            g.items
+                .extend_from_slice(src.entries.get(range.clone()).ok_or_else(out_of_order)?);
+            g.item_origin
+                .extend_from_slice(src.origin.get(range).ok_or_else(out_of_order)?);
+        }
+        if t != NO_NODE {
+            let (lo, hi) = (src.lemma_start[t as usize], src.lemma_start[t as usize + 1]);
+            g.items.push(Entry {
+                id: STEM,
+                cost: u8::try_from(hi - lo)
+                    .map_err(|_| too_many("more than 255 lemmas with one stem"))?
+                    .into(),
+                base: lo,
+            });
+            g.item_origin.push(NOT_AN_ENTRY);
+        }
+        g.nodes[n].item_lo = item_lo as u32;
+        g.nodes[n].n_item = u8::try_from(g.items.len() - item_lo).map_err(|_| {
+            too_many("more than 255 entries with one surface (254 if it is a stem too)")
+        })?;
+        k += 1;
+    }
+    g.nodes[n].child_lo = g.nodes.len() as u32;
+    let pending = g.stack.len();
+    while k < hi {
+        let c = keys[k].0[d];
+        let mut e = k + 1;
+        while e < hi && keys[e].0[d] == c {
+            e += 1;
+        }
+        g.stack.push((g.nodes.len(), k, e, d + 1));
+        g.nodes.push(TrieNode::default());
+        g.labels.push(c);
+        k = e;
+    }
+    g.nodes[n].n_child = u16::try_from(g.nodes.len() as u32 - g.nodes[n].child_lo)
+        .map_err(|_| too_many("more than 65,535 different characters after one prefix"))?;
+    if let Some(&c) = g.labels.get(g.nodes[n].child_lo as usize) {
+        g.nodes[n].first_label = c as u32;
+    }
+    // The first child is expanded next.
+    g.stack[pending..].reverse();
+    Ok(true)
+}
+
 impl Trie {
     /// Builds the trie of both lists: surface s has entries
     /// `entries[entry_start[s]..entry_end[s]]` (`origin` holds, per entry,
@@ -70,11 +161,6 @@ impl Trie {
         stems: &SortedStrings,
         lemma_start: &[u32],
     ) -> Result<Trie> {
-        let too_many = |what: &str| {
-            Error::format(format!(
-                "dictionary has {what} (this jatopic's limit); rebuild it from IPADIC with `make dict`"
-            ))
-        };
         use std::cmp::Ordering;
         // Both lists merged in order: (string, surface index, stem index).
         let mut keys: Vec<(&[char], u32, u32)> = Vec::with_capacity(surfaces.len() + stems.len());
@@ -103,66 +189,31 @@ impl Trie {
             .zip(std::iter::once(&[][..]).chain(keys.iter().map(|k| k.0)))
             .map(|(k, prev)| k.0.len() - k.0.iter().zip(prev).take_while(|(a, b)| a == b).count())
             .sum::<usize>();
-        let mut nodes = Vec::with_capacity(n_nodes);
-        let mut labels = Vec::with_capacity(n_nodes);
-        let mut items = Vec::with_capacity(entries.len() + stems.len());
-        let mut item_origin = Vec::with_capacity(entries.len() + stems.len());
-        nodes.push(TrieNode::default());
-        labels.push('\0');
-        // (node, keys under it (sharing their first `depth` characters), depth)
-        let mut stack = vec![(0usize, 0usize, keys.len(), 0usize)];
-        while let Some((n, lo, hi, d)) = stack.pop() {
-            let mut k = lo;
-            // The key equal to the shared prefix, if any, sorts first.
-            if k < hi && keys[k].0.len() == d {
-                let (_, s, t) = keys[k];
-                let item_lo = items.len();
-                if s != NO_NODE {
-                    let (lo, hi) = (entry_start[s as usize], entry_end[s as usize]);
-                    let range = lo as usize..hi as usize;
-                    let out_of_order =
-                        || Error::format("dictionary entry ranges out of order".to_string());
-                    items.extend_from_slice(entries.get(range.clone()).ok_or_else(out_of_order)?);
-                    item_origin.extend_from_slice(origin.get(range).ok_or_else(out_of_order)?);
-                }
-                if t != NO_NODE {
-                    let (lo, hi) = (lemma_start[t as usize], lemma_start[t as usize + 1]);
-                    items.push(Entry {
-                        id: STEM,
-                        cost: u8::try_from(hi - lo)
-                            .map_err(|_| too_many("more than 255 lemmas with one stem"))?
-                            .into(),
-                        base: lo,
-                    });
-                    item_origin.push(NOT_AN_ENTRY);
-                }
-                nodes[n].item_lo = item_lo as u32;
-                nodes[n].n_item = u8::try_from(items.len() - item_lo).map_err(|_| {
-                    too_many("more than 255 entries with one surface (254 if it is a stem too)")
-                })?;
-                k += 1;
-            }
-            nodes[n].child_lo = nodes.len() as u32;
-            let pending = stack.len();
-            while k < hi {
-                let c = keys[k].0[d];
-                let mut e = k + 1;
-                while e < hi && keys[e].0[d] == c {
-                    e += 1;
-                }
-                stack.push((nodes.len(), k, e, d + 1));
-                nodes.push(TrieNode::default());
-                labels.push(c);
-                k = e;
-            }
-            nodes[n].n_child = u16::try_from(nodes.len() as u32 - nodes[n].child_lo)
-                .map_err(|_| too_many("more than 65,535 different characters after one prefix"))?;
-            if let Some(&c) = labels.get(nodes[n].child_lo as usize) {
-                nodes[n].first_label = c as u32;
-            }
-            // The first child is built next.
-            stack[pending..].reverse();
-        }
+        let mut growing = Growing {
+            nodes: Vec::with_capacity(n_nodes),
+            labels: Vec::with_capacity(n_nodes),
+            items: Vec::with_capacity(entries.len() + stems.len()),
+            item_origin: Vec::with_capacity(entries.len() + stems.len()),
+            stack: vec![(0, 0, keys.len(), 0)],
+        };
+        growing.nodes.push(TrieNode::default());
+        growing.labels.push('\0');
+        let sources = Sources {
+            keys: &keys,
+            entries,
+            origin,
+            entry_start,
+            entry_end,
+            lemma_start,
+        };
+        calls::repeat(|| expand_next(&mut growing, &sources))?;
+        let Growing {
+            nodes,
+            labels,
+            items,
+            item_origin,
+            ..
+        } = growing;
         debug_assert_eq!(nodes.len(), n_nodes, "the trie's size estimate is exact");
         let mut first = vec![NO_NODE; 0x10000];
         for child in nodes[0].child_lo..nodes[0].child_lo + nodes[0].n_child as u32 {
