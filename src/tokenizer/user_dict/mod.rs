@@ -18,6 +18,9 @@
 pub mod packed;
 pub mod parse;
 
+use crate::artifact::calls;
+use crate::error::Result;
+
 /// [`crate::RawToken::base`] of a user token has this bit set; the other
 /// bits index [`UserDictionary`]'s tokens. (Below [`crate::tokenizer::UNKNOWN`].)
 pub const USER_TOKEN: u32 = 1 << 31;
@@ -243,16 +246,19 @@ pub(crate) fn build<S, C>(
     checksum: [u8; 32],
     entries: impl IntoIterator<Item = (S, C)>,
     tokens: UserTokens,
-) -> UserDictionary
+) -> Result<UserDictionary>
 where
     S: IntoIterator<Item = char>,
     C: IntoIterator<Item = Candidate>,
 {
-    let entries = entries.into_iter();
+    let mut entries = entries.into_iter();
     let mut surface_chars = Vec::new();
     let mut surfaces = Vec::with_capacity(entries.size_hint().0);
     let mut candidates = Vec::with_capacity(entries.size_hint().0);
-    for (surface, cands) in entries {
+    calls::repeat(|| {
+        let Some((surface, cands)) = entries.next() else {
+            return Ok(false);
+        };
         let (chars_at, candidates_at) = (surface_chars.len(), candidates.len());
         surface_chars.extend(surface);
         candidates.extend(cands);
@@ -262,19 +268,20 @@ where
             candidates_at as u32,
             (candidates.len() - candidates_at) as u32,
         ));
-    }
+        Ok(true)
+    })?;
     debug_assert!(surfaces.windows(2).all(|w| {
         let s = |x: (u32, u32, u32, u32)| &surface_chars[x.0 as usize..(x.0 + x.1) as usize];
         s(w[0]) < s(w[1])
     }));
-    UserDictionary {
+    Ok(UserDictionary {
         format,
         checksum,
         surface_chars,
         surfaces,
         candidates,
         tokens,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -301,7 +308,8 @@ mod tests {
                 (chars("ハーバリウム"), vec![c(4)]),
             ],
             UserTokens::default(),
-        );
+        )
+        .unwrap();
         let found = |text: &str| {
             let mut out = Vec::new();
             lookup(&user, &chars(text), &mut out);

@@ -79,14 +79,7 @@ pub fn parse_with_checksum(
     checksum: [u8; 32],
 ) -> Result<UserDictionary> {
     check_size(bytes.len(), file)?;
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        Error::input(format!("{file}:{line}: not valid UTF-8"))
-    })?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(bytes);
     // Sized once for at most one entry per line: growing them step by step
     // rehashed and copied a 50,000-entry file's tables a dozen times.
     let lines = 1 + bytes.chunks(BATCH_BYTES).map(count_newlines).sum::<usize>();
@@ -103,16 +96,20 @@ pub fn parse_with_checksum(
         tokens: UserTokens::default(),
         pos_ids: Vec::new(),
     };
-    // In batches of whole lines, each one call (see BATCH_BYTES).
+    // In batches of whole lines, each checked to be UTF-8 and parsed in
+    // calls of their own (see BATCH_BYTES).
     let (mut rest, mut lines_before) = (text, 0);
     while !rest.is_empty() {
-        // Just after a `\n` (a character boundary), or the end.
+        // Just after a `\n` (never inside a UTF-8 sequence), or the end.
         let cut = rest
-            .as_bytes()
             .get(BATCH_BYTES..)
             .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
             .map_or(rest.len(), |k| BATCH_BYTES + k + 1);
         let (batch, tail) = rest.split_at(cut);
+        let batch = std::str::from_utf8(batch).map_err(|e| {
+            let line = lines_before + 1 + count_newlines(&batch[..e.valid_up_to()]);
+            Error::input(format!("{file}:{line}: not valid UTF-8"))
+        })?;
         lines_before = parser.lines(batch, lines_before)?;
         rest = tail;
     }
@@ -136,7 +133,7 @@ pub fn parse_with_checksum(
     let sorted = surfaces
         .iter()
         .map(|&(_, surface, i)| (surface.chars(), entries.of(i).map(|(c, _)| c)));
-    Ok(build(format, checksum, sorted, parser.tokens))
+    build(format, checksum, sorted, parser.tokens)
 }
 
 struct Parser<'a> {
@@ -697,6 +694,14 @@ mod tests {
             let want = format!("u.csv:{}: ", lines + 1);
             assert!(e.message().starts_with(&want), "{end:?}: {}", e.message());
         }
+        // Bytes that are not UTF-8 in the last batch, after a BOM: the line
+        // counts the batches before (each checked on its own).
+        let mut bytes = "\u{FEFF}".as_bytes().to_vec();
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.extend_from_slice(b"\n\xff,x,x,x\n");
+        let e = parse(&bytes, "u.csv", &dict).unwrap_err();
+        let want = format!("u.csv:{}: not valid UTF-8", lines + 2);
+        assert_eq!(e.message(), want);
     }
 
     #[test]
