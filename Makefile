@@ -22,11 +22,10 @@ WASM_OPT := js/node_modules/.bin/wasm-opt
 # build fails when anything (the precompiled std included) goes beyond them.
 WASM_FLOOR_RUSTFLAGS := --config 'target.$(WASM_TARGET).rustflags=["-C","target-cpu=mvp","-C","target-feature=+sign-ext,+mutable-globals,+nontrapping-fptoint,+bulk-memory"]'
 WASM_FEATURES := --mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory
-# Functions wasm-opt must not inline. V8 runs a wasm call to its end in the
-# code it started in (baseline code at first), so a long one-shot loop is
-# split into many calls of one of these: after a few, V8 has optimised it
-# and the rest run faster. Rust's #[inline(never)] is not enough, as wasm-opt
-# inlines any function with a single caller. Each must exist (checked).
+# Functions wasm-opt must not inline: the short calls long loops are cut
+# into so that V8 optimises them (why: src/artifact/calls.rs). wasm-opt
+# inlines any function with a single caller, whatever Rust asks. Each must
+# exist (checked).
 WASM_OWN_CALLS := lzma::decode_some bytes::fnv1a64_some calls::some_steps user_dict::parse::count_newlines user_dict::parse::Parser::lines
 
 VENV_SQL := $(BUILD)/venv-sql

@@ -3,6 +3,7 @@
 //! checksum of artifact headers. The reader checks every length and returns
 //! [`Error::Format`] instead of panicking.
 
+use crate::artifact::calls;
 use crate::error::{Error, Result};
 
 /// Appends values to a byte vector.
@@ -140,15 +141,13 @@ pub fn fnv1a64(data: &[u8]) -> u64 {
 }
 
 /// The FNV-1a 64 of `a` followed by `data`, given `h = fnv1a64(a)`: hashes
-/// parts without joining them. 32 KB per call of [`fnv1a64_some`]: V8 runs
-/// a wasm call to its end in the code it started in, baseline code for a
-/// function called once; after a few calls the rest run optimised.
+/// parts without joining them, [`calls::BYTES_PER_CALL`] bytes per call of
+/// `fnv1a64_some` (see [`crate::artifact::calls`]).
 pub fn fnv1a64_more(h: u64, data: &[u8]) -> u64 {
-    data.chunks(1 << 15).fold(h, fnv1a64_some)
+    data.chunks(calls::BYTES_PER_CALL).fold(h, fnv1a64_some)
 }
 
-/// One call of [`fnv1a64_more`]. Never inlined (nor by wasm-opt: the
-/// Makefile's WASM_OWN_CALLS), so that V8 optimises it on its own.
+/// One call of [`fnv1a64_more`]. Never inlined, nor by wasm-opt.
 #[inline(never)]
 fn fnv1a64_some(mut h: u64, data: &[u8]) -> u64 {
     for &b in data {

@@ -13,6 +13,10 @@ use crate::error::Result;
 /// enough that V8 optimises the function early in the loop.
 pub const STEPS_PER_CALL: usize = 4096;
 
+/// Bytes per call for work over a byte slice done by a function of its own
+/// (LZMA decoding, the FNV-1a checksum), for the same reason.
+pub const BYTES_PER_CALL: usize = 1 << 15;
+
 /// Calls `step` until it returns `Ok(false)` or an error, in calls of
 /// [`STEPS_PER_CALL`] steps.
 pub fn repeat(mut step: impl FnMut() -> Result<bool>) -> Result<()> {

@@ -3,6 +3,7 @@
 //! encoding ([`compress`], through liblzma), with the one window size
 //! ([`lzma_window`]) both sides agree on.
 
+use crate::artifact::calls;
 use crate::error::{Error, Result};
 
 /// Encoder settings: an xz preset and the position bits.
@@ -72,14 +73,9 @@ impl std::io::Read for Input<'_> {
     }
 }
 
-/// The decoder is called for at most this many bytes at a time, through
-/// [`decode_some`]: V8 runs a wasm call to its end in the code it started
-/// in, and one call decoding a whole payload ran in baseline code throughout;
-/// after a few short calls the rest run optimised.
-const DECODE_CALL_BYTES: usize = 1 << 15;
-
-/// One call of the decoder. Never inlined (nor by wasm-opt: the Makefile's
-/// WASM_OWN_CALLS), so that V8 optimises it on its own.
+/// One call of the decoder, for at most [`calls::BYTES_PER_CALL`] bytes:
+/// one call decoding a whole payload ran in V8's baseline code throughout
+/// (see [`crate::artifact::calls`]). Never inlined, nor by wasm-opt.
 #[inline(never)]
 fn decode_some(
     reader: &mut lzma_rust2::LzmaReader<&mut Input>,
@@ -170,7 +166,7 @@ pub fn unlzma(what: &str, data: &[u8], len: usize) -> Result<Vec<u8>> {
             })?;
             out.resize(size, 0);
         }
-        let end = out.len().min(at + DECODE_CALL_BYTES);
+        let end = out.len().min(at + calls::BYTES_PER_CALL);
         match decode_some(&mut reader, &mut out[at..end]) {
             Ok(0) => break,
             Ok(n) => at += n,

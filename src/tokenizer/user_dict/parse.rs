@@ -479,11 +479,9 @@ impl Chains {
     }
 }
 
-/// The text is parsed (and its lines counted) in calls of this many bytes
-/// or so: V8 runs a wasm call to its end in the code it started in, so one
-/// call over the whole file runs in baseline code throughout; after a few
-/// short calls the rest run optimised. (wasm-opt must not inline the
-/// functions called per batch either: the Makefile's WASM_OWN_CALLS.)
+/// The text is checked, parsed and its lines counted in calls of this many
+/// bytes or so (whole lines): one call over the whole file ran in V8's
+/// baseline code throughout (see [`crate::artifact::calls`]).
 const BATCH_BYTES: usize = 1 << 16;
 
 /// The `\n`s in `bytes`. Never inlined: see [`BATCH_BYTES`].
