@@ -51,6 +51,28 @@ test('decode7 inverts encode7 for every length and byte value', () => {
   // Never a character that would end or break a single-quoted JS string.
   assert.ok(!/['\\\n\r]/.test(text));
   assert.deepEqual(Buffer.from(decode7(text, random.length)), Buffer.from(random));
+  // An escaped value (written as one character with the next 7 bits) at
+  // every place in a group of eight characters, then plain runs of several
+  // lengths: the decoder's eight-character fast path, and its way back.
+  const pack = (groups) => {
+    const bytes = new Uint8Array(Math.floor(groups.length * 7 / 8));
+    let acc = 0, bits = 0, o = 0;
+    for (const g of groups) {
+      acc = (acc << 7) | g;
+      bits += 7;
+      if (bits >= 8) { bits -= 8; bytes[o++] = (acc >> bits) & 0xff; acc &= (1 << bits) - 1; }
+    }
+    return bytes;
+  };
+  for (let at = 0; at < 16; at++) {
+    for (const run of [0, 1, 6, 7, 8, 9, 23]) {
+      const groups = Array.from({ length: 48 + run }, (_, i) => (i === at || i === at + run + 2 ? 92 : 65 + (i % 50)));
+      const bytes = pack(groups);
+      const text = encode7(bytes);
+      assert.ok(/[^\x00-\x7f]/.test(text), `escape at ${at}, run ${run}: the text has an escaped character`);
+      assert.deepEqual(Array.from(decode7(text, bytes.length)), Array.from(bytes), `escape at ${at}, run ${run}`);
+    }
+  }
 });
 
 test('decode7 names a truncated text with the bytes it found', () => {
