@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { CONTRACT, CONTRACT_PRELUDE, RUNTIME_FILES, encode7 } from '../bundle.mjs';
+import { CONTRACT, CONTRACT_PRELUDE, RUNTIME_FILES, encode7, shipped } from '../bundle.mjs';
 import { beyondFloor, featuresNeeded, setFloorFeatures, stripFeatures, targetFeatures } from '../wasm-floor.mjs';
 
 const dir = new URL('../runtime/', import.meta.url);
@@ -73,6 +73,12 @@ test('decode7 inverts encode7 for every length and byte value', () => {
       assert.deepEqual(Array.from(decode7(text, bytes.length)), Array.from(bytes), `escape at ${at}, run ${run}`);
     }
   }
+});
+
+test('shipped code loses whole-line comments and indentation, and refuses a template literal across lines', () => {
+  const code = '/**\n * Doc.\n */\nfunction f(a) {\n  // why\n  if (a) {\n    return `x${a}y`; // kept\n  }\n  return \'  a  \';\n}\n';
+  assert.equal(shipped(code, 'f.js'), 'function f(a) {\nif (a) {\nreturn `x${a}y`; // kept\n}\nreturn \'  a  \';\n}\n');
+  assert.throws(() => shipped('const t = `a\n  b`;\n', 't.js'), /t\.js: a template literal may span lines at "const t = `a"/);
 });
 
 test('decode7 names a truncated text with the bytes it found', () => {
