@@ -52,8 +52,8 @@ test('decode7 inverts encode7 for every length and byte value', () => {
   assert.ok(!/['\\\n\r]/.test(text));
   assert.deepEqual(Buffer.from(decode7(text, random.length)), Buffer.from(random));
   // An escaped value (written as one character with the next 7 bits) at
-  // every place in a group of eight characters, then plain runs of several
-  // lengths: the decoder's eight-character fast path, and its way back.
+  // every place in a group of eight characters (every bit alignment), then
+  // plain runs of several lengths and a second escape.
   const pack = (groups) => {
     const bytes = new Uint8Array(Math.floor(groups.length * 7 / 8));
     let acc = 0, bits = 0, o = 0;
