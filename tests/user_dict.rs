@@ -280,7 +280,7 @@ const GOOD: &str = "がま口,1285,1285,3000,名詞,一般,*,*,*,*,がま口,ガ
 
 #[test]
 fn bad_user_dictionaries_name_the_file_line_and_problem() {
-    let cases: [(&str, String, &str); 11] = [
+    let cases: [(&str, String, &str); 13] = [
         (
             "wrong number of columns",
             format!("{GOOD}ハーバリウム,1285,1285,3000,名詞,一般\n"),
@@ -325,6 +325,17 @@ fn bad_user_dictionaries_name_the_file_line_and_problem() {
             "cost outside 16 bits",
             "がま口,1285,1285,40000,名詞,一般,*,*,*,*,がま口,ガマグチ,ガマグチ\n".into(),
             "u.csv:1: cost 40000 is outside -32768..=32767",
+        ),
+        (
+            "numbers beyond 32 bits are outside, not unreadable",
+            "がま口,-3000000000,1285,3000,名詞,一般,*,*,*,*,がま口,ガマグチ,ガマグチ\n".into(),
+            "u.csv:1: left id -3000000000 is outside the connection matrix (0..1316)",
+        ),
+        (
+            "a cost of twenty digits",
+            "がま口,1285,1285,99999999999999999999,名詞,一般,*,*,*,*,がま口,ガマグチ,ガマグチ\n"
+                .into(),
+            "u.csv:1: cost 99999999999999999999 is outside -32768..=32767",
         ),
         (
             "duplicate surfaces with conflicting entries",

@@ -31,8 +31,15 @@ pub(crate) struct PlainEntries {
 /// Reads a word cost stored as a difference from `base`, in multiples of `quantum`.
 pub(crate) fn read_cost(r: &mut Reader, base: i64, quantum: i64) -> Result<i16> {
     let v = r.ivar()?;
+    // Checked only where it could overflow: an i64 multiplication with an
+    // overflow check is a 128-bit library call in wasm32, once per word at
+    // every load (4 to 5 % of the compact tier's cold start).
+    let small = |x: i64| x.unsigned_abs() < 1 << 24;
     base.checked_add(v)
-        .and_then(|v| v.checked_mul(quantum))
+        .and_then(|v| match small(v) && small(quantum) {
+            true => Some(v * quantum),
+            false => v.checked_mul(quantum),
+        })
         .and_then(|v| i16::try_from(v).ok())
         .ok_or_else(|| r.err("word cost out of range"))
 }
@@ -152,5 +159,35 @@ impl PlainEntries {
             at = i;
             ranks.write_str(w, b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_cost;
+    use crate::artifact::bytes::{Reader, Writer};
+
+    /// `read_cost` of a stored `v`.
+    fn cost(v: i64, base: i64, quantum: i64) -> Option<i16> {
+        let mut w = Writer::default();
+        w.ivar(v);
+        read_cost(&mut Reader::new(&w.buf, "test"), base, quantum).ok()
+    }
+
+    #[test]
+    fn word_costs_are_exact_or_refused_at_every_magnitude() {
+        assert_eq!(cost(-7, 10, 4), Some(12));
+        assert_eq!(cost(8191, 0, 4), Some(32764));
+        assert_eq!(cost(8192, 0, 4), None);
+        assert_eq!(cost(-8192, 0, 4), Some(-32768));
+        assert_eq!(cost(-8193, 0, 4), None);
+        // Beyond the unchecked multiplication's range: checked, still exact.
+        assert_eq!(cost(1 << 40, 0, 1), None);
+        assert_eq!(cost(1 << 40, 0, 0), Some(0));
+        assert_eq!(cost(3, 0, 1 << 30), None);
+        // 2^70 would wrap to 0 unchecked.
+        assert_eq!(cost(1 << 40, 0, 1 << 30), None);
+        assert_eq!(cost(i64::MAX, 1, 1), None);
+        assert_eq!(cost(i64::MIN / 2, 0, 4), None);
     }
 }
