@@ -8,7 +8,7 @@
 
 use crate::tokenizer::json;
 use crate::tokenizer::user_dict::{is_user, USER_TOKEN};
-use crate::tokenizer::{decode_utf16, Scratch, BASE_IS_SURFACE, UNKNOWN};
+use crate::tokenizer::{decode_utf16_into, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
 use crate::topic::terms::TermConfig;
 use crate::{Dictionary, Mode, Options, RawToken, Tokenizer};
@@ -204,6 +204,11 @@ struct Exchange {
     readings: Vec<u16>,
     /// The lattice's buffers, reused by every call.
     scratch: Scratch,
+    /// The text's code points, the UTF-16 offset of each, and its tokens
+    /// (reused by every call).
+    chars: Vec<char>,
+    unit_at: Vec<u32>,
+    tokens: Vec<RawToken>,
 }
 
 thread_local! {
@@ -357,17 +362,17 @@ fn analyze_units(
     };
     EXCHANGE.with(|x| {
         let x = &mut *x.borrow_mut();
-        let (chars, unit_at) = decode_utf16(&x.units);
+        decode_utf16_into(&x.units, &mut x.chars, &mut x.unit_at);
         with_tokenizer(|tok| {
-            let tokens = tok.analyze_with(&chars, opts, &mut x.scratch);
+            tok.analyze_into(&x.chars, opts, &mut x.scratch, &mut x.tokens);
             x.numbers.clear();
             x.readings.clear();
             let mut out = Output {
                 numbers: &mut x.numbers,
                 readings: &mut x.readings,
             };
-            for t in &tokens {
-                put(tok, &chars, t, &unit_at, &mut out);
+            for t in &x.tokens {
+                put(tok, &x.chars, t, &x.unit_at, &mut out);
             }
             x.numbers.len() as u32
         })

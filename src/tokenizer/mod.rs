@@ -28,7 +28,7 @@ mod fixture;
 pub mod shipped;
 
 pub use lattice::{
-    decode_utf16, utf8_of_utf16, Options, RawToken, Scratch, Token, Tokenizer, BASE_IS_SURFACE,
-    MAX_PIECE_CHARS, UNKNOWN,
+    decode_utf16, decode_utf16_into, utf8_of_utf16, Options, RawToken, Scratch, Token, Tokenizer,
+    BASE_IS_SURFACE, MAX_PIECE_CHARS, UNKNOWN,
 };
 pub use mode::Mode;
