@@ -518,6 +518,8 @@ struct Lattice {
     penalty: SpanPenalty,
     /// User dictionary entries starting at the current position.
     user_matches: Vec<UserMatch>,
+    /// Where the lexicon's prefetch sinks what it loads (wasm).
+    touched: u32,
 }
 
 /// A node ending at the current position, as a candidate predecessor.
@@ -759,7 +761,7 @@ impl Lattice {
             // lexicon is not consulted.
             forced = u.user.forced() && !matches.is_empty();
         }
-        dict.lexicon.prefetch(&text[begin..len]);
+        dict.lexicon.prefetch(&text[begin..len], &mut self.touched);
         if !forced {
             dict.lexicon.lookup(&text[begin..len], |l, id, cost, base| {
                 self.add::<O, SEARCH>(

@@ -207,9 +207,9 @@ impl Lexicon {
 
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
-    pub(crate) fn prefetch(&self, text: &[char]) {
+    pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
         self.trie
-            .prefetch(text.get(1).copied(), text.get(2).copied());
+            .prefetch(text.get(1).copied(), text.get(2).copied(), sink);
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.

@@ -252,16 +252,20 @@ impl Trie {
     /// `next2` (the character two positions ahead) and of `next` (one
     /// ahead), and, the latter's node being by now in cache (asked for one
     /// position earlier), its items and children. Walks are bound by these
-    /// scattered reads. Only a hint: nothing happens on other targets.
+    /// scattered reads. Only a hint: on targets without a prefetch
+    /// instruction (wasm) the same lines are read, their values going only
+    /// to `sink`, which the CPU overlaps with the current position's work
+    /// (`wakati` 1.01–1.14× as fast in wasm, measured both orders).
     #[inline(always)]
-    pub(crate) fn prefetch(&self, next: Option<char>, next2: Option<char>) {
+    pub(crate) fn prefetch(&self, next: Option<char>, next2: Option<char>, sink: &mut u32) {
+        let node_of = |c: Option<char>| {
+            let i = self.first.get(c? as usize)?;
+            self.nodes.get(*i as usize)
+        };
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let node_of = |c: Option<char>| {
-                let i = self.first.get(c? as usize)?;
-                self.nodes.get(*i as usize)
-            };
+            let _ = sink;
             // SAFETY: prefetching is only a hint and never faults; every
             // address is inside a live slice.
             unsafe {
@@ -282,7 +286,24 @@ impl Trie {
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = (next, next2);
+        {
+            let mut touched = 0u32;
+            if let Some(n) = node_of(next2) {
+                touched ^= n.child_lo;
+            }
+            if let Some(n) = node_of(next) {
+                touched ^= self.items.get(n.item_lo as usize).map_or(0, |e| e.base);
+                touched ^= self
+                    .labels
+                    .get(n.child_lo as usize)
+                    .map_or(0, |&c| c as u32);
+                touched ^= self
+                    .nodes
+                    .get(n.child_lo as usize)
+                    .map_or(0, |c| c.child_lo);
+            }
+            *sink ^= touched;
+        }
     }
 
     /// Calls `visit(length, node)` for the node of every non-empty prefix of
