@@ -4,9 +4,10 @@
 The same text sample as js/bench.mjs (round-robin lines of the shared dev
 corpus up to --chars characters), each command run as a whole process on
 the sample and on empty input (its start-up); steady state is the sample's
-time minus the start-up's. Rounds are interleaved (A, B, C, A, B, C, ...)
-so that a shared machine's load falls on every command alike; medians are
-reported, with each command's ratio to the first vibrato command.
+time minus the start-up's. Rounds are interleaved (A, B, C, then C, B, A,
+...) so that a shared machine's load falls on every command alike; medians
+are reported, with each command's ratio to vibrato: the ratio of the medians,
+and the median of each round's ratio ("paired").
 
     python3 scripts/bench_native.py --shared ../shared --rounds 7 \\
         --jatopic compact=target/release/jatopic \\
@@ -100,7 +101,9 @@ def main():
     load = {name: [] for name, _ in commands}
     full = {name: [] for name, _ in commands}
     for r in range(args.rounds):
-        for name, argv in commands:
+        # Every other round in reverse order, so that a drift in the host's
+        # load falls on each command alike.
+        for name, argv in commands if r % 2 == 0 else commands[::-1]:
             load[name].append(timed(argv, b"", args.cpu)[0])
             ms, out = timed(argv, data, args.cpu)
             full[name].append(ms)
@@ -109,18 +112,23 @@ def main():
                 sys.exit(f"{name}: {n_out} output lines for {len(lines)} input lines")
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
-    steady = {}
-    print(f"{'command':<14} {'load ms':>8} {'run ms':>8} {'steady Mchars/s':>16} {'÷ vibrato':>10}")
+    steady, rounds = {}, {}
+    print(f"{'command':<14} {'load ms':>8} {'run ms':>8} {'steady Mchars/s':>16} {'÷ vibrato':>10} {'paired':>8}")
     for name, _ in commands:
         lm = statistics.median(load[name])
         # Per round, the run minus the median start-up: the median of those.
-        per_round = [chars / ((ms - lm) / 1000) for ms in full[name] if ms > lm]
+        rounds[name] = [chars / ((ms - lm) / 1000) if ms > lm else float("nan") for ms in full[name]]
+        per_round = [x for x in rounds[name] if x == x]
         steady[name] = statistics.median(per_round) if per_round else float("nan")
     base = steady.get("vibrato")
     for name, _ in commands:
         ratio = f"{steady[name] / base:.3f}" if base else "n/a"
+        # The median of each round's ratio (the two ran side by side): steadier
+        # than the ratio of medians when the host's load moves between rounds.
+        pairs = [a / b for a, b in zip(rounds[name], rounds.get("vibrato", [])) if a == a and b == b]
+        paired = f"{statistics.median(pairs):.3f}" if pairs else "n/a"
         print(f"{name:<14} {statistics.median(load[name]):8.1f} {statistics.median(full[name]):8.1f} "
-              f"{steady[name] / 1e6:16.3f} {ratio:>10}")
+              f"{steady[name] / 1e6:16.3f} {ratio:>10} {paired:>8}")
 
 
 if __name__ == "__main__":
