@@ -231,11 +231,15 @@ pub fn readings_library(readings: &[u8], file_budget: usize) -> Result<Library> 
     })
 }
 
-/// The user dictionary library file: the file `name` (already parsed
+/// The user dictionary library file: the file `path` (already parsed
 /// natively, so known to be valid) packed for `jatopic.addUserDictionary`.
 /// Too large for one library file, it is refused with how many of its
 /// entries would fit.
-pub fn user_dictionary_library(name: &str, bytes: &[u8], file_budget: usize) -> Result<Library> {
+pub fn user_dictionary_library(path: &str, bytes: &[u8], file_budget: usize) -> Result<Library> {
+    // Only the file's name goes in (errors in wasm name it): the library is
+    // then the same bytes wherever the dictionary was packed from, and no
+    // local directory goes to the cloud.
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let c = contract()?;
     let file = &c.user_dictionary_file;
     let library = |bytes: &[u8]| -> Result<LibraryText> {
@@ -378,6 +382,26 @@ mod tests {
             ));
         }
         out
+    }
+
+    #[test]
+    fn a_user_dictionary_library_is_the_same_wherever_the_file_was() {
+        let budget = contract().unwrap().limits.library_file_bytes;
+        let csv = entries(100);
+        let here = user_dictionary_library("shop.csv", csv.as_bytes(), budget).unwrap();
+        for path in [
+            "/home/alice/shop/shop.csv",
+            "dict/shop.csv",
+            r"C:\shop\shop.csv",
+        ] {
+            let there = user_dictionary_library(path, csv.as_bytes(), budget).unwrap();
+            assert!(there.text == here.text, "{path}: a different library file");
+        }
+        let text = String::from_utf8(here.text).unwrap();
+        assert!(
+            text.starts_with("// jatopic user dictionary \"shop.csv\""),
+            "{text:.80}"
+        );
     }
 
     #[test]
