@@ -21,6 +21,7 @@ repository: it is shared text).
 """
 
 import argparse
+import math
 import os
 import resource
 import statistics
@@ -118,14 +119,14 @@ def main():
         lm = statistics.median(load[name])
         # Per round, the run minus the median start-up: the median of those.
         rounds[name] = [chars / ((ms - lm) / 1000) if ms > lm else float("nan") for ms in full[name]]
-        per_round = [x for x in rounds[name] if x == x]
+        per_round = [x for x in rounds[name] if not math.isnan(x)]
         steady[name] = statistics.median(per_round) if per_round else float("nan")
     base = steady.get("vibrato")
     for name, _ in commands:
         ratio = f"{steady[name] / base:.3f}" if base else "n/a"
         # The median of each round's ratio (the two ran side by side): steadier
         # than the ratio of medians when the host's load moves between rounds.
-        pairs = [a / b for a, b in zip(rounds[name], rounds.get("vibrato", [])) if a == a and b == b]
+        pairs = [a / b for a, b in zip(rounds[name], rounds.get("vibrato", [])) if not (math.isnan(a) or math.isnan(b))]
         paired = f"{statistics.median(pairs):.3f}" if pairs else "n/a"
         print(f"{name:<14} {statistics.median(load[name]):8.1f} {statistics.median(full[name]):8.1f} "
               f"{steady[name] / 1e6:16.3f} {ratio:>10} {paired:>8}")
