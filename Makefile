@@ -249,13 +249,17 @@ test: setup test-shared-notice lint test-setup test-rust test-js test-sql test-s
 	@echo "== all tests passed"
 
 # Native steady-state tokenization (start-up excluded), both lexicon tiers,
-# against vibrato on bench.mjs's text sample: rounds interleaved, medians and
-# ratios (scripts/bench_native.py; --cpu times by CPU rather than wall time).
+# against vibrato on bench.mjs's text sample, measured twice: as whole
+# processes, rounds interleaved (scripts/bench_native.py; --cpu times by CPU
+# rather than wall time), then in one process, the three taking turns slice
+# by slice (`vibrato-peer paired`, the analysis code linked from this crate):
+# the host's changes of load fall on all three alike there.
 BENCH_NATIVE_OPTIONS ?=
 bench-native: build bench-vibrato
 	$(PYTHON) scripts/bench_native.py --shared $(SHARED) --rounds 9 $(BENCH_NATIVE_OPTIONS) \
 	  --jatopic compact=target/release/jatopic --jatopic full=target/release/jatopic:--lexicon:full \
-	  --vibrato $(VIBRATO_PEER) --vibrato-dict $(VIBRATO_DICT)
+	  --vibrato $(VIBRATO_PEER) --vibrato-dict $(VIBRATO_DICT) --input-file $(BUILD)/bench-native-input.txt
+	$(VIBRATO_PEER) paired $(VIBRATO_DICT) dict/ipadic-full.jtd 9 < $(BUILD)/bench-native-input.txt
 
 # The vibrato peer is optional but loud: if it cannot be built, bench goes on
 # and its report says "NOT MEASURED" with the reason.
@@ -279,6 +283,7 @@ bench-vibrato: setup-apt
 	  || { echo "== the locked vibrato peer did not build (the registry may lag): the same pinned vibrato, dependencies resolved against this registry"; \
 	       rm -rf $(VIBRATO_TARGET)/unlocked && mkdir -p $(VIBRATO_TARGET)/unlocked \
 	       && cp -r bench/vibrato-peer/Cargo.toml bench/vibrato-peer/src $(VIBRATO_TARGET)/unlocked/ \
+	       && sed -i 's|path = "../.."|path = "$(CURDIR)"|' $(VIBRATO_TARGET)/unlocked/Cargo.toml \
 	       && $(CARGO) build --release --quiet --manifest-path $(VIBRATO_TARGET)/unlocked/Cargo.toml --target-dir $(VIBRATO_TARGET); }
 	@$(MAKE) --no-print-directory $(VIBRATO_DICT)
 $(VIBRATO_DICT): $(VIBRATO_PEER)

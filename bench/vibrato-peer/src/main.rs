@@ -1,9 +1,12 @@
 //! Benchmark peer for `make bench`: the vibrato tokenizer with a system
 //! dictionary compiled from the same Debian IPADIC sources MeCab uses.
 //!
-//! Two commands:
+//! Three commands:
 //!   vibrato-peer compile IPADIC_DIR OUT.dic   EUC-JP sources → vibrato's binary dictionary
 //!   vibrato-peer wakati DICT.dic              stdin lines → surfaces separated by spaces
+//!   vibrato-peer paired DICT.dic FULL.jtd ROUNDS [SLICE_LINES] < text
+//!                                             vibrato and jatopic (both tiers) timed in
+//!                                             one process, in alternated slices
 //!
 //! `wakati` is what js/bench.mjs times as a whole process (start-up = the same
 //! command on empty input), like the jatopic CLI and `mecab -Owakati`. It sets
@@ -19,8 +22,9 @@ use std::process::ExitCode;
 
 use vibrato::{Dictionary, SystemDictionaryBuilder, Tokenizer};
 
-const USAGE: &str =
-    "usage: vibrato-peer compile IPADIC_DIR OUT.dic\n       vibrato-peer wakati DICT.dic < text";
+mod paired;
+
+const USAGE: &str = "usage: vibrato-peer compile IPADIC_DIR OUT.dic\n       vibrato-peer wakati DICT.dic < text\n       vibrato-peer paired DICT.dic JATOPIC_FULL.jtd ROUNDS [SLICE_LINES] < text";
 
 /// MeCab's maximum length (in characters) of a grouped unknown word.
 const MECAB_MAX_GROUPING_LEN: usize = 24;
@@ -37,6 +41,12 @@ fn main() -> ExitCode {
     {
         ["compile", ipadic_dir, out] => compile(Path::new(ipadic_dir), Path::new(out)),
         ["wakati", dict] => wakati(Path::new(dict)),
+        ["paired", dict, full, rounds] => {
+            paired::run(Path::new(dict), Path::new(full), rounds, None)
+        }
+        ["paired", dict, full, rounds, slice] => {
+            paired::run(Path::new(dict), Path::new(full), rounds, Some(slice))
+        }
         _ => Err(USAGE.into()),
     };
     match outcome {
@@ -112,16 +122,21 @@ fn read_euc_jp(path: &Path) -> Result<String> {
         .ok_or_else(|| format!("{}: not valid EUC-JP", path.display()).into())
 }
 
-/// Tokenizes stdin line by line and prints each line's surfaces separated by
-/// single spaces, one output line per input line.
-fn wakati(dict_path: &Path) -> Result<()> {
+/// vibrato with the dictionary at `dict_path`, set as MeCab analyses.
+fn mecab_like_tokenizer(dict_path: &Path) -> Result<Tokenizer> {
     let file = fs::File::open(dict_path).map_err(|e| format!("{}: {e}", dict_path.display()))?;
     let dict = Dictionary::read(io::BufReader::new(file))
         .map_err(|e| format!("{}: reading the dictionary: {e}", dict_path.display()))?;
-    let tokenizer = Tokenizer::new(dict)
+    Ok(Tokenizer::new(dict)
         .ignore_space(true)
         .map_err(|e| format!("{}: {e}", dict_path.display()))?
-        .max_grouping_len(MECAB_MAX_GROUPING_LEN);
+        .max_grouping_len(MECAB_MAX_GROUPING_LEN))
+}
+
+/// Tokenizes stdin line by line and prints each line's surfaces separated by
+/// single spaces, one output line per input line.
+fn wakati(dict_path: &Path) -> Result<()> {
+    let tokenizer = mecab_like_tokenizer(dict_path)?;
     let mut worker = tokenizer.new_worker();
 
     let stdin = io::stdin().lock();
