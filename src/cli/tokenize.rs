@@ -4,7 +4,7 @@
 use super::dict_info::DictArgs;
 use super::tokenizer_args::TokenizerArgs;
 use clap::{Args, ValueEnum};
-use jatopic::tokenizer::json;
+use jatopic::tokenizer::{json, WakatiBuffers};
 use jatopic::{Options, Result};
 use std::io::{BufRead, BufWriter, Write};
 
@@ -63,8 +63,8 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut lines, mut skipped) = (0u64, 0u64);
-    // Wakati's buffers, reused line after line.
-    let (mut chars, mut byte_at) = (Vec::new(), Vec::new());
+    // Wakati's buffers and line, reused line after line.
+    let (mut buffers, mut wakati) = (WakatiBuffers::default(), Vec::new());
     for (n, line) in stdin.split(b'\n').enumerate() {
         let mut line = line?;
         if line.last() == Some(&b'\r') {
@@ -80,22 +80,10 @@ pub fn run(args: TokenizeArgs) -> Result<()> {
         });
         match args.output {
             TokenizeOutput::Wakati => {
-                // Surfaces only: the analysis as positions, without the
-                // features `tokenize_with` would look up for every token.
-                chars.clear();
-                byte_at.clear();
-                for (b, c) in text.char_indices() {
-                    chars.push(c);
-                    byte_at.push(b);
-                }
-                byte_at.push(text.len());
-                for (k, t) in tok.analyze(&chars, opts).iter().enumerate() {
-                    if k > 0 {
-                        out.write_all(b" ")?;
-                    }
-                    out.write_all(&text.as_bytes()[byte_at[t.start]..byte_at[t.end]])?;
-                }
-                out.write_all(b"\n")?;
+                wakati.clear();
+                tok.wakati_into(text, opts, &mut buffers, &mut wakati);
+                wakati.push(b'\n');
+                out.write_all(&wakati)?;
             }
             TokenizeOutput::Mecab => {
                 for t in &tok.tokenize_with(text, opts) {

@@ -5,7 +5,7 @@
 //! penalty on long compounds ([`mode`]), user dictionaries ([`user_dict`]), the settings a model records
 //! ([`config`]), width
 //! normalisation with offsets mapped back ([`normalize`]), the token JSON
-//! shared by the CLI and wasm ([`json`]) and, natively, the builder that
+//! shared by the CLI and wasm ([`json`]), MeCab's wakati output ([`wakati`]) and, natively, the builder that
 //! makes a dictionary from IPADIC's sources ([`builder`]) and the agreement
 //! measure against MeCab ([`eval`]) and the shipped dictionary of each
 //! lexicon tier ([`shipped`]). Offsets are code points throughout.
@@ -17,6 +17,7 @@ pub mod lattice;
 pub mod mode;
 pub mod normalize;
 pub mod user_dict;
+pub mod wakati;
 
 #[cfg(feature = "cli")]
 pub mod builder;
@@ -32,3 +33,4 @@ pub use lattice::{
     BASE_IS_SURFACE, MAX_PIECE_CHARS, UNKNOWN,
 };
 pub use mode::Mode;
+pub use wakati::WakatiBuffers;

@@ -36,28 +36,12 @@ const ORDERS: [[usize; 3]; 6] = [
 /// A tokenizer writing `wakati` output for some lines.
 type Wakati<'a> = Box<dyn FnMut(&[String], &mut Vec<u8>) + 'a>;
 
-/// jatopic's `tokenize --output wakati`, as the CLI does it: the analysis as
-/// positions, surfaces sliced out of the line.
+/// jatopic's `tokenize --output wakati`: the CLI's own function.
 fn jatopic_wakati<'a>(tokenizer: &'a jatopic::Tokenizer) -> Wakati<'a> {
-    let mut scratch = jatopic::Scratch::default();
-    let (mut chars, mut byte_at, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
+    let mut buffers = jatopic::tokenizer::WakatiBuffers::default();
     Box::new(move |lines, out| {
         for line in lines {
-            chars.clear();
-            byte_at.clear();
-            for (b, c) in line.char_indices() {
-                chars.push(c);
-                byte_at.push(b);
-            }
-            byte_at.push(line.len());
-            let options = jatopic::Options::default();
-            tokenizer.analyze_into(&chars, options, &mut scratch, &mut tokens);
-            for (k, t) in tokens.iter().enumerate() {
-                if k > 0 {
-                    out.push(b' ');
-                }
-                out.extend_from_slice(&line.as_bytes()[byte_at[t.start]..byte_at[t.end]]);
-            }
+            tokenizer.wakati_into(line, jatopic::Options::default(), &mut buffers, out);
             out.push(b'\n');
         }
     })
