@@ -45,7 +45,7 @@ help:
 	@echo "make test   - set up, then run every test (lint, Rust, golden, wasm in a bare V8 context)"
 	@echo "make test-v8 - the packaged functions in three V8 generations (2020, 2021, current) against the CLI"
 	@echo "make bench  - throughput / cold start / memory against MeCab, vibrato, kuromoji.js, lindera-wasm, TinySegmenter; then bench-udf"
-	@echo "make bench-native - native steady-state throughput, both lexicon tiers, against vibrato (interleaved rounds; BENCH_NATIVE_OPTIONS=--cpu)"
+	@echo "make bench-native - native steady-state throughput, both lexicon tiers, against vibrato: separate processes (interleaved rounds; BENCH_NATIVE_OPTIONS=--cpu), then one process (vibrato-peer paired)"
 	@echo "make bench-vibrato - the native peer: bench/vibrato-peer and its dictionary from Debian's IPADIC sources"
 	@echo "make bench-lda - topic-model training against tomotopy and gensim (BENCH_LDA_OPTIONS=--quick)"
 	@echo "make bench-train-scale - jatopic train at 10^6..10^8 tokens: time per iteration and memory per token"
