@@ -19,7 +19,7 @@ use crate::{mecab_like_tokenizer, Result};
 /// Lines per slice by default: about 30 ms of analysis each, short next to
 /// the host's changes of load, long next to refilling the caches after the
 /// other two (smaller slices favour jatopic: 256 lines gave compact 0.941×
-/// and full 0.823× where 2,048 gave 0.911× and 0.786×).
+/// and full 0.823× where 2,048 gave 0.896× and 0.787×).
 const SLICE_LINES: usize = 2048;
 
 /// Every order of three contenders, cycled through slice after slice, so that
@@ -105,6 +105,9 @@ pub fn run(
         .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
         .collect();
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
+    if chars == 0 {
+        return Err("stdin has no text to time (give it build/bench-native-input.txt, which make bench-native writes)".into());
+    }
 
     let compact = jatopic::Dictionary::from_bytes(jatopic::DEFAULT_DICTIONARY)
         .map_err(|e| format!("jatopic's embedded dictionary: {e}"))?;
