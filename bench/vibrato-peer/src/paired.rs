@@ -34,7 +34,7 @@ const ORDERS: [[usize; 3]; 6] = [
 ];
 
 /// A tokenizer writing `wakati` output for some lines.
-type Wakati<'a> = Box<dyn FnMut(&[String], &mut Vec<u8>) + 'a>;
+type Wakati<'a> = Box<dyn FnMut(&[&str], &mut Vec<u8>) + 'a>;
 
 /// jatopic's `tokenize --output wakati`: the CLI's own function.
 fn jatopic_wakati<'a>(tokenizer: &'a jatopic::Tokenizer) -> Wakati<'a> {
@@ -100,10 +100,8 @@ pub fn run(
     std::io::stdin()
         .read_to_string(&mut text)
         .map_err(|e| format!("stdin: {e}"))?;
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
-        .collect();
+    // `lines` takes a "\r\n" ending off as well as a "\n" one.
+    let lines: Vec<&str> = text.lines().collect();
     let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
     if chars == 0 {
         return Err("stdin has no text to time (give it build/bench-native-input.txt, which make bench-native writes)".into());
@@ -151,7 +149,7 @@ pub fn run(
         }
     }
 
-    let slices: Vec<&[String]> = lines.chunks(slice_lines).collect();
+    let slices: Vec<&[&str]> = lines.chunks(slice_lines).collect();
     let mut totals = vec![[Duration::ZERO; 3]; rounds];
     let mut out = Vec::new();
     let mut written = 0usize;
