@@ -168,9 +168,18 @@ impl SortedStrings {
         s
     }
 
+    /// Appends `string`, which the caller has checked sorts after the last.
+    pub(crate) fn push(&mut self, string: &[char]) {
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        self.chars.extend_from_slice(string);
+        self.start.push(self.chars.len() as u32);
+    }
+
     /// Number of strings.
     pub(crate) fn len(&self) -> usize {
-        self.start.len() - 1
+        self.start.len().saturating_sub(1)
     }
 
     /// String number `i`.

@@ -8,6 +8,7 @@ pub(crate) mod entries;
 #[cfg(feature = "cli")]
 pub(crate) mod layout;
 pub(crate) mod paradigms;
+pub(crate) mod spelt;
 pub(crate) mod trie;
 
 use crate::artifact::bytes::Reader;
@@ -69,6 +70,9 @@ pub(crate) enum WordRef {
 pub(crate) struct Lexicon {
     /// Surfaces and stems, for lookups.
     trie: Trie,
+    /// Natively, every surface with conjugated forms spelt out: lookups
+    /// use it when present (see [`spelt`]).
+    spelt: Option<Trie>,
     /// Number of distinct surfaces of plain entries.
     pub(crate) n_surfaces: usize,
     /// Number of plain entries (their live ones are in the trie's items).
@@ -128,8 +132,27 @@ impl Lexicon {
             &lemmas.stems,
             &lemmas.lemma_start,
         )?;
+        let spelt = if cfg!(target_arch = "wasm32") {
+            None
+        } else {
+            spelt::spelt_trie(&spelt::Words {
+                surfaces: &plain.surfaces,
+                entries: &plain.entries,
+                origin: &origin,
+                entry_start,
+                entry_end: &entry_end,
+                stems: &lemmas.stems,
+                lemma_start: &lemmas.lemma_start,
+                lemmas: &lemmas.lemmas,
+                paradigms: &paradigms.paradigms,
+                forms: &paradigms.forms,
+                suffix_chars: &paradigms.suffix_chars,
+            })
+            .ok()
+        };
         Ok(Lexicon {
             trie,
+            spelt,
             n_surfaces: plain.surfaces.len(),
             n_entries: plain.entries.len(),
             lemma_paradigms: lemmas
@@ -173,6 +196,18 @@ impl Lexicon {
     /// or conjugated form) that is a prefix of `text`. `base` indexes
     /// the base forms or is `u32::MAX` when the base form is the surface.
     pub(crate) fn lookup(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
+        match &self.spelt {
+            Some(spelt) => spelt.walk(text, |len, node| {
+                for e in &spelt.items[node.item_lo as usize..][..node.n_item as usize] {
+                    f(len, e.id, e.cost, e.base);
+                }
+            }),
+            None => self.lookup_through_stems(text, f),
+        }
+    }
+
+    /// [`Lexicon::lookup`] in the stems' trie.
+    fn lookup_through_stems(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
         // Conjugated forms come after every plain entry, shortest stem first:
         // the order nodes are added in decides ties between equal-cost paths.
         // Stems matched along the walk wait here (spilling only in a
@@ -208,7 +243,9 @@ impl Lexicon {
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
-        self.trie
+        self.spelt
+            .as_ref()
+            .unwrap_or(&self.trie)
             .prefetch(text.get(1).copied(), text.get(2).copied(), sink);
     }
 
