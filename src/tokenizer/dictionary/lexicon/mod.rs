@@ -22,6 +22,7 @@ use entries::PlainEntries;
 #[cfg(feature = "cli")]
 use layout::{LexiconLayout, Marks};
 use paradigms::{Form, Lemma, Lemmas, ParadigmForms, Paradigms};
+use spelt::SpeltTrie;
 use trie::{Trie, NOT_AN_ENTRY, STEM};
 
 /// [`Lexicon::form_first`] of a form with an empty ending (beyond every character).
@@ -71,8 +72,8 @@ pub(crate) struct Lexicon {
     /// Surfaces and stems, for lookups.
     trie: Trie,
     /// Natively, every surface with conjugated forms spelt out: lookups
-    /// use it when present (see [`spelt`]).
-    spelt: Option<Trie>,
+    /// use it once it is built (see [`spelt`]).
+    spelt: SpeltTrie,
     /// Number of distinct surfaces of plain entries.
     pub(crate) n_surfaces: usize,
     /// Number of plain entries (their live ones are in the trie's items).
@@ -132,29 +133,25 @@ impl Lexicon {
             &lemmas.stems,
             &lemmas.lemma_start,
         )?;
-        let spelt = if cfg!(target_arch = "wasm32") {
-            None
-        } else {
-            spelt::spelt_trie(&spelt::Words {
-                surfaces: &plain.surfaces,
-                entries: &plain.entries,
-                origin: &origin,
-                entry_start,
-                entry_end: &entry_end,
-                stems: &lemmas.stems,
-                lemma_start: &lemmas.lemma_start,
-                lemmas: &lemmas.lemmas,
-                paradigms: &paradigms.paradigms,
-                forms: &paradigms.forms,
-                suffix_chars: &paradigms.suffix_chars,
-            })
-            .ok()
-        };
+        let (n_surfaces, n_entries) = (plain.surfaces.len(), plain.entries.len());
+        let spelt = SpeltTrie::start(spelt::Words {
+            surfaces: plain.surfaces,
+            entries: plain.entries,
+            origin,
+            entry_start: plain.entry_start,
+            entry_end,
+            stems: lemmas.stems,
+            lemma_start: lemmas.lemma_start,
+            lemmas: lemmas.lemmas.clone(),
+            paradigms: paradigms.paradigms.clone(),
+            forms: paradigms.forms.clone(),
+            suffix_chars: paradigms.suffix_chars.clone(),
+        });
         Ok(Lexicon {
             trie,
             spelt,
-            n_surfaces: plain.surfaces.len(),
-            n_entries: plain.entries.len(),
+            n_surfaces,
+            n_entries,
             lemma_paradigms: lemmas
                 .lemmas
                 .iter()
@@ -196,7 +193,7 @@ impl Lexicon {
     /// or conjugated form) that is a prefix of `text`. `base` indexes
     /// the base forms or is `u32::MAX` when the base form is the surface.
     pub(crate) fn lookup(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
-        match &self.spelt {
+        match self.spelt.get() {
             Some(spelt) => spelt.walk(text, |len, node| {
                 for e in &spelt.items[node.item_lo as usize..][..node.n_item as usize] {
                     f(len, e.id, e.cost, e.base);
@@ -243,10 +240,11 @@ impl Lexicon {
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
-        self.spelt
-            .as_ref()
-            .unwrap_or(&self.trie)
-            .prefetch(text.get(1).copied(), text.get(2).copied(), sink);
+        self.spelt.get().unwrap_or(&self.trie).prefetch(
+            text.get(1).copied(),
+            text.get(2).copied(),
+            sink,
+        );
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
