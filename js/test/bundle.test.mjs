@@ -65,6 +65,29 @@ test('bundle output equals the native CLI on the golden sentences', () => {
   }
 });
 
+test('after a worker has analysed a million characters (the spelt trie is built), output still equals the native CLI', () => {
+  // The compact tier spells out conjugated forms once SPELL_OUT_AFTER
+  // (src/tokenizer/dictionary/lexicon/spelt.rs) characters are analysed; the
+  // build shows as wasm memory growth. Lookups must give the same tokens.
+  const context = freshContext();
+  const lines = ['titles', 'news', 'edge'].flatMap((name) => fs.readFileSync(`${root}tests/golden/${name}.txt`, 'utf8').split('\n').filter((l) => l !== ''));
+  const native = execFileSync(nativeBin, ['tokenize', '--output', 'json'], { input: lines.join('\n') + '\n', maxBuffer: 1 << 28 })
+    .toString('utf8').split('\n').filter((l) => l !== '').map((l) => withoutReadings(JSON.parse(l)));
+  context.lines = lines;
+  const before = vm.runInContext('jatopic.memoryBytes()', context);
+  const analysed = vm.runInContext(`(() => {
+    let n = 0;
+    while (n < 1_500_000) for (const l of lines) { jatopic.wakati(l); n += l.length; }
+    return n;
+  })()`, context);
+  const grown = vm.runInContext('jatopic.memoryBytes()', context) - before;
+  assert.ok(grown > 5_000_000, `wasm memory grew by ${grown} bytes after ${analysed} characters: the spelt trie was not built`);
+  for (let i = 0; i < lines.length; i++) {
+    context.line = lines[i];
+    assert.deepEqual(plain(vm.runInContext('jatopic.tokenize(line)', context)), native[i], lines[i]);
+  }
+});
+
 test('options.mode: search mode equals `jatopic tokenize --mode search`; other modes are refused', () => {
   const context = freshContext();
   const lines = ['関西国際空港限定トートバッグ', 'ＬＥＤライト付きハーバリウムボールペン', ...fs.readFileSync(`${root}tests/golden/news.txt`, 'utf8').split('\n').filter((l) => l !== '')];

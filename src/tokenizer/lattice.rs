@@ -220,6 +220,7 @@ impl Tokenizer {
         out: &mut Vec<RawToken>,
     ) {
         out.clear();
+        self.dict.lexicon.analysed(text.len());
         // Analysis runs on `chars`; `orig_index[i]` maps its positions back to the input.
         let normalized;
         let (chars, orig_index): (&[char], Option<Vec<usize>>) = if opts.normalize {

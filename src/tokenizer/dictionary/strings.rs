@@ -169,7 +169,6 @@ impl SortedStrings {
     }
 
     /// Appends `string`, which the caller has checked sorts after the last.
-    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn push(&mut self, string: &[char]) {
         if self.start.is_empty() {
             self.start.push(0);

@@ -134,19 +134,22 @@ impl Lexicon {
             &lemmas.lemma_start,
         )?;
         let (n_surfaces, n_entries) = (plain.surfaces.len(), plain.entries.len());
-        let spelt = SpeltTrie::start(spelt::Words {
-            surfaces: plain.surfaces,
-            entries: plain.entries,
-            origin,
-            entry_start: plain.entry_start,
-            entry_end,
-            stems: lemmas.stems,
-            lemma_start: lemmas.lemma_start,
-            lemmas: lemmas.lemmas.clone(),
-            paradigms: paradigms.paradigms.clone(),
-            forms: paradigms.forms.clone(),
-            suffix_chars: paradigms.suffix_chars.clone(),
-        });
+        let spelt = SpeltTrie::start(
+            spelt::Words {
+                surfaces: plain.surfaces,
+                entries: plain.entries,
+                origin,
+                entry_start: plain.entry_start,
+                entry_end,
+                stems: lemmas.stems,
+                lemma_start: lemmas.lemma_start,
+                lemmas: lemmas.lemmas.clone(),
+                paradigms: paradigms.paradigms.clone(),
+                forms: paradigms.forms.clone(),
+                suffix_chars: paradigms.suffix_chars.clone(),
+            },
+            !connector.is_exact(),
+        );
         Ok(Lexicon {
             trie,
             spelt,
@@ -235,6 +238,12 @@ impl Lexicon {
             let paradigms = self.lemma_paradigms.get(lo..hi).unwrap_or_default();
             self.conjugated_forms(text, len, lemmas, paradigms, &mut f);
         }
+    }
+
+    /// Counts `n` characters analysed (see [`SpeltTrie::analysed`]).
+    #[inline]
+    pub(crate) fn analysed(&self, n: usize) {
+        self.spelt.analysed(n);
     }
 
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.

@@ -1,21 +1,28 @@
-//! Natively, a second trie in which every conjugated form is spelt out as a
-//! surface of its own, so that one walk reports every word without visiting
-//! lemmas and paradigms (native analysis 1.15–1.25× as fast). Building it
-//! takes about as long as the rest of the load, so it is built on a thread
-//! of its own while lookups go through stems, with the same results, until
-//! it is ready. The wasm build has neither the thread nor the memory to
-//! spare: there lookups always go through stems.
+//! A second trie in which every conjugated form is spelt out as a surface of
+//! its own, so that one walk reports every word without visiting lemmas and
+//! paradigms (analysis 1.15–1.25× as fast natively and in wasm). Building it
+//! takes about as long as the rest of the load, and lookups go through stems,
+//! with the same results, until it is ready:
+//! - natively it is built at once on a thread of its own;
+//! - in wasm (one thread, cold start counted) the compact tier's is built
+//!   once the worker has analysed [`SPELL_OUT_AFTER`] characters, enough to
+//!   repay it; the full tier's never is (its memory would pass the budget).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::tokenizer::dictionary::lexicon::paradigms::{Form, Lemma, ParadigmForms};
 use crate::tokenizer::dictionary::lexicon::trie::Trie;
 use crate::tokenizer::dictionary::lexicon::Entry;
 use crate::tokenizer::dictionary::strings::SortedStrings;
 
-/// The lexicon's parts that [`spelt_trie`] reads, as the load leaves them
-/// (in wasm, dropped unread).
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+/// In wasm, the characters analysed before the spelt trie is built: about
+/// four times its build's worth of analysis, so that the build costs at most
+/// a fifth of the time so far and is repaid if as much text follows.
+pub const SPELL_OUT_AFTER: usize = 1_000_000;
+
+/// The lexicon's parts that [`spelt_trie`] reads, as the load leaves them.
+#[derive(Debug)]
 pub(crate) struct Words {
     pub surfaces: SortedStrings,
     /// Plain entries: surface s has its live ones at
@@ -34,12 +41,21 @@ pub(crate) struct Words {
     pub suffix_chars: Vec<char>,
 }
 
-/// The spelt trie once built: `Some(None)` when it could not be (more than
-/// 255 words with one surface), so lookups keep to stems. Shared by the
-/// lexicon's clones. Derived data, a cache: two lexicons are equal whatever
-/// theirs hold.
+/// The spelt trie, shared by the lexicon's clones. Derived data, a cache:
+/// two lexicons are equal whatever theirs hold.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SpeltTrie(Arc<OnceLock<Option<Trie>>>);
+pub(crate) struct SpeltTrie(Arc<SpeltState>);
+
+#[derive(Debug, Default)]
+struct SpeltState {
+    /// Set once the build has ended: `None` when it could not be built
+    /// (more than 255 words with one surface) or never will be.
+    built: OnceLock<Option<Trie>>,
+    /// In wasm, the words kept for a later build.
+    pending: Mutex<Option<Words>>,
+    /// In wasm, the characters analysed so far.
+    analysed: AtomicUsize,
+}
 
 impl PartialEq for SpeltTrie {
     fn eq(&self, _: &Self) -> bool {
@@ -50,32 +66,58 @@ impl PartialEq for SpeltTrie {
 impl Eq for SpeltTrie {}
 
 impl SpeltTrie {
-    /// Starts building the trie of `words` on a thread of its own
-    /// (natively; in wasm, or when no thread can start, it stays unbuilt).
-    pub(crate) fn start(words: Words) -> SpeltTrie {
-        let cell = SpeltTrie::default();
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let slot = Arc::clone(&cell.0);
-            let _ = std::thread::Builder::new()
-                .name("jatopic-spelt-trie".into())
-                .spawn(move || slot.set(spelt_trie(&words).ok()));
+    /// Starts building the trie of `words`: natively on a thread of its own
+    /// (unbuilt if none can start); in wasm later, if `later_in_wasm`.
+    pub(crate) fn start(words: Words, later_in_wasm: bool) -> SpeltTrie {
+        let spelt = SpeltTrie::default();
+        if cfg!(target_arch = "wasm32") {
+            if later_in_wasm {
+                *spelt.0.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(words);
+            } else {
+                let _ = spelt.0.built.set(None);
+            }
+            return spelt;
         }
-        #[cfg(target_arch = "wasm32")]
-        drop(words);
-        cell
+        let state = Arc::clone(&spelt.0);
+        let _ = std::thread::Builder::new()
+            .name("jatopic-spelt-trie".into())
+            .spawn(move || state.built.set(spelt_trie(words).ok()));
+        spelt
     }
 
     /// The trie, when it is built.
     #[inline(always)]
     pub(crate) fn get(&self) -> Option<&Trie> {
-        self.0.get().and_then(Option::as_ref)
+        self.0.built.get().and_then(Option::as_ref)
+    }
+
+    /// Counts `n` more characters analysed; in wasm, builds the trie once
+    /// they reach [`SPELL_OUT_AFTER`].
+    #[inline]
+    pub(crate) fn analysed(&self, n: usize) {
+        if !cfg!(target_arch = "wasm32") || self.0.built.get().is_some() {
+            return;
+        }
+        if self.0.analysed.fetch_add(n, Ordering::Relaxed) + n >= SPELL_OUT_AFTER {
+            self.build_now();
+        }
+    }
+
+    /// Builds the trie of the words kept for it, if any.
+    fn build_now(&self) {
+        let words = self
+            .0
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let _ = self.0.built.set(words.and_then(|w| spelt_trie(w).ok()));
     }
 
     /// Whether the build has ended (with a trie or without).
     #[cfg(test)]
     pub(crate) fn settled(&self) -> bool {
-        self.0.get().is_some()
+        self.0.built.get().is_some()
     }
 }
 
@@ -84,8 +126,7 @@ impl SpeltTrie {
 /// its order: plain entries, then forms by stem length, lemma and form.
 /// Fails where the stems' trie would not (more than 255 words with one
 /// surface); the caller then keeps to the stems.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn spelt_trie(w: &Words) -> crate::Result<Trie> {
+pub(crate) fn spelt_trie(w: Words) -> crate::Result<Trie> {
     use crate::tokenizer::dictionary::lexicon::trie::NOT_AN_ENTRY;
     // Every form, stem by stem, lemma by lemma, form by form: its spelling
     // in `chars` and its entry.
@@ -117,10 +158,9 @@ pub(crate) fn spelt_trie(w: &Words) -> crate::Result<Trie> {
         }
     }
     let text = |&(start, len, _): &(u32, u32, Entry)| &chars[start as usize..][..len as usize];
-    // Equal spellings keep their order (`start` grows with it): of two stems
-    // spelling one form, the shorter is a prefix of the longer and so came
-    // first, as lookups through stems report them.
-    spelt.sort_unstable_by(|a, b| text(a).cmp(text(b)).then(a.0.cmp(&b.0)));
+    // Stable: of two stems spelling one form, the shorter is a prefix of the
+    // longer and so came first, as lookups through stems report them.
+    merge_sort(&mut spelt, |a, b| text(a) <= text(b));
 
     // Merged with the plain surfaces, plain entries first.
     let mut surfaces = SortedStrings::default();
@@ -151,7 +191,8 @@ pub(crate) fn spelt_trie(w: &Words) -> crate::Result<Trie> {
         }
         surfaces.push(key);
     }
-    drop((spelt, chars));
+    // Freed before the build, whose peak is the load's (wasm memory never shrinks).
+    drop((spelt, chars, w));
     let ends: Vec<u32> = starts
         .iter()
         .skip(1)
@@ -172,10 +213,48 @@ pub(crate) fn spelt_trie(w: &Words) -> crate::Result<Trie> {
     Ok(trie)
 }
 
+/// Sorts `items` stably, `in_order(a, b)` saying whether `a` may precede
+/// `b`: bottom-up merge sort. Rather than the standard library's sorts,
+/// whose code would cost the wasm bundle a tenth of its spare bytes.
+fn merge_sort<T: Copy>(items: &mut Vec<T>, in_order: impl Fn(&T, &T) -> bool) {
+    let n = items.len();
+    let mut from = std::mem::take(items);
+    let mut to = from.clone();
+    let mut width = 1;
+    while width < n {
+        for lo in (0..n).step_by(2 * width) {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j) = (lo, mid);
+            for slot in &mut to[lo..hi] {
+                let left = i < mid && (j >= hi || in_order(&from[i], &from[j]));
+                *slot = if left { from[i] } else { from[j] };
+                i += usize::from(left);
+                j += usize::from(!left);
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    *items = from;
+}
+
 #[cfg(test)]
 mod tests {
     use crate::tokenizer::dictionary::Dictionary;
     use crate::tokenizer::shipped;
+
+    #[test]
+    fn merge_sort_is_stable() {
+        for n in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let mut items: Vec<(u32, usize)> =
+                (0..n).map(|i| ((i * 7919 % 13) as u32, i)).collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|x| x.0);
+            super::merge_sort(&mut items, |a, b| a.0 <= b.0);
+            assert_eq!(items, expected, "{n}");
+        }
+    }
 
     /// Every lookup of `dict` at every position of the golden texts, as
     /// (length, id, cost, base), through the spelt trie and through stems:
