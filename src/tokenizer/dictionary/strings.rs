@@ -168,6 +168,21 @@ impl SortedStrings {
         s
     }
 
+    /// An empty list with room for `strings` strings of `chars` characters.
+    pub(crate) fn with_capacity(strings: usize, chars: usize) -> SortedStrings {
+        let mut start = Vec::with_capacity(strings + 1);
+        start.push(0);
+        SortedStrings {
+            chars: Vec::with_capacity(chars),
+            start,
+        }
+    }
+
+    /// The number of characters of all strings.
+    pub(crate) fn total_chars(&self) -> usize {
+        self.chars.len()
+    }
+
     /// Appends `string`, which the caller has checked sorts after the last.
     pub(crate) fn push(&mut self, string: &[char]) {
         if self.start.is_empty() {

@@ -138,7 +138,7 @@ impl Lexicon {
             spelt::Words {
                 surfaces: plain.surfaces,
                 entries: plain.entries,
-                origin,
+
                 entry_start: plain.entry_start,
                 entry_end,
                 stems: lemmas.stems,

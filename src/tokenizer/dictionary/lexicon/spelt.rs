@@ -28,8 +28,6 @@ pub(crate) struct Words {
     /// Plain entries: surface s has its live ones at
     /// `entries[entry_start[s]..entry_end[s]]`.
     pub entries: Vec<Entry>,
-    /// Per entry, its place in the file.
-    pub origin: Vec<u32>,
     pub entry_start: Vec<u32>,
     pub entry_end: Vec<u32>,
     pub stems: SortedStrings,
@@ -127,46 +125,35 @@ impl SpeltTrie {
 /// Fails where the stems' trie would not (more than 255 words with one
 /// surface); the caller then keeps to the stems.
 pub(crate) fn spelt_trie(w: Words) -> crate::Result<Trie> {
-    use crate::tokenizer::dictionary::lexicon::trie::NOT_AN_ENTRY;
     // Every form, stem by stem, lemma by lemma, form by form: its spelling
-    // in `chars` and its entry.
-    let mut chars: Vec<char> = Vec::new();
-    let mut spelt: Vec<(u32, u32, Entry)> = Vec::new();
-    for t in 0..w.stems.len() {
-        let stem = w.stems.get(t);
-        let (lo, hi) = (w.lemma_start[t] as usize, w.lemma_start[t + 1] as usize);
-        for l in w.lemmas.get(lo..hi).unwrap_or_default() {
-            let Some(p) = w.paradigms.get(l.paradigm as usize) else {
-                continue;
-            };
-            let forms = w.forms.get(p.form_lo as usize..).unwrap_or_default();
-            for form in forms.iter().take(usize::from(p.n_forms)) {
-                let suffix = w
-                    .suffix_chars
-                    .get(form.suffix as usize..)
-                    .unwrap_or_default();
-                let start = chars.len() as u32;
-                chars.extend_from_slice(stem);
-                chars.extend(suffix.iter().take(usize::from(form.suffix_len)));
-                let entry = Entry {
-                    id: form.id,
-                    cost: l.cost.saturating_add(form.delta),
-                    base: l.base,
-                };
-                spelt.push((start, chars.len() as u32 - start, entry));
-            }
-        }
-    }
+    // in `chars` and its entry. Counted first: vectors grown by doubling
+    // would leave wasm memory (which never shrinks) twice as large.
+    let (mut n_forms, mut n_chars) = (0, 0);
+    each_form(&w, |stem, suffix, _| {
+        n_forms += 1;
+        n_chars += stem.len() + suffix.len();
+    });
+    let mut chars: Vec<char> = Vec::with_capacity(n_chars);
+    let mut spelt: Vec<(u32, u32, Entry)> = Vec::with_capacity(n_forms);
+    each_form(&w, |stem, suffix, entry| {
+        let start = chars.len() as u32;
+        chars.extend_from_slice(stem);
+        chars.extend_from_slice(suffix);
+        spelt.push((start, chars.len() as u32 - start, entry));
+    });
     let text = |&(start, len, _): &(u32, u32, Entry)| &chars[start as usize..][..len as usize];
     // Stable: of two stems spelling one form, the shorter is a prefix of the
     // longer and so came first, as lookups through stems report them.
     merge_sort(&mut spelt, |a, b| text(a) <= text(b));
 
     // Merged with the plain surfaces, plain entries first.
-    let mut surfaces = SortedStrings::default();
+    // Sized for the most there can be: a reallocation would hold both copies.
+    let mut surfaces = SortedStrings::with_capacity(
+        w.surfaces.len() + spelt.len(),
+        w.surfaces.total_chars() + chars.len(),
+    );
     let mut entries = Vec::with_capacity(w.entries.len() + spelt.len());
-    let mut origin = Vec::with_capacity(w.entries.len() + spelt.len());
-    let mut starts = Vec::new();
+    let mut starts = Vec::with_capacity(w.surfaces.len() + spelt.len() + 1);
     let (mut s, mut f) = (0, 0);
     while s < w.surfaces.len() || f < spelt.len() {
         let plain = (s < w.surfaces.len()).then(|| w.surfaces.get(s));
@@ -181,36 +168,55 @@ pub(crate) fn spelt_trie(w: Words) -> crate::Result<Trie> {
         if plain == Some(key) {
             let (lo, hi) = (w.entry_start[s] as usize, w.entry_end[s] as usize);
             entries.extend_from_slice(w.entries.get(lo..hi).unwrap_or_default());
-            origin.extend_from_slice(w.origin.get(lo..hi).unwrap_or_default());
             s += 1;
         }
         while spelt.get(f).map(text) == Some(key) {
             entries.push(spelt[f].2);
-            origin.push(NOT_AN_ENTRY);
             f += 1;
         }
         surfaces.push(key);
     }
     // Freed before the build, whose peak is the load's (wasm memory never shrinks).
     drop((spelt, chars, w));
-    let ends: Vec<u32> = starts
-        .iter()
-        .skip(1)
-        .copied()
-        .chain([entries.len() as u32])
-        .collect();
-    let mut trie = Trie::build(
+    starts.push(entries.len() as u32);
+    // No origins: readings are found through the stems' trie, never this one.
+    Trie::build(
         &surfaces,
         &entries,
-        &origin,
+        &[],
         &starts,
-        &ends,
+        &starts[1..],
         &SortedStrings::default(),
         &[0],
-    )?;
-    // Readings are found through the stems' trie, never through this one.
-    trie.item_origin = Vec::new();
-    Ok(trie)
+    )
+}
+
+/// Calls `f(stem, ending, entry)` for every form of `w`'s lemmas, stem by
+/// stem, lemma by lemma, form by form.
+fn each_form(w: &Words, mut f: impl FnMut(&[char], &[char], Entry)) {
+    for t in 0..w.stems.len() {
+        let stem = w.stems.get(t);
+        let (lo, hi) = (w.lemma_start[t] as usize, w.lemma_start[t + 1] as usize);
+        for l in w.lemmas.get(lo..hi).unwrap_or_default() {
+            let Some(p) = w.paradigms.get(l.paradigm as usize) else {
+                continue;
+            };
+            let forms = w.forms.get(p.form_lo as usize..).unwrap_or_default();
+            for form in forms.iter().take(usize::from(p.n_forms)) {
+                let suffix = w
+                    .suffix_chars
+                    .get(form.suffix as usize..)
+                    .unwrap_or_default();
+                let suffix = suffix.get(..usize::from(form.suffix_len)).unwrap_or(suffix);
+                let entry = Entry {
+                    id: form.id,
+                    cost: l.cost.saturating_add(form.delta),
+                    base: l.base,
+                };
+                f(stem, suffix, entry);
+            }
+        }
+    }
 }
 
 /// Sorts `items` stably, `in_order(a, b)` saying whether `a` may precede

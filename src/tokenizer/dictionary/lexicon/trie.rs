@@ -60,12 +60,39 @@ const NO_NODE: u32 = u32::MAX;
 struct Sources<'a> {
     /// Surfaces and stems merged in order: (string, surface, stem), either
     /// index `NO_NODE` when the string is not one.
-    keys: &'a [(&'a [char], u32, u32)],
+    keys: Keys<'a>,
     entries: &'a [Entry],
     origin: &'a [u32],
     entry_start: &'a [u32],
     entry_end: &'a [u32],
     lemma_start: &'a [u32],
+}
+
+/// The keys in order: surfaces and stems merged, or, with no stems, the
+/// surfaces themselves (no merged copy: the wasm build's spelt trie is
+/// built late, when its memory adds to everything else's).
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    /// (string, surface, stem).
+    Merged(&'a [(&'a [char], u32, u32)]),
+    Surfaces(&'a SortedStrings),
+}
+
+impl<'a> Keys<'a> {
+    #[inline(always)]
+    fn get(self, k: usize) -> (&'a [char], u32, u32) {
+        match self {
+            Keys::Merged(keys) => keys[k],
+            Keys::Surfaces(surfaces) => (surfaces.get(k), k as u32, NO_NODE),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Keys::Merged(keys) => keys.len(),
+            Keys::Surfaces(surfaces) => surfaces.len(),
+        }
+    }
 }
 
 /// The trie as [`Trie::build`] grows it, and the nodes still to expand:
@@ -94,8 +121,8 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
     };
     let mut k = lo;
     // The key equal to the shared prefix, if any, sorts first.
-    if k < hi && keys[k].0.len() == d {
-        let (_, s, t) = keys[k];
+    if k < hi && keys.get(k).0.len() == d {
+        let (_, s, t) = keys.get(k);
         let item_lo = g.items.len();
         if s != NO_NODE {
             let (lo, hi) = (src.entry_start[s as usize], src.entry_end[s as usize]);
@@ -103,8 +130,11 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
             let out_of_order = || Error::format("dictionary entry ranges out of order".to_string());
             g.items
                 .extend_from_slice(src.entries.get(range.clone()).ok_or_else(out_of_order)?);
-            g.item_origin
-                .extend_from_slice(src.origin.get(range).ok_or_else(out_of_order)?);
+            // No origins given: none kept (a trie readings never use).
+            if !src.origin.is_empty() {
+                g.item_origin
+                    .extend_from_slice(src.origin.get(range).ok_or_else(out_of_order)?);
+            }
         }
         if t != NO_NODE {
             let (lo, hi) = (src.lemma_start[t as usize], src.lemma_start[t as usize + 1]);
@@ -115,7 +145,9 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
                     .into(),
                 base: lo,
             });
-            g.item_origin.push(NOT_AN_ENTRY);
+            if !src.origin.is_empty() {
+                g.item_origin.push(NOT_AN_ENTRY);
+            }
         }
         g.nodes[n].item_lo = item_lo as u32;
         g.nodes[n].n_item = u8::try_from(g.items.len() - item_lo).map_err(|_| {
@@ -126,9 +158,9 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
     g.nodes[n].child_lo = g.nodes.len() as u32;
     let pending = g.stack.len();
     while k < hi {
-        let c = keys[k].0[d];
+        let c = keys.get(k).0[d];
         let mut e = k + 1;
-        while e < hi && keys[e].0[d] == c {
+        while e < hi && keys.get(e).0[d] == c {
             e += 1;
         }
         g.stack.push((g.nodes.len(), k, e, d + 1));
@@ -183,43 +215,55 @@ impl Trie {
     ) -> Result<Trie> {
         use std::cmp::Ordering;
         // Both lists merged in order: (string, surface index, stem index).
-        let mut keys: Vec<(&[char], u32, u32)> = Vec::with_capacity(surfaces.len() + stems.len());
+        let mut merged: Vec<(&[char], u32, u32)> = Vec::new();
+        if stems.len() > 0 {
+            merged.reserve(surfaces.len() + stems.len());
+        }
         let (mut i, mut j) = (0, 0);
-        while i < surfaces.len() || j < stems.len() {
+        while stems.len() > 0 && (i < surfaces.len() || j < stems.len()) {
             let order = match (i < surfaces.len(), j < stems.len()) {
                 (true, true) => surfaces.get(i).cmp(stems.get(j)),
                 (true, false) => Ordering::Less,
                 _ => Ordering::Greater,
             };
             match order {
-                Ordering::Less => keys.push((surfaces.get(i), i as u32, NO_NODE)),
-                Ordering::Greater => keys.push((stems.get(j), NO_NODE, j as u32)),
-                Ordering::Equal => keys.push((surfaces.get(i), i as u32, j as u32)),
+                Ordering::Less => merged.push((surfaces.get(i), i as u32, NO_NODE)),
+                Ordering::Greater => merged.push((stems.get(j), NO_NODE, j as u32)),
+                Ordering::Equal => merged.push((surfaces.get(i), i as u32, j as u32)),
             }
             i += usize::from(order != Ordering::Greater);
             j += usize::from(order != Ordering::Less);
         }
+        let keys = match stems.len() {
+            0 => Keys::Surfaces(surfaces),
+            _ => Keys::Merged(&merged),
+        };
         // Each node's children are appended as one block when the node is
         // reached; nodes are reached depth first, so the keys under a node
         // are still in cache while its subtree is built.
         // Exactly one node per distinct non-empty prefix, plus the root: sized
         // up front, since wasm memory never shrinks after a reallocation.
-        let n_nodes = 1 + keys
-            .iter()
-            .zip(std::iter::once(&[][..]).chain(keys.iter().map(|k| k.0)))
-            .map(|(k, prev)| k.0.len() - k.0.iter().zip(prev).take_while(|(a, b)| a == b).count())
+        let strings = (0..keys.len()).map(|k| keys.get(k).0);
+        let n_nodes = 1 + strings
+            .clone()
+            .zip(std::iter::once(&[][..]).chain(strings))
+            .map(|(k, prev)| k.len() - k.iter().zip(prev).take_while(|(a, b)| a == b).count())
             .sum::<usize>();
         let mut growing = Growing {
             nodes: Vec::with_capacity(n_nodes),
             labels: Vec::with_capacity(n_nodes),
             items: Vec::with_capacity(entries.len() + stems.len()),
-            item_origin: Vec::with_capacity(entries.len() + stems.len()),
+            item_origin: Vec::with_capacity(if origin.is_empty() {
+                0
+            } else {
+                entries.len() + stems.len()
+            }),
             stack: vec![(0, 0, keys.len(), 0)],
         };
         growing.nodes.push(TrieNode::default());
         growing.labels.push('\0');
         let sources = Sources {
-            keys: &keys,
+            keys,
             entries,
             origin,
             entry_start,
