@@ -286,11 +286,22 @@ mod tests {
             let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("golden text");
             texts.extend(text.lines().map(|line| (name, line.to_string())));
         }
-        // Every lemma's base form, and its stem followed by each of its endings.
+        // Every lemma's base form, and every surface of the spelt trie (so
+        // every word), each followed by more text.
         for l in &lexicon.lemmas {
             let base = dict.base_form(l.base).unwrap_or_default();
             texts.push(("a base form", format!("{base}ました")));
         }
+        let spelt = lexicon.spelt.get().expect("built");
+        let mut n_keys = 0;
+        spelt.each_key(|key| {
+            n_keys += 1;
+            texts.push((
+                "a surface",
+                key.iter().copied().chain(['で', 'す']).collect(),
+            ));
+        });
+        assert!(n_keys > 150_000, "{n_keys} surfaces");
         let (mut positions, mut words) = (0, 0);
         for (name, line) in &texts {
             let chars: Vec<char> = line.chars().collect();
@@ -308,11 +319,15 @@ mod tests {
                 stems.sort_by_key(|w| w.0);
                 assert_eq!(spelt, stems, "{name}: {line:?} at {p}");
                 positions += 1;
+                // Past the first position of a surface, its text is the golden's.
+                if *name == "a surface" {
+                    break;
+                }
                 words += spelt.len();
             }
         }
         assert!(
-            positions > 50_000 && words > 2 * positions,
+            positions > 200_000 && words > positions,
             "{positions} {words}"
         );
     }

@@ -339,6 +339,26 @@ impl Trie {
         }
     }
 
+    /// Calls `f(key)` for every key with items, depth first.
+    #[cfg(test)]
+    pub(crate) fn each_key(&self, mut f: impl FnMut(&[char])) {
+        let mut key = Vec::new();
+        // (node, depth): the node's label is key[depth - 1].
+        let mut stack = vec![(0u32, 0usize)];
+        while let Some((n, depth)) = stack.pop() {
+            let node = self.nodes[n as usize];
+            key.truncate(depth);
+            if depth > 0 {
+                key.push(self.labels[n as usize]);
+            }
+            if node.n_item > 0 {
+                f(&key);
+            }
+            let children = node.child_lo..node.child_lo + u32::from(node.n_child);
+            stack.extend(children.rev().map(|c| (c, depth + 1)));
+        }
+    }
+
     /// Calls `visit(length, node)` for the node of every non-empty prefix of
     /// `text` that is in the trie, shortest first.
     #[inline]
