@@ -2,7 +2,7 @@
 //! the trie over surfaces and stems that finds every word starting at a
 //! text position. The file stores it column by column ([`entries`],
 //! [`paradigms`]); [`layout`] decides, when writing, which words become
-//! lemmas.
+//! lemmas; [`spelt`] is a faster second trie with every form spelt out.
 
 pub(crate) mod entries;
 #[cfg(feature = "cli")]
