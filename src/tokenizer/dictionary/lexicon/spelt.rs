@@ -21,6 +21,10 @@ use crate::tokenizer::dictionary::strings::SortedStrings;
 /// a fifth of the time so far and is repaid if as much text follows.
 pub const SPELL_OUT_AFTER: usize = 1_000_000;
 
+/// Natively, lexicons with fewer surfaces and stems than this get their
+/// spelt trie built during the load, not on a thread.
+const BUILD_IN_PLACE_BELOW: usize = 1_000;
+
 /// The lexicon's parts that [`spelt_trie`] reads, as the load leaves them.
 #[derive(Debug)]
 pub(crate) struct Words {
@@ -65,7 +69,8 @@ impl Eq for SpeltTrie {}
 
 impl SpeltTrie {
     /// Starts building the trie of `words`: natively on a thread of its own
-    /// (unbuilt if none can start); in wasm later, if `later_in_wasm`.
+    /// (unbuilt if none can start), or at once for a small lexicon; in wasm
+    /// later, if `later_in_wasm`.
     pub(crate) fn start(words: Words, later_in_wasm: bool) -> SpeltTrie {
         let spelt = SpeltTrie::default();
         if cfg!(target_arch = "wasm32") {
@@ -74,6 +79,12 @@ impl SpeltTrie {
             } else {
                 let _ = spelt.0.built.set(None);
             }
+            return spelt;
+        }
+        // A small lexicon (a test's, a fuzzed file's) costs less to build
+        // than a thread to start.
+        if words.surfaces.len() + words.stems.len() < BUILD_IN_PLACE_BELOW {
+            let _ = spelt.0.built.set(spelt_trie(words).ok());
             return spelt;
         }
         let state = Arc::clone(&spelt.0);
