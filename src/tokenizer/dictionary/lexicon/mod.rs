@@ -71,8 +71,8 @@ pub(crate) enum WordRef {
 pub(crate) struct Lexicon {
     /// Surfaces and stems, for lookups.
     trie: Trie,
-    /// Natively, every surface with conjugated forms spelt out: lookups
-    /// use it once it is built (see [`spelt`]).
+    /// Every surface with conjugated forms spelt out: lookups use it once
+    /// it is built (natively at once, in wasm later or never: see [`spelt`]).
     spelt: SpeltTrie,
     /// Number of distinct surfaces of plain entries.
     pub(crate) n_surfaces: usize,
@@ -138,7 +138,6 @@ impl Lexicon {
             spelt::Words {
                 surfaces: plain.surfaces,
                 entries: plain.entries,
-
                 entry_start: plain.entry_start,
                 entry_end,
                 stems: lemmas.stems,
