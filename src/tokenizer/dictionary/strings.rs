@@ -157,13 +157,9 @@ impl SortedStrings {
     /// The strings of `words`, in that order (tests build tries from them).
     #[cfg(test)]
     pub(crate) fn of(words: &[&str]) -> SortedStrings {
-        let mut s = SortedStrings {
-            chars: Vec::new(),
-            start: vec![0],
-        };
+        let mut s = SortedStrings::with_capacity(words.len(), 0);
         for w in words {
-            s.chars.extend(w.chars());
-            s.start.push(s.chars.len() as u32);
+            s.push(&w.chars().collect::<Vec<char>>());
         }
         s
     }

@@ -58,8 +58,8 @@ const NO_NODE: u32 = u32::MAX;
 
 /// The keys and what ends at them, as [`Trie::build`] reads them.
 struct Sources<'a> {
-    /// Surfaces and stems merged in order: (string, surface, stem), either
-    /// index `NO_NODE` when the string is not one.
+    /// The keys in order: (string, surface, stem), either index `NO_NODE`
+    /// when the string is not one.
     keys: Keys<'a>,
     entries: &'a [Entry],
     origin: &'a [u32],
@@ -214,29 +214,29 @@ impl Trie {
         lemma_start: &[u32],
     ) -> Result<Trie> {
         use std::cmp::Ordering;
-        // Both lists merged in order: (string, surface index, stem index).
+        // Both lists merged in order: (string, surface index, stem index);
+        // with no stems, the surfaces are the keys as they are.
         let mut merged: Vec<(&[char], u32, u32)> = Vec::new();
-        if stems.len() > 0 {
+        let keys = if stems.len() == 0 {
+            Keys::Surfaces(surfaces)
+        } else {
             merged.reserve(surfaces.len() + stems.len());
-        }
-        let (mut i, mut j) = (0, 0);
-        while stems.len() > 0 && (i < surfaces.len() || j < stems.len()) {
-            let order = match (i < surfaces.len(), j < stems.len()) {
-                (true, true) => surfaces.get(i).cmp(stems.get(j)),
-                (true, false) => Ordering::Less,
-                _ => Ordering::Greater,
-            };
-            match order {
-                Ordering::Less => merged.push((surfaces.get(i), i as u32, NO_NODE)),
-                Ordering::Greater => merged.push((stems.get(j), NO_NODE, j as u32)),
-                Ordering::Equal => merged.push((surfaces.get(i), i as u32, j as u32)),
+            let (mut i, mut j) = (0, 0);
+            while i < surfaces.len() || j < stems.len() {
+                let order = match (i < surfaces.len(), j < stems.len()) {
+                    (true, true) => surfaces.get(i).cmp(stems.get(j)),
+                    (true, false) => Ordering::Less,
+                    _ => Ordering::Greater,
+                };
+                match order {
+                    Ordering::Less => merged.push((surfaces.get(i), i as u32, NO_NODE)),
+                    Ordering::Greater => merged.push((stems.get(j), NO_NODE, j as u32)),
+                    Ordering::Equal => merged.push((surfaces.get(i), i as u32, j as u32)),
+                }
+                i += usize::from(order != Ordering::Greater);
+                j += usize::from(order != Ordering::Less);
             }
-            i += usize::from(order != Ordering::Greater);
-            j += usize::from(order != Ordering::Less);
-        }
-        let keys = match stems.len() {
-            0 => Keys::Surfaces(surfaces),
-            _ => Keys::Merged(&merged),
+            Keys::Merged(&merged)
         };
         // Each node's children are appended as one block when the node is
         // reached; nodes are reached depth first, so the keys under a node
