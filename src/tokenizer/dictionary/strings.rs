@@ -114,8 +114,12 @@ impl SortedStrings {
     /// Reads a front-coded list: count, then (shared prefix length, suffix) per string.
     pub(crate) fn read(r: &mut Reader, table: &CharTable) -> Result<Self> {
         let n = r.count("number of strings")?;
+        // IPADIC's strings average 3.0 to 3.3 characters: at 4 each, no
+        // tier's list reallocates. Doubling from empty ended with room for
+        // 524,288 characters for the compact surfaces' 279,213, and wasm
+        // memory never shrinks (16.7 MB after init, now 16.0).
         let mut s = SortedStrings {
-            chars: Vec::new(),
+            chars: Vec::with_capacity(n.saturating_mul(4)),
             start: Vec::with_capacity(n + 1),
         };
         s.start.push(0);
