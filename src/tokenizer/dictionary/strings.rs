@@ -240,6 +240,14 @@ pub(crate) struct StringTable {
 }
 
 impl StringTable {
+    /// An empty table with room for `strings` strings of `bytes` bytes in all.
+    pub(crate) fn with_capacity(strings: usize, bytes: usize) -> StringTable {
+        StringTable {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(strings),
+        }
+    }
+
     /// Appends the string made of `chars` followed by `tail`.
     pub(crate) fn push(&mut self, chars: impl Iterator<Item = char>, tail: &str) {
         self.text.extend(chars);
