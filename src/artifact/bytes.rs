@@ -61,6 +61,10 @@ impl<'a> Reader<'a> {
     pub fn position(&self) -> usize {
         self.pos
     }
+    /// How many bytes are left to read.
+    pub fn remaining(&self) -> usize {
+        self.data.len() - self.pos
+    }
     /// True when every byte has been read.
     pub fn at_end(&self) -> bool {
         self.pos == self.data.len()
@@ -115,7 +119,7 @@ impl<'a> Reader<'a> {
     /// A count used to size a collection: bounded by the bytes left, so a
     /// corrupt count cannot make us allocate gigabytes.
     pub fn count(&mut self, field: &str) -> Result<usize> {
-        let left = (self.data.len() - self.pos) as u64;
+        let left = self.remaining() as u64;
         Ok(self.uvar_max(left, field)? as usize)
     }
     /// `n` raw bytes.

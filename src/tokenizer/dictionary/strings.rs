@@ -117,9 +117,11 @@ impl SortedStrings {
         // IPADIC's strings average 3.0 to 3.3 characters: at 4 each, no
         // tier's list reallocates. Doubling from empty ended with room for
         // 524,288 characters for the compact surfaces' 279,213, and wasm
-        // memory never shrinks (16.7 MB after init, now 16.0).
+        // memory never shrinks (16.7 MB after init, now 16.0). At most a
+        // character per byte left, as `count` allows a string per byte
+        // left: a damaged count reserves no more here than for `start`.
         let mut s = SortedStrings {
-            chars: Vec::with_capacity(n.saturating_mul(4)),
+            chars: Vec::with_capacity(n.saturating_mul(4).min(r.remaining())),
             start: Vec::with_capacity(n + 1),
         };
         s.start.push(0);
