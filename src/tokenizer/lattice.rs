@@ -390,6 +390,21 @@ impl Tokenizer {
         Ok(())
     }
 
+    /// [`Tokenizer::attach_user_dictionary_with_checksum`] of a file's text
+    /// already known to be UTF-8 (not checked again).
+    pub fn attach_user_dictionary_text_with_checksum(
+        &mut self,
+        text: &str,
+        file: &str,
+        checksum: [u8; 32],
+    ) -> crate::Result<()> {
+        let user = crate::tokenizer::user_dict::parse::parse_text_with_checksum(
+            text, file, &self.dict, checksum,
+        )?;
+        self.dict.attach_user_dictionary(user);
+        Ok(())
+    }
+
     /// Detaches the user dictionary, if any.
     pub fn detach_user_dictionary(&mut self) {
         self.dict.detach_user_dictionary();
