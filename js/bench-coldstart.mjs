@@ -145,7 +145,7 @@ for (let i = 0; i < rounds; i++) {
 out.user_dictionary_50k = {
   csvBytes: fs.statSync(csvFile).size,
   libraryFileBytes: fs.statSync(path.join(pkg, 'jatopic-userdict.js')).size,
-  // jatopic.loadUserDictionary(csv): UTF-8 encoding, SHA-256 in JS, parsing in wasm.
+  // jatopic.loadUserDictionary(csv): in wasm, UTF-16 to UTF-8, SHA-256 and parsing.
   medianLoadFromCsvMs: +median(user.map((r) => r.csvMs)).toFixed(1),
   // jatopic-userdict.js: evaluating the file, decoding, LZMA, parsing in wasm
   // (the tokenizer rebuilt from the compact lexicon it carries, included).

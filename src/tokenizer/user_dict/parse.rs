@@ -762,6 +762,32 @@ mod tests {
         assert_eq!(e.message(), want);
     }
 
+    #[cfg(feature = "cli")]
+    #[test]
+    fn text_known_to_be_utf8_parses_as_its_bytes_do() {
+        let dict = crate::tokenizer::fixture::dictionary();
+        let mut text = String::from("\u{FEFF}");
+        let mut n = 0;
+        while text.len() < 2 * BATCH_BYTES + 1000 {
+            n += 1;
+            text += &format!("語{n},1,1,{n},名詞,*,*,*,*,*,語{n},ゴ,ゴ\r\n# {n}\n");
+        }
+        let sum = [7; 32];
+        let from_bytes = parse_with_checksum(text.as_bytes(), "u.csv", &dict, sum).unwrap();
+        let from_text = parse_text_with_checksum(&text, "u.csv", &dict, sum).unwrap();
+        assert_eq!(from_text, from_bytes);
+        assert_eq!(from_text.surface_count(), n);
+        // The same error, line and all, for a bad line in the last batch.
+        let bad = format!("{text}悪い,1,1,x,名詞,*,*,*,*,*,悪い,ワルイ,ワルイ\n");
+        let e = |r: Result<UserDictionary>| r.unwrap_err().message().to_string();
+        let want = e(parse_with_checksum(bad.as_bytes(), "u.csv", &dict, sum));
+        assert!(
+            want.starts_with(&format!("u.csv:{}: ", 2 * n + 1)),
+            "{want}"
+        );
+        assert_eq!(e(parse_text_with_checksum(&bad, "u.csv", &dict, sum)), want);
+    }
+
     #[test]
     fn each_of_finds_every_byte_equal_to_either() {
         // Every length from 0 to 40 (whole words and remainders), the bytes
