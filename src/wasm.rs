@@ -7,6 +7,7 @@
 //! are attached to it when JS hands them over.
 
 use crate::tokenizer::json;
+use crate::tokenizer::user_dict::parse::{parse_text_with_checksum, parse_with_checksum};
 use crate::tokenizer::user_dict::{is_user, USER_TOKEN};
 use crate::tokenizer::{decode_utf16_into, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
@@ -165,7 +166,11 @@ pub fn user_dictionary_end(file: &str) -> Result<u32, JsError> {
     // lossy conversion (lattice.rs) and fuzzed (fuzz/tokenize_utf16.rs).
     // Checking it again took 6-7 % of a 50,000-entry file's load.
     let text = unsafe { std::str::from_utf8_unchecked(&t.bytes) };
-    load_user_dictionary(|tok| tok.attach_user_dictionary_text_with_checksum(text, file, checksum))
+    load_user_dictionary(|tok| {
+        tok.attach_parsed_user_dictionary(|dict| {
+            parse_text_with_checksum(text, file, dict, checksum)
+        })
+    })
 }
 
 /// [`load_user_dictionary`] from a packed user dictionary (the bytes
@@ -176,7 +181,9 @@ pub fn load_packed_user_dictionary(packed: &[u8]) -> Result<u32, JsError> {
     let p = crate::tokenizer::user_dict::packed::PackedUserDictionary::unpack(packed)
         .map_err(|e| JsError::new(&format!("jatopic: {e}")))?;
     load_user_dictionary(|tok| {
-        tok.attach_user_dictionary_with_checksum(&p.bytes, &p.name, p.sha256)
+        tok.attach_parsed_user_dictionary(|dict| {
+            parse_with_checksum(&p.bytes, &p.name, dict, p.sha256)
+        })
     })
 }
 

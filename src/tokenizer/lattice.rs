@@ -7,7 +7,7 @@ use crate::tokenizer::dictionary::connector::ConnectionCosts;
 use crate::tokenizer::dictionary::Dictionary;
 use crate::tokenizer::mode::{Mode, SpanPenalty};
 use crate::tokenizer::normalize;
-use crate::tokenizer::user_dict::{is_user, UserMatch, USER_TOKEN};
+use crate::tokenizer::user_dict::{is_user, UserDictionary, UserMatch, USER_TOKEN};
 use std::borrow::Cow;
 
 /// Lines longer than this many characters are analysed in pieces, cut after a
@@ -369,38 +369,20 @@ impl Tokenizer {
     /// ([`crate::tokenizer::user_dict::parse`] says which formats).
     #[cfg(feature = "cli")]
     pub fn attach_user_dictionary(&mut self, bytes: &[u8], file: &str) -> crate::Result<()> {
-        let user = crate::tokenizer::user_dict::parse::parse(bytes, file, &self.dict)?;
-        self.dict.attach_user_dictionary(user);
-        Ok(())
+        self.attach_parsed_user_dictionary(|dict| {
+            crate::tokenizer::user_dict::parse::parse(bytes, file, dict)
+        })
     }
 
-    /// [`Tokenizer::attach_user_dictionary`] given the file's SHA-256
-    /// (the wasm build, where JS computes it). A rejected file leaves the
-    /// tokenizer as it was.
-    pub fn attach_user_dictionary_with_checksum(
+    /// Attaches the user dictionary `parse` makes for this tokenizer's
+    /// dictionary (the wasm build's, whose parse is given the file's SHA-256:
+    /// [`crate::tokenizer::user_dict::parse::parse_with_checksum`]). A
+    /// rejected file leaves the tokenizer as it was.
+    pub fn attach_parsed_user_dictionary(
         &mut self,
-        bytes: &[u8],
-        file: &str,
-        checksum: [u8; 32],
+        parse: impl FnOnce(&Dictionary) -> crate::Result<UserDictionary>,
     ) -> crate::Result<()> {
-        let user = crate::tokenizer::user_dict::parse::parse_with_checksum(
-            bytes, file, &self.dict, checksum,
-        )?;
-        self.dict.attach_user_dictionary(user);
-        Ok(())
-    }
-
-    /// [`Tokenizer::attach_user_dictionary_with_checksum`] of a file's text
-    /// already known to be UTF-8 (not checked again).
-    pub fn attach_user_dictionary_text_with_checksum(
-        &mut self,
-        text: &str,
-        file: &str,
-        checksum: [u8; 32],
-    ) -> crate::Result<()> {
-        let user = crate::tokenizer::user_dict::parse::parse_text_with_checksum(
-            text, file, &self.dict, checksum,
-        )?;
+        let user = parse(&self.dict)?;
         self.dict.attach_user_dictionary(user);
         Ok(())
     }
