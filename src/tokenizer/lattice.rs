@@ -304,7 +304,9 @@ pub fn decode_utf16_into(units: &[u16], chars: &mut Vec<char>, unit_at: &mut Vec
 /// `out`, which has room for 3 bytes per unit; returns the bytes written.
 /// By hand, a branch per unit: `char::decode_utf16` and `encode_utf8` per
 /// character took as long in wasm as the SHA-256 of the result
-/// (`jatopic.loadUserDictionary` hands its text over this way).
+/// (`jatopic.loadUserDictionary` hands its text over this way). What it
+/// writes is always valid UTF-8, whatever the units: the wasm layer relies
+/// on that and does not check the text again (`user_dictionary_end`).
 pub fn utf8_of_utf16(units: &[u16], out: &mut [u8]) -> usize {
     let mut o = 0;
     let mut i = 0;
@@ -375,7 +377,7 @@ impl Tokenizer {
     }
 
     /// Attaches the user dictionary `parse` makes for this tokenizer's
-    /// dictionary (the wasm build's, whose parse is given the file's SHA-256:
+    /// dictionary (in wasm, a parse given the file's SHA-256:
     /// [`crate::tokenizer::user_dict::parse::parse_with_checksum`]). A
     /// rejected file leaves the tokenizer as it was.
     pub fn attach_parsed_user_dictionary(

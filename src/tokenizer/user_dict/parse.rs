@@ -144,8 +144,8 @@ fn parse_batches<'a>(
         tokens: UserTokens::default(),
         pos_ids: Vec::new(),
     };
-    // In batches of whole lines, each checked to be UTF-8 and parsed in
-    // calls of their own (see BATCH_BYTES).
+    // In batches of whole lines, each checked to be UTF-8 (unless known to
+    // be) and parsed in calls of their own (see BATCH_BYTES).
     let (mut at, mut lines_before) = (bom, 0);
     while at < bytes.len() {
         let rest = &bytes[at..];
