@@ -2,9 +2,11 @@
 //! the `dict_load` seeds (few context ids: ids outside the matrix are common).
 //! First byte: bit 0 chooses search mode. A dictionary that parses must then
 //! serve tokens without panicking, whatever its entries' segmentations.
+//! Input that is UTF-8 must parse the same (dictionary or error) as text
+//! known to be UTF-8, as the wasm layer gives it, and as bytes.
 #![no_main]
 
-use jatopic::tokenizer::user_dict::parse::parse;
+use jatopic::tokenizer::user_dict::parse::{parse, parse_text_with_checksum, parse_with_checksum};
 use jatopic::{Mode, Options, Tokenizer};
 use libfuzzer_sys::fuzz_target;
 
@@ -14,6 +16,17 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
+    if let Ok(text) = std::str::from_utf8(rest) {
+        let by_text = parse_text_with_checksum(text, "fuzz.csv", dictionary(), [0; 32]);
+        match (
+            by_text,
+            parse_with_checksum(rest, "fuzz.csv", dictionary(), [0; 32]),
+        ) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(a.message(), b.message()),
+            (a, b) => panic!("text and bytes parse differently: {a:?} against {b:?}"),
+        }
+    }
     let Ok(user) = parse(rest, "fuzz.csv", dictionary()) else {
         return;
     };
