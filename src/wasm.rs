@@ -8,7 +8,7 @@
 
 use crate::tokenizer::json;
 use crate::tokenizer::user_dict::parse::{parse_text_with_checksum, parse_with_checksum};
-use crate::tokenizer::user_dict::{is_user, USER_TOKEN};
+use crate::tokenizer::user_dict::{is_user, UserDictionary, USER_TOKEN};
 use crate::tokenizer::{decode_utf16_into, Scratch, BASE_IS_SURFACE, UNKNOWN};
 use crate::topic::model::Model;
 use crate::topic::terms::TermConfig;
@@ -64,16 +64,16 @@ pub fn lexicon_tier() -> Result<String, JsError> {
     with_tokenizer(|tok| tok.dictionary().tier().name().to_string())
 }
 
-/// Attaches a user dictionary, replacing any earlier one: `attach` parses a
-/// MeCab or Kuromoji CSV file, exactly as `--user-dict` natively. A file
-/// with an error is refused with FILE:LINE: problem and leaves the
+/// Attaches the user dictionary `parse` makes of a MeCab or Kuromoji CSV
+/// file, exactly as `--user-dict` natively, replacing any earlier one. A
+/// file with an error is refused with FILE:LINE: problem and leaves the
 /// tokenizer as it was. Returns the number of distinct surfaces.
 fn load_user_dictionary(
-    attach: impl FnOnce(&mut Tokenizer) -> crate::Result<()>,
+    parse: impl FnOnce(&Dictionary) -> crate::Result<UserDictionary>,
 ) -> Result<u32, JsError> {
     with_tokenizer_mut(
         |tok| {
-            attach(tok)?;
+            tok.attach_parsed_user_dictionary(parse)?;
             Ok(tok
                 .dictionary()
                 .user_dictionary()
@@ -166,11 +166,7 @@ pub fn user_dictionary_end(file: &str) -> Result<u32, JsError> {
     // lossy conversion (lattice.rs) and fuzzed (fuzz/tokenize_utf16.rs).
     // Checking it again took 6-7 % of a 50,000-entry file's load.
     let text = unsafe { std::str::from_utf8_unchecked(&t.bytes) };
-    load_user_dictionary(|tok| {
-        tok.attach_parsed_user_dictionary(|dict| {
-            parse_text_with_checksum(text, file, dict, checksum)
-        })
-    })
+    load_user_dictionary(|dict| parse_text_with_checksum(text, file, dict, checksum))
 }
 
 /// [`load_user_dictionary`] from a packed user dictionary (the bytes
@@ -180,11 +176,7 @@ pub fn user_dictionary_end(file: &str) -> Result<u32, JsError> {
 pub fn load_packed_user_dictionary(packed: &[u8]) -> Result<u32, JsError> {
     let p = crate::tokenizer::user_dict::packed::PackedUserDictionary::unpack(packed)
         .map_err(|e| JsError::new(&format!("jatopic: {e}")))?;
-    load_user_dictionary(|tok| {
-        tok.attach_parsed_user_dictionary(|dict| {
-            parse_with_checksum(&p.bytes, &p.name, dict, p.sha256)
-        })
-    })
+    load_user_dictionary(|dict| parse_with_checksum(&p.bytes, &p.name, dict, p.sha256))
 }
 
 /// Detaches the user dictionary, if any.
