@@ -113,9 +113,7 @@ fn bin() -> Command {
 }
 
 fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("jatopic-lda-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp_path("lda", name)
 }
 
 /// NDJSON of pre-tokenized documents from the synthetic corpus.

@@ -7,23 +7,15 @@
 use std::path::PathBuf;
 
 mod common;
-use common::{jatopic, stdout_of};
+use common::{assert_refused, jatopic, stdout_of, temp_path};
 
 /// Asserts that `args` fails with exit status `code` and `expected` in its message.
 fn refused(args: &[&str], code: i32, expected: &str) {
-    let o = jatopic(args, "東京特許許可局\n");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
-    assert!(
-        err.contains(expected),
-        "{args:?}: expected {expected:?} in {err}"
-    );
+    assert_refused(args, "東京特許許可局\n", code, expected);
 }
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jatopic-tier-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    temp_path("tier", name)
 }
 
 fn golden(name: &str) -> String {

@@ -6,23 +6,15 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{jatopic, stdout_of};
+use common::{assert_refused, jatopic, stdout_of, temp_path};
 
 /// Asserts that `args` is refused as a usage error (exit 2) with `expected` in its message.
 fn refused(args: &[&str], expected: &str) {
-    let o = jatopic(args, "関西国際空港\n");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert!(
-        err.contains(expected),
-        "{args:?}: expected {expected:?} in {err}"
-    );
+    assert_refused(args, "関西国際空港\n", 2, expected);
 }
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jatopic-search-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    temp_path("search", name)
 }
 
 fn fixture(name: &str) -> String {

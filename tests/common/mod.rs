@@ -105,3 +105,24 @@ pub fn stdout_of(args: &[&str], stdin: impl AsRef<[u8]>) -> String {
     );
     String::from_utf8(o.stdout).unwrap()
 }
+
+/// Asserts that `jatopic args`, given `stdin`, fails with exit status `code`
+/// and `expected` in its message.
+pub fn assert_refused(args: &[&str], stdin: &str, code: i32, expected: &str) {
+    let o = jatopic(args, stdin);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    assert!(
+        err.contains(expected),
+        "{args:?}: expected {expected:?} in {err}"
+    );
+}
+
+/// `name` in a folder of this test process's own under the system's temp
+/// folder; `suite` names the test file, so that test files run at once never
+/// share a file.
+pub fn temp_path(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jatopic-{suite}-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
