@@ -4,6 +4,8 @@
 //! [`paradigms`]); [`layout`] decides, when writing, which words become
 //! lemmas; [`spelt`] is a faster second trie with every form spelt out.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod double_array;
 pub(crate) mod entries;
 #[cfg(feature = "cli")]
 pub(crate) mod layout;
@@ -22,7 +24,7 @@ use entries::PlainEntries;
 #[cfg(feature = "cli")]
 use layout::{LexiconLayout, Marks};
 use paradigms::{Form, Lemma, Lemmas, ParadigmForms, Paradigms};
-use spelt::SpeltTrie;
+use spelt::{Spelt, SpeltTrie};
 use trie::{Trie, NOT_AN_ENTRY, STEM};
 
 /// [`Lexicon::form_first`] of a form with an empty ending (beyond every character).
@@ -196,7 +198,13 @@ impl Lexicon {
     /// the base forms or is `u32::MAX` when the base form is the surface.
     pub(crate) fn lookup(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
         match self.spelt.get() {
-            Some(spelt) => spelt.walk(text, |len, node| {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(Spelt::DoubleArray(spelt)) => spelt.walk(text, |len, items| {
+                for e in items {
+                    f(len, e.id, e.cost, e.base);
+                }
+            }),
+            Some(Spelt::Trie(spelt)) => spelt.walk(text, |len, node| {
                 for e in &spelt.items[node.item_lo as usize..][..node.n_item as usize] {
                     f(len, e.id, e.cost, e.base);
                 }
@@ -248,11 +256,13 @@ impl Lexicon {
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
-        self.spelt.get().unwrap_or(&self.trie).prefetch(
-            text.get(1).copied(),
-            text.get(2).copied(),
-            sink,
-        );
+        let (next, next2) = (text.get(1).copied(), text.get(2).copied());
+        match self.spelt.get() {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(Spelt::DoubleArray(spelt)) => spelt.prefetch(next, next2),
+            Some(Spelt::Trie(spelt)) => spelt.prefetch(next, next2, sink),
+            None => self.trie.prefetch(next, next2, sink),
+        }
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.

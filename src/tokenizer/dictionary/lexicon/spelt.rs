@@ -11,6 +11,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::tokenizer::dictionary::lexicon::double_array::DoubleArray;
 use crate::tokenizer::dictionary::lexicon::paradigms::{Form, Lemma, ParadigmForms};
 use crate::tokenizer::dictionary::lexicon::trie::Trie;
 use crate::tokenizer::dictionary::lexicon::Entry;
@@ -43,6 +45,27 @@ pub(crate) struct Words {
     pub suffix_chars: Vec<char>,
 }
 
+/// The spelt trie as lookups read it: natively as a double array (see
+/// [`double_array`](super::double_array)), in wasm as the trie.
+#[derive(Debug)]
+pub(crate) enum Spelt {
+    Trie(Trie),
+    #[cfg(not(target_arch = "wasm32"))]
+    DoubleArray(DoubleArray),
+}
+
+impl Spelt {
+    /// The lookup form of `trie`: the double array natively, unless the
+    /// trie has more distinct labels than it codes (then the trie).
+    fn of(trie: Trie) -> Spelt {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(array) = DoubleArray::of(&trie) {
+            return Spelt::DoubleArray(array);
+        }
+        Spelt::Trie(trie)
+    }
+}
+
 /// The spelt trie, shared by the lexicon's clones. Derived data, a cache:
 /// two lexicons are equal whatever theirs hold.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +75,7 @@ pub(crate) struct SpeltTrie(Arc<SpeltState>);
 struct SpeltState {
     /// Set once the build has ended: `None` when it could not be built
     /// (more than 255 words with one surface) or never will be.
-    built: OnceLock<Option<Trie>>,
+    built: OnceLock<Option<Spelt>>,
     /// In wasm, the words kept for a later build.
     pending: Mutex<Option<Words>>,
     /// In wasm, the characters analysed so far.
@@ -84,19 +107,19 @@ impl SpeltTrie {
         // A small lexicon (a test's, a fuzzed file's) costs less to build
         // than a thread to start.
         if words.surfaces.len() + words.stems.len() < BUILD_IN_PLACE_BELOW {
-            let _ = spelt.0.built.set(spelt_trie(words).ok());
+            let _ = spelt.0.built.set(spelt_trie(words).ok().map(Spelt::of));
             return spelt;
         }
         let state = Arc::clone(&spelt.0);
         let _ = std::thread::Builder::new()
             .name("jatopic-spelt-trie".into())
-            .spawn(move || state.built.set(spelt_trie(words).ok()));
+            .spawn(move || state.built.set(spelt_trie(words).ok().map(Spelt::of)));
         spelt
     }
 
     /// The trie, when it is built.
     #[inline(always)]
-    pub(crate) fn get(&self) -> Option<&Trie> {
+    pub(crate) fn get(&self) -> Option<&Spelt> {
         self.0.built.get().and_then(Option::as_ref)
     }
 
@@ -120,7 +143,10 @@ impl SpeltTrie {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        let _ = self.0.built.set(words.and_then(|w| spelt_trie(w).ok()));
+        let _ = self
+            .0
+            .built
+            .set(words.and_then(|w| spelt_trie(w).ok()).map(Spelt::of));
     }
 
     /// Whether the build has ended (with a trie or without).
@@ -303,9 +329,12 @@ mod tests {
             let base = dict.base_form(l.base).unwrap_or_default();
             texts.push(("a base form", format!("{base}ました")));
         }
-        let spelt = lexicon.spelt.get().expect("built");
         let mut n_keys = 0;
-        spelt.each_key(|key| {
+        let each_key = |f: &mut dyn FnMut(&[char])| match lexicon.spelt.get().expect("built") {
+            super::Spelt::Trie(trie) => trie.each_key(f),
+            super::Spelt::DoubleArray(array) => array.each_key(f),
+        };
+        each_key(&mut |key| {
             n_keys += 1;
             texts.push((
                 "a surface",

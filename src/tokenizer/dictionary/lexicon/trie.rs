@@ -339,6 +339,32 @@ impl Trie {
         }
     }
 
+    /// Number of nodes, the root (node 0) included.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The label of node `node` (not the root).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn label(&self, node: u32) -> char {
+        self.labels.get(node as usize).copied().unwrap_or('\0')
+    }
+
+    /// The children of node `node`: (label, node).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn children(&self, node: u32) -> impl Iterator<Item = (char, u32)> + '_ {
+        let n = self.nodes.get(node as usize).copied().unwrap_or_default();
+        (n.child_lo..n.child_lo + u32::from(n.n_child)).map(|c| (self.label(c), c))
+    }
+
+    /// The items ending at node `node`: (first, count).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn items_of(&self, node: u32) -> (u32, u8) {
+        let n = self.nodes.get(node as usize).copied().unwrap_or_default();
+        (n.item_lo, n.n_item)
+    }
+
     /// Calls `f(key)` for every key with items, depth first.
     #[cfg(test)]
     pub(crate) fn each_key(&self, mut f: impl FnMut(&[char])) {
