@@ -257,12 +257,15 @@ impl Lexicon {
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
         let (next, next2) = (text.get(1).copied(), text.get(2).copied());
-        match self.spelt.get() {
+        // One call of the trie's (always inlined) prefetch, not one per arm:
+        // the wasm bundle has little room.
+        let trie = match self.spelt.get() {
             #[cfg(not(target_arch = "wasm32"))]
-            Some(Spelt::DoubleArray(spelt)) => spelt.prefetch(next, next2),
-            Some(Spelt::Trie(spelt)) => spelt.prefetch(next, next2, sink),
-            None => self.trie.prefetch(next, next2, sink),
-        }
+            Some(Spelt::DoubleArray(spelt)) => return spelt.prefetch(next, next2),
+            Some(Spelt::Trie(spelt)) => spelt,
+            None => &self.trie,
+        };
+        trie.prefetch(next, next2, sink);
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.
