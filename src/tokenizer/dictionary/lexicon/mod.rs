@@ -2,7 +2,8 @@
 //! the trie over surfaces and stems that finds every word starting at a
 //! text position. The file stores it column by column ([`entries`],
 //! [`paradigms`]); [`layout`] decides, when writing, which words become
-//! lemmas; [`spelt`] is a faster second trie with every form spelt out.
+//! lemmas; [`spelt`] is a faster second trie with every form spelt out,
+//! which natively becomes a [`double_array`].
 
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod double_array;
