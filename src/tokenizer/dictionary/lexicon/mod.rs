@@ -31,6 +31,16 @@ use trie::{Trie, NOT_AN_ENTRY, STEM};
 /// [`Lexicon::form_first`] of a form with an empty ending (beyond every character).
 const NO_FIRST: u32 = u32::MAX;
 
+/// [`Lexicon::lookup`] in the spelt trie (in wasm; natively its double array).
+#[inline(always)]
+fn lookup_in_spelt_trie(spelt: &Trie, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
+    spelt.walk(text, |len, node| {
+        for e in &spelt.items[node.item_lo as usize..][..node.n_item as usize] {
+            f(len, e.id, e.cost, e.base);
+        }
+    });
+}
+
 /// One analysis of a surface: context id, word cost and how to get the base form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -197,19 +207,18 @@ impl Lexicon {
     /// Calls `f(length, id, cost, base)` for every lexicon word (plain entry
     /// or conjugated form) that is a prefix of `text`. `base` indexes
     /// the base forms or is `u32::MAX` when the base form is the surface.
-    pub(crate) fn lookup(&self, text: &[char], mut f: impl FnMut(usize, u16, i16, u32)) {
+    pub(crate) fn lookup(&self, text: &[char], f: impl FnMut(usize, u16, i16, u32)) {
         match self.spelt.get() {
             #[cfg(not(target_arch = "wasm32"))]
-            Some(Spelt::DoubleArray(spelt)) => spelt.walk(text, |len, items| {
-                for e in items {
-                    f(len, e.id, e.cost, e.base);
-                }
-            }),
-            Some(Spelt::Trie(spelt)) => spelt.walk(text, |len, node| {
-                for e in &spelt.items[node.item_lo as usize..][..node.n_item as usize] {
-                    f(len, e.id, e.cost, e.base);
-                }
-            }),
+            Some(Spelt::DoubleArray { array, .. }) => {
+                let mut f = f;
+                array.walk(text, |len, items| {
+                    for e in items {
+                        f(len, e.id, e.cost, e.base);
+                    }
+                })
+            }
+            Some(Spelt::Trie(spelt)) => lookup_in_spelt_trie(spelt, text, f),
             None => self.lookup_through_stems(text, f),
         }
     }
@@ -262,7 +271,7 @@ impl Lexicon {
         // the wasm bundle has little room.
         let trie = match self.spelt.get() {
             #[cfg(not(target_arch = "wasm32"))]
-            Some(Spelt::DoubleArray(spelt)) => return spelt.prefetch(next, next2),
+            Some(Spelt::DoubleArray { array, .. }) => return array.prefetch(next, next2),
             Some(Spelt::Trie(spelt)) => spelt,
             None => &self.trie,
         };

@@ -53,7 +53,13 @@ pub(crate) struct Words {
 pub(crate) enum Spelt {
     Trie(Trie),
     #[cfg(not(target_arch = "wasm32"))]
-    DoubleArray(DoubleArray),
+    DoubleArray {
+        array: DoubleArray,
+        /// In tests, the trie too, so that its lookups (the wasm build's)
+        /// are checked natively as well.
+        #[cfg(test)]
+        trie: Trie,
+    },
 }
 
 impl Spelt {
@@ -62,7 +68,11 @@ impl Spelt {
     fn of(trie: Trie) -> Spelt {
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(array) = DoubleArray::of(&trie) {
-            return Spelt::DoubleArray(array);
+            return Spelt::DoubleArray {
+                array,
+                #[cfg(test)]
+                trie,
+            };
         }
         Spelt::Trie(trie)
     }
@@ -115,7 +125,9 @@ impl SpeltTrie {
         let state = Arc::clone(&spelt.0);
         let _ = std::thread::Builder::new()
             .name("jatopic-spelt-trie".into())
-            .spawn(move || state.built.set(spelt_trie(words).ok().map(Spelt::of)));
+            .spawn(move || {
+                let _ = state.built.set(spelt_trie(words).ok().map(Spelt::of));
+            });
         spelt
     }
 
@@ -334,7 +346,7 @@ mod tests {
         let mut n_keys = 0;
         let each_key = |f: &mut dyn FnMut(&[char])| match lexicon.spelt.get().expect("built") {
             super::Spelt::Trie(trie) => trie.each_key(f),
-            super::Spelt::DoubleArray(array) => array.each_key(f),
+            super::Spelt::DoubleArray { array, .. } => array.each_key(f),
         };
         each_key(&mut |key| {
             n_keys += 1;
@@ -344,6 +356,13 @@ mod tests {
             ));
         });
         assert!(n_keys > 150_000, "{n_keys} surfaces");
+        if let Some(super::Spelt::DoubleArray { array, trie }) = lexicon.spelt.get() {
+            let (mut in_array, mut in_trie) = (Vec::new(), Vec::new());
+            array.each_key(|key| in_array.push(key.to_vec()));
+            trie.each_key(|key| in_trie.push(key.to_vec()));
+            in_array.sort_unstable();
+            assert_eq!(in_array, in_trie, "the double array's keys are the trie's");
+        }
         let (mut positions, mut words) = (0, 0);
         for (name, line) in &texts {
             let chars: Vec<char> = line.chars().collect();
@@ -360,6 +379,16 @@ mod tests {
                 spelt.sort_by_key(|w| w.0);
                 stems.sort_by_key(|w| w.0);
                 assert_eq!(spelt, stems, "{name}: {line:?} at {p}");
+                // Natively `lookup` read the double array; the trie it was
+                // made from (what wasm reads) must agree too.
+                if let Some(super::Spelt::DoubleArray { trie, .. }) = lexicon.spelt.get() {
+                    let mut in_trie = Vec::new();
+                    super::super::lookup_in_spelt_trie(trie, &chars[p..], |l, id, cost, base| {
+                        in_trie.push((l, id, cost, base))
+                    });
+                    in_trie.sort_by_key(|w| w.0);
+                    assert_eq!(in_trie, stems, "spelt trie: {name}: {line:?} at {p}");
+                }
                 positions += 1;
                 // Past the first position of a surface, its text is the golden's.
                 if *name == "a surface" {

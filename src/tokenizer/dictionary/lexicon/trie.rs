@@ -373,7 +373,9 @@ impl Trie {
         let mut stack = vec![(0u32, 0usize)];
         while let Some((n, depth)) = stack.pop() {
             let node = self.nodes[n as usize];
-            key.truncate(depth);
+            // The key of a node at depth d: its parent's (the first d - 1
+            // characters, the path popped last at that depth) and its label.
+            key.truncate(depth.saturating_sub(1));
             if depth > 0 {
                 key.push(self.labels[n as usize]);
             }
@@ -493,6 +495,34 @@ mod tests {
                 .contains("more than 255 lemmas with one stem"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn trie_lists_its_keys() {
+        let keys = ["あ", "あい", "あいう", "か", "かき", "𠮷"];
+        let n = keys.len() as u32;
+        let entries = vec![
+            Entry {
+                id: 0,
+                cost: 0,
+                base: 0,
+            };
+            keys.len()
+        ];
+        let starts: Vec<u32> = (0..=n).collect();
+        let trie = Trie::build(
+            &SortedStrings::of(&keys),
+            &entries,
+            &[],
+            &starts,
+            &starts[1..],
+            &SortedStrings::of(&["かく"]),
+            &[0, 0],
+        )
+        .unwrap();
+        let mut listed = Vec::new();
+        trie.each_key(|key| listed.push(key.iter().collect::<String>()));
+        assert_eq!(listed, ["あ", "あい", "あいう", "か", "かき", "かく", "𠮷"]);
     }
 
     #[test]
