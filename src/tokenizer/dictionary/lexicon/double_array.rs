@@ -464,6 +464,20 @@ mod tests {
     }
 
     #[test]
+    fn double_array_refuses_more_labels_than_its_codes() {
+        // 65,536 distinct characters under two first ones (a node has at
+        // most 65,535 children): one more than 16-bit codes number.
+        let labels = (0x4E00u32..).filter_map(char::from_u32).take(65_534);
+        let keys: Vec<String> = labels
+            .enumerate()
+            .map(|(k, c)| [['あ', 'い'][k % 2], c].iter().collect())
+            .collect();
+        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        assert!(DoubleArray::of(&trie_of(&key_refs)).is_none());
+        assert!(DoubleArray::of(&trie_of(&key_refs[1..])).is_some());
+    }
+
+    #[test]
     fn double_array_of_nothing_finds_nothing() {
         let array = DoubleArray::of(&trie_of(&[])).unwrap();
         assert!(array_walk(&array, &['何', 'か']).is_empty());
