@@ -203,29 +203,41 @@ impl DoubleArray {
         }
     }
 
-    /// Asks the cache for what the walks from the next two positions read
-    /// first (as [`Trie::prefetch`]): the root's child for `next2`, and for
-    /// `next` (its unit asked for one position earlier, so by now in cache)
-    /// its first items and its child for `next2`.
+    /// Asks the cache for what the walks from the next three positions will
+    /// read, one step of each walk per position, so that every unit a walk
+    /// reads was asked for a position earlier: `text` starts at the
+    /// position being analysed. The walk from 3 ahead: its first unit; from
+    /// 2 ahead: its second unit (its first asked for a position ago, so in
+    /// cache by now) and the first's items; from 1 ahead: its third unit
+    /// and the second's items.
     #[inline(always)]
-    pub(crate) fn prefetch(&self, next: Option<char>, next2: Option<char>) {
-        let Some(root) = self.units.get(ROOT) else {
+    pub(crate) fn prefetch(&self, text: &[char]) {
+        let (Some(root), Some(&c3)) = (self.units.get(ROOT), text.get(3)) else {
             return;
         };
-        let Some(c2) = next2 else {
-            return;
-        };
-        let code2 = self.code(c2) as usize;
-        if let Some(u) = self.units.get(root.base as usize + code2) {
-            prefetch(u);
-        }
-        if let Some((_, u)) = next.and_then(|c| self.child(ROOT, root.base, c)) {
-            if let Some(item) = self.items.get(u.item_lo as usize) {
+        let code3 = self.code(c3) as usize;
+        // A unit in cache: its items, and its child for `c3`.
+        let ask = |unit: &Unit| {
+            if let Some(item) = self.items.get(unit.item_lo as usize) {
                 prefetch(item);
             }
-            if let Some(child) = self.units.get(u.base as usize + code2) {
-                prefetch(child);
+            if let Some(next) = self.units.get(unit.base as usize + code3) {
+                prefetch(next);
             }
+        };
+        if let Some(first) = self.units.get(root.base as usize + code3) {
+            prefetch(first);
+        }
+        // The walk from 2 ahead, at its first unit.
+        if let Some((_, two_ahead)) = self.child(ROOT, root.base, text[2]) {
+            ask(two_ahead);
+        }
+        // The walk from 1 ahead, at its second unit.
+        let one_ahead = self.child(ROOT, root.base, text[1]);
+        if let Some((_, one_ahead)) =
+            one_ahead.and_then(|(slot, u)| self.child(slot, u.base, text[2]))
+        {
+            ask(one_ahead);
         }
     }
 }
@@ -481,6 +493,6 @@ mod tests {
     fn double_array_of_nothing_finds_nothing() {
         let array = DoubleArray::of(&trie_of(&[])).unwrap();
         assert!(array_walk(&array, &['何', 'か']).is_empty());
-        array.prefetch(Some('何'), Some('か'));
+        array.prefetch(&['何', 'か', 'も', 'の']);
     }
 }

@@ -271,7 +271,7 @@ impl Lexicon {
         // the wasm bundle has little room.
         let trie = match self.spelt.get() {
             #[cfg(not(target_arch = "wasm32"))]
-            Some(Spelt::DoubleArray { array, .. }) => return array.prefetch(next, next2),
+            Some(Spelt::DoubleArray { array, .. }) => return array.prefetch(text),
             Some(Spelt::Trie(spelt)) => spelt,
             None => &self.trie,
         };
