@@ -367,16 +367,7 @@ mod tests {
             })
             .collect();
         let starts: Vec<u32> = (0..=n).collect();
-        Trie::build(
-            &SortedStrings::of(&sorted),
-            &entries,
-            &[],
-            &starts,
-            &starts[1..],
-            &SortedStrings::default(),
-            &[0],
-        )
-        .unwrap()
+        Trie::of_surfaces(&SortedStrings::of(&sorted), &entries, &starts).unwrap()
     }
 
     /// (length, ids) of every prefix of `text` with items, by the trie.

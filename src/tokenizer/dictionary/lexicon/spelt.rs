@@ -231,15 +231,7 @@ pub(crate) fn spelt_trie(w: Words) -> crate::Result<Trie> {
     drop((spelt, chars, w));
     starts.push(entries.len() as u32);
     // No origins: readings are found through the stems' trie, never this one.
-    Trie::build(
-        &surfaces,
-        &entries,
-        &[],
-        &starts,
-        &starts[1..],
-        &SortedStrings::default(),
-        &[0],
-    )
+    Trie::of_surfaces(&surfaces, &entries, &starts)
 }
 
 /// Calls `f(stem, ending, entry)` for every form of `w`'s lemmas, stem by

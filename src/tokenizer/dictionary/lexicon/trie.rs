@@ -294,6 +294,18 @@ impl Trie {
         })
     }
 
+    /// The trie of `surfaces` alone (no stems, no origins): surface s has
+    /// entries `entries[starts[s]..starts[s + 1]]`.
+    pub(crate) fn of_surfaces(
+        surfaces: &SortedStrings,
+        entries: &[Entry],
+        starts: &[u32],
+    ) -> Result<Trie> {
+        let ends = starts.get(1..).unwrap_or_default();
+        let no_stems = SortedStrings::default();
+        Trie::build(surfaces, entries, &[], starts, ends, &no_stems, &[0])
+    }
+
     /// The child of `node` labelled `c`, or `NO_NODE`.
     #[inline]
     fn child(&self, node: &TrieNode, c: char) -> u32 {
