@@ -4,8 +4,8 @@
 //! takes about as long as the rest of the load, and lookups go through stems,
 //! with the same results, until it is ready:
 //! - natively it is built at once on a thread of its own, which then turns
-//!   it into a [`double_array`](super::double_array) (the full tier's
-//!   analysis about 1.06× as fast again) before lookups switch to it;
+//!   it into a [`double_array`](super::double_array) (the analysis about
+//!   1.1× as fast again, with its prefetch) before lookups switch to it;
 //! - in wasm (one thread, cold start counted) the compact tier's is built
 //!   once the worker has analysed [`SPELL_OUT_AFTER`] characters, enough to
 //!   repay it; the full tier's never is (its memory would pass the budget).
