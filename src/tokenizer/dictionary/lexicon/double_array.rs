@@ -5,7 +5,7 @@
 //! the spelt trie on that trie's thread, so no load waits for it; never in
 //! wasm, where its build would add to the cold start and its units to memory.
 
-use crate::tokenizer::dictionary::lexicon::trie::Trie;
+use crate::tokenizer::dictionary::lexicon::trie::{prefetch_line as prefetch, Trie};
 use crate::tokenizer::dictionary::lexicon::Entry;
 
 /// A node of the double array, or a free slot (`check` is [`FREE`]).
@@ -240,21 +240,6 @@ impl DoubleArray {
             ask(one_ahead);
         }
     }
-}
-
-/// Asks the cache for the line of `x` (only a hint: a no-op where there is
-/// no prefetch instruction).
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: prefetching is only a hint and never faults; `x` is a
-        // live reference.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast()) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// Which slots are taken, for placing nodes' children.

@@ -266,7 +266,6 @@ impl Lexicon {
     /// See [`Trie::prefetch`]: `text` starts at the position being analysed.
     #[inline(always)]
     pub(crate) fn prefetch(&self, text: &[char], sink: &mut u32) {
-        let (next, next2) = (text.get(1).copied(), text.get(2).copied());
         // One call of the trie's (always inlined) prefetch, not one per arm:
         // the wasm bundle has little room.
         let trie = match self.spelt.get() {
@@ -275,7 +274,7 @@ impl Lexicon {
             Some(Spelt::Trie(spelt)) => spelt,
             None => &self.trie,
         };
-        trie.prefetch(next, next2, sink);
+        trie.prefetch(text.get(1).copied(), text.get(2).copied(), sink);
     }
 
     /// Number of forms of lemma `lemma` (its paradigm's), 0 for no lemma.

@@ -186,16 +186,29 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
 fn fetch<T>(x: &T, value: impl Fn(&T) -> u32, sink: &mut u32) {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         let _ = (value, sink);
-        // SAFETY: prefetching is only a hint and never faults; `x` is a
-        // live reference.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast()) }
+        prefetch_line(x);
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         *sink ^= value(x);
     }
+}
+
+/// Asks the cache for the line of `x` with the CPU's prefetch instruction
+/// (only a hint: a no-op where there is none). Native only: wasm has none.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline(always)]
+pub(crate) fn prefetch_line<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: prefetching is only a hint and never faults; `x` is a
+        // live reference.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 impl Trie {
