@@ -25,11 +25,12 @@ export const CONTRACT_PRELUDE = `const MAX_TEXT_UNITS = ${CONTRACT.limits.text_u
   `const USER_DICTIONARY_FILE = ${JSON.stringify(CONTRACT.user_dictionary_file)};\n` +
   `const TEXT_CODING_ESCAPED = ${JSON.stringify(CONTRACT.text_coding_escaped)};\n`;
 
-// 7 bits per character, one ASCII byte each. A value that cannot appear raw
-// in a single-quoted JS string (the contract's text_coding_escaped) is
-// written with the next 7 bits in one 2-byte UTF-8 character, U+0080 +
-// (index << 7) + next: 14 bits in 2 bytes, so the text is 8/7 of the data
-// (base64: 4/3). The decoder is decode7 in runtime/coder7.js.
+// 7 bits per character, one ASCII byte each. A value never written raw (the
+// contract's text_coding_escaped: what could end a string or a comment, or
+// break the line) is written with the next 7 bits in one 2-byte UTF-8
+// character, U+0080 + ((index + 1) << 7) + next: 14 bits in 2 bytes, so the
+// text is 8/7 of the data (base64: 4/3). The decoder is decode7 in
+// runtime/coder7.js.
 const ESCAPED = new Map(CONTRACT.text_coding_escaped.map((v, i) => [v, i]));
 
 export function encode7(bytes) {
@@ -52,6 +53,14 @@ export function encode7(bytes) {
     else out.push(String.fromCharCode(((k + 1) << 7) | (j + 1 < g ? groups[++j] : 0)));
   }
   return out.join('');
+}
+
+// The text of `bytes` as library files carry it: in the comment of a
+// function (the contract's text_container_open/_close), which V8 scans
+// several times faster than a string literal and keeps no second copy of;
+// decode7 reads it back through Function.prototype.toString.
+export function embed7(bytes) {
+  return CONTRACT.text_container_open + encode7(bytes) + CONTRACT.text_container_close;
 }
 
 // The runtime, in splice order: plain scripts under js/runtime/ that share
@@ -108,11 +117,11 @@ return wasm_bindgen;
 const WASM_NEEDS = ${JSON.stringify(featuresNeeded(wasm))};
 const WASM_SHA256 = '${crypto.createHash('sha256').update(wasm).digest('hex')}';
 ${CONTRACT_PRELUDE}${runtime}const WASM_BYTES = ${wasm.length};
-const WASM_TEXT = '${encode7(wasm)}';
+const WASM_TEXT = ${embed7(wasm)};
 // The compact lexicon (empty in a package with the full one).
 const DICT_BYTES = ${dictionary.length};
 const DICT_SHA256 = '${crypto.createHash('sha256').update(dictionary).digest('hex')}';
-const DICT_TEXT = '${encode7(dictionary)}';
+const DICT_TEXT = ${embed7(dictionary)};
 return jatopicApi;
 })();
 `;

@@ -161,7 +161,7 @@ fn a_model_records_its_tier_and_commands_refuse_another() {
     let library = temp("jatopic-tokenizer.js");
     std::fs::write(
         &library,
-        "// jatopic test\nvar jatopic = {};\nconst DICT_BYTES = 3;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = 'abc';\n",
+        "// jatopic test\nvar jatopic = {};\nconst DICT_BYTES = 3;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = function () {/*abc*/};\n",
     )
     .unwrap();
     let package = |model: &str, out: &str, extra: &[&str]| {

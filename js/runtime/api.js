@@ -362,8 +362,10 @@ const jatopicApi = {
   init() { call((b) => { readingsReady(b); if (modelParts.length > 0) modelReady(b); return null; }); },
   /**
    * Registers IPADIC's readings (called by the jatopic-readings.js library
-   * file): `bytes` of a .jtr file as 7-bit text, decoded on first use.
-   * Tokens then carry reading and pronunciation.
+   * file): `bytes` of a .jtr file as 7-bit text (`data`: a function whose
+   * comment holds it, or the text itself; see decode7), decoded on first
+   * use. Tokens then carry reading and pronunciation. The other add* calls
+   * take their data likewise.
    */
   addReadings(bytes, data) {
     readingsSource = { what: READINGS_FILE + ' (IPADIC readings, ' + bytes + ' bytes)', bytes: null, length: bytes, data };

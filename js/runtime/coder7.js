@@ -4,8 +4,17 @@
 // src/bigquery/package.rs. A character below 128 is 7 bits of data; one of
 // U+0080 to U+07FF (two bytes of UTF-8) is 14: an escaped value (its index
 // in TEXT_CODING_ESCAPED, from the UDF contract, plus 1, times 128) and the
-// next 7 bits as they are, so escaping costs no space.
-function decode7(s, n) {
+// next 7 bits as they are, so escaping costs no space. The text comes as
+// the comment of a function (embed7 in js/bundle.mjs): its source, a slice
+// of the library file's text (no copy), holds it.
+function decode7(data, n) {
+  let s = data;
+  if (typeof data === 'function') {
+    const source = Function.prototype.toString.call(data);
+    const open = source.indexOf('/*'), close = source.lastIndexOf('*/');
+    if (open < 0 || close < open) throw new Error('jatopic: embedded data is missing (its comment was removed: deploy the library files unmodified, not minified)');
+    s = source.slice(open + 2, close);
+  }
   const out = new Uint8Array(n);
   const len = s.length;
   let acc = 0, bits = 0, o = 0;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { execFileSync } from 'node:child_process';
-import { encode7, DECODE7_SOURCE } from '../bundle.mjs';
+import { CONTRACT, encode7, DECODE7_SOURCE } from '../bundle.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bundleFile = process.env.JATOPIC_BUNDLE || `${root}build/jatopic-tokenizer.js`;
@@ -171,8 +171,9 @@ test('a corrupt packaged model (jatopic.addModelPart) is an Error naming its par
 
 // The embedded dictionary (the compact lexicon beside the wasm module):
 // decode it from the bundle, damage it, and put it back.
-const textStart = source.indexOf("const DICT_TEXT = '") + "const DICT_TEXT = '".length;
-const textEnd = source.indexOf("';", textStart);
+const dictMarker = 'const DICT_TEXT = ' + CONTRACT.text_container_open;
+const textStart = source.indexOf(dictMarker) + dictMarker.length;
+const textEnd = source.indexOf(CONTRACT.text_container_close, textStart);
 const dictBytes = Number(/const DICT_BYTES = (\d+);/.exec(source)[1]);
 const dict = decode7(source.slice(textStart, textEnd), dictBytes);
 const dictAt = 0;

@@ -137,8 +137,8 @@ test('jatopic.loadReadings takes a .jtr file and refuses a damaged one, keeping 
 test('a damaged or truncated jatopic-readings.js is a thrown Error naming it, on every call that needs it', () => {
   const marker = "jatopic.addReadings(";
   const at = readingsSource.indexOf(marker);
-  const open = readingsSource.indexOf("'", at) + 1;
-  const close = readingsSource.lastIndexOf("'");
+  const open = readingsSource.indexOf(CONTRACT.text_container_open, at) + CONTRACT.text_container_open.length;
+  const close = readingsSource.lastIndexOf(CONTRACT.text_container_close);
   const cases = {
     // The text cut short: fewer bytes than announced.
     truncated: readingsSource.slice(0, open) + readingsSource.slice(open, open + (close - open) / 2) + readingsSource.slice(close),

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { CONTRACT, CONTRACT_PRELUDE, RUNTIME_FILES, encode7, shipped } from '../bundle.mjs';
+import { CONTRACT, CONTRACT_PRELUDE, RUNTIME_FILES, embed7, encode7, shipped } from '../bundle.mjs';
 import { beyondFloor, featuresNeeded, setFloorFeatures, stripFeatures, targetFeatures } from '../wasm-floor.mjs';
 
 const dir = new URL('../runtime/', import.meta.url);
@@ -48,8 +48,9 @@ test('decode7 inverts encode7 for every length and byte value', () => {
   let seed = 7;
   const random = Uint8Array.from({ length: 100_003 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   const text = encode7(random);
-  // Never a character that would end or break a single-quoted JS string.
-  assert.ok(!/['\\\n\r]/.test(text));
+  // Never a character that would end a single-quoted JS string or a
+  // comment, or break the line.
+  assert.ok(!/['\\\n\r*]/.test(text));
   assert.deepEqual(Buffer.from(decode7(text, random.length)), Buffer.from(random));
   // An escaped value (written as one character with the next 7 bits) at
   // every place in a group of eight characters (every bit alignment), then
@@ -79,6 +80,27 @@ test('shipped code loses whole-line comments and indentation, and refuses a temp
   const code = '/**\n * Doc.\n */\nfunction f(a) {\n  // why\n  if (a) {\n    return `x${a}y`; // kept\n  }\n  return \'  a  \';\n}\n';
   assert.equal(shipped(code, 'f.js'), 'function f(a) {\nif (a) {\nreturn `x${a}y`; // kept\n}\nreturn \'  a  \';\n}\n');
   assert.throws(() => shipped('const t = `a\n  b`;\n', 't.js'), /t\.js: a template literal may span lines at "const t = `a"/);
+});
+
+test('decode7 reads the text in a function\'s comment, as library files carry it, and says when the comment is gone', () => {
+  const { decode7 } = load(['coder7.js'], ['decode7']);
+  // Bytes whose 7-bit groups are `*/` again and again (42, 47): written
+  // raw, they would end the comment.
+  const groups = Array.from({ length: 4096 }, (_, i) => (i % 2 === 0 ? 42 : 47));
+  const bytes = new Uint8Array(groups.length * 7 / 8);
+  for (let i = 0, acc = 0, bits = 0, o = 0; i < groups.length; i++) {
+    acc = (acc << 7) | groups[i];
+    bits += 7;
+    if (bits >= 8) { bits -= 8; bytes[o++] = (acc >> bits) & 0xff; acc &= (1 << bits) - 1; }
+  }
+  assert.ok(!encode7(bytes).includes('*'));
+  const context = vm.createContext({});
+  const data = vm.runInContext(`(${embed7(bytes)})`, context);
+  assert.equal(typeof data, 'function');
+  assert.deepEqual(Buffer.from(decode7(data, bytes.length)), Buffer.from(bytes));
+  // A minifier that drops comments drops the data: an Error saying so.
+  const stripped = vm.runInContext('(function () {})', context);
+  assert.throws(() => decode7(stripped, bytes.length), { message: /^jatopic: embedded data is missing \(its comment was removed: deploy the library files unmodified/ });
 });
 
 test('decode7 names a truncated text with the bytes it found', () => {
@@ -312,7 +334,8 @@ function structFields(type) {
 
 test('a damaged embedded module is told apart by its SHA-256, naming jatopic and the file', () => {
   const source = fs.readFileSync(bundleFile, 'utf8');
-  const start = source.indexOf("const WASM_TEXT = '") + "const WASM_TEXT = '".length;
+  const marker = 'const WASM_TEXT = ' + CONTRACT.text_container_open;
+  const start = source.indexOf(marker) + marker.length;
   // The first characters carry the module's magic number: a different one is a damaged copy.
   const damaged = source.slice(0, start) + 'Ā/' + source.slice(start + 2);
   const message = errorOf(bundleWithEngine(damaged), 'jatopic.wakati("東京")');

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { loadPackage } from '../bq-sandbox.mjs';
+import { CONTRACT } from '../bundle.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = process.env.JATOPIC_BIN || `${root}target/release/jatopic`;
@@ -42,7 +43,8 @@ function variant(from, name, change) {
 
 // Alters one character of the 7-bit data of a library file (inside its '...' literal).
 function alterData(text) {
-  let at = text.lastIndexOf("'") - 100;
+  // The last embedded text of the file ends at its container's close.
+  let at = text.lastIndexOf(CONTRACT.text_container_close) - 100;
   while (text.charCodeAt(at) >= 128) at--; // one 7-bit character for another: the length stays
   const c = text.charCodeAt(at);
   return text.slice(0, at) + String.fromCharCode(c === 0x41 ? 0x42 : 0x41) + text.slice(at + 1);
@@ -97,7 +99,7 @@ test('an altered library file: ok = false, naming the file and its checksum', as
 
   // The module: a character inside WASM_TEXT.
   const alterModule = (text) => {
-    let at = text.indexOf("const WASM_TEXT = '") + 5000;
+    let at = text.indexOf('const WASM_TEXT = ' + CONTRACT.text_container_open) + 5000;
     while (text.charCodeAt(at) >= 128) at++; // one 7-bit character for another: the length stays
     return text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) === 0x41 ? 0x42 : 0x41) + text.slice(at + 1);
   };

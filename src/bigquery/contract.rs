@@ -21,8 +21,12 @@ pub struct Contract {
     pub readings_file: String,
     /// File name of the user dictionary library (`jatopic package --user-dict`).
     pub user_dictionary_file: String,
-    /// Byte values the 7-bit text coding writes as U+0100 + value.
+    /// 7-bit values the text coding never writes raw (see `text_coding_about`).
     pub text_coding_escaped: Vec<u32>,
+    /// Before and after the 7-bit text in a library file: a function whose
+    /// block comment holds it (read back with `Function.prototype.toString`).
+    pub text_container_open: String,
+    pub text_container_close: String,
     /// What `ja_selftest()` returns (the struct js/runtime/selftest.js builds).
     pub selftest_returns: String,
     /// Size and length limits.

@@ -1,6 +1,6 @@
-//! The package's library files: what each one carries (as 7-bit text handed
-//! to a `jatopic.add*` call of js/runtime/api.js, decoded once per worker on
-//! first use), which functions list it, and the SHA-256 of the data it
+//! The package's library files: what each one carries (as 7-bit text in a
+//! function's comment, [`embed7`], handed to a `jatopic.add*` call of
+//! js/runtime/api.js and decoded once per worker on first use), which functions list it, and the SHA-256 of the data it
 //! embeds (compared by `ja_selftest()`). In load order:
 //!
 //! | role | file | carries |
@@ -12,7 +12,7 @@
 //! | model | `jatopic-model-N.js` | the topic model, in parts |
 
 use super::contract::{contract, Function, ModelUse, ReadingsUse};
-use super::package::{encode7, sha256_hex};
+use super::package::{embed7, sha256_hex};
 use crate::error::{Error, Result};
 use crate::tokenizer::user_dict::packed::PackedUserDictionary;
 
@@ -66,11 +66,14 @@ pub struct Library {
 const PART_OVERHEAD: usize = 600;
 
 /// The three lines of the bundle (js/bundle.mjs) holding the compact
-/// lexicon; a full-lexicon package empties them.
-const LEXICON_LINES: [&str; 3] = [
-    "const DICT_BYTES = ",
-    "const DICT_SHA256 = '",
-    "const DICT_TEXT = '",
+/// lexicon, each as (its start, what ends its value, the value a
+/// full-lexicon package gives it): its size, SHA-256 and text.
+const LEXICON_LINES: [(&str, &str, &str); 3] = [
+    ("const DICT_BYTES = ", ";", "0"),
+    ("const DICT_SHA256 = '", "'", ""),
+    // The text's container (the contract's text_container_open/_close):
+    // 7-bit text has no `*`, so the first `*/` ends it.
+    ("const DICT_TEXT = ", "*/}", "''"),
 ];
 
 /// The tokenizer library: the bundle as built, or, when the package ships
@@ -106,45 +109,37 @@ fn quoted_after<'a>(text: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
 /// The bundle with its compact lexicon lines emptied.
 fn strip_lexicon(bundle: &[u8]) -> Result<Vec<u8>> {
     let mut out = bundle.to_vec();
-    for marker in LEXICON_LINES {
-        let m = marker.as_bytes();
-        let start = out
-            .windows(m.len())
-            .position(|w| w == m)
-            .ok_or_else(|| {
-                Error::input(format!(
-                    "the tokenizer library has no `{}` line (built by an older jatopic?): rebuild it with `make wasm`",
-                    marker.trim_end_matches(['\'', ' ', '='])
-                ))
-            })?
-            + m.len();
-        // A string ends at its quote (7-bit text has none), a number at `;`.
-        let quoted = marker.ends_with('\'');
-        let stop = if quoted { b'\'' } else { b';' };
-        let end = start
-            + out[start..]
-                .iter()
-                .position(|&b| b == stop)
-                .ok_or_else(|| {
-                    Error::input(
-                        "the tokenizer library is damaged: rebuild it with `make wasm`".into(),
-                    )
-                })?;
-        let empty: &[u8] = if quoted { b"" } else { b"0" };
-        out.splice(start..end, empty.iter().copied());
+    let position = |within: &[u8], what: &str| {
+        within
+            .windows(what.len())
+            .position(|w| w == what.as_bytes())
+    };
+    for (marker, stop, empty) in LEXICON_LINES {
+        let start = position(&out, marker).ok_or_else(|| {
+            Error::input(format!(
+                "the tokenizer library has no `{}` line (built by an older jatopic?): rebuild it with `make wasm`",
+                marker.trim_end_matches(['\'', ' ', '='])
+            ))
+        })? + marker.len();
+        let end = position(&out[start..], stop).ok_or_else(|| {
+            Error::input("the tokenizer library is damaged: rebuild it with `make wasm`".into())
+        })?;
+        // The container's close goes with its text; a quote or `;` stays.
+        let end = start + end + if stop == "*/}" { stop.len() } else { 0 };
+        out.splice(start..end, empty.bytes());
     }
     Ok(out)
 }
 
-/// `bytes` in parts whose 7-bit text fits a library file with its header:
-/// (the part's bytes, its text), greedily.
-fn split_for_budget(bytes: &[u8], file_budget: usize) -> Vec<(&[u8], String)> {
+/// `bytes` in parts whose embedded text ([`embed7`]) fits a library file
+/// with its header: (the part's bytes, its text), greedily.
+fn split_for_budget(bytes: &[u8], file_budget: usize) -> Result<Vec<(&[u8], String)>> {
     let mut rest = bytes;
     let mut parts = Vec::new();
     while !rest.is_empty() {
         let mut take = rest.len().min((file_budget - PART_OVERHEAD) * 7 / 8);
         let text = loop {
-            let text = encode7(&rest[..take]);
+            let text = embed7(&rest[..take])?;
             if text.len() + PART_OVERHEAD <= file_budget {
                 break text;
             }
@@ -153,11 +148,11 @@ fn split_for_budget(bytes: &[u8], file_budget: usize) -> Vec<(&[u8], String)> {
         parts.push((&rest[..take], text));
         rest = &rest[take..];
     }
-    parts
+    Ok(parts)
 }
 
 /// Files `prefix-1.js` … `prefix-N.js` of `bytes`, each calling
-/// `jatopic.CALL(index, count, bytes, 'text')`.
+/// `jatopic.CALL(index, count, bytes, function () {/*text*/})`.
 fn part_libraries(
     bytes: &[u8],
     file_budget: usize,
@@ -167,7 +162,7 @@ fn part_libraries(
     role: Role,
 ) -> Result<Vec<Library>> {
     let tokenizer_file = &contract()?.tokenizer_file;
-    let parts = split_for_budget(bytes, file_budget);
+    let parts = split_for_budget(bytes, file_budget)?;
     let n = parts.len();
     Ok(parts
         .into_iter()
@@ -175,7 +170,7 @@ fn part_libraries(
         .map(|(i, (data, text))| Library {
             name: format!("{prefix}-{}.js", i + 1),
             text: format!(
-                "// jatopic {what}, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {tokenizer_file}, with every part of the same package, in order.\njatopic.{call}({i}, {n}, {}, '{text}');\n",
+                "// jatopic {what}, part {} of {n}. Generated by `jatopic package`; do not edit.\n// Load after {tokenizer_file}, with every part of the same package, in order.\njatopic.{call}({i}, {n}, {}, {text});\n",
                 i + 1,
                 data.len()
             )
@@ -217,10 +212,10 @@ pub fn readings_library(readings: &[u8], file_budget: usize) -> Result<Library> 
     crate::tokenizer::dictionary::readings::FORMAT.read(readings)?;
     let c = contract()?;
     let text = format!(
-        "// jatopic readings: IPADIC's reading and pronunciation of every lexicon word. Generated by `jatopic package --readings`; do not edit.\n// Load after {}, with the tokenizer of the same package.\njatopic.addReadings({}, '{}');\n",
+        "// jatopic readings: IPADIC's reading and pronunciation of every lexicon word. Generated by `jatopic package --readings`; do not edit.\n// Load after {}, with the tokenizer of the same package.\njatopic.addReadings({}, {});\n",
         c.tokenizer_file,
         readings.len(),
-        encode7(readings)
+        embed7(readings)?
     );
     fits(&c.readings_file, text.len(), file_budget, "")?;
     Ok(Library {
@@ -245,10 +240,10 @@ pub fn user_dictionary_library(path: &str, bytes: &[u8], file_budget: usize) -> 
     let library = |bytes: &[u8]| -> Result<LibraryText> {
         let packed = PackedUserDictionary::pack(name, bytes)?;
         let text = format!(
-            "// jatopic user dictionary {name:?} (SHA-256 of the file in the packed data). Generated by `jatopic package --user-dict`; do not edit.\n// Load after {}, with the tokenizer of the same package.\njatopic.addUserDictionary({}, '{}');\n",
+            "// jatopic user dictionary {name:?} (SHA-256 of the file in the packed data). Generated by `jatopic package --user-dict`; do not edit.\n// Load after {}, with the tokenizer of the same package.\njatopic.addUserDictionary({}, {});\n",
             c.tokenizer_file,
             packed.len(),
-            encode7(&packed)
+            embed7(&packed)?
         );
         Ok((text.into_bytes(), sha256_hex(&packed)))
     };
@@ -327,7 +322,7 @@ fn fits(file: &str, bytes: usize, file_budget: usize, more: &str) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bigquery::package::tests::decode7;
+    use crate::bigquery::package::tests::{decode7, embedded};
 
     #[test]
     fn the_full_lexicon_splits_into_parts_that_reassemble_and_the_bundle_sheds_its_own() {
@@ -344,14 +339,13 @@ mod tests {
             let call = text.lines().last().unwrap();
             assert!(call.starts_with(&format!("jatopic.addLexiconPart({i}, {}, ", parts.len())));
             let len: usize = call.split(", ").nth(2).unwrap().parse().unwrap();
-            let data = &call[call.find('\'').unwrap() + 1..call.rfind('\'').unwrap()];
-            let bytes = &decode7(data)[..len];
+            let bytes = &decode7(embedded(call))[..len];
             assert_eq!(p.data_sha256.as_deref(), Some(sha256_hex(bytes).as_str()));
             joined.extend_from_slice(bytes);
         }
         assert_eq!(joined, dictionary);
 
-        let bundle = b"// jatopic x\nvar jatopic = 1;\nconst WASM_TEXT = 'a;b';\nconst DICT_BYTES = 123;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = 'x;y\xc2\x80z';\nreturn;\n";
+        let bundle = b"// jatopic x\nvar jatopic = 1;\nconst WASM_TEXT = 'a;b';\nconst DICT_BYTES = 123;\nconst DICT_SHA256 = 'ab';\nconst DICT_TEXT = function () {/*x;y'\xc2\x80z*/};\nreturn;\n";
         let kept = tokenizer_library(bundle, false).unwrap();
         assert_eq!(kept.text, bundle);
         let shed = tokenizer_library(bundle, true).unwrap();

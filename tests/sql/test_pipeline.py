@@ -685,7 +685,15 @@ def _model_of_package(package: Path) -> bytes:
     parts = {}
     for f in package.glob("jatopic-model-*.js"):
         call = f.read_text(encoding="utf-8").rstrip("\n").split("\n")[-1]
-        m = re.fullmatch(r"jatopic\.addModelPart\((\d+), (\d+), (\d+), '(.*)'\);", call)
+        contract = json.loads((REPO / "src/bigquery/udf_contract.json").read_text())
+        m = re.fullmatch(
+            r"jatopic\.addModelPart\((\d+), (\d+), (\d+), "
+            + re.escape(contract["text_container_open"])
+            + "(.*)"
+            + re.escape(contract["text_container_close"])
+            + r"\);",
+            call,
+        )
         assert m, f"{f}: unexpected model part"
         parts[int(m.group(1))] = _decode7(m.group(4))[: int(m.group(3))]
     assert parts and sorted(parts) == list(range(len(parts))), f"{package}: model parts {sorted(parts)}"
