@@ -2,8 +2,8 @@
 // and model parts (jatopic-userdict.js, jatopic-model-*.js). Keeps a
 // reference to each so the page can put the packaged model back after a
 // failed jatopic.loadModel, which leaves no model loaded, and the packaged
-// user dictionary back after it was cleared or replaced. The part strings are the ones the library already holds, so
-// this costs no memory.
+// user dictionary back after it was cleared or replaced. The parts' data (functions whose comments
+// hold the text) are the library files' own, so this costs no memory.
 (function () {
   'use strict';
   if (typeof jatopic === 'undefined') return;
