@@ -112,6 +112,11 @@ test('a full package missing lexicon files says which to list', () => {
   const damaged = source(lexicon[1]).slice(0, at + 500) + source(lexicon[1]).slice(at + 501);
   const c = context(source(CONTRACT.tokenizer_file), source(lexicon[0]), damaged, ...lexicon.slice(2).map(source));
   assert.match(errorOf(c, 'jatopic.wakati("東京")'), /jatopic-lexicon-2\.js is damaged|full lexicon .* the library files are damaged/);
+  // A part whose data comment a minifier dropped: named, with the cause.
+  const minified = source(lexicon[1]).replace(/\/\*[^*]*\*\//, '');
+  assert.ok(minified.includes(', function () {});'), minified.slice(-200));
+  const m = context(source(CONTRACT.tokenizer_file), source(lexicon[0]), minified, ...lexicon.slice(2).map(source));
+  assert.match(errorOf(m, 'jatopic.wakati("東京")'), /jatopic-lexicon-2\.js is damaged: embedded data is missing \(its comment was removed: deploy the library files unmodified, not minified\)/);
 });
 
 // The compact lexicon with its readings (the CLI's JSON always has them).
