@@ -1,7 +1,8 @@
 //! The package's library files: what each one carries (as 7-bit text in a
 //! function's comment, [`embed7`], handed to a `jatopic.add*` call of
-//! js/runtime/api.js and decoded once per worker on first use), which functions list it, and the SHA-256 of the data it
-//! embeds (compared by `ja_selftest()`). In load order:
+//! js/runtime/api.js and decoded once per worker on first use), which
+//! functions list it, and the SHA-256 of the data it embeds (compared by
+//! `ja_selftest()`). In load order:
 //!
 //! | role | file | carries |
 //! |---|---|---|
@@ -66,15 +67,23 @@ pub struct Library {
 const PART_OVERHEAD: usize = 600;
 
 /// The three lines of the bundle (js/bundle.mjs) holding the compact
-/// lexicon, each as (its start, what ends its value, the value a
+/// lexicon, each as (its start, where its value ends, the value a
 /// full-lexicon package gives it): its size, SHA-256 and text.
-const LEXICON_LINES: [(&str, &str, &str); 3] = [
-    ("const DICT_BYTES = ", ";", "0"),
-    ("const DICT_SHA256 = '", "'", ""),
-    // The text's container (the contract's text_container_open/_close):
-    // 7-bit text has no `*`, so the first `*/` ends it.
-    ("const DICT_TEXT = ", "*/}", "''"),
+const LEXICON_LINES: [(&str, ValueEnd, &str); 3] = [
+    ("const DICT_BYTES = ", ValueEnd::Before(";"), "0"),
+    ("const DICT_SHA256 = '", ValueEnd::Before("'"), ""),
+    ("const DICT_TEXT = ", ValueEnd::AfterContainer, "''"),
 ];
+
+/// Where a value of [`LEXICON_LINES`] ends.
+#[derive(Clone, Copy)]
+enum ValueEnd {
+    /// Just before this text, which stays.
+    Before(&'static str),
+    /// With its container's close (the contract's `text_container_close`):
+    /// 7-bit text has no `*`, so the first `*/` is the close's.
+    AfterContainer,
+}
 
 /// The tokenizer library: the bundle as built, or, when the package ships
 /// the full lexicon in files of its own, the bundle without its compact
@@ -109,23 +118,27 @@ fn quoted_after<'a>(text: &'a [u8], marker: &[u8]) -> Option<&'a [u8]> {
 /// The bundle with its compact lexicon lines emptied.
 fn strip_lexicon(bundle: &[u8]) -> Result<Vec<u8>> {
     let mut out = bundle.to_vec();
+    let close = contract()?.text_container_close.as_str();
     let position = |within: &[u8], what: &str| {
         within
             .windows(what.len())
             .position(|w| w == what.as_bytes())
     };
-    for (marker, stop, empty) in LEXICON_LINES {
+    for (marker, value_end, empty) in LEXICON_LINES {
         let start = position(&out, marker).ok_or_else(|| {
             Error::input(format!(
                 "the tokenizer library has no `{}` line (built by an older jatopic?): rebuild it with `make wasm`",
                 marker.trim_end_matches(['\'', ' ', '='])
             ))
         })? + marker.len();
-        let end = position(&out[start..], stop).ok_or_else(|| {
+        let (stop, stop_goes) = match value_end {
+            ValueEnd::Before(stop) => (stop, false),
+            ValueEnd::AfterContainer => (close, true),
+        };
+        let found = position(&out[start..], stop).ok_or_else(|| {
             Error::input("the tokenizer library is damaged: rebuild it with `make wasm`".into())
         })?;
-        // The container's close goes with its text; a quote or `;` stays.
-        let end = start + end + if stop == "*/}" { stop.len() } else { 0 };
+        let end = start + found + if stop_goes { stop.len() } else { 0 };
         out.splice(start..end, empty.bytes());
     }
     Ok(out)
