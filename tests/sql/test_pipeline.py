@@ -24,6 +24,8 @@ import sqlglot
 from sqlglot import exp
 
 REPO = Path(__file__).resolve().parents[2]
+# The UDF contract: the 7-bit text coding and its container in library files.
+CONTRACT = json.loads((REPO / "src/bigquery/udf_contract.json").read_text())
 sys.path.insert(0, str(REPO / "scripts"))
 import sql_pipeline as sp  # noqa: E402
 
@@ -664,7 +666,7 @@ def _decode7(data: str) -> bytes:
     """The inverse of the packager's 7-bit text encoding (src/bigquery/package.rs
     encode7; the contract's text_coding_about): 7 bits per character below
     U+0080; above, an escaped value (index + 1, times 128) and the next 7 bits."""
-    escaped = json.loads((REPO / "src/bigquery/udf_contract.json").read_text())["text_coding_escaped"]
+    escaped = CONTRACT["text_coding_escaped"]
     acc = bits = 0
     out = bytearray()
     for ch in data:
@@ -685,12 +687,11 @@ def _model_of_package(package: Path) -> bytes:
     parts = {}
     for f in package.glob("jatopic-model-*.js"):
         call = f.read_text(encoding="utf-8").rstrip("\n").split("\n")[-1]
-        contract = json.loads((REPO / "src/bigquery/udf_contract.json").read_text())
         m = re.fullmatch(
             r"jatopic\.addModelPart\((\d+), (\d+), (\d+), "
-            + re.escape(contract["text_container_open"])
+            + re.escape(CONTRACT["text_container_open"])
             + "(.*)"
-            + re.escape(contract["text_container_close"])
+            + re.escape(CONTRACT["text_container_close"])
             + r"\);",
             call,
         )

@@ -40,6 +40,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# The UDF contract: how library files carry their 7-bit text.
+CONTRACT = json.loads((ROOT / "src/bigquery/udf_contract.json").read_text(encoding="utf-8"))
 DEV_LINES = 10_000
 BATCH_ROWS = 200
 # ECMAScript's WhiteSpace and LineTerminator (what `\s` matches in the
@@ -207,8 +209,7 @@ def variant_bundles(package: Path, work: Path) -> dict[str, Path]:
     module that needs multi-value (beyond the floor), written by js/bundle.mjs itself."""
     work.mkdir(parents=True, exist_ok=True)
     source = (package / "jatopic-tokenizer.js").read_text(encoding="utf-8")
-    contract = json.loads((ROOT / "src/bigquery/udf_contract.json").read_text(encoding="utf-8"))
-    marker = "const WASM_TEXT = " + contract["text_container_open"]
+    marker = "const WASM_TEXT = " + CONTRACT["text_container_open"]
     at = source.index(marker) + len(marker)
     damaged = work / "damaged" / "jatopic-tokenizer.js"
     damaged.parent.mkdir(exist_ok=True)
@@ -252,12 +253,11 @@ def check_readings_package(a, golden: list[str], dev: list[str] | None) -> list[
     libraries = [a.readings_package / f["path"] for f in manifest["files"]]
     readings = next(l for l in libraries if l.name == "jatopic-readings.js")
     source = readings.read_text(encoding="utf-8")
-    contract = json.loads((ROOT / "src/bigquery/udf_contract.json").read_text(encoding="utf-8"))
-    opening = contract["text_container_open"]
+    opening = CONTRACT["text_container_open"]
     cut = source.index(opening) + len(opening) + (len(source) // 2)
     damaged = a.work / a.engine / "damaged-readings" / "jatopic-readings.js"
     damaged.parent.mkdir(parents=True, exist_ok=True)
-    damaged.write_text(source[:cut] + contract["text_container_close"] + ");\n", encoding="utf-8")
+    damaged.write_text(source[:cut] + CONTRACT["text_container_close"] + ");\n", encoding="utf-8")
     broken = Engine(a.readings_package, [damaged if l == readings else l for l in libraries])
     result = broken.call_all("ja_analyze", [["東京に行く"]])[0]
     print(f"  damaged readings file: {str(result.get('error'))[:160]}")
