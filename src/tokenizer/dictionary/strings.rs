@@ -29,14 +29,18 @@ impl CharTable {
     /// Reads one string of ranks, appending its characters to `out`.
     pub(crate) fn read_into(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let n = r.count("string length")?;
+        out.reserve(n);
         for _ in 0..n {
             self.read_one(r, out)?;
         }
         Ok(())
     }
 
-    /// Reads one rank, appending its character to `out`.
-    #[inline]
+    /// Reads one rank, appending its character to `out`. Always inlined: a
+    /// cold start runs the loaders in V8's baseline code, where a call per
+    /// character costs more than the character (the call alone was 7 % of a
+    /// compact cold start's profile).
+    #[inline(always)]
     pub(crate) fn read_one(&self, r: &mut Reader, out: &mut Vec<char>) -> Result<()> {
         let rank = r.uvar()? as usize;
         out.push(
@@ -137,7 +141,9 @@ impl SortedStrings {
             if s.chars.len() == start {
                 return Err(r.err("empty string in a sorted list"));
             }
-            if k > 0 && s.chars[prev_start..start] >= s.chars[start..] {
+            // The first `shared` characters are the previous string's own:
+            // only what follows them can order the two.
+            if k > 0 && s.chars[prev_start + shared..start] >= s.chars[start + shared..] {
                 return Err(r.err("strings are not strictly sorted"));
             }
             prev_start = start;
