@@ -128,12 +128,15 @@ fn expand_next(g: &mut Growing, src: &Sources) -> Result<bool> {
             let (lo, hi) = (src.entry_start[s as usize], src.entry_end[s as usize]);
             let range = lo as usize..hi as usize;
             let out_of_order = || Error::format("dictionary entry ranges out of order".to_string());
-            g.items
-                .extend_from_slice(src.entries.get(range.clone()).ok_or_else(out_of_order)?);
+            // Item by item, not `extend_from_slice`: in wasm that is a
+            // `memory.copy`, which V8 runs as a call out to the host's
+            // memmove, dearer than the one to three items a key has.
+            let entries = src.entries.get(range.clone()).ok_or_else(out_of_order)?;
+            entries.iter().for_each(|&e| g.items.push(e));
             // No origins given: none kept (a trie readings never use).
             if !src.origin.is_empty() {
-                g.item_origin
-                    .extend_from_slice(src.origin.get(range).ok_or_else(out_of_order)?);
+                let origin = src.origin.get(range).ok_or_else(out_of_order)?;
+                origin.iter().for_each(|&o| g.item_origin.push(o));
             }
         }
         if t != NO_NODE {
