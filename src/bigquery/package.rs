@@ -108,9 +108,8 @@ pub struct PackageReport {
 /// is never written raw (the contract's `text_coding_escaped`) is written
 /// with the next 7 bits in one 2-byte UTF-8 character, U+0080 + ((index + 1)
 /// << 7) + next.
-pub fn encode7(bytes: &[u8]) -> String {
-    let escaped: &[u32] =
-        contract().map_or(&[0, 9, 10, 13, 39, 92, 42], |c| &c.text_coding_escaped);
+pub fn encode7(bytes: &[u8]) -> Result<String> {
+    let escaped = &contract()?.text_coding_escaped;
     let mut groups = Vec::with_capacity(bytes.len() * 8 / 7 + 1);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in bytes {
@@ -134,7 +133,7 @@ pub fn encode7(bytes: &[u8]) -> String {
         };
         out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
     }
-    out
+    Ok(out)
 }
 
 /// `bytes` as a library file carries them: their 7-bit text ([`encode7`])
@@ -146,7 +145,7 @@ pub fn embed7(bytes: &[u8]) -> Result<String> {
     Ok(format!(
         "{}{}{}",
         c.text_container_open,
-        encode7(bytes),
+        encode7(bytes)?,
         c.text_container_close
     ))
 }
@@ -694,7 +693,7 @@ pub(crate) mod tests {
                 (seed >> 24) as u8
             })
             .collect();
-        let text = encode7(&data);
+        let text = encode7(&data).unwrap();
         assert_eq!(&decode7(&text)[..data.len()], &data[..]);
         // Escapes cost no space: 8/7 of the data, whatever the bytes.
         assert!(text.len() <= data.len() * 8 / 7 + 2, "{}", text.len());
@@ -704,7 +703,7 @@ pub(crate) mod tests {
         assert_eq!(embedded(&embedded_text), text);
         for n in 0..40 {
             let all: Vec<u8> = (0..=255u8).rev().take(n).collect();
-            assert_eq!(&decode7(&encode7(&all))[..n], &all[..], "{n}");
+            assert_eq!(&decode7(&encode7(&all).unwrap())[..n], &all[..], "{n}");
         }
     }
 
